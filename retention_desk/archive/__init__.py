@@ -1,0 +1,26 @@
+"""The archive layer: storage with fixity and audit. Everything else builds on `Archive`."""
+
+from __future__ import annotations
+
+from retention_desk.archive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    ArchiveExists,
+    ArchiveTooNew,
+    Cancelled,
+    NotAnArchive,
+)
+from retention_desk.archive.settings import ArchiveSettings
+from retention_desk.archive.store import ARCHIVE_SUFFIX, Archive
+
+__all__ = [
+    "ARCHIVE_SUFFIX",
+    "Archive",
+    "ArchiveBusy",
+    "ArchiveError",
+    "ArchiveExists",
+    "ArchiveSettings",
+    "ArchiveTooNew",
+    "Cancelled",
+    "NotAnArchive",
+]

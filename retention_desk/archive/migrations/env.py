@@ -1,0 +1,21 @@
+"""Alembic environment: always driven programmatically by retention_desk.archive.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from retention_desk.archive.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only reachable through the alembic CLI
+    raise RuntimeError("run migrations through retention_desk.archive.migrate, not the alembic CLI")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,  # SQLite has little ALTER TABLE: batch mode copies tables instead
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,288 @@
+"""The archive's tables as SQLAlchemy 2.0 typed models.
+
+Conventions that later features rely on:
+- Internal ids are INTEGER primary keys and never reused (AUTOINCREMENT where rows can be
+  destroyed), so a destruction tombstone, a hold or a Bates-numbered production can name a record
+  by id for ever.
+- Platform ids are TEXT: X ids exceed 2**53 and must never pass through a float.
+- Times are UTC in one fixed-width text form (see timeutil); the string the platform wrote is
+  kept beside each one (`*_raw`).
+- Content never changes in place: an edit is a new RecordVersion; deletion/hiding on the
+  platform is a flag with its time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from retention_desk.archive import timeutil
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetime stored as fixed-width ISO text."""
+
+    impl = String(27)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        return timeutil.to_db(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        return timeutil.from_db(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    """Archive-wide settings (agency, custodian, time zone...) as JSON text values."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained log of every state change (triggers refuse UPDATE/DELETE)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(27), index=True)
+    operator: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(50))
+    object_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    details: Mapped[str] = mapped_column(Text)  # canonical JSON object
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    operator: Mapped[str] = mapped_column(String(200))
+    app_version: Mapped[str] = mapped_column(String(50))
+    # running | completed | completed_with_errors | failed | cancelled
+    status: Mapped[str] = mapped_column(String(30), default="running")
+    options_json: Mapped[str] = mapped_column(Text, default="{}")
+    counts_json: Mapped[str] = mapped_column(Text, default="{}")
+    errors_json: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class Blob(Base):
+    """Content-addressed bytes (originals and media). The key *is* the SHA-256 of the content."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BlobChunk(Base):
+    """Blob content in fixed-size chunks: bounded memory and no 1 GB SQLite value limit."""
+
+    __tablename__ = "blob_chunks"
+
+    sha256: Mapped[str] = mapped_column(
+        String(64), ForeignKey("blobs.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SourceFile(Base):
+    """One original the user imported: a file, a container (zip) or a member of a container.
+
+    Files given directly keep their bytes as a blob. Members of a container have no blob of
+    their own: their bytes live inside the container's blob and `verify` re-hashes them there,
+    so an export zip is stored once, compressed, and still checkable member by member.
+    """
+
+    __tablename__ = "source_files"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)  # file name as given, or path inside the container
+    original_path: Mapped[str | None] = mapped_column(Text)  # where it was on disk at import
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    detected_format: Mapped[str | None] = mapped_column(String(50))
+    # imported | failed | container | unsupported
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    counts_json: Mapped[str] = mapped_column(Text, default="{}")
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Account(Base):
+    """An account/page the agency runs (or a third party's, for comments and messages)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "account_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(30))
+    # stable identity: the platform's account id where known, else the handle
+    account_key: Mapped[str] = mapped_column(Text)
+    platform_account_id: Mapped[str | None] = mapped_column(Text)
+    handle: Mapped[str | None] = mapped_column(Text)
+    display_name: Mapped[str | None] = mapped_column(Text)
+    department: Mapped[str | None] = mapped_column(Text)
+    is_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Record(Base):
+    """One post, comment, reply, message, profile/page or web capture."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("platform", "record_key"),
+        Index("ix_records_created", "created_at"),
+        Index("ix_records_account_created", "account_id", "created_at"),
+        Index("ix_records_parent_key", "platform", "parent_key"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(30))
+    # post | comment | reply | message | page | capture
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    # identity inside the platform: the platform id, or a derived key where the export has none
+    record_key: Mapped[str] = mapped_column(Text)
+    platform_id: Mapped[str | None] = mapped_column(Text)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    parent_key: Mapped[str | None] = mapped_column(Text)  # parent's record_key, linked late
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    conversation_key: Mapped[str | None] = mapped_column(Text, index=True)
+    author_name: Mapped[str | None] = mapped_column(Text)
+    author_handle: Mapped[str | None] = mapped_column(Text)
+    author_platform_id: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at_raw: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at_raw: Mapped[str | None] = mapped_column(Text)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    url: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(20))
+    is_repost: Mapped[bool] = mapped_column(Boolean, default=False)
+    # third parties' private words (DMs): later features keep them out of default productions
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    version_count: Mapped[int] = mapped_column(Integer, default=1)
+    has_media: Mapped[bool] = mapped_column(Boolean, default=False)
+    extra_json: Mapped[str] = mapped_column(Text, default="{}")  # shown platform metadata
+    sensitive_json: Mapped[str] = mapped_column(Text, default="{}")  # e-mail, IPs, GPS: not shown
+    first_source_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    archived_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RecordVersion(Base):
+    """Every text a record has had, oldest first. Never overwritten."""
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("record_id", "seq"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(
+        Text
+    )  # display/search form (entities decoded, mojibake fixed)
+    text_raw: Mapped[str | None] = mapped_column(Text)  # as the platform wrote it
+    content_hash: Mapped[str] = mapped_column(String(64))
+    platform_edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"))
+    locator: Mapped[str | None] = mapped_column(Text)  # where in the source file
+    raw_json: Mapped[str | None] = mapped_column(Text)  # verbatim source object
+
+
+class RecordSource(Base):
+    """Every source file a record was seen in (provenance across overlapping exports)."""
+
+    __tablename__ = "record_sources"
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_file_id: Mapped[int] = mapped_column(
+        ForeignKey("source_files.id"), primary_key=True, index=True
+    )
+    locator: Mapped[str | None] = mapped_column(Text)
+
+
+class Media(Base):
+    """A media attachment of a record. Bytes are content-addressed; missing files are listed."""
+
+    __tablename__ = "media"
+    __table_args__ = (
+        UniqueConstraint("record_id", "original_uri"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    original_uri: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(Text)
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    media_type: Mapped[str | None] = mapped_column(String(30))  # photo | video | animated_gif...
+    size: Mapped[int | None] = mapped_column(Integer)
+    missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    metadata_json: Mapped[str] = mapped_column(Text, default="{}")  # may hold GPS/upload IP
+
+
+class SavedSearch(Base):
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    sort: Mapped[str] = mapped_column(String(20), default="date")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class MappingPreset(Base):
+    """A named CSV column mapping (vendor exports, hand-kept spreadsheets)."""
+
+    __tablename__ = "mapping_presets"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    mapping_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,83 @@
+"""Archive-wide settings, stored in the archive so they travel with it (and are audited)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, text
+
+DEFAULT_TIME_ZONE = "America/Denver"
+_BATES_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    agency_name: str = ""
+    custodian_name: str = ""
+    custodian_title: str = "Records Custodian"
+    time_zone: str = DEFAULT_TIME_ZONE
+    bates_prefix: str = "RD"
+    # Name written to the audit trail; empty means the operating-system user.
+    operator_name: str = ""
+
+    def validate(self) -> list[str]:
+        """Problems, each a sentence naming the field; empty when the settings are usable."""
+        problems: list[str] = []
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"Time zone '{self.time_zone}' is not a known IANA time zone.")
+        if not _BATES_RE.match(self.bates_prefix):
+            problems.append(
+                "Bates prefix must be 1-20 letters, digits, '-' or '_', starting with a letter"
+                " or digit."
+            )
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if len(value) > 200:
+                problems.append(f"{f.name.replace('_', ' ').capitalize()} is over 200 characters.")
+            if any(ord(c) < 32 for c in value):
+                problems.append(
+                    f"{f.name.replace('_', ' ').capitalize()} contains control characters."
+                )
+        return problems
+
+
+SETTINGS_KEYS = tuple(f.name for f in fields(ArchiveSettings))
+
+
+def get_value(conn: Connection, key: str, default: Any = None) -> Any:
+    row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
+    return json.loads(row[0]) if row else default
+
+
+def set_value(conn: Connection, key: str, value: Any) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO settings (key, value) VALUES (:k, :v)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        ),
+        {"k": key, "v": json.dumps(value, ensure_ascii=False)},
+    )
+
+
+def load(conn: Connection) -> ArchiveSettings:
+    defaults = ArchiveSettings()
+    values = {
+        key: get_value(conn, f"setting.{key}", getattr(defaults, key)) for key in SETTINGS_KEYS
+    }
+    return ArchiveSettings(**{k: str(v) for k, v in values.items()})
+
+
+def changed_fields(old: ArchiveSettings, new: ArchiveSettings) -> dict[str, list[str]]:
+    a, b = asdict(old), asdict(new)
+    return {k: [a[k], b[k]] for k in a if a[k] != b[k]}
+
+
+def store(conn: Connection, new: ArchiveSettings) -> None:
+    for key, value in asdict(new).items():
+        set_value(conn, f"setting.{key}", value)

@@ -1,0 +1,256 @@
+"""The Archive: one SQLite file holding records, originals, media and the audit trail.
+
+All other packages reach the database through an Archive: `read()` for a connection in a
+read transaction, `write()` for one in a BEGIN IMMEDIATE transaction. Audit rows are appended
+with `audit(conn, ...)` inside the same write transaction as the change they describe.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from retention_desk import __version__
+from retention_desk.archive import audit as audit_mod
+from retention_desk.archive import db, migrate, timeutil
+from retention_desk.archive import settings as settings_mod
+from retention_desk.archive.errors import (
+    ArchiveBusy,
+    ArchiveError,
+    ArchiveExists,
+    NotAnArchive,
+)
+
+ARCHIVE_SUFFIX = ".rdesk"
+
+
+class Archive:
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self._engine = engine
+        self._writer = db.writer(engine)
+        self._operator_override: str | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+    @classmethod
+    def create(cls, path: Path | str, *, operator: str | None = None) -> Archive:
+        """Create a new, empty archive at `path` (which must not exist)."""
+        path = Path(path).expanduser().resolve()
+        if path.exists():
+            raise ArchiveExists(f"{path} already exists; choose another file name.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = db.make_engine(path)
+        try:
+            migrate.upgrade(engine)
+        except Exception:
+            engine.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            raise
+        archive = cls(path, engine)
+        if operator:
+            archive.set_operator(operator)
+        with archive.write() as conn:
+            settings_mod.set_value(conn, "archive.uuid", str(uuid.uuid4()))
+            settings_mod.set_value(conn, "archive.created_at", timeutil.now_db())
+            settings_mod.set_value(conn, "archive.created_by_version", __version__)
+            archive.audit(
+                conn,
+                action="archive.create",
+                object_type="archive",
+                details={
+                    "path": str(path),
+                    "app_version": __version__,
+                    "schema": migrate.head_revision(),
+                },
+            )
+        # Put the application id into the main file header now (it sits in the WAL until a
+        # checkpoint), so the next open can recognise the file before connecting.
+        archive.checkpoint()
+        return archive
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, operator: str | None = None, migrate_schema: bool = True
+    ) -> Archive:
+        """Open an existing archive, refusing files that are not archives or are too new.
+
+        An archive at an older schema is backed up beside itself, then upgraded.
+        """
+        path = Path(path).expanduser().resolve()
+        if not path.exists():
+            raise NotAnArchive(f"{path} does not exist. Create it with 'retention-desk init'.")
+        if not path.is_file():
+            raise NotAnArchive(f"{path} is not a file.")
+        if not db.looks_like_sqlite(path):
+            raise NotAnArchive(f"{path} is not a retention_desk archive (not an SQLite database).")
+        if db.read_application_id(path) != db.APPLICATION_ID:
+            raise NotAnArchive(f"{path} is an SQLite database but not a retention_desk archive.")
+        engine = db.make_engine(path)
+        try:
+            plan = migrate.plan(engine, path)
+            archive = cls(path, engine)
+            if operator:
+                archive.set_operator(operator)
+            if plan.needed:
+                if not migrate_schema:
+                    raise ArchiveError(
+                        f"{path} needs a schema upgrade ({plan.current} -> {plan.head})."
+                    )
+                archive._upgrade(plan)
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            engine.dispose()
+            raise NotAnArchive(f"{path} cannot be read as an archive: {_orig(exc)}.") from exc
+        except Exception:
+            engine.dispose()
+            raise
+        return archive
+
+    def _upgrade(self, plan: migrate.MigrationPlan) -> None:
+        from retention_desk.archive.backup import backup_file
+
+        stamp = timeutil.utcnow().strftime("%Y%m%dT%H%M%SZ")
+        dest = self.path.with_name(f"{self.path.name}.pre-{plan.current}-{stamp}.bak")
+        backup_file(self, dest)
+        migrate.upgrade(self._engine)
+        with self.write() as conn:
+            self.audit(
+                conn,
+                action="archive.migrate",
+                object_type="archive",
+                details={
+                    "from": plan.current,
+                    "to": plan.head,
+                    "backup": str(dest),
+                    "app_version": __version__,
+                },
+            )
+
+    def close(self) -> None:
+        try:
+            self.checkpoint()
+        except ArchiveError:
+            pass  # another process is writing; it will checkpoint on its own close
+        self._engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- transactions
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection in a read transaction: one consistent snapshot for its duration."""
+        with self._translate(), self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a BEGIN IMMEDIATE transaction; commits on success, else rolls back.
+
+        Raises ArchiveBusy when another process holds the write lock past the busy timeout.
+        """
+        with self._translate(), self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            if db.is_busy_error(exc):
+                raise ArchiveBusy(
+                    f"The archive {self.path.name} is busy: another program or window is"
+                    " writing to it. Try again when it has finished."
+                ) from exc
+            raise
+        except sqlite3.OperationalError as exc:
+            if db.is_busy_error(exc):
+                raise ArchiveBusy(f"The archive {self.path.name} is busy.") from exc
+            raise
+
+    def checkpoint(self) -> None:
+        with self._translate(), self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    # -------------------------------------------------------------------- audit
+    def set_operator(self, name: str) -> None:
+        self._operator_override = name.strip() or None
+
+    def operator(self, conn: Connection | None = None) -> str:
+        """Who the audit trail names: explicit override, then the archive setting, else OS user."""
+        if self._operator_override:
+            return self._operator_override
+        if conn is not None:
+            name = settings_mod.get_value(conn, "setting.operator_name", "")
+        else:
+            with self.read() as rconn:
+                name = settings_mod.get_value(rconn, "setting.operator_name", "")
+        return str(name).strip() or audit_mod.os_user()
+
+    def audit(
+        self,
+        conn: Connection,
+        *,
+        action: str,
+        object_type: str | None = None,
+        object_ids: Iterable[Any] = (),
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        return audit_mod.append(
+            conn,
+            operator=self.operator(conn),
+            action=action,
+            object_type=object_type,
+            object_ids=object_ids,
+            details=details,
+        )
+
+    # ----------------------------------------------------------------- settings
+    def settings(self) -> settings_mod.ArchiveSettings:
+        with self.read() as conn:
+            return settings_mod.load(conn)
+
+    def update_settings(self, new: settings_mod.ArchiveSettings) -> settings_mod.ArchiveSettings:
+        problems = new.validate()
+        if problems:
+            raise ArchiveError(" ".join(problems))
+        with self.write() as conn:
+            old = settings_mod.load(conn)
+            changes = settings_mod.changed_fields(old, new)
+            if changes:
+                settings_mod.store(conn, new)
+                self.audit(
+                    conn,
+                    action="settings.update",
+                    object_type="settings",
+                    object_ids=sorted(changes),
+                    details={"changes": changes},
+                )
+        return new
+
+    def schema_version(self) -> str | None:
+        with self.read() as conn:
+            return migrate.current_revision(conn)
+
+    def count(self, sql: str, **params: Any) -> int:
+        with self.read() as conn:
+            return int(conn.execute(text(sql), params).scalar_one())
+
+
+def _orig(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc)
