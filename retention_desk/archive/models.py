@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -112,11 +113,12 @@ class BlobChunk(Base):
 
 
 class SourceFile(Base):
-    """One original the user imported: a file, a container (zip) or a member of a container.
+    """One original the user imported: a file, or a container (zip/folder) and its members.
 
-    Files given directly keep their bytes as a blob. Members of a container have no blob of
-    their own: their bytes live inside the container's blob and `verify` re-hashes them there,
-    so an export zip is stored once, compressed, and still checkable member by member.
+    Every file is kept byte-exact as a blob. A zip export is kept member by member (each
+    member a blob, its SHA-256 checked by `verify`); the container row records the zip's own
+    name, size and SHA-256 and has no blob. Media inside an export are thereby stored once,
+    and the same media in a later overlapping export costs nothing.
     """
 
     __tablename__ = "source_files"
@@ -131,7 +133,8 @@ class SourceFile(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
     detected_format: Mapped[str | None] = mapped_column(String(50))
-    # imported | failed | container | unsupported
+    # imported (parsed into records) | stored (kept, not parsed: media, assets)
+    # | container (zip/folder descriptor, no blob) | failed (kept; parsing failed, see error)
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
     counts_json: Mapped[str] = mapped_column(Text, default="{}")
@@ -170,6 +173,12 @@ class Record(Base):
         Index("ix_records_created", "created_at"),
         Index("ix_records_account_created", "account_id", "created_at"),
         Index("ix_records_parent_key", "platform", "parent_key"),
+        # replies whose parent is not (yet) in the archive: linked when it arrives
+        Index(
+            "ix_records_unlinked",
+            "platform",
+            sqlite_where=text("parent_id IS NULL AND parent_key IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 

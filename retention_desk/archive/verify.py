@@ -5,16 +5,13 @@ Checks, in order (each a PREMIS-style fixity event, logged in the audit trail wh
 2. schema version is the one this app expects, audit triggers are in place;
 3. the audit chain links from the first row to the last and every row matches its hash;
 4. every stored blob (originals, media) re-hashes to its SHA-256 key and size;
-5. every source file stored inside a container re-hashes to the SHA-256 recorded at import;
-6. the full-text index agrees with the record text (FTS5 integrity-check).
+5. the full-text index agrees with the record text (FTS5 integrity-check).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import threading
-import zipfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -96,15 +93,7 @@ def verify_archive(
     try:
         with archive.read() as conn:
             total_blobs = int(conn.execute(text("SELECT count(*) FROM blobs")).scalar_one())
-            total_members = int(
-                conn.execute(
-                    text(
-                        "SELECT count(*) FROM source_files WHERE blob_sha256 IS NULL"
-                        " AND container_id IS NOT NULL AND status = 'imported'"
-                    )
-                ).scalar_one()
-            )
-            steps = 4 + total_blobs + total_members
+            steps = 4 + total_blobs
             done = 0
 
             report_progress(done, steps, "Checking database integrity")
@@ -201,19 +190,6 @@ def verify_archive(
                 )
             )
 
-            bad_members = _check_members(
-                conn,
-                report,
-                check_cancel,
-                lambda n: report_progress(done + n, steps, "Re-hashing container members"),
-            )
-            done += total_members
-            report.checks.append(
-                Check(
-                    "member_fixity", bad_members == 0, f"{total_members} members, {bad_members} bad"
-                )
-            )
-
             report_progress(done, steps, "Checking the search index")
             try:
                 conn.exec_driver_sql(
@@ -252,47 +228,3 @@ def verify_archive(
                 },
             )
     return report
-
-
-def _check_members(
-    conn: Connection,
-    report: VerifyReport,
-    check_cancel: Callable[[], None],
-    on_step: Callable[[int], None],
-) -> int:
-    """Re-hash members of stored containers (zip) against the SHA-256 recorded at import."""
-    rows = conn.execute(
-        text(
-            "SELECT m.id, m.name, m.sha256, c.blob_sha256, c.name FROM source_files m"
-            " JOIN source_files c ON c.id = m.container_id"
-            " WHERE m.blob_sha256 IS NULL AND m.status = 'imported' ORDER BY c.id, m.id"
-        )
-    ).all()
-    bad = 0
-    open_zips: dict[str, zipfile.ZipFile] = {}
-    try:
-        for n, (member_id, name, sha, container_sha, container_name) in enumerate(rows):
-            check_cancel()
-            on_step(n)
-            try:
-                if container_sha not in open_zips:
-                    open_zips[container_sha] = zipfile.ZipFile(
-                        io.BufferedReader(blobs.BlobReader(conn, container_sha))
-                    )
-                digest = hashlib.sha256()
-                with open_zips[container_sha].open(name) as fh:
-                    while block := fh.read(blobs.CHUNK_SIZE):
-                        digest.update(block)
-                ok = digest.hexdigest() == sha
-                why = "SHA-256 mismatch"
-            except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
-                ok, why = False, f"cannot be read ({exc})"
-            if not ok:
-                bad += 1
-                report.failures.append(
-                    f"Source file '{name}' in '{container_name}' (source {member_id}): {why}."
-                )
-    finally:
-        for zf in open_zips.values():
-            zf.close()
-    return bad

@@ -217,6 +217,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_records_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_records_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index("ix_records_parent_key", ["platform", "parent_key"], unique=False)
+        batch_op.create_index(
+            "ix_records_unlinked",
+            ["platform"],
+            unique=False,
+            sqlite_where=sa.text("parent_id IS NULL AND parent_key IS NOT NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_records_thread_id"), ["thread_id"], unique=False)
 
     op.create_table(
@@ -313,6 +319,7 @@ def downgrade() -> None:
     with op.batch_alter_table("records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_records_thread_id"))
         batch_op.drop_index("ix_records_parent_key")
+        batch_op.drop_index("ix_records_unlinked")
         batch_op.drop_index(batch_op.f("ix_records_parent_id"))
         batch_op.drop_index(batch_op.f("ix_records_kind"))
         batch_op.drop_index("ix_records_created")

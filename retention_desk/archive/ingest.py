@@ -1,0 +1,520 @@
+"""Writing records into the archive: the one path every importer, the demo and the benchmarks use.
+
+A RecordWriter works inside one write transaction (one source file). It merges by identity:
+the same (platform, record_key) is the same record; changed text or title becomes a new
+version (both kept); a deleted/hidden flag is added with its time and never removed; metadata
+such as like counts never creates a version. Rows are buffered and written with executemany
+in batches, with ids assigned up front under the write lock, so a million-record import does
+not pay a round trip per row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, text
+
+from retention_desk.archive import blobs, timeutil
+
+KINDS = ("post", "comment", "reply", "message", "page", "capture")
+BATCH = 2000
+
+
+@dataclass
+class MediaIn:
+    """A media attachment. Give `data` or `opener` (bytes found) or neither (missing)."""
+
+    original_uri: str
+    filename: str | None = None
+    mime_type: str | None = None
+    media_type: str | None = None
+    data: bytes | None = None
+    opener: Callable[[], BinaryIO] | None = None
+    sha256: str | None = None  # already stored (e.g. a member of the export)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RecordIn:
+    platform: str
+    kind: str
+    record_key: str
+    text: str = ""
+    text_raw: str | None = None
+    title: str | None = None
+    platform_id: str | None = None
+    parent_key: str | None = None
+    conversation_key: str | None = None
+    author_name: str | None = None
+    author_handle: str | None = None
+    author_platform_id: str | None = None
+    created_at: datetime | None = None
+    created_at_raw: str | None = None
+    edited_at: datetime | None = None
+    platform_edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    deleted_at_raw: str | None = None
+    hidden_at: datetime | None = None
+    url: str | None = None
+    lang: str | None = None
+    is_repost: bool = False
+    restricted: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    sensitive: dict[str, Any] = field(default_factory=dict)
+    raw_json: str | None = None
+    locator: str | None = None
+    media: list[MediaIn] = field(default_factory=list)
+
+
+@dataclass
+class AccountIn:
+    platform: str
+    account_key: str
+    platform_account_id: str | None = None
+    handle: str | None = None
+    display_name: str | None = None
+    is_official: bool = True
+
+
+@dataclass
+class WriteCounts:
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    flagged_deleted: int = 0
+    flagged_hidden: int = 0
+    media_stored: int = 0
+    media_missing: list[str] = field(default_factory=list)
+
+    def merge(self, other: WriteCounts) -> None:
+        self.added += other.added
+        self.new_versions += other.new_versions
+        self.unchanged += other.unchanged
+        self.flagged_deleted += other.flagged_deleted
+        self.flagged_hidden += other.flagged_hidden
+        self.media_stored += other.media_stored
+        self.media_missing += other.media_missing
+
+
+def content_hash(title: str | None, text_value: str) -> str:
+    payload = json.dumps([title or "", text_value], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
+
+
+def upsert_account(conn: Connection, account: AccountIn) -> int:
+    """Find or create the account; fills in names the archive did not have yet."""
+    row = conn.execute(
+        text("SELECT id FROM accounts WHERE platform = :p AND account_key = :k"),
+        {"p": account.platform, "k": account.account_key},
+    ).first()
+    if row is not None:
+        conn.execute(
+            text(
+                "UPDATE accounts SET handle = coalesce(handle, :h),"
+                " display_name = coalesce(display_name, :d),"
+                " platform_account_id = coalesce(platform_account_id, :pid) WHERE id = :id"
+            ),
+            {
+                "h": account.handle,
+                "d": account.display_name,
+                "pid": account.platform_account_id,
+                "id": row[0],
+            },
+        )
+        return int(row[0])
+    result = conn.execute(
+        text(
+            "INSERT INTO accounts (platform, account_key, platform_account_id, handle,"
+            " display_name, is_official, is_approved, created_at)"
+            " VALUES (:p, :k, :pid, :h, :d, :o, 0, :t) RETURNING id"
+        ),
+        {
+            "p": account.platform,
+            "k": account.account_key,
+            "pid": account.platform_account_id,
+            "h": account.handle,
+            "d": account.display_name,
+            "o": account.is_official,
+            "t": timeutil.now_db(),
+        },
+    )
+    return int(result.scalar_one())
+
+
+def _next_id(conn: Connection, table: str) -> int:
+    # AUTOINCREMENT tables: ids above both the live maximum and every id ever used.
+    seq = conn.execute(
+        text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": table}
+    ).scalar()
+    live = conn.execute(text(f"SELECT max(id) FROM {table}")).scalar()
+    return max(int(seq or 0), int(live or 0)) + 1
+
+
+class RecordWriter:
+    """Buffered writer for one source file's records, inside the caller's write transaction."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        batch_id: int | None,
+        source_file_id: int | None,
+        account_id: int | None,
+        on_flush: Callable[[int], None] | None = None,
+    ) -> None:
+        self.conn = conn
+        self.batch_id = batch_id
+        self.source_file_id = source_file_id
+        self.account_id = account_id
+        self.counts = WriteCounts()
+        self._buffer: list[RecordIn] = []
+        self._keys: set[tuple[str, str]] = set()
+        self._platforms: set[str] = set()
+        self._new_parented: list[int] = []
+        self._on_flush = on_flush
+        self._written = 0
+        self.record_ids: dict[tuple[str, str], int] = {}
+
+    # ------------------------------------------------------------------ public
+    def add(self, rec: RecordIn) -> None:
+        if rec.kind not in KINDS:
+            raise ValueError(f"record {rec.record_key}: unknown kind {rec.kind!r}")
+        if not rec.record_key:
+            raise ValueError("record without a key")
+        key = (rec.platform, rec.record_key)
+        if key in self._keys:
+            # The same record twice in one file: write what we have so the second occurrence
+            # merges against the first (new version or unchanged), like a later import would.
+            self.flush()
+        self._keys.add(key)
+        self._buffer.append(rec)
+        if len(self._buffer) >= BATCH:
+            self.flush()
+
+    def add_many(self, records: Iterable[RecordIn]) -> None:
+        for rec in records:
+            self.add(rec)
+
+    def finish(self) -> WriteCounts:
+        self.flush()
+        for platform in sorted(self._platforms):
+            link_threads(self.conn, platform, self._new_parented)
+        return self.counts
+
+    # ----------------------------------------------------------------- flushing
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        buffer, self._buffer = self._buffer, []
+        self._keys = set()
+        by_platform: dict[str, list[RecordIn]] = {}
+        for rec in buffer:
+            by_platform.setdefault(rec.platform, []).append(rec)
+        for platform, recs in by_platform.items():
+            self._platforms.add(platform)
+            self._flush_platform(platform, recs)
+        self._written += len(buffer)
+        if self._on_flush:
+            self._on_flush(self._written)
+
+    def _existing(self, platform: str, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        found: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ",".join(f":k{i}" for i in range(len(part)))
+            params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
+            params["p"] = platform
+            rows = self.conn.execute(
+                text(
+                    "SELECT r.record_key, r.id, r.version_count, r.deleted_at, r.hidden_at,"
+                    " v.content_hash FROM records r JOIN record_versions v"
+                    " ON v.record_id = r.id AND v.seq = r.version_count"
+                    f" WHERE r.platform = :p AND r.record_key IN ({marks})"
+                ),
+                params,
+            ).all()
+            for row in rows:
+                found[row[0]] = tuple(row[1:])
+        return found
+
+    def _flush_platform(self, platform: str, recs: list[RecordIn]) -> None:
+        conn = self.conn
+        existing = self._existing(platform, [r.record_key for r in recs])
+        now = timeutil.now_db()
+        next_record = _next_id(conn, "records")
+        next_version = _next_id(conn, "record_versions")
+        record_rows: list[dict[str, Any]] = []
+        version_rows: list[dict[str, Any]] = []
+        source_rows: list[dict[str, Any]] = []
+        flag_rows: list[dict[str, Any]] = []
+        media_work: list[tuple[int, RecordIn]] = []
+
+        for rec in recs:
+            chash = content_hash(rec.title, rec.text_raw if rec.text_raw is not None else rec.text)
+            hit = existing.get(rec.record_key)
+            if hit is None:
+                rid = next_record
+                next_record += 1
+                record_rows.append(self._record_row(rid, rec, now))
+                if rec.parent_key:
+                    self._new_parented.append(rid)
+                version_rows.append(self._version_row(next_version, rid, 1, rec, chash, now))
+                next_version += 1
+                self.counts.added += 1
+            else:
+                rid, version_count, deleted_at, hidden_at, last_hash = hit
+                if last_hash != chash:
+                    version_rows.append(
+                        self._version_row(next_version, rid, version_count + 1, rec, chash, now)
+                    )
+                    next_version += 1
+                    flag_rows.append(
+                        {"id": rid, "kind": "version", "edited": timeutil.to_db(rec.edited_at)}
+                    )
+                    self.counts.new_versions += 1
+                else:
+                    self.counts.unchanged += 1
+                if rec.deleted_at is not None and deleted_at is None:
+                    flag_rows.append(
+                        {
+                            "id": rid,
+                            "kind": "deleted",
+                            "at": timeutil.to_db(rec.deleted_at),
+                            "raw": rec.deleted_at_raw,
+                        }
+                    )
+                    self.counts.flagged_deleted += 1
+                if rec.hidden_at is not None and hidden_at is None:
+                    flag_rows.append(
+                        {"id": rid, "kind": "hidden", "at": timeutil.to_db(rec.hidden_at)}
+                    )
+                    self.counts.flagged_hidden += 1
+            self.record_ids[(platform, rec.record_key)] = rid
+            source_rows.append({"r": rid, "s": self.source_file_id, "l": rec.locator})
+            if rec.media:
+                media_work.append((rid, rec))
+
+        if record_rows:
+            conn.execute(_INSERT_RECORD, record_rows)
+        if version_rows:
+            conn.execute(_INSERT_VERSION, version_rows)
+        for row in flag_rows:
+            if row["kind"] == "version":
+                conn.execute(
+                    text(
+                        "UPDATE records SET version_count = version_count + 1,"
+                        " edited_at = coalesce(:edited, edited_at) WHERE id = :id"
+                    ),
+                    row,
+                )
+            elif row["kind"] == "deleted":
+                conn.execute(
+                    text(
+                        "UPDATE records SET deleted_at = :at, deleted_at_raw = :raw"
+                        " WHERE id = :id AND deleted_at IS NULL"
+                    ),
+                    row,
+                )
+            else:
+                conn.execute(
+                    text("UPDATE records SET hidden_at = :at WHERE id = :id AND hidden_at IS NULL"),
+                    row,
+                )
+        if self.source_file_id is not None and source_rows:
+            conn.execute(
+                text(
+                    "INSERT OR IGNORE INTO record_sources (record_id, source_file_id, locator)"
+                    " VALUES (:r, :s, :l)"
+                ),
+                source_rows,
+            )
+        for rid, rec in media_work:
+            self._write_media(rid, rec)
+
+    def _record_row(self, rid: int, rec: RecordIn, now: str) -> dict[str, Any]:
+        return {
+            "id": rid,
+            "platform": rec.platform,
+            "kind": rec.kind,
+            "record_key": rec.record_key,
+            "platform_id": rec.platform_id,
+            "account_id": self.account_id,
+            "parent_key": rec.parent_key,
+            # a record without a parent starts its own thread; replies are linked afterwards
+            "thread_id": None if rec.parent_key else rid,
+            "conversation_key": rec.conversation_key,
+            "author_name": rec.author_name,
+            "author_handle": rec.author_handle,
+            "author_platform_id": rec.author_platform_id,
+            "created_at": timeutil.to_db(rec.created_at),
+            "created_at_raw": rec.created_at_raw,
+            "edited_at": timeutil.to_db(rec.edited_at),
+            "deleted_at": timeutil.to_db(rec.deleted_at),
+            "deleted_at_raw": rec.deleted_at_raw,
+            "hidden_at": timeutil.to_db(rec.hidden_at),
+            "url": rec.url,
+            "lang": rec.lang,
+            "is_repost": rec.is_repost,
+            "restricted": rec.restricted,
+            "has_media": bool(rec.media),
+            "extra_json": _dumps(rec.extra),
+            "sensitive_json": _dumps(rec.sensitive),
+            "first_source_id": self.source_file_id,
+            "batch_id": self.batch_id,
+            "archived_at": now,
+        }
+
+    def _version_row(
+        self, vid: int, rid: int, seq: int, rec: RecordIn, chash: str, now: str
+    ) -> dict[str, Any]:
+        return {
+            "id": vid,
+            "record_id": rid,
+            "seq": seq,
+            "title": rec.title,
+            "text": rec.text,
+            "text_raw": rec.text_raw,
+            "content_hash": chash,
+            "platform_edited_at": timeutil.to_db(rec.platform_edited_at),
+            "observed_at": now,
+            "source_file_id": self.source_file_id,
+            "locator": rec.locator,
+            "raw_json": rec.raw_json,
+        }
+
+    def _write_media(self, rid: int, rec: RecordIn) -> None:
+        for position, media in enumerate(rec.media):
+            sha = media.sha256
+            size: int | None = None
+            if sha is None and media.data is not None:
+                sha, size = blobs.put_bytes(self.conn, media.data)
+            elif sha is None and media.opener is not None:
+                sha, size = blobs.put_stream(self.conn, media.opener)
+            elif sha is not None:
+                size = self.conn.execute(
+                    text("SELECT size FROM blobs WHERE sha256 = :s"), {"s": sha}
+                ).scalar()
+            if sha is None:
+                self.counts.media_missing.append(media.original_uri)
+            else:
+                self.counts.media_stored += 1
+            self.conn.execute(
+                text(
+                    "INSERT INTO media (record_id, position, blob_sha256, original_uri, filename,"
+                    " mime_type, media_type, size, missing, metadata_json)"
+                    " VALUES (:r, :p, :b, :u, :f, :m, :t, :n, :x, :j)"
+                    " ON CONFLICT (record_id, original_uri) DO UPDATE SET"
+                    " blob_sha256 = coalesce(media.blob_sha256, excluded.blob_sha256),"
+                    " size = coalesce(media.size, excluded.size),"
+                    " missing = (coalesce(media.blob_sha256, excluded.blob_sha256) IS NULL)"
+                ),
+                {
+                    "r": rid,
+                    "p": position,
+                    "b": sha,
+                    "u": media.original_uri,
+                    "f": media.filename,
+                    "m": media.mime_type,
+                    "t": media.media_type,
+                    "n": size,
+                    "x": sha is None,
+                    "j": _dumps(media.metadata),
+                },
+            )
+        self.conn.execute(text("UPDATE records SET has_media = 1 WHERE id = :id"), {"id": rid})
+
+
+_INSERT_RECORD = text(
+    "INSERT INTO records (id, platform, kind, record_key, platform_id, account_id, parent_key,"
+    " thread_id, conversation_key, author_name, author_handle, author_platform_id, created_at,"
+    " created_at_raw, edited_at, deleted_at, deleted_at_raw, hidden_at, url, lang, is_repost,"
+    " restricted, version_count, has_media, extra_json, sensitive_json, first_source_id,"
+    " batch_id, archived_at) VALUES (:id, :platform, :kind, :record_key, :platform_id,"
+    " :account_id, :parent_key, :thread_id, :conversation_key, :author_name, :author_handle,"
+    " :author_platform_id, :created_at, :created_at_raw, :edited_at, :deleted_at,"
+    " :deleted_at_raw, :hidden_at, :url, :lang, :is_repost, :restricted, 1, :has_media,"
+    " :extra_json, :sensitive_json, :first_source_id, :batch_id, :archived_at)"
+)
+_INSERT_VERSION = text(
+    "INSERT INTO record_versions (id, record_id, seq, title, text, text_raw, content_hash,"
+    " platform_edited_at, observed_at, source_file_id, locator, raw_json) VALUES (:id,"
+    " :record_id, :seq, :title, :text, :text_raw, :content_hash, :platform_edited_at,"
+    " :observed_at, :source_file_id, :locator, :raw_json)"
+)
+
+
+def link_threads(conn: Connection, platform: str, new_parented: Iterable[int] = ()) -> int:
+    """Link replies to parents that are now in the archive and give each record its thread root.
+
+    Runs after every source file, over the whole platform, so a parent imported later still
+    collects the replies that arrived first. Returns how many records were newly linked.
+    """
+    linked = [
+        int(r[0])
+        for r in conn.execute(
+            text(
+                "UPDATE records SET parent_id = (SELECT p.id FROM records p"
+                " WHERE p.platform = records.platform AND p.record_key = records.parent_key)"
+                " WHERE platform = :p AND parent_id IS NULL AND parent_key IS NOT NULL"
+                " AND EXISTS (SELECT 1 FROM records p WHERE p.platform = records.platform"
+                " AND p.record_key = records.parent_key AND p.id != records.id)"
+                " RETURNING id"
+            ),
+            {"p": platform},
+        )
+    ]
+    # Replies whose parent is not in the archive are the root of what we hold: one statement.
+    conn.execute(
+        text(
+            "UPDATE records SET thread_id = id WHERE platform = :p AND thread_id IS NULL"
+            " AND parent_id IS NULL"
+        ),
+        {"p": platform},
+    )
+    dirty = set(linked)
+    pending = sorted(set(new_parented) - dirty)
+    for start in range(0, len(pending), 500):
+        part = pending[start : start + 500]
+        marks = ",".join(str(int(i)) for i in part)
+        dirty.update(
+            int(r[0])
+            for r in conn.execute(
+                text(f"SELECT id FROM records WHERE id IN ({marks}) AND parent_id IS NOT NULL")
+            )
+        )
+    for rid in sorted(dirty):
+        root = _find_root(conn, rid)
+        conn.execute(
+            text(
+                "WITH RECURSIVE down(id) AS (SELECT :rid UNION SELECT r.id FROM records r"
+                " JOIN down ON r.parent_id = down.id)"
+                " UPDATE records SET thread_id = :root WHERE id IN (SELECT id FROM down)"
+                " AND (thread_id IS NULL OR thread_id != :root)"
+            ),
+            {"rid": rid, "root": root},
+        )
+    return len(linked)
+
+
+def _find_root(conn: Connection, rid: int) -> int:
+    seen = {rid}
+    current = rid
+    while True:
+        parent = conn.execute(
+            text("SELECT parent_id FROM records WHERE id = :id"), {"id": current}
+        ).scalar()
+        # A cycle can only come from hostile data (a -> b -> a); the record where it closes
+        # becomes the root so the thread is still shown whole.
+        if parent is None or parent in seen:
+            return current
+        seen.add(parent)
+        current = int(parent)

@@ -1,0 +1,71 @@
+"""`retention-desk` command line. Headless: nothing here (or below) imports PySide6 unless the
+`gui`/`demo` command runs, and then only inside that command.
+
+Each command is a module `retention_desk.cli.cmd_<name>` with `register(subparsers)` that adds
+its parser and sets `func`; `func(args) -> int` returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from retention_desk import __version__
+from retention_desk.archive.errors import ArchiveError
+
+# Order is the order in --help.
+COMMANDS = (
+    "gui",
+    "demo",
+    "init",
+    "info",
+    "verify",
+    "backup",
+)
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line on stderr, exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="retention-desk",
+        description="Records retention and IPRA response for social-media archives.",
+    )
+    parser.add_argument("--version", action="version", version=f"retention-desk {__version__}")
+    parser.add_argument(
+        "--archive",
+        metavar="PATH",
+        help="archive file (default: $RETENTION_DESK_ARCHIVE, else archive.rdesk in the user"
+        " data folder)",
+    )
+    parser.add_argument(
+        "--operator", metavar="NAME", help="name written to the audit trail for this run"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"retention_desk.cli.cmd_{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    try:
+        return int(args.func(args))
+    except (ArchiveError, CliError) as exc:
+        print(f"retention-desk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("retention-desk: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"retention-desk: error:{name} {exc.strerror or exc}", file=sys.stderr)
+        return 1
