@@ -19,8 +19,12 @@ def start_batch(conn: Connection, *, operator: str, options: dict[str, Any]) -> 
             " counts_json, errors_json) VALUES (:t, :op, :v, 'running', :o, '{}', '[]')"
             " RETURNING id"
         ),
-        {"t": timeutil.now_db(), "op": operator, "v": __version__,
-         "o": json.dumps(options, ensure_ascii=False, default=str)},
+        {
+            "t": timeutil.now_db(),
+            "op": operator,
+            "v": __version__,
+            "o": json.dumps(options, ensure_ascii=False, default=str),
+        },
     )
     return int(result.scalar_one())
 
@@ -33,8 +37,13 @@ def finish_batch(
             "UPDATE import_batches SET finished_at = :t, status = :s, counts_json = :c,"
             " errors_json = :e WHERE id = :id"
         ),
-        {"t": timeutil.now_db(), "s": status, "c": json.dumps(counts, ensure_ascii=False),
-         "e": json.dumps(errors, ensure_ascii=False), "id": batch_id},
+        {
+            "t": timeutil.now_db(),
+            "s": status,
+            "c": json.dumps(counts, ensure_ascii=False),
+            "e": json.dumps(errors, ensure_ascii=False),
+            "id": batch_id,
+        },
     )
 
 
@@ -70,32 +79,51 @@ def add_source_file(
             " imported_at) VALUES (:b, :c, :n, :op, :sz, :sha, :blob, :fmt, :st, :err, :cnt,"
             " :det, :t) RETURNING id"
         ),
-        {"b": batch_id, "c": container_id, "n": name, "op": original_path, "sz": size,
-         "sha": sha256, "blob": blob_sha256, "fmt": detected_format, "st": status, "err": error,
-         "cnt": json.dumps(counts or {}, ensure_ascii=False),
-         "det": json.dumps(details or {}, ensure_ascii=False, default=str),
-         "t": timeutil.now_db()},
+        {
+            "b": batch_id,
+            "c": container_id,
+            "n": name,
+            "op": original_path,
+            "sz": size,
+            "sha": sha256,
+            "blob": blob_sha256,
+            "fmt": detected_format,
+            "st": status,
+            "err": error,
+            "cnt": json.dumps(counts or {}, ensure_ascii=False),
+            "det": json.dumps(details or {}, ensure_ascii=False, default=str),
+            "t": timeutil.now_db(),
+        },
     )
     return int(result.scalar_one())
 
 
 def update_source_file(
-    conn: Connection, source_id: int, *, counts: dict[str, Any] | None = None,
+    conn: Connection,
+    source_id: int,
+    *,
+    counts: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
     if counts is not None:
-        conn.execute(text("UPDATE source_files SET counts_json = :c WHERE id = :id"),
-                     {"c": json.dumps(counts, ensure_ascii=False), "id": source_id})
+        conn.execute(
+            text("UPDATE source_files SET counts_json = :c WHERE id = :id"),
+            {"c": json.dumps(counts, ensure_ascii=False), "id": source_id},
+        )
     if details is not None:
-        conn.execute(text("UPDATE source_files SET details_json = :d WHERE id = :id"),
-                     {"d": json.dumps(details, ensure_ascii=False, default=str), "id": source_id})
+        conn.execute(
+            text("UPDATE source_files SET details_json = :d WHERE id = :id"),
+            {"d": json.dumps(details, ensure_ascii=False, default=str), "id": source_id},
+        )
 
 
 def find_imported(conn: Connection, sha256: str) -> SourceFileRow | None:
     """An earlier successful import of exactly these bytes, if any (re-import adds nothing)."""
     row = conn.execute(
-        text("SELECT id, batch_id, name, sha256, status FROM source_files"
-             " WHERE sha256 = :s AND status = 'imported' ORDER BY id LIMIT 1"),
+        text(
+            "SELECT id, batch_id, name, sha256, status FROM source_files"
+            " WHERE sha256 = :s AND status = 'imported' ORDER BY id LIMIT 1"
+        ),
         {"s": sha256},
     ).first()
     return SourceFileRow(*row) if row else None
@@ -103,8 +131,10 @@ def find_imported(conn: Connection, sha256: str) -> SourceFileRow | None:
 
 def find_stored(conn: Connection, sha256: str) -> SourceFileRow | None:
     row = conn.execute(
-        text("SELECT id, batch_id, name, sha256, status FROM source_files"
-             " WHERE sha256 = :s AND status IN ('imported', 'stored') ORDER BY id LIMIT 1"),
+        text(
+            "SELECT id, batch_id, name, sha256, status FROM source_files"
+            " WHERE sha256 = :s AND status IN ('imported', 'stored') ORDER BY id LIMIT 1"
+        ),
         {"s": sha256},
     ).first()
     return SourceFileRow(*row) if row else None

@@ -23,6 +23,7 @@ COMMANDS = (
     "info",
     "verify",
     "backup",
+    "import",
 )
 
 

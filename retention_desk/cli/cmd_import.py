@@ -1,0 +1,135 @@
+"""`retention-desk import PATH...`: import exports and web archives, detected by content."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from retention_desk.archive import Archive
+from retention_desk.cli import CliError
+from retention_desk.cli.common import open_archive, print_json, stderr_progress
+from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.registry import format_names
+from retention_desk.importers.run import ImportSummary, detect, preview, run_import
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="import platform exports, CSV files and web archives")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="zip, folder or file")
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="skip detection and read as this format (see --list-formats)",
+    )
+    p.add_argument("--account", metavar="HANDLE", help="assign the records to this account")
+    p.add_argument(
+        "--mapping",
+        metavar="PRESET",
+        help="CSV column mapping: a saved preset name, or JSON like"
+        ' \'{"id": "Post ID", "text": "Message"}\'',
+    )
+    p.add_argument("--platform", metavar="NAME", help="CSV: platform when no column says it")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what would be imported (detected format, account, dates)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p.set_defaults(func=run)
+
+
+def _mapping(archive: Archive, spec: str | None) -> tuple[dict[str, str] | None, str | None]:
+    if spec is None:
+        return None, None
+    if spec.lstrip().startswith("{"):
+        try:
+            value = json.loads(spec)
+        except json.JSONDecodeError as exc:
+            raise CliError(f"--mapping is not valid JSON: {exc}") from None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise CliError("--mapping JSON must map field names to column names")
+        return value, None
+    from retention_desk.importers.csv_mapping import load_preset
+
+    preset = load_preset(archive, spec)
+    if preset is None:
+        raise CliError(f"no saved CSV mapping preset named {spec!r}")
+    return preset, spec
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format and args.format not in format_names():
+        raise CliError(f"unknown format {args.format!r}; known: {', '.join(format_names())}")
+    with open_archive(args) as archive:
+        mapping, preset = _mapping(archive, args.mapping)
+        options = ImportOptions(
+            format=args.format,
+            account=args.account,
+            mapping=mapping,
+            mapping_preset=preset,
+            platform=args.platform,
+        )
+        detection = detect(args.paths, options)
+        try:
+            if args.dry_run:
+                previews = preview(detection, options)
+                if args.json:
+                    print_json({"previews": previews, "errors": detection.errors})
+                else:
+                    for p in previews:
+                        span = (
+                            f"{p.date_from:%Y-%m-%d} to {p.date_to:%Y-%m-%d}"
+                            if p.date_from and p.date_to
+                            else "dates unknown"
+                        )
+                        print(
+                            f"{p.source}: {p.label}; account {p.account or '(none)'};"
+                            f" {span}; about {p.approx_records} records"
+                        )
+                    for error in detection.errors:
+                        print(f"error: {error}")
+                return 1 if detection.errors and not previews else 0
+            summary = run_import(
+                archive,
+                args.paths,
+                options,
+                detection=detection,
+                progress=stderr_progress(not args.json),
+            )
+        finally:
+            detection.close()
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        _print_summary(summary)
+    return 0 if summary.status == "completed" else 1
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    for f in summary.files:
+        if f.status == "imported":
+            line = (
+                f"imported  {f.path} [{f.format}]: {f.added} added, {f.new_versions} new"
+                f" versions, {f.unchanged} unchanged, {f.flagged_deleted} flagged deleted,"
+                f" {f.media_stored} media stored"
+            )
+            if f.media_missing:
+                line += f", {len(f.media_missing)} media missing"
+            print(line)
+        elif f.status == "duplicate":
+            print(f"unchanged {f.path}: already imported; nothing added")
+        else:
+            print(f"{f.status:<9} {f.path}: {f.error}")
+        for w in f.warnings[:20]:
+            print(f"          warning: {w}")
+        if len(f.warnings) > 20:
+            print(f"          ... and {len(f.warnings) - 20} more warnings")
+    for error in summary.errors:
+        print(f"error: {error}")
+    t = summary.totals()
+    print(
+        f"Batch {summary.batch_id} {summary.status.replace('_', ' ')}: {t['added']} records"
+        f" added, {t['new_versions']} new versions, {t['unchanged']} unchanged,"
+        f" {t['files_failed']} file(s) failed"
+    )

@@ -1,0 +1,29 @@
+"""Every importer the app knows, in the order detection asks them.
+
+Each module named here defines `IMPORTER`, an object following importers.base.Importer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from retention_desk.importers.base import Importer
+
+IMPORTER_MODULES: tuple[str, ...] = ()
+
+
+@cache
+def all_importers() -> tuple[Importer, ...]:
+    return tuple(importlib.import_module(m).IMPORTER for m in IMPORTER_MODULES)
+
+
+def format_names() -> list[str]:
+    return [imp.name for imp in all_importers()]
+
+
+def get_importer(name: str) -> Importer:
+    for imp in all_importers():
+        if imp.name == name:
+            return imp
+    raise KeyError(name)

@@ -1,0 +1,560 @@
+"""Running an import: detection, one transaction per source file, originals kept, summary.
+
+Guarantees (each tested):
+- Each data file imports atomically: its original, its records, their media and its audit row
+  land in one transaction, or none of it does.
+- A file already imported (same SHA-256) adds nothing; a failing file is reported with the
+  reason and the rest goes on; the failed original is still kept, marked failed.
+- Every other file of a recognised export (media, files we do not parse) is kept byte-exact.
+- Killing the process at any moment leaves a consistent archive (SQLite WAL) and the next
+  import picks up where this one stopped, because finished files are recognised by hash.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from retention_desk.archive import Archive, blobs
+from retention_desk.archive.batches import (
+    add_source_file,
+    find_imported,
+    find_stored,
+    finish_batch,
+    start_batch,
+    update_source_file,
+)
+from retention_desk.archive.errors import ArchiveBusy, Cancelled
+from retention_desk.archive.ingest import AccountIn, RecordWriter, WriteCounts, upsert_account
+from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions, Preview
+from retention_desk.importers.common import ParseError
+from retention_desk.importers.registry import all_importers, format_names, get_importer
+from retention_desk.importers.tree import SourceTree, TreeError, open_tree
+
+Progress = Callable[[int, int, str], None]
+# Files we keep but do not parse are stored in transactions of about this many bytes.
+PRESERVE_TX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    source: str
+    path: str
+    format: str | None
+    status: str  # imported | duplicate | failed | stored | refused | cancelled
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    flagged_deleted: int = 0
+    flagged_hidden: int = 0
+    media_stored: int = 0
+    media_missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    sha256: str | None = None
+    source_file_id: int | None = None
+
+
+@dataclass
+class Detection:
+    """What was found in the inputs, before anything is written."""
+
+    trees: list[SourceTree]
+    claims: list[tuple[SourceTree, Importer, Claim]]
+    errors: list[str]
+    refused: list[tuple[str, str]]  # (input, problem) entries refused inside containers
+
+    def close(self) -> None:
+        for tree in self.trees:
+            tree.close()
+
+
+@dataclass
+class ImportSummary:
+    batch_id: int | None
+    status: str
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        keys = (
+            "added",
+            "new_versions",
+            "unchanged",
+            "flagged_deleted",
+            "flagged_hidden",
+            "media_stored",
+        )
+        totals = {k: sum(getattr(f, k) for f in self.files) for k in keys}
+        totals["media_missing"] = sum(len(f.media_missing) for f in self.files)
+        for status in ("imported", "duplicate", "failed", "stored", "refused"):
+            totals[f"files_{status}"] = sum(1 for f in self.files if f.status == status)
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "status": self.status,
+            "totals": self.totals(),
+            "errors": self.errors,
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+# --------------------------------------------------------------------------- detection
+def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) -> Detection:
+    """Open every input and find which importer claims which files. Writes nothing."""
+    options = options or ImportOptions()
+    if options.format is not None and options.format not in format_names():
+        raise ValueError(
+            f"unknown format {options.format!r}; known formats: " + ", ".join(format_names())
+        )
+    importers = [get_importer(options.format)] if options.format else list(all_importers())
+    detection = Detection(trees=[], claims=[], errors=[], refused=[])
+    for raw in paths:
+        path = Path(raw).expanduser()
+        try:
+            tree = open_tree(path)
+        except (TreeError, OSError) as exc:
+            detection.errors.append(
+                str(exc) if isinstance(exc, TreeError) else f"{path}: {exc.strerror or exc}"
+            )
+            continue
+        detection.trees.append(tree)
+        detection.refused += [(tree.label, p) for p in tree.problems]
+        found: list[tuple[Importer, Claim]] = []
+        for importer in importers:
+            try:
+                found += [(importer, c) for c in importer.detect(tree, options)]
+            except (ParseError, TreeError, OSError) as exc:
+                detection.errors.append(f"{tree.label}: {importer.label} detection failed: {exc}")
+        found = _resolve_conflicts(found)
+        if not found:
+            what = (
+                f"a {get_importer(options.format).label}"
+                if options.format
+                else ("a recognised export (" + ", ".join(format_names()) + ")")
+            )
+            detection.errors.append(f"{tree.label}: not {what}; nothing imported from it")
+        detection.claims += [(tree, imp, claim) for imp, claim in found]
+    return detection
+
+
+def _resolve_conflicts(found: list[tuple[Importer, Claim]]) -> list[tuple[Importer, Claim]]:
+    """A file claimed by several importers goes to the most confident claim."""
+    owner: dict[str, tuple[int, int]] = {}
+    for index, (_imp, claim) in enumerate(found):
+        for path in claim.files:
+            best = owner.get(path)
+            if best is None or claim.confidence > best[0]:
+                owner[path] = (claim.confidence, index)
+    result = []
+    for index, (imp, claim) in enumerate(found):
+        claim.files = [p for p in claim.files if owner[p][1] == index]
+        if claim.files:
+            result.append((imp, claim))
+    return result
+
+
+def preview(detection: Detection, options: ImportOptions | None = None) -> list[Preview]:
+    options = options or ImportOptions()
+    return [imp.preview(tree, claim, options) for tree, imp, claim in detection.claims]
+
+
+# ------------------------------------------------------------------------------ import
+def run_import(
+    archive: Archive,
+    paths: Sequence[Path | str],
+    options: ImportOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    detection: Detection | None = None,
+) -> ImportSummary:
+    options = options or ImportOptions()
+    own_detection = detection is None
+    if detection is None:
+        detection = detect(paths, options)
+    try:
+        return _Run(archive, detection, options, progress, cancel).run()
+    finally:
+        if own_detection:
+            detection.close()
+
+
+class _Run:
+    def __init__(
+        self,
+        archive: Archive,
+        detection: Detection,
+        options: ImportOptions,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.archive = archive
+        self.detection = detection
+        self.options = options
+        self.progress = progress or (lambda done, total, message: None)
+        self.cancel = cancel
+        self.summary = ImportSummary(batch_id=None, status="running", errors=list(detection.errors))
+        self.total = sum(len(c.files) for _, _, c in detection.claims) + len(detection.trees)
+        self.done = 0
+        self.stored_paths: dict[int, set[str]] = {}
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
+
+    def run(self) -> ImportSummary:
+        inputs = [t.label for t in self.detection.trees]
+        with self.archive.write() as conn:
+            batch_id = start_batch(
+                conn,
+                operator=self.archive.operator(conn),
+                options={**asdict(self.options), "inputs": inputs},
+            )
+            self.archive.audit(
+                conn,
+                action="import.start",
+                object_type="import_batch",
+                object_ids=[batch_id],
+                details={"inputs": inputs, "format": self.options.format},
+            )
+        self.summary.batch_id = batch_id
+        for label, problem in self.detection.refused:
+            self.summary.files.append(
+                FileResult(
+                    source=label,
+                    path=problem.split(":")[0],
+                    format=None,
+                    status="refused",
+                    error=problem,
+                )
+            )
+        status = "completed"
+        try:
+            for tree in self.detection.trees:
+                claims = [(imp, c) for t, imp, c in self.detection.claims if t is tree]
+                if claims:
+                    self._import_tree(tree, claims)
+                self.done += 1
+        except Cancelled:
+            status = "cancelled"
+        except ArchiveBusy as exc:
+            status = "failed"
+            self.summary.errors.append(str(exc))
+        if status == "completed" and (
+            self.summary.errors
+            or any(f.status in ("failed", "refused") for f in self.summary.files)
+        ):
+            status = "completed_with_errors"
+        self.summary.status = status
+        errors = self.summary.errors + [
+            f"{f.source}: {f.path}: {f.error}" for f in self.summary.files if f.error
+        ]
+        with self.archive.write() as conn:
+            finish_batch(
+                conn, batch_id, status=status, counts=self.summary.totals(), errors=errors[:500]
+            )
+            self.archive.audit(
+                conn,
+                action="import.finish",
+                object_type="import_batch",
+                object_ids=[batch_id],
+                details={"status": status, "totals": self.summary.totals()},
+            )
+        self.progress(self.total, self.total, f"Import {status.replace('_', ' ')}")
+        return self.summary
+
+    # ------------------------------------------------------------------------- trees
+    def _import_tree(self, tree: SourceTree, claims: list[tuple[Importer, Claim]]) -> None:
+        container_id = self._container(tree)
+        other_trees = [t for t in self.detection.trees if t is not tree]
+        stored = self.stored_paths.setdefault(id(tree), set())
+        for importer, claim in claims:
+            for path in claim.files:
+                self._check_cancel()
+                self.progress(self.done, self.total, f"{Path(path).name}: reading")
+                result = self._import_file(tree, other_trees, importer, claim, path, container_id)
+                self.summary.files.append(result)
+                stored.add(path)
+                self.done += 1
+                if result.status == "cancelled":
+                    raise Cancelled()
+        if tree.kind != "file":
+            self._preserve_rest(tree, container_id, stored)
+
+    def _container(self, tree: SourceTree) -> int | None:
+        if tree.kind != "zip" or tree.container_sha256 is None:
+            return None
+        with self.archive.write() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT id FROM source_files WHERE sha256 = :s AND"
+                    " status = 'container' ORDER BY id LIMIT 1"
+                ),
+                {"s": tree.container_sha256},
+            ).first()
+            if row is not None:
+                return int(row[0])
+            return add_source_file(
+                conn,
+                batch_id=self.summary.batch_id or 0,
+                name=Path(tree.label).name,
+                size=tree.container_size or 0,
+                sha256=tree.container_sha256,
+                blob_sha256=None,
+                status="container",
+                detected_format="zip",
+                original_path=tree.label,
+                details={"members": len(tree.files), "refused": tree.problems[:100]},
+            )
+
+    def _import_file(
+        self,
+        tree: SourceTree,
+        other_trees: list[SourceTree],
+        importer: Importer,
+        claim: Claim,
+        path: str,
+        container_id: int | None,
+    ) -> FileResult:
+        result = FileResult(source=tree.label, path=path, format=importer.name, status="failed")
+        try:
+            sha = tree.sha256(path)
+        except (TreeError, OSError) as exc:
+            result.error = f"cannot be read: {exc}"
+            return result
+        result.sha256 = sha
+        with self.archive.read() as conn:
+            earlier = find_imported(conn, sha)
+        if earlier is not None:
+            result.status = "duplicate"
+            result.source_file_id = earlier.id
+            result.warnings.append(
+                f"already imported (source file {earlier.id}, batch"
+                f" {earlier.batch_id}); nothing added"
+            )
+            return result
+        batch_id = self.summary.batch_id or 0
+        try:
+            with self.archive.write() as conn:
+                source_id = self._store_original(
+                    conn, tree, path, sha, importer.name, "imported", container_id
+                )
+                account_id = self._account(conn, importer, claim)
+                writer = RecordWriter(
+                    conn,
+                    batch_id=batch_id,
+                    source_file_id=source_id,
+                    account_id=account_id,
+                    on_flush=lambda n: self._on_records(path, n),
+                )
+                ctx = FileContext(
+                    conn=conn,
+                    tree=tree,
+                    other_trees=other_trees,
+                    writer=writer,
+                    batch_id=batch_id,
+                    source_file_id=source_id,
+                    container_id=container_id,
+                    options=self.options,
+                    cancel=self.cancel,
+                    stored_paths=self.stored_paths,
+                )
+                importer.import_file(ctx, tree, claim, path)
+                counts = writer.finish()
+                self._fill(result, counts, ctx.warnings)
+                update_source_file(
+                    conn,
+                    source_id,
+                    counts=_counts_dict(counts, ctx.warnings),
+                    details=ctx.details or None,
+                )
+                self.archive.audit(
+                    conn,
+                    action="import.source_file",
+                    object_type="source_file",
+                    object_ids=[source_id],
+                    details={
+                        "name": path,
+                        "input": tree.label,
+                        "sha256": sha,
+                        "format": importer.name,
+                        "batch": batch_id,
+                        **_counts_dict(counts, []),
+                    },
+                )
+            result.status = "imported"
+            result.source_file_id = source_id
+        except Cancelled:
+            result.status = "cancelled"
+            result.error = "cancelled; this file was not imported"
+        except ArchiveBusy:
+            raise
+        except Exception as exc:
+            result.error = _describe(exc)
+            self._record_failure(tree, path, sha, importer.name, container_id, result)
+        return result
+
+    def _record_failure(
+        self,
+        tree: SourceTree,
+        path: str,
+        sha: str,
+        fmt: str,
+        container_id: int | None,
+        result: FileResult,
+    ) -> None:
+        """Keep the original of a file that failed, marked failed with the reason."""
+        try:
+            with self.archive.write() as conn:
+                earlier = conn.execute(
+                    text(
+                        "SELECT id FROM source_files WHERE sha256 = :s AND status = 'failed'"
+                        " ORDER BY id LIMIT 1"
+                    ),
+                    {"s": sha},
+                ).scalar()
+                source_id = (
+                    int(earlier)
+                    if earlier is not None
+                    else self._store_original(
+                        conn, tree, path, sha, fmt, "failed", container_id, error=result.error
+                    )
+                )
+                self.archive.audit(
+                    conn,
+                    action="import.source_file_failed",
+                    object_type="source_file",
+                    object_ids=[source_id],
+                    details={
+                        "name": path,
+                        "input": tree.label,
+                        "sha256": sha,
+                        "format": fmt,
+                        "error": result.error,
+                    },
+                )
+            result.source_file_id = source_id
+        except (TreeError, OSError) as exc:
+            result.warnings.append(f"the original could not be kept either: {exc}")
+
+    def _store_original(
+        self,
+        conn: Connection,
+        tree: SourceTree,
+        path: str,
+        sha: str,
+        fmt: str | None,
+        status: str,
+        container_id: int | None,
+        error: str | None = None,
+    ) -> int:
+        blob_sha, size = blobs.put_stream(conn, lambda: tree.open(path), expected_sha256=sha)
+        return add_source_file(
+            conn,
+            batch_id=self.summary.batch_id or 0,
+            name=path,
+            size=size,
+            sha256=sha,
+            blob_sha256=blob_sha,
+            status=status,
+            detected_format=fmt,
+            container_id=container_id,
+            original_path=tree.label if tree.kind != "zip" else None,
+            error=error,
+        )
+
+    def _account(self, conn: Connection, importer: Importer, claim: Claim) -> int | None:
+        account: AccountIn | None = claim.account
+        if self.options.account:
+            handle = self.options.account.lstrip("@")
+            account = AccountIn(platform=importer.platform, account_key=handle, handle=handle)
+        return upsert_account(conn, account) if account is not None else None
+
+    def _on_records(self, path: str, written: int) -> None:
+        self.progress(self.done, self.total, f"{Path(path).name}: {written} records")
+        self._check_cancel()
+
+    @staticmethod
+    def _fill(result: FileResult, counts: WriteCounts, warnings: list[str]) -> None:
+        result.added = counts.added
+        result.new_versions = counts.new_versions
+        result.unchanged = counts.unchanged
+        result.flagged_deleted = counts.flagged_deleted
+        result.flagged_hidden = counts.flagged_hidden
+        result.media_stored = counts.media_stored
+        result.media_missing = counts.media_missing
+        result.warnings = warnings
+
+    def _preserve_rest(self, tree: SourceTree, container_id: int | None, stored: set[str]) -> None:
+        """Keep every other file of the export byte-exact (media, viewer files, data we do not
+        parse yet such as follower lists), a few per transaction."""
+        pending = [f for f in tree.files if f.path not in stored]
+        while pending:
+            self._check_cancel()
+            group, size = [], 0
+            while pending and (not group or size < PRESERVE_TX_BYTES):
+                item = pending.pop(0)
+                group.append(item)
+                size += item.size
+            self.progress(self.done, self.total, f"Keeping {len(pending)} more original files")
+            with self.archive.write() as conn:
+                for item in group:
+                    try:
+                        sha, real_size = blobs.put_stream(conn, lambda p=item.path: tree.open(p))
+                    except (TreeError, OSError) as exc:
+                        self.summary.files.append(
+                            FileResult(
+                                source=tree.label,
+                                path=item.path,
+                                format=None,
+                                status="failed",
+                                error=f"cannot be read: {exc}",
+                            )
+                        )
+                        continue
+                    if find_stored(conn, sha) is None:
+                        add_source_file(
+                            conn,
+                            batch_id=self.summary.batch_id or 0,
+                            name=item.path,
+                            size=real_size,
+                            sha256=sha,
+                            blob_sha256=sha,
+                            status="stored",
+                            container_id=container_id,
+                            original_path=tree.label if tree.kind != "zip" else None,
+                        )
+                    stored.add(item.path)
+
+
+def _counts_dict(counts: WriteCounts, warnings: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "added": counts.added,
+        "new_versions": counts.new_versions,
+        "unchanged": counts.unchanged,
+        "flagged_deleted": counts.flagged_deleted,
+        "flagged_hidden": counts.flagged_hidden,
+        "media_stored": counts.media_stored,
+        "media_missing": len(counts.media_missing),
+    }
+    if warnings:
+        data["warnings"] = warnings[:200]
+    return data
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ParseError | TreeError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return f"expected field {exc} is missing"
+    if isinstance(exc, UnicodeError):
+        return f"text encoding problem: {exc}"
+    return f"{type(exc).__name__}: {exc}"
