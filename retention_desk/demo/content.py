@@ -8,6 +8,11 @@ that the app renders imported text literally.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 AGENCY_NAME = "Sandia Vista Police Department"
 CUSTODIAN_NAME = "Rowena Tafoya-Lindqvist"
 CUSTODIAN_TITLE = "Records Custodian"
@@ -37,18 +42,18 @@ PLACES = (
     "Cottonwood Plaza",
 )
 
-FIRST_NAMES = tuple(
+FIRST_NAMES = _words(
     "Alma Benicio Carmela Dario Esperanza Fidel Graciela Hollis Inez Jaron Katya Lorenzo "
     "Marisol Nestor Odalys Paloma Quinlan Rafaela Soren Tomasa Ulises Valeria Wendell "
     "Ximena Yolotzin Zebulon Ainsley Brisa Cruz Delphine Emeric Fabiola Gideon Harlow "
-    "Itzel Joaquín Kestrel Leocadia Maximo Noelani".split()
+    "Itzel Joaquín Kestrel Leocadia Maximo Noelani"
 )
-LAST_NAMES = tuple(
+LAST_NAMES = _words(
     "Abeyta-Voss Benavidez-Hart Candelario Duran-Okafor Esquibel Fresquez Gallegos-Ring "
     "Holloway Ibarra-Stone Jaramillo Kowalczyk Lucero-Vance Montoya-Pryce Naranjo "
     "Ortega-Blum Padilla-Kerr Quintanar Rael-Hudson Sisneros Trujillo-Marsh Ulibarri "
     "Valdez-Crane Whitcombe Yazzie-Lund Zamora-Pike Archuleta Baca-Fenwick Chavez-Ostrom "
-    "Dominguez-Rye Espinoza".split()
+    "Dominguez-Rye Espinoza"
 )
 
 # One resident whose display name carries markup: it must show literally, never bold.
@@ -160,6 +165,6 @@ DM_LINES = (
     "You can bring it to the front desk at Station 2, open 8–5.",
 )
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-MONTHS = tuple(
-    "January February March April May June July August September October November December".split()
+MONTHS = _words(
+    "January February March April May June July August September October November December"
 )

@@ -24,12 +24,15 @@ def gradient_png(
     if width < 1 or height < 1:
         raise ValueError("image must be at least 1x1")
     span = max(width + height - 2, 1)
+    # A pixel's colour depends only on x + y, so each diagonal's bytes are computed once.
+    diagonal = [
+        bytes(round(a + (b - a) * d / span) for a, b in zip(start, end, strict=True))
+        for d in range(width + height - 1)
+    ]
     rows = bytearray()
     for y in range(height):
         rows.append(0)  # filter type 0 (None) for every scanline
-        for x in range(width):
-            t = (x + y) / span
-            rows.extend(round(a + (b - a) * t) for a, b in zip(start, end, strict=True))
+        rows += b"".join(diagonal[y : y + width])
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit, truecolour
     return (
         _SIGNATURE

@@ -1,0 +1,160 @@
+"""Write the synthetic demo into a real archive, through the same APIs an importer uses.
+
+Each synthetic export becomes one import batch with one source file whose stored "original"
+is a JSON description of the generated data, so the demo's provenance, audit trail and
+`verify` behave exactly like those of a real import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from retention_desk.archive import Archive, ArchiveSettings, blobs
+from retention_desk.archive.batches import add_source_file, finish_batch, start_batch
+from retention_desk.archive.ingest import (
+    AccountIn,
+    RecordIn,
+    RecordWriter,
+    WriteCounts,
+    upsert_account,
+)
+from retention_desk.demo import content as c
+from retention_desk.demo.generate import ACCOUNTS, DEMO_SEED, DemoPass, generate
+
+DEMO_SETTINGS = ArchiveSettings(
+    agency_name=c.AGENCY_NAME,
+    custodian_name=c.CUSTODIAN_NAME,
+    custodian_title=c.CUSTODIAN_TITLE,
+    time_zone="America/Denver",
+    bates_prefix=c.BATES_PREFIX,
+)
+
+
+def _sidecar_paths(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+
+
+def build_demo_archive(path: Path | str, *, seed: int = DEMO_SEED) -> Path:
+    """Create a new demo archive at `path` (which must not exist); returns its resolved path.
+
+    A build that fails part-way removes the half-built file, so `ensure_demo_archive` never
+    finds a broken demo and mistakes it for a good one.
+    """
+    first, second = generate(seed)
+    archive = Archive.create(path)
+    target = archive.path
+    try:
+        archive.update_settings(DEMO_SETTINGS)
+        _import_pass(archive, first, seed)
+        _import_pass(archive, second, seed)
+    except BaseException:
+        archive.close()
+        for file in _sidecar_paths(target):
+            file.unlink(missing_ok=True)
+        raise
+    archive.close()
+    return target
+
+
+def ensure_demo_archive(path: Path | str, rebuild: bool = False) -> Path:
+    """The demo archive at `path`: built when missing, or afresh when `rebuild` is set."""
+    path = Path(path).expanduser().resolve()
+    if rebuild or not path.exists():
+        for file in _sidecar_paths(path):
+            file.unlink(missing_ok=True)
+        return build_demo_archive(path)
+    return path
+
+
+def _describe(demo: DemoPass, seed: int) -> bytes:
+    """The pass as a JSON document: the demo's stand-in for an export file's bytes."""
+
+    def record(rec: RecordIn) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(rec).items() if v not in (None, "", [], {}, False)}
+        data["media"] = [
+            {
+                "uri": m.original_uri,
+                "sha256": hashlib.sha256(m.data).hexdigest() if m.data else None,
+            }
+            for m in rec.media
+        ]
+        return data
+
+    document = {
+        "generator": "retention_desk.demo",
+        "note": "Synthetic data for demonstration. All people, places and accounts are fictional.",
+        "seed": seed,
+        "export": demo.name,
+        "accounts": [asdict(a) for a in ACCOUNTS],
+        "records": {key: [record(r) for r in recs] for key, recs in demo.records.items()},
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1, default=_iso).encode(
+        "utf-8"
+    )
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(f"cannot describe {type(value).__name__}")
+
+
+def _import_pass(archive: Archive, demo: DemoPass, seed: int) -> WriteCounts:
+    original = _describe(demo, seed)
+    totals = WriteCounts()
+    with archive.write() as conn:
+        operator = archive.operator(conn)
+        batch_id = start_batch(conn, operator=operator, options={"demo": True, "seed": seed})
+        blob_sha, size = blobs.put_bytes(conn, original)
+        source_id = add_source_file(
+            conn,
+            batch_id=batch_id,
+            name=demo.name,
+            size=size,
+            sha256=blob_sha,
+            blob_sha256=blob_sha,
+            status="imported",
+            detected_format="demo",
+            details={"synthetic": True, "seed": seed},
+        )
+        for account in ACCOUNTS:
+            account_id = upsert_account(
+                conn,
+                AccountIn(
+                    platform=account.platform,
+                    account_key=account.account_key,
+                    platform_account_id=account.account_key,
+                    handle=account.handle,
+                    display_name=account.display_name,
+                    is_official=True,
+                ),
+            )
+            writer = RecordWriter(
+                conn, batch_id=batch_id, source_file_id=source_id, account_id=account_id
+            )
+            writer.add_many(demo.records.get(account.account_key, []))
+            totals.merge(writer.finish())
+        counts = asdict(totals)
+        counts["records_read"] = demo.count()
+        finish_batch(conn, batch_id, status="completed", counts=counts, errors=[])
+        archive.audit(
+            conn,
+            action="import.source_file",
+            object_type="source_file",
+            object_ids=[source_id],
+            details={
+                "batch_id": batch_id,
+                "name": demo.name,
+                "sha256": blob_sha,
+                "format": "demo",
+                "counts": counts,
+            },
+        )
+    return totals
