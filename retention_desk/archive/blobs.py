@@ -119,7 +119,17 @@ def iter_chunks(conn: Connection, sha256: str) -> Iterator[tuple[int, bytes]]:
             text("SELECT data FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
             {"s": sha256, "q": seq},
         ).scalar_one()
-        yield int(seq), bytes(data)
+        yield int(seq), as_bytes(data)
+
+
+def as_bytes(value: object) -> bytes:
+    """Chunk content as bytes even if someone rewrote it as TEXT or NULL: verify must report
+    a tampered chunk as a mismatch, not crash on it."""
+    if value is None:
+        return b""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return bytes(value)  # type: ignore[arg-type]
 
 
 def read_bytes(conn: Connection, sha256: str) -> bytes:
@@ -163,7 +173,7 @@ class BlobReader(io.RawIOBase):
                 text("SELECT data FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
                 {"s": self._sha, "q": seq},
             ).scalar()
-            self._cache = bytes(data) if data is not None else b""
+            self._cache = as_bytes(data)
             self._cache_seq = seq
         return self._cache
 

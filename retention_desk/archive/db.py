@@ -30,23 +30,26 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
-    f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}",
 )
 # Execution option read by the begin hook: writers take the write lock up front, because a
 # deferred transaction that upgrades to a writer gets SQLITE_BUSY at once, ignoring busy_timeout.
 BEGIN_MODE = "retention_desk_begin"
 
 
-def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-    # Hand transaction control to SQLAlchemy's begin hook (pysqlite's implicit BEGIN is wrong
-    # for us: it is deferred and skips DDL).
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    try:
-        for pragma in PRAGMAS:
-            cur.execute(pragma)
-    finally:
-        cur.close()
+def _pragma_hook(busy_timeout_s: float) -> Any:
+    def on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's begin hook (pysqlite's implicit BEGIN is
+        # wrong for us: it is deferred and skips DDL).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            for pragma in PRAGMAS:
+                cur.execute(pragma)
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        finally:
+            cur.close()
+
+    return on_connect
 
 
 def make_engine(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
@@ -60,7 +63,7 @@ def make_engine(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine
         connect_args={"timeout": busy_timeout_s, "check_same_thread": False},
         poolclass=NullPool,
     )
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _pragma_hook(busy_timeout_s))
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

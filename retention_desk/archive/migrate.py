@@ -21,6 +21,12 @@ from retention_desk.archive.errors import ArchiveTooNew
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate filter: FTS5 tables are hand-written SQL in the migrations; autogenerate
+    cannot describe them and must never propose dropping them."""
+    return not (type_ == "table" and name is not None and name.startswith("record_fts"))
+
+
 def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -40,13 +40,19 @@ class Archive:
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
-    def create(cls, path: Path | str, *, operator: str | None = None) -> Archive:
+    def create(
+        cls,
+        path: Path | str,
+        *,
+        operator: str | None = None,
+        busy_timeout_s: float = db.BUSY_TIMEOUT_S,
+    ) -> Archive:
         """Create a new, empty archive at `path` (which must not exist)."""
         path = Path(path).expanduser().resolve()
         if path.exists():
             raise ArchiveExists(f"{path} already exists; choose another file name.")
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = db.make_engine(path)
+        engine = db.make_engine(path, busy_timeout_s=busy_timeout_s)
         try:
             migrate.upgrade(engine)
         except Exception:
@@ -78,7 +84,12 @@ class Archive:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, operator: str | None = None, migrate_schema: bool = True
+        cls,
+        path: Path | str,
+        *,
+        operator: str | None = None,
+        migrate_schema: bool = True,
+        busy_timeout_s: float = db.BUSY_TIMEOUT_S,
     ) -> Archive:
         """Open an existing archive, refusing files that are not archives or are too new.
 
@@ -93,7 +104,7 @@ class Archive:
             raise NotAnArchive(f"{path} is not a retention_desk archive (not an SQLite database).")
         if db.read_application_id(path) != db.APPLICATION_ID:
             raise NotAnArchive(f"{path} is an SQLite database but not a retention_desk archive.")
-        engine = db.make_engine(path)
+        engine = db.make_engine(path, busy_timeout_s=busy_timeout_s)
         try:
             plan = migrate.plan(engine, path)
             archive = cls(path, engine)
