@@ -7,6 +7,7 @@ with `audit(conn, ...)` inside the same write transaction as the change they des
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -145,10 +146,9 @@ class Archive:
             )
 
     def close(self) -> None:
-        try:
+        # another process may be writing; it will checkpoint on its own close
+        with contextlib.suppress(ArchiveError):
             self.checkpoint()
-        except ArchiveError:
-            pass  # another process is writing; it will checkpoint on its own close
         self._engine.dispose()
 
     def __enter__(self) -> Archive:

@@ -46,9 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {platform:<12} {count}")
     if info.last_import:
         li = info.last_import
-        print(
-            f"Last import:    batch {li['id']} {li['status']} at {li['finished_at'] or li['started_at']}"
-        )
+        when = li["finished_at"] or li["started_at"]
+        print(f"Last import:    batch {li['id']} {li['status']} at {when}")
     else:
         print("Last import:    none")
     if info.last_verify:

@@ -2,8 +2,8 @@
 
 An importer is a module-level object with:
 - `name` (format name for --format, e.g. 'x-archive'), `label` (for people), `platform`;
-- `detect(tree, options) -> list[Claim]`: look at the tree (by content, not file names alone) and claim
-  the data files it will parse. Cheap: read heads of files, not whole exports.
+- `detect(tree, options) -> list[Claim]`: look at the tree (by content, not file names alone)
+  and claim the data files it will parse. Cheap: read heads of files, not whole exports.
 - `preview(tree, claim, options) -> Preview`: what an import would bring (account, date range,
   approximate counts) without writing anything. May parse, must not write.
 - `import_file(ctx, tree, claim, path)`: parse ONE data file of the claim and write its

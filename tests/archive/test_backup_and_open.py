@@ -53,7 +53,7 @@ def test_cancelled_backup_leaves_nothing(populated: Archive, tmp_path: Path) -> 
 def test_garbage_file_is_refused(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "bad.rdesk"
     path.write_bytes(content)
-    with pytest.raises(NotAnArchive, match="bad.rdesk"):
+    with pytest.raises(NotAnArchive, match=r"bad\.rdesk"):
         Archive.open(path)
     assert path.read_bytes() == content  # no repair attempted
 
