@@ -1,4 +1,4 @@
-"""The import runner's guarantees, checked with a minimal importer (tests/importers/fake_importer)."""
+"""The import runner's guarantees, checked with a minimal importer (fake_importer.py)."""
 
 from __future__ import annotations
 
