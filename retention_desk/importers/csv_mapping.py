@@ -360,6 +360,10 @@ _NAMED_MONTH_FORMATS = (
 )  # fmt: skip
 
 
+_MONTH_WORD = re.compile(r"[A-Za-z]{3}")
+_TWITTER_SHAPE = re.compile(r"^[A-Za-z]{3} [A-Za-z]{3} \d")  # parse_time's, with a zone
+
+
 def _clock(hh: str | None, mm: str | None, ss: str | None, ampm: str | None) -> tuple[int, ...]:
     hour, minute, second = int(hh or 0), int(mm or 0), int(ss or 0)
     if ampm:
@@ -387,11 +391,12 @@ def _naive(value: str) -> datetime | None:
     if m:
         d, mo, y, hh, mm, ss = m.groups()
         return datetime(int(y), int(mo), int(d), *_clock(hh, mm, ss, None))
-    for fmt in _NAMED_MONTH_FORMATS:
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
+    if _MONTH_WORD.search(value) and not _TWITTER_SHAPE.match(value):
+        for fmt in _NAMED_MONTH_FORMATS:
+            try:
+                return datetime.strptime(value, fmt)
+            except ValueError:
+                continue
     return None
 
 
