@@ -10,7 +10,7 @@ from functools import cache
 
 from retention_desk.importers.base import Importer
 
-IMPORTER_MODULES: tuple[str, ...] = ()
+IMPORTER_MODULES: tuple[str, ...] = ("retention_desk.importers.csv_generic",)
 
 
 @cache
