@@ -1,0 +1,119 @@
+"""The main window's pages: one registry, so a new page is one entry here and one module.
+
+How to add a page
+-----------------
+1. Write a QWidget subclass in its own module (``ui/<name>_view.py``) whose constructor takes
+   the services it needs (not the main window), and which implements::
+
+       def set_archive(self, archive: Archive | None) -> None: ...
+
+   ``set_archive`` is called when the page is first created and whenever the window opens
+   or closes an archive (``None``). Do archive work through ``context.runner`` (see
+   ``ui/tasks.py``); refresh when ``context.changes.changed`` fires, and after changing the
+   archive yourself call ``context.changes.notify("<what>")`` so other pages refresh.
+2. Add a factory and a ``PageSpec`` to ``PAGES`` below (import your module inside the
+   factory, so the window starts without loading every page). Pages are created lazily, the
+   first time they are shown.
+3. A feature that is not in this version stays ``factory=None``: the navigation shows the
+   entry disabled with ``unavailable`` as its tooltip. No placeholder screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from retention_desk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from retention_desk.archive import Archive
+
+
+class ArchiveChanges(QObject):
+    """Broadcast of "the archive changed" (Anki's operation-changes idea, kept small).
+
+    `what` names the kind of change: "import", "settings", "verify", "backup", ... Views that
+    show derived data refresh (or mark themselves stale) on any change they care about.
+    """
+
+    changed = Signal(str)
+
+    def notify(self, what: str) -> None:
+        self.changed.emit(what)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The services a page may use. Pages get these, never the main window."""
+
+    runner: TaskRunner
+    changes: ArchiveChanges
+
+
+class ArchivePage(Protocol):
+    def set_archive(self, archive: Archive | None) -> None: ...
+
+
+PageFactory = Callable[[PageContext], QWidget]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    factory: PageFactory | None
+    # Tooltip for a disabled entry: what is missing and what to use meanwhile.
+    unavailable: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.factory is not None
+
+
+def _archive_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+
+    return ArchiveSummaryView(context.runner, context.changes)
+
+
+def _audit_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.audit_view import AuditView
+
+    return AuditView(context.runner, context.changes)
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("archive", "Archive", _archive_page),
+    PageSpec(
+        "import",
+        "Import",
+        None,
+        "Importing from the window is not in this version yet. "
+        "Use the command line: retention-desk import PATH",
+    ),
+    PageSpec(
+        "requests",
+        "Requests",
+        None,
+        "Public-records (IPRA) request tracking is not in this version yet.",
+    ),
+    PageSpec(
+        "retention",
+        "Retention",
+        None,
+        "Retention schedules, holds and disposition are not in this version yet.",
+    ),
+    PageSpec("reports", "Reports", None, "Reports and productions are not in this version yet."),
+    PageSpec("audit", "Audit log", _audit_page),
+]
+
+
+def page_spec(key: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
