@@ -10,7 +10,10 @@ from functools import cache
 
 from retention_desk.importers.base import Importer
 
-IMPORTER_MODULES: tuple[str, ...] = ("retention_desk.importers.csv_generic",)
+IMPORTER_MODULES: tuple[str, ...] = (
+    "retention_desk.importers.csv_generic",
+    "retention_desk.importers.x_archive",
+)
 
 
 @cache
