@@ -24,6 +24,7 @@ COMMANDS = (
     "verify",
     "backup",
     "import",
+    "mapping",
 )
 
 
