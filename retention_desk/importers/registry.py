@@ -13,6 +13,7 @@ from retention_desk.importers.base import Importer
 IMPORTER_MODULES: tuple[str, ...] = (
     "retention_desk.importers.csv_generic",
     "retention_desk.importers.x_archive",
+    "retention_desk.importers.grailbird",
 )
 
 
