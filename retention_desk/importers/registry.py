@@ -14,6 +14,8 @@ IMPORTER_MODULES: tuple[str, ...] = (
     "retention_desk.importers.csv_generic",
     "retention_desk.importers.x_archive",
     "retention_desk.importers.grailbird",
+    "retention_desk.importers.facebook",
+    "retention_desk.importers.instagram",
 )
 
 
