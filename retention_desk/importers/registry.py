@@ -16,6 +16,13 @@ IMPORTER_MODULES: tuple[str, ...] = (
     "retention_desk.importers.grailbird",
     "retention_desk.importers.facebook",
     "retention_desk.importers.instagram",
+    "retention_desk.importers.warc",
+    "retention_desk.importers.wacz",
+    "retention_desk.importers.youtube",
+    "retention_desk.importers.reddit",
+    "retention_desk.importers.flickr",
+    "retention_desk.importers.wordpress",
+    "retention_desk.importers.mediawiki",
 )
 
 
