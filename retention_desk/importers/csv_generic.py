@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -149,9 +150,10 @@ def sniff_delimiter(sample: str) -> str:
             return (False, 0.0, 0)
         if not rows:
             return (False, 0.0, 0)
-        width = len(rows[0])
-        same = sum(1 for r in rows if len(r) == width) / len(rows)
-        return (width > 1, same, width)
+        # the most common width, not the first row's: a vendor's title line may come first
+        widths = Counter(len(r) for r in rows)
+        width, count = max(widths.items(), key=lambda item: (item[1], item[0]))
+        return (width > 1, count / len(rows), width)
 
     try:
         sniffed = csv.Sniffer().sniff(body, delimiters=DELIMITERS).delimiter
@@ -581,7 +583,10 @@ class CsvImporter:
 
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
         if options.mapping is not None:
-            validate_mapping(options.mapping)  # a broken mapping is refused before anything
+            try:
+                validate_mapping(options.mapping)  # refused before any file is looked at
+            except MappingError as exc:
+                raise ParseError(f"column mapping: {exc}") from None
         forced = options.format == self.name
         claims = []
         for item in tree.files:
