@@ -68,13 +68,29 @@ _EXCEL_NUMBER = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.I)
 _CANCEL_EVERY = 500
 
 
-def _root(path: str) -> str:
-    """The archive root of a Grailbird file: the folder that holds `data/js/`."""
-    marker = path.find("data/js/")
-    if marker == 0 or (marker > 0 and path[marker - 1] == "/"):
-        return path[:marker].rstrip("/")
+def _parent(path: str) -> str:
     parent = str(PurePosixPath(path).parent)
     return "" if parent == "." else parent
+
+
+def _js_dir(path: str, kind: str) -> str:
+    """The folder that plays `data/js/` for a Grailbird file; it groups the files of one
+    archive whether the user gave the archive folder, its `data` folder or a zip of either.
+    tweets.csv sits two levels above it."""
+    parent = _parent(path)
+    if kind == "month" and PurePosixPath(parent).name == "tweets":
+        return _parent(parent)
+    if kind == "csv":
+        return _join(parent, "data/js")
+    return parent
+
+
+def _listed_path(js_dir: str, file_name: str) -> str:
+    """tweet_index.js names files from the archive root ('data/js/tweets/2015_10.js')."""
+    name = file_name.replace("\\/", "/")
+    if name.startswith("data/js/"):
+        return _join(js_dir, name[len("data/js/") :])
+    return _join(js_dir, name)
 
 
 def _join(root: str, rel: str) -> str:
@@ -107,23 +123,31 @@ class GrailbirdImporter:
             if entry.size == 0 or not lower.endswith((".js", ".csv")):
                 continue
             head = tree.head(entry.path, 4096)
+            month = _MONTH.match(head)
+            if lower.endswith(".csv"):
+                kind = "csv" if is_grailbird_csv(head) else None
+            elif month:
+                kind = "month"
+            elif _INDEX.match(head):
+                kind = "index"
+            elif _USER.match(head):
+                kind = "user"
+            elif _PAYLOAD.match(head):
+                kind = "payload"
+            else:
+                kind = None
+            if kind is None:
+                continue
             root = roots.setdefault(
-                _root(entry.path),
+                _js_dir(entry.path, kind),
                 {"index": None, "user": None, "payload": None, "months": {}, "csv": []},
             )
-            if lower.endswith(".csv"):
-                if is_grailbird_csv(head):
-                    root["csv"].append(entry.path)
-                continue
-            month = _MONTH.match(head)
-            if month:
+            if kind == "csv":
+                root["csv"].append(entry.path)
+            elif month:
                 root["months"][entry.path] = (int(month.group(1)), int(month.group(2)))
-            elif _INDEX.match(head):
-                root["index"] = entry.path
-            elif _USER.match(head):
-                root["user"] = entry.path
-            elif _PAYLOAD.match(head):
-                root["payload"] = entry.path
+            else:
+                root[kind] = entry.path
         claims = []
         for root, found in sorted(roots.items()):
             if not (found["months"] or found["csv"] or found["index"]):
@@ -146,7 +170,7 @@ class GrailbirdImporter:
             for entry in index if isinstance(index, list) else []:
                 if not isinstance(entry, dict) or not isinstance(entry.get("file_name"), str):
                     continue
-                path = _join(root, entry["file_name"].replace("\\/", "/"))
+                path = _listed_path(root, entry["file_name"])
                 count = entry.get("tweet_count")
                 state["listed"].append((path, count if isinstance(count, int) else None))
                 if isinstance(count, int) and path in found["months"]:
