@@ -9,6 +9,9 @@ years: `posts/`, `your_activity_across_facebook/`, `your_facebook_activity/`,
   (`other_people's_posts_to_your_timeline*.json`, `wall_posts_sent_to_you`);
 - comments (`comments_v2`, `group_comments_v2`, under any file name);
 - Messenger threads `messages/<folder>/<thread>/message_N.json` (restricted messages);
+- photos and videos (album files `album/N.json`, `other_photos_v2`, `videos_v2`): a record per
+  file, keyed by the file name; comments others left on them, where the export has them,
+  become comment records by their authors linked to the photo;
 - the profile (`profile_v2`): the export's account and a 'page' record;
 - likes and reactions (`reactions_v2`, `likes_and_reactions_N.json`): counted and reported;
   the original file is kept, no records (a reaction has no text to retain or produce).
@@ -52,9 +55,11 @@ from retention_desk.importers.meta_common import (
     load_json,
     make_media,
     media_meta,
+    media_type_for,
     name_of,
     normalise,
     scrub,
+    short_hash,
     sniff,
     timestamps_range,
     when,
@@ -80,11 +85,14 @@ _REACTION_KEYS = frozenset({"reactions_v2", "reactions"})
 _PROFILE_KEYS = frozenset({"profile_v2", "profile", "v2_profile"})
 _GROUP_POST_KEYS = frozenset({"group_posts_v2", "group_posts"})
 _STATUS_KEYS = frozenset({"status_updates_v2", "status_updates"})
+_PHOTO_KEYS = frozenset({"other_photos_v2", "videos_v2"})
+_PHOTO_NAMES = ("your_uncategorized_photos.json", "your_videos.json")
 # dict keys whose value is the list of items (or another container)
 _CONTAINERS = (
     _COMMENT_KEYS
     | _REACTION_KEYS
     | _GROUP_POST_KEYS
+    | _PHOTO_KEYS
     | _STATUS_KEYS
     | {
         "activity_log_data",
@@ -98,7 +106,7 @@ _WALL_TITLE = re.compile(
 # namespaces of record keys: own posts in every layout share one so exports of different
 # eras merge; posts others wrote on the timeline and group posts are apart
 _NAMESPACE = {"posts": "post", "wall": "wall", "group_posts": "group_post"}
-_ORDER = ("profile", "posts", "group_posts", "wall", "comments", "messages", "reactions")
+_ORDER = ("profile", "posts", "group_posts", "wall", "photos", "comments", "messages", "reactions")
 
 
 @dataclass
@@ -139,7 +147,7 @@ class FacebookImporter:
         if by_name:
             claims.append(self._claim(by_name, account, 40))
         if not confirmed and not by_name:
-            page = html_variant(tree, _HTML_NAMES, lambda p: families.family(p) == "facebook")
+            page = html_variant(tree, _HTML_NAMES, "facebook")
             if page is not None:
                 claims.append(self._claim({page: "html"}, None, 60, "Facebook download (HTML)"))
         return claims
@@ -176,6 +184,10 @@ class FacebookImporter:
                 return "group_posts"
             if first in _STATUS_KEYS:
                 return "posts"
+            if first in _PHOTO_KEYS or (name in _PHOTO_NAMES and first in ("videos", "photos")):
+                return "photos"
+            if head.shape == "object" and "/album/" in "/" + path and "photos" in head.keys:
+                return "photos"
             if (
                 head.shape == "object"
                 and _MESSAGE_NAME.match(name)
@@ -242,6 +254,11 @@ class FacebookImporter:
                 count, times = count_thread(data)
             elif kind == "profile":
                 count, times = 1, []
+            elif kind == "photos":
+                photos = [p for _, p in _photo_entries(data, path)[1] if isinstance(p, dict)]
+                comments = [c for p in photos for c in p.get("comments") or []]
+                count = len(photos) + len(comments)
+                times = [p.get("creation_timestamp") for p in photos]
             else:
                 items = [it for _, it in _items(data, path)]
                 times = [it.get("timestamp") for it in items if isinstance(it, dict)]
@@ -281,6 +298,8 @@ class FacebookImporter:
             self._import_reactions(ctx, path, data)
         elif kind == "comments":
             self._import_comments(ctx, path, data, owner)
+        elif kind == "photos":
+            self._import_photos(ctx, path, data, owner)
         else:
             self._import_posts(ctx, path, data, kind, owner)
 
@@ -462,6 +481,75 @@ class FacebookImporter:
                 )
             )
 
+    # --------------------------------------------------------------------- photos
+    def _import_photos(
+        self, ctx: FileContext, path: str, data: Any, owner: AccountIn | None
+    ) -> None:
+        """Album files (`album/N.json`: name, photos[]) and the uncategorised photo and video
+        lists. Each photo or video is a record keyed by its file name (which embeds Facebook's
+        id); comments people left on it, where the export includes them, become comment
+        records by their authors, linked to it."""
+        album, entries = _photo_entries(data, path)
+        for locator, photo in entries:
+            ctx.check_cancel()
+            if not isinstance(photo, dict):
+                ctx.warn(f"{locator}: not an object ({type(photo).__name__}); skipped")
+                continue
+            media: list[MediaIn] = []
+            add_media(media, make_media(ctx, photo.get("uri"), locator, metadata=media_meta(photo)))
+            uri = photo.get("uri") if isinstance(photo.get("uri"), str) else ""
+            key = f"photo:{name_of(uri)}" if uri else f"photo:{short_hash(normalise(photo))}"
+            created, created_raw = when(photo.get("creation_timestamp"), ctx, locator)
+            description = photo.get("description")
+            text_raw = description if isinstance(description, str) and description else None
+            extra: dict[str, Any] = {"type": media_type_for(uri, "photo")}
+            if album:
+                extra["album"] = album
+            comments = [c for c in photo.get("comments") or [] if isinstance(c, dict)]
+            if comments:
+                extra["comment_count"] = len(comments)
+            ctx.writer.add(
+                RecordIn(
+                    platform=PLATFORM,
+                    kind="post",
+                    record_key=key,
+                    text=fx(text_raw) if text_raw else "",
+                    text_raw=text_raw,
+                    title=album or fx_opt(photo.get("title")),
+                    author_name=owner.display_name if owner else None,
+                    created_at=created,
+                    created_at_raw=created_raw,
+                    extra=extra,
+                    raw_json=dumps_raw(photo),
+                    locator=locator,
+                    media=media,
+                )
+            )
+            seen: dict[tuple[Any, Any], int] = {}
+            for j, comment in enumerate(comments):
+                author = fx_opt(comment.get("author"))
+                stamp = comment.get("timestamp")
+                ordinal = seen.get((author, stamp), 0)
+                seen[(author, stamp)] = ordinal + 1
+                c_created, c_raw = when(stamp, ctx, f"{locator}.comments[{j}]")
+                body = comment.get("comment") if isinstance(comment.get("comment"), str) else None
+                ctx.writer.add(
+                    RecordIn(
+                        platform=PLATFORM,
+                        kind="comment",
+                        record_key=f"comment:{stamp}:{short_hash([key, author, ordinal])}",
+                        text=fx(body),
+                        text_raw=body,
+                        parent_key=key,
+                        author_name=author,
+                        created_at=c_created,
+                        created_at_raw=c_raw,
+                        extra={"on": extra["type"], **({"album": album} if album else {})},
+                        raw_json=dumps_raw(comment),
+                        locator=f"{locator}.comments[{j}]",
+                    )
+                )
+
     # ------------------------------------------------------------------ reactions
     def _import_reactions(self, ctx: FileContext, path: str, data: Any) -> None:
         entries = _items(data, path)
@@ -591,6 +679,14 @@ def _items(data: Any, path: str) -> list[tuple[str, Any]]:
 
     visit(data, path)
     return found
+
+
+def _photo_entries(data: Any, path: str) -> tuple[str | None, list[tuple[str, Any]]]:
+    """(album name, photos with locators) of an album file or a photo/video list."""
+    if isinstance(data, dict) and isinstance(data.get("photos"), list):
+        photos = data["photos"]
+        return fx_opt(data.get("name")), [(f"{path}#photos[{i}]", p) for i, p in enumerate(photos)]
+    return None, _items(data, path)
 
 
 def _comment(raw: Any) -> dict[str, Any]:

@@ -99,7 +99,7 @@ class InstagramImporter:
         if by_name:
             claims.append(self._claim(by_name, account, 40))
         if not confirmed and not by_name:
-            page = html_variant(tree, _HTML_NAMES, lambda p: families.family(p) == "instagram")
+            page = html_variant(tree, _HTML_NAMES, "instagram")
             if page is not None:
                 claims.append(self._claim({page: "html"}, None, 60, "Instagram download (HTML)"))
         return claims

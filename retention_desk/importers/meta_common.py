@@ -33,6 +33,7 @@ from retention_desk.importers.common import (
 from retention_desk.importers.tree import SourceTree, safe_member_name
 
 HEAD_BYTES = 8192
+MAX_PARTICIPANTS_PER_MESSAGE = 50
 
 # Keys whose values are personal data (device IPs, GPS, contact details): they never go into
 # `text` or `extra`; `scrub` moves them to the record's sensitive part.
@@ -198,7 +199,7 @@ def json_paths(tree: SourceTree) -> list[str]:
 # ------------------------------------------------------------------------- families
 _IG_MARKERS = (
     "your_instagram_activity/",
-    "personal_information/personal_information.json",
+    "personal_information/personal_information.",
     "followers_and_following/",
     "media/posts/",
     "content/posts_",
@@ -207,7 +208,7 @@ _FB_MARKERS = (
     "your_facebook_activity/",
     "your_activity_across_facebook/",
     "this_profile's_activity_across_facebook/",
-    "profile_information/profile_information.json",
+    "profile_information/profile_information.",
     "posts/your_posts",
     "posts/media/",
     "comments_and_reactions/",
@@ -410,12 +411,18 @@ def import_thread(ctx: FileContext, path: str, data: Any, platform: str) -> None
     participants = [
         fx(p.get("name")) for p in data.get("participants") or [] if isinstance(p, dict)
     ]
-    thread_extra = {
+    thread_extra: dict[str, Any] = {
         "thread": thread,
         "thread_title": fx_opt(data.get("title")),
-        "participants": participants,
         "thread_path": fx_opt(data.get("thread_path")),
     }
+    # Each message names the people in its thread; a very large group keeps the list once,
+    # on the source file, instead of in every one of its messages.
+    if len(participants) <= MAX_PARTICIPANTS_PER_MESSAGE:
+        thread_extra["participants"] = participants
+    else:
+        thread_extra["participant_count"] = len(participants)
+        ctx.details["participants"] = participants
     seen: dict[tuple[Any, str], int] = {}
     for index, msg in enumerate(data["messages"]):
         ctx.check_cancel()
@@ -506,21 +513,25 @@ def count_thread(data: Any) -> tuple[int, list[Any]]:
 
 
 # ------------------------------------------------------------------------------- HTML
-def html_variant(
-    tree: SourceTree, names: re.Pattern[str], accept: Callable[[str], bool]
-) -> str | None:
+def html_variant(tree: SourceTree, names: re.Pattern[str], platform: str) -> str | None:
     """The file to report when the export is the HTML variant (data pages, no JSON).
 
-    `names` matches file names of data pages; `accept(path)` says whether a path belongs to
-    this platform. The user has to download again in JSON format; one claimed file carries the
-    message, every other file is still kept as an original by the runner.
+    `names` matches file names of data pages. Only a tree with the platform's own folders
+    (`posts/your_posts_*`, `your_facebook_activity/`, `your_instagram_activity/`...) counts, so
+    a stray `index.html` is not taken for an export. The user has to download again in JSON
+    format; one claimed file carries the message, every other file is still kept as an
+    original by the runner.
     """
+    which = 0 if platform == "instagram" else 1
+    if not any(_marks(f.path)[which] for f in tree.files):
+        return None
+    families = FamilyIndex(tree)
     pages = [
         f.path
         for f in tree.files
         if f.path.lower().endswith((".html", ".htm")) and names.match(name_of(f.path).lower())
     ]
-    pages = [p for p in pages if accept(p)]
+    pages = [p for p in pages if families.family(p) == platform]
     if not pages:
         return None
     pages.sort(key=lambda p: (not re.match(r"^(your_|profile_)?posts", name_of(p)), len(p), p))

@@ -603,3 +603,104 @@ def test_split_download_finds_the_account_in_the_other_part(
     accounts = _rows(archive, "SELECT id, account_key FROM accounts")
     assert [a.account_key for a in accounts] == ["cyb0rgninj4"]
     assert {r.account_id for r in _latest(archive)} == {accounts[0].id}
+
+
+def test_album_photos_with_comments_by_others(archive: Archive, tmp_path: Path) -> None:
+    root = tmp_path / "fb/photos_and_videos"
+    _write(
+        root / "album/0.json",
+        {
+            "name": _fb("Fotos de la comunidad"),
+            "photos": [
+                {
+                    "uri": "photos_and_videos/Comunidad_ab/101_202_n_303.jpg",
+                    "creation_timestamp": 1600000000,
+                    "description": "Open house",
+                    "media_metadata": {"photo_metadata": {"upload_ip": "198.51.100.7"}},
+                    "comments": [
+                        {
+                            "timestamp": 1600000100,
+                            "comment": _fb("¡Qué bien!"),
+                            "author": "Ana Visitor",
+                        },
+                        {
+                            "timestamp": 1600000200,
+                            "comment": "See you there",
+                            "author": "Bo Visitor",
+                        },
+                    ],
+                },
+                {
+                    "uri": "photos_and_videos/Comunidad_ab/104_205_n_306.jpg",
+                    "creation_timestamp": 1600000300,
+                },
+            ],
+            "last_modified_timestamp": 1600000400,
+        },
+    )
+    _write(
+        root / "your_videos.json",
+        {
+            "videos_v2": [
+                {
+                    "uri": "photos_and_videos/videos/9_8_n_7.mp4",
+                    "creation_timestamp": 1600000500,
+                    "description": "Briefing video",
+                }
+            ]
+        },
+    )
+    summary = run_import(archive, [tmp_path / "fb"])
+    assert summary.status == "completed", summary.to_dict()
+    rows = _rows(
+        archive,
+        "SELECT c.author_name, v.text, p.record_key AS parent FROM records c"
+        " JOIN record_versions v ON v.record_id = c.id JOIN records p ON p.id = c.parent_id"
+        " WHERE c.kind = 'comment' ORDER BY c.created_at",
+    )
+    assert [(r.author_name, r.text) for r in rows] == [
+        ("Ana Visitor", "¡Qué bien!"),
+        ("Bo Visitor", "See you there"),
+    ]
+    assert {r.parent for r in rows} == {"photo:101_202_n_303.jpg"}
+    posts = [r for r in _latest(archive) if r.kind == "post"]
+    assert sorted(r.record_key for r in posts) == [
+        "photo:101_202_n_303.jpg",
+        "photo:104_205_n_306.jpg",
+        "photo:9_8_n_7.mp4",
+    ]
+    assert all(r.title == "Fotos de la comunidad" for r in posts if "photo:1" in r.record_key)
+    assert "198.51.100.7" not in "".join(r.extra_json + r.text for r in _latest(archive))
+
+
+def test_stray_html_is_not_taken_for_an_export(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<!DOCTYPE html><html><body>hi</body></html>")
+    detection = detect([tmp_path / "site"])
+    assert not [imp for _, imp, _ in detection.claims if imp.name in ("facebook", "instagram")]
+    detection.close()
+
+
+def test_large_group_thread_keeps_participants_once(archive: Archive, tmp_path: Path) -> None:
+    people = [{"name": f"Person {i}"} for i in range(80)]
+    _write(
+        tmp_path / "fb/messages/inbox/group_1/message_1.json",
+        {
+            "participants": people,
+            "messages": [
+                {
+                    "sender_name": f"Person {i}",
+                    "timestamp_ms": 1600000000000 + i,
+                    "content": f"hello {i}",
+                }
+                for i in range(10)
+            ],
+        },
+    )
+    _write(tmp_path / "fb/posts/your_posts_1.json", [])
+    summary = run_import(archive, [tmp_path / "fb"])
+    assert summary.totals()["added"] == 10
+    extras = [json.loads(r.extra_json) for r in _latest(archive)]
+    assert all(e["participant_count"] == 80 and "participants" not in e for e in extras)
+    details = _one(archive, "SELECT details_json FROM source_files WHERE name LIKE '%message_1%'")
+    assert len(json.loads(details)["participants"]) == 80
