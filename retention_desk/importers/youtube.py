@@ -1,0 +1,590 @@
+"""YouTube from Google Takeout ("YouTube and YouTube Music").
+
+NOT YET CHECKED AGAINST A REAL EXPORT (none is available to the team). The layout and columns
+follow design/import-formats.md section 5 and the public parsers it cites: purarue (formerly
+seanbreckenridge) google_takeout_parser `parse_csv.py` and its tests (7-column comments before
+June 2024, columns re-ordered after; `Comment Text` as `{"takeoutSegments":[...]}` or as
+comma-separated `{"text":...}` fragments), and several Takeout readers' fixtures for the
+9-column shape (`Post ID`, `Top-Level Comment ID`) and for `channel.csv`/`videos.csv`.
+
+The Takeout folder name is localised and headers change case between exports, so files are
+recognised by their header row and columns are mapped by name, case- and space-insensitively:
+
+- channel.csv         Channel ID, Channel Title (Original), Channel Visibility[, description...]
+- videos.csv          Video ID, Video Title (Original), Video Description (Original), Privacy,
+                      Video State, Video Create/Publish Timestamp, Tag 1..10, ...
+- video recordings.csv  recording place/latitude/longitude per video: sensitive, merged into
+                      the video's `sensitive`
+- comments.csv        Comment ID, Channel ID, Comment Create Timestamp, Price,
+                      [Parent Comment ID,] [Post ID,] Video ID, Comment Text[, Top-Level Comment ID]
+- live chats.csv      Live Chat ID, Channel ID, Live Chat Create Timestamp, Price, Video ID,
+                      Live Chat Text
+- uploads.json        older Takeouts: the uploads playlist as YouTube Data API playlistItems
+                      (`snippet.title/description/publishedAt`, `contentDetails.videoId`); the
+                      same shape is used for likes/favourites, so only `uploads` is read
+
+Watch/search history (JSON or HTML only) is the user's activity, not published content: it is
+kept as an original, not imported. The old HTML-only `my-comments.html` is not parsed either.
+
+Record keys (platform 'youtube') are YouTube's own ids, unprefixed: channel id (UC...) for the
+channel page, video id for videos, comment id for comments and replies, live chat id for chat
+lines. Top-level comments have the video (or community post) as parent; replies their parent
+comment. The comments in a Takeout are the ones the account wrote, so their author is the
+account's channel. Comment text is the segments joined; the raw JSON is kept as `text_raw`.
+Video files in `videos/` are named after the title, so a video is linked to the one file
+whose name is its id or its title; ambiguous titles are reported, not guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from retention_desk.archive.ingest import AccountIn, RecordIn
+from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
+from retention_desk.importers.common import (
+    ParseError,
+    clean_record,
+    dumps_raw,
+    loads,
+    time_or_warn,
+)
+from retention_desk.importers.reddit import CsvRow, csv_header, read_export_csv
+from retention_desk.importers.tree import SourceTree
+
+PLATFORM = "youtube"
+WATCH = "https://www.youtube.com/watch?v="
+VIDEO_SUFFIXES = frozenset(
+    [".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".flv", ".3gp", ".wmv", ".mpg", ".mpeg"]
+)
+
+
+def _compact(name: str) -> str:
+    # 'Approx Duration (ms)' and 'Approx Duration(ms)' both occur: compare without spaces
+    return re.sub(r"\s+", "", name.lower())
+
+
+def _has(cols: set[str], *names: str) -> bool:
+    return all(_compact(n) in cols for n in names)
+
+
+def classify(header: list[str] | None) -> str | None:
+    """Which Takeout YouTube file a header row belongs to, or None."""
+    if not header:
+        return None
+    cols = {_compact(h) for h in header}
+    if _has(cols, "comment id", "comment text") and (
+        _has(cols, "video id") or _has(cols, "post id")
+    ):
+        return "comments"
+    if _has(cols, "live chat id", "live chat text"):
+        return "live_chats"
+    if _has(cols, "video id") and (
+        _has(cols, "video title (original)") or _has(cols, "video title")
+    ):
+        return "videos"
+    if _has(cols, "channel id") and (
+        _has(cols, "channel title (original)") or _has(cols, "channel title")
+    ):
+        return "channel"
+    if _has(cols, "video id") and any(
+        w in c for c in cols for w in ("latitude", "longitude", "location", "place")
+    ):
+        return "recordings"
+    return None
+
+
+class Row:
+    """A CSV row looked up by column name, whatever the export's case and spacing."""
+
+    def __init__(self, row: CsvRow) -> None:
+        self.row = row
+        self._values = {_compact(k): v for k, v in row.values.items()}
+
+    def get(self, *names: str) -> str:
+        for name in names:
+            value = self._values.get(_compact(name))
+            if value is not None:
+                return value.strip()
+        return ""
+
+    def prefixed(self, prefix: str) -> list[str]:
+        """Values of numbered columns such as 'Tag 1'...'Tag 10', in order, non-empty only."""
+        key = _compact(prefix)
+        found = sorted(
+            (int(k[len(key) :]), v)
+            for k, v in self._values.items()
+            if k.startswith(key) and k[len(key) :].isdigit()
+        )
+        return [v.strip() for _, v in found if v.strip()]
+
+
+# -------------------------------------------------------------------- comment text
+def parse_comment_text(raw: str) -> tuple[str, list[dict[str, Any]] | None]:
+    """Takeout's `Comment Text` -> (display text, segments), or (raw, None) for plain text.
+
+    Shapes seen: `{"takeoutSegments":[{"text":"a"},...]}` (before 2024), `{"text":"a"}` and
+    several fragments separated by commas `{"text":"a"},{"text":"@x","mention":{...}}` (since
+    2024), and plain text in some older files. Literal newlines inside the JSON strings occur
+    (the CSV carries them unescaped), so control characters are accepted inside strings.
+    A segment without text but with a link shows the link. Never raises.
+    """
+    body = raw.strip()
+    if not body.startswith("{"):
+        return raw, None
+    for candidate in (body, "[" + body + "]"):
+        try:
+            value = json.loads(candidate, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        segments: Any = None
+        if isinstance(value, dict):
+            segments = value.get("takeoutSegments") if "takeoutSegments" in value else [value]
+        elif isinstance(value, list):
+            segments = value
+        if isinstance(segments, list) and all(isinstance(s, dict) for s in segments):
+            return "".join(_segment_text(s) for s in segments), segments
+    return raw, None
+
+
+def _segment_text(segment: dict[str, Any]) -> str:
+    value = segment.get("text")
+    if isinstance(value, str):
+        return value
+    link = segment.get("link")
+    if isinstance(link, dict) and isinstance(link.get("linkUrl"), str):
+        return link["linkUrl"]
+    return ""
+
+
+# ------------------------------------------------------------------------ detection
+def _uploads_json(tree: SourceTree, path: str) -> bool:
+    """An older Takeout's uploads playlist: a JSON list of API playlistItems."""
+    pure = PurePosixPath(path)
+    if pure.suffix.lower() != ".json" or pure.stem.lower() != "uploads":
+        return False
+    try:
+        head = tree.head(path, 8192).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head.startswith(b"[") and b'"snippet"' in head and b'"videoId"' in head
+
+
+def _norm_title(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+
+
+class YouTubeImporter:
+    name = "youtube-takeout"
+    label = "YouTube (Google Takeout)"
+    platform = PLATFORM
+
+    def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
+        kinds: dict[str, str] = {}
+        recordings: list[str] = []
+        video_files: list[str] = []
+        for item in tree.files:
+            suffix = PurePosixPath(item.path).suffix.lower()
+            if suffix in VIDEO_SUFFIXES:
+                video_files.append(item.path)
+                continue
+            if suffix == ".json":
+                if _uploads_json(tree, item.path):
+                    kinds[item.path] = "uploads_json"
+                continue
+            kind = classify(csv_header(tree, item.path))
+            if kind == "recordings":
+                recordings.append(item.path)
+            elif kind:
+                kinds[item.path] = kind
+        if not kinds:
+            return []
+        order = ("channel", "videos", "uploads_json", "comments", "live_chats")
+        files = sorted(kinds, key=lambda p: (order.index(kinds[p]), p))
+        channels = self._channels(tree, [p for p in files if kinds[p] == "channel"])
+        account = None
+        if channels:
+            cid, title = next(iter(channels.items()))
+            account = AccountIn(
+                PLATFORM, account_key=cid, platform_account_id=cid, display_name=title or None
+            )
+        state = {
+            "kinds": kinds,
+            "channels": channels,
+            "recordings": recordings,
+            "video_files": video_files,
+        }
+        title = next(iter(channels.values()), "") if channels else ""
+        return [
+            Claim(
+                format=self.name,
+                files=files,
+                label="YouTube Takeout" + (f" of {title}" if title else ""),
+                confidence=90,
+                account=account,
+                state=state,
+            )
+        ]
+
+    @staticmethod
+    def _channels(tree: SourceTree, paths: list[str]) -> dict[str, str]:
+        """Channel id -> title from channel.csv, read during detection (a few lines)."""
+        channels: dict[str, str] = {}
+        for path in paths:
+            try:
+                for row in read_export_csv(tree, path, required=("channel id",)):
+                    r = Row(row)
+                    if r.get("channel id"):
+                        channels[r.get("channel id")] = r.get(
+                            "channel title (original)", "channel title"
+                        )
+            except (ParseError, OSError):
+                continue
+        return channels
+
+    def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
+        counts: dict[str, int] = {}
+        dates: list[datetime] = []
+        notes: list[str] = []
+        for path in claim.files:
+            kind = claim.state["kinds"][path]
+            try:
+                for rec in self._records(tree, claim, path, kind, [], None):
+                    counts[kind] = counts.get(kind, 0) + 1
+                    if rec.created_at:
+                        dates.append(rec.created_at)
+            except ParseError as exc:
+                notes.append(str(exc))
+        notes += [f"{n} {k.replace('_', ' ')}" for k, n in counts.items()]
+        channels = claim.state.get("channels") or {}
+        return Preview(
+            format=self.name,
+            label=claim.label,
+            source=tree.label,
+            account=next(iter(channels.values()), None),
+            date_from=min(dates) if dates else None,
+            date_to=max(dates) if dates else None,
+            approx_records=sum(counts.values()),
+            files=claim.files,
+            notes=notes,
+        )
+
+    def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
+        kind = claim.state["kinds"][path]
+        added = 0
+        for rec in self._records(tree, claim, path, kind, ctx.warnings, ctx):
+            ctx.check_cancel()
+            ctx.writer.add(clean_record(rec))
+            added += 1
+        ctx.details["youtube_file"] = kind
+        ctx.details["rows"] = added
+
+    # ------------------------------------------------------------------ file -> records
+    def _records(
+        self,
+        tree: SourceTree,
+        claim: Claim,
+        path: str,
+        kind: str,
+        warnings: list[str],
+        ctx: FileContext | None,
+    ) -> Iterator[RecordIn]:
+        if kind == "uploads_json":
+            yield from self._uploads(tree, claim, path, warnings, ctx)
+            return
+        required = {
+            "channel": ("channel id",),
+            "videos": ("video id",),
+            "comments": ("comment id",),
+            "live_chats": ("live chat id",),
+        }[kind]
+        build = {
+            "channel": self._channel,
+            "videos": self._video,
+            "comments": self._comment,
+            "live_chats": self._live_chat,
+        }[kind]
+        extra_state: dict[str, Any] = {}
+        if kind == "videos":
+            extra_state["places"] = self._places(tree, claim, warnings)
+            extra_state["files"] = self._video_index(claim)
+            extra_state["title_counts"] = self._title_counts(tree, path)
+        for row in read_export_csv(tree, path, required=required):
+            rec = build(Row(row), path, claim, warnings)
+            if rec is None:
+                continue
+            if kind == "videos":
+                self._video_extras(rec, extra_state, warnings, ctx)
+            yield rec
+
+    @staticmethod
+    def _author(claim: Claim, channel_id: str) -> str | None:
+        return (claim.state.get("channels") or {}).get(channel_id) or None
+
+    def _channel(self, r: Row, path: str, claim: Claim, warnings: list[str]) -> RecordIn | None:
+        cid = r.get("channel id")
+        if not cid:
+            warnings.append(f"{path} line {r.row.line}: no Channel ID; row skipped")
+            return None
+        title = r.get("channel title (original)", "channel title")
+        return RecordIn(
+            platform=PLATFORM,
+            kind="page",
+            record_key=cid,
+            platform_id=cid,
+            title=title or None,
+            text=r.get("channel description (original)", "channel description"),
+            author_name=title or None,
+            author_platform_id=cid,
+            url=f"https://www.youtube.com/channel/{cid}",
+            extra={
+                "visibility": r.get("channel visibility"),
+                "country": r.get("channel country"),
+            },
+            raw_json=dumps_raw(r.row.raw),
+            locator=f"{path}:{r.row.line}",
+        )
+
+    def _video(self, r: Row, path: str, claim: Claim, warnings: list[str]) -> RecordIn | None:
+        vid = r.get("video id")
+        if not vid:
+            warnings.append(f"{path} line {r.row.line}: no Video ID; row skipped")
+            return None
+        where = f"{path} line {r.row.line}"
+        created_raw = r.get("video create timestamp")
+        published_raw = r.get("video publish timestamp")
+        when_raw = published_raw or created_raw
+        channel = r.get("channel id")
+        privacy = r.get("privacy")
+        return RecordIn(
+            platform=PLATFORM,
+            kind="post",
+            record_key=vid,
+            platform_id=vid,
+            title=r.get("video title (original)", "video title") or None,
+            text=r.get("video description (original)", "video description"),
+            author_name=self._author(claim, channel),
+            author_platform_id=channel or None,
+            created_at=time_or_warn(when_raw, warnings, where),
+            created_at_raw=when_raw or None,
+            url=WATCH + vid,
+            restricted=privacy.lower() == "private",
+            extra={
+                "privacy": privacy,
+                "state": r.get("video state"),
+                "created": created_raw,
+                "published": published_raw,
+                "duration_ms": r.get("approx duration (ms)"),
+                "category": r.get("video category"),
+                "audio_language": r.get("video audio language"),
+                "tags": r.prefixed("tag "),
+            },
+            raw_json=dumps_raw(r.row.raw),
+            locator=f"{path}:{r.row.line}",
+        )
+
+    def _comment(self, r: Row, path: str, claim: Claim, warnings: list[str]) -> RecordIn | None:
+        cid = r.get("comment id")
+        if not cid:
+            warnings.append(f"{path} line {r.row.line}: no Comment ID; row skipped")
+            return None
+        where = f"{path} line {r.row.line}"
+        raw_text = r.row.values.get("comment text", "")
+        text, segments = parse_comment_text(raw_text)
+        video, post = r.get("video id"), r.get("post id")
+        parent_comment = r.get("parent comment id")
+        channel = r.get("channel id")
+        when_raw = r.get("comment create timestamp")
+        if video:
+            url = f"{WATCH}{video}&lc={cid}"
+        elif post:
+            url = f"https://www.youtube.com/post/{post}?lc={cid}"
+        else:
+            url = None
+        return RecordIn(
+            platform=PLATFORM,
+            kind="reply" if parent_comment else "comment",
+            record_key=cid,
+            platform_id=cid,
+            parent_key=parent_comment or video or post or None,
+            text=text,
+            text_raw=raw_text if segments is not None else None,
+            author_name=self._author(claim, channel),
+            author_platform_id=channel or None,
+            created_at=time_or_warn(when_raw, warnings, where),
+            created_at_raw=when_raw or None,
+            url=url,
+            extra={
+                "video_id": video,
+                "post_id": post,
+                "top_level_comment_id": r.get("top-level comment id"),
+                "price": r.get("price"),
+            },
+            raw_json=dumps_raw(r.row.raw),
+            locator=f"{path}:{r.row.line}",
+        )
+
+    def _live_chat(self, r: Row, path: str, claim: Claim, warnings: list[str]) -> RecordIn | None:
+        lid = r.get("live chat id")
+        if not lid:
+            warnings.append(f"{path} line {r.row.line}: no Live Chat ID; row skipped")
+            return None
+        where = f"{path} line {r.row.line}"
+        raw_text = r.row.values.get("live chat text", "")
+        text, segments = parse_comment_text(raw_text)
+        video = r.get("video id")
+        channel = r.get("channel id")
+        when_raw = r.get("live chat create timestamp")
+        return RecordIn(
+            platform=PLATFORM,
+            kind="comment",
+            record_key=lid,
+            platform_id=lid,
+            parent_key=video or None,
+            text=text,
+            text_raw=raw_text if segments is not None else None,
+            author_name=self._author(claim, channel),
+            author_platform_id=channel or None,
+            created_at=time_or_warn(when_raw, warnings, where),
+            created_at_raw=when_raw or None,
+            url=WATCH + video if video else None,
+            extra={"live_chat": True, "video_id": video, "price": r.get("price")},
+            raw_json=dumps_raw(r.row.raw),
+            locator=f"{path}:{r.row.line}",
+        )
+
+    def _uploads(
+        self,
+        tree: SourceTree,
+        claim: Claim,
+        path: str,
+        warnings: list[str],
+        ctx: FileContext | None,
+    ) -> Iterator[RecordIn]:
+        data = loads(tree.read_bytes(path), name=path)
+        if not isinstance(data, list):
+            raise ParseError(f"{path}: expected a list of playlist items")
+        titles: dict[str, int] = {}
+        for item in data:
+            snippet = item.get("snippet") if isinstance(item, dict) else None
+            if isinstance(snippet, dict):
+                title = _norm_title(str(snippet.get("title") or ""))
+                titles[title] = titles.get(title, 0) + 1
+        state = {"places": {}, "files": self._video_index(claim), "title_counts": titles}
+        for index, item in enumerate(data):
+            where = f"{path}[{index}]"
+            snippet = item.get("snippet") if isinstance(item, dict) else None
+            details = item.get("contentDetails") if isinstance(item, dict) else None
+            if not isinstance(snippet, dict):
+                warnings.append(f"{where}: not a playlist item; skipped")
+                continue
+            resource = (
+                snippet.get("resourceId") if isinstance(snippet.get("resourceId"), dict) else {}
+            )
+            vid = str((details or {}).get("videoId") or resource.get("videoId") or "")
+            if not vid:
+                warnings.append(f"{where}: playlist item without a video id; skipped")
+                continue
+            when_raw = (details or {}).get("videoPublishedAt") or snippet.get("publishedAt")
+            status = item.get("status") if isinstance(item.get("status"), dict) else {}
+            privacy = str(status.get("privacyStatus") or "")
+            rec = RecordIn(
+                platform=PLATFORM,
+                kind="post",
+                record_key=vid,
+                platform_id=vid,
+                title=str(snippet.get("title") or "") or None,
+                text=str(snippet.get("description") or ""),
+                author_name=self._author(claim, str(snippet.get("channelId") or "")),
+                author_platform_id=str(snippet.get("channelId") or "") or None,
+                created_at=time_or_warn(when_raw, warnings, where),
+                created_at_raw=str(when_raw) if when_raw else None,
+                url=WATCH + vid,
+                restricted=privacy.lower() == "private",
+                extra={"privacy": privacy, "source": "uploads playlist (older Takeout)"},
+                raw_json=dumps_raw(item),
+                locator=where,
+            )
+            self._video_extras(rec, state, warnings, ctx)
+            yield rec
+
+    # ------------------------------------------------------------------ video extras
+    @staticmethod
+    def _title_counts(tree: SourceTree, path: str) -> dict[str, int]:
+        """How many videos share each title (files are named by title: shared ones are
+        ambiguous). Problems surface in the main pass, which reads the same file."""
+        counts: dict[str, int] = {}
+        try:
+            for row in read_export_csv(tree, path, required=("video id",)):
+                title = _norm_title(Row(row).get("video title (original)", "video title"))
+                if title:
+                    counts[title] = counts.get(title, 0) + 1
+        except ParseError:
+            pass
+        return counts
+
+    def _places(self, tree: SourceTree, claim: Claim, warnings: list[str]) -> dict[str, Any]:
+        """Video id -> recording location columns (GPS): personal data, kept in `sensitive`."""
+        places: dict[str, Any] = {}
+        for path in claim.state.get("recordings", []):
+            try:
+                for row in read_export_csv(tree, path, required=("video id",)):
+                    r = Row(row)
+                    values = {k: v for k, v in row.raw.items() if v and _compact(k) != "videoid"}
+                    if r.get("video id") and values:
+                        places[r.get("video id")] = values
+            except ParseError as exc:
+                warnings.append(f"recording locations not read: {exc}")
+        return places
+
+    @staticmethod
+    def _video_index(claim: Claim) -> dict[str, dict[str, list[str]]]:
+        """Video files by exact name (an id is case-sensitive) and by normalised title."""
+        exact: dict[str, list[str]] = {}
+        titled: dict[str, list[str]] = {}
+        for path in claim.state.get("video_files", []):
+            stem = PurePosixPath(path).stem
+            exact.setdefault(stem, []).append(path)
+            titled.setdefault(_norm_title(stem), []).append(path)
+        return {"exact": exact, "title": titled}
+
+    def _video_extras(
+        self,
+        rec: RecordIn,
+        state: dict[str, Any],
+        warnings: list[str],
+        ctx: FileContext | None,
+    ) -> None:
+        place = state["places"].get(rec.record_key)
+        if place:
+            rec.sensitive["recording_location"] = place
+        files: dict[str, dict[str, list[str]]] = state["files"]
+        hits = files["exact"].get(rec.record_key)
+        title = _norm_title(rec.title or "")
+        if not hits and title:
+            hits = files["title"].get(title)
+            if hits and state.get("title_counts", {}).get(title, 1) > 1:
+                warnings.append(
+                    f"video {rec.record_key}: several videos are titled {rec.title!r};"
+                    " its file is not linked (every video file is kept as an original)"
+                )
+                return
+        if not hits:
+            return
+        if len(hits) > 1:
+            warnings.append(
+                f"video {rec.record_key}: {len(hits)} video files match {rec.title!r};"
+                " none linked (each is kept as an original file)"
+            )
+            return
+        if ctx is not None:
+            name = PurePosixPath(hits[0]).name
+            rec.media.append(ctx.media(hits[0], filename=name, media_type="video"))
+
+
+IMPORTER = YouTubeImporter()
