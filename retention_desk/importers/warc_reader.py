@@ -253,6 +253,7 @@ class RecordReader:
         stream: BinaryIO = _Gunzip(raw) if whole_file else raw  # type: ignore[assignment]
         try:
             index = 0
+            last_end = 0  # where the last whole record ended: recovery searches from here
             while True:
                 iterator = _Iterator(stream)
                 resync_at: int | None = None
@@ -264,8 +265,8 @@ class RecordReader:
                     except StopIteration:
                         break
                     except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError) as exc:
-                        resync_at = _iterator_position(iterator)
-                        self._framing_error(resync_at, exc)
+                        self._framing_error(last_end, exc)
+                        resync_at = last_end
                         break
                     rec = self._consume(record, index)
                     iterator.read_to_end()
@@ -276,11 +277,13 @@ class RecordReader:
                             "Content-Length does not match the bytes that follow the block"
                         )
                     decompressor = iterator.reader.decompressor
-                    if decompressor is not None and not decompressor.eof:
-                        if iterator.next_line and index == 0 and not whole_file:
-                            return True  # several records in one gzip member
-                        if not iterator.next_line:
-                            rec.truncated.append("gzip member cut short (file ends inside it)")
+                    # Gzip per record: warcio stops at each member's end, so nothing follows
+                    # the record inside its member. A next line there means one member holds
+                    # several records: the file was gzipped as a whole.
+                    if decompressor is not None and iterator.next_line and index == 0:
+                        return True
+                    if decompressor is not None and not decompressor.eof and not iterator.next_line:
+                        rec.truncated.append("gzip member cut short (file ends inside it)")
                     if iterator.reader.corrupt:
                         rec.truncated.append("gzip data corrupt inside this record's member")
                         iterator.reader.corrupt = False
@@ -294,6 +297,7 @@ class RecordReader:
                         self.report.cut_records += 1
                     self.report.records += 1
                     self.report.format = self.report.format or rec.format
+                    last_end = max(last_end, rec.offset + max(rec.length, 0))
                     index += 1
                     yield rec
                 if resync_at is None:
@@ -301,12 +305,15 @@ class RecordReader:
                 if whole_file or not hasattr(stream, "seek") or self._resyncs >= MAX_RESYNCS:
                     break
                 found = _find_next_record(stream, resync_at, self.report.compression)
+                if found is not None and found <= last_end:
+                    found = None  # no progress: give up rather than loop
                 if found is None:
                     if _only_padding(stream, resync_at):
                         # zero or blank padding after the last record is not an error
                         self.report.errors.pop()
                     break
                 self.report.skipped_bytes += found - resync_at
+                last_end = found
                 self.report.errors[-1] += f"; reading resumed at offset {found}"
                 self._resyncs += 1
                 stream.seek(found)
@@ -317,8 +324,9 @@ class RecordReader:
     _resyncs = 0
 
     def _framing_error(self, offset: int, exc: BaseException) -> None:
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        self.report.errors.append(f"unreadable record data at offset {offset}: {reason}")
+        text = "".join(c if c.isprintable() else "?" for c in " ".join(str(exc).split()))
+        reason = text[:120] or type(exc).__name__
+        self.report.errors.append(f"unreadable data after offset {offset}: {reason}")
 
     def _consume(self, record: object, index: int) -> RawRecord:
         """Stream one record's block through the hashers, keeping what a capture needs."""
@@ -440,13 +448,6 @@ def _wants_payload(rec: RawRecord, first: bytes) -> bool:
         return False
     rec.payload_kind = classify(media_type(rec.content_type), first)
     return rec.payload_kind is not None
-
-
-def _iterator_position(iterator: _Iterator) -> int:
-    try:
-        return int(iterator.fh.tell() - iterator.reader.rem_length())
-    except (AttributeError, OSError, ValueError):
-        return int(iterator.offset)
 
 
 def _find_next_record(stream: BinaryIO, start: int, compression: str) -> int | None:

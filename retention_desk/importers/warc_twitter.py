@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from retention_desk.archive.ingest import RecordIn
-from retention_desk.importers.common import decode_entities, dumps_raw, time_or_warn
+from retention_desk.importers.common import dumps_raw, time_or_warn
+from retention_desk.importers.x_common import display_text
 
 API_HOSTS = ("api.twitter.com", "api.x.com")
 
@@ -147,7 +148,15 @@ def _v2(
             if tweet.get(key) is not None:
                 extra[key] = tweet[key]
         entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
-        links = [u.get("expanded_url") for u in entities.get("urls") or [] if isinstance(u, dict)]
+        url_entities = [u for u in entities.get("urls") or [] if isinstance(u, dict)]
+        links = [u.get("expanded_url") for u in url_entities]
+        shown = display_text(raw_text, url_entities)
+        note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
+        if isinstance(note.get("text"), str) and note["text"]:
+            # long posts: `text` is the first 280 characters, the whole post is the note
+            note_entities = note.get("entities") if isinstance(note.get("entities"), dict) else {}
+            shown = display_text(note["text"], note_entities.get("urls") or [])
+            extra["long_post"] = True
         if any(links):
             extra["links"] = [link for link in links if link]
         keys = (tweet.get("attachments") or {}).get("media_keys") or []
@@ -163,7 +172,7 @@ def _v2(
                 kind="reply" if parent else "post",
                 record_key=tweet_id,
                 platform_id=tweet_id,
-                text=decode_entities(raw_text),
+                text=shown,
                 text_raw=raw_text,
                 parent_key=parent,
                 conversation_key=str(tweet["conversation_id"])
@@ -202,6 +211,10 @@ def _v1(statuses: list[dict[str, Any]], ref: CaptureRef, warnings: list[str]) ->
         parent = tweet.get("in_reply_to_status_id_str")
         where = f"{ref.warc_file}@{ref.offset} tweet {tweet_id}"
         extra = _capture_extra(ref, "listed", "twitter-api-v1.1")
+        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        extended = tweet.get("extended_entities")
+        media_entities = (extended if isinstance(extended, dict) else entities).get("media") or []
+        url_entities = [u for u in [*(entities.get("urls") or []), *media_entities] if u]
         for key in ("favorite_count", "retweet_count", "source", "possibly_sensitive"):
             if tweet.get(key) is not None:
                 extra[key] = tweet[key]
@@ -211,7 +224,7 @@ def _v1(statuses: list[dict[str, Any]], ref: CaptureRef, warnings: list[str]) ->
                 kind="reply" if parent else "post",
                 record_key=tweet_id,
                 platform_id=tweet_id,
-                text=decode_entities(raw_text),
+                text=display_text(raw_text, url_entities),
                 text_raw=raw_text,
                 parent_key=str(parent) if parent else None,
                 author_name=user.get("name"),
