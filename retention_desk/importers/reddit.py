@@ -295,6 +295,9 @@ class RedditImporter:
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         kind = claim.state["kinds"][path]
         username = claim.state.get("username")
+        if username is None and ctx.options.account:
+            # no messages to tell who the account is: the user said so
+            username = ctx.options.account.lstrip("@")
         needed = tuple(sorted(_KINDS[kind][0]))
         build = {
             "posts": self._post,
