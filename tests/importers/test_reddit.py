@@ -1,0 +1,243 @@
+"""Reddit data request export importer.
+
+No real export is available: the fixtures under tests/fixtures/platforms/reddit/ follow the
+published column lists (see README.md there). Expected numbers are computed here from the
+fixture CSV files with the csv module, independently of the importer.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from retention_desk.archive import Archive
+from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.run import detect, run_import
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "reddit"
+EXPORT = FIXTURES / "export_CityOfExample_20240601"
+LATER = FIXTURES / "export_CityOfExample_20240701"
+IP = "203.0.113.7"
+
+
+def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
+    with archive.read() as conn:
+        return list(conn.execute(text(sql), params).all())
+
+
+def _records(archive: Archive) -> dict[str, dict[str, Any]]:
+    rows = _rows(
+        archive,
+        "SELECT r.*, v.text AS v_text, v.title AS v_title, v.raw_json AS v_raw"
+        " FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " AND v.seq = r.version_count WHERE r.platform = 'reddit'",
+    )
+    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _by_file(summary: Any) -> dict[str, Any]:
+    return {Path(f.path).name: f for f in summary.files}
+
+
+def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> None:
+    summary = run_import(archive, [EXPORT])
+    posts = _csv(EXPORT / "posts.csv")
+    comments = _csv(EXPORT / "comments.csv")
+    messages = _csv(EXPORT / "messages.csv")
+    chats = _csv(EXPORT / "chat_history.csv")
+    assert (len(posts), len(comments), len(messages), len(chats)) == (3, 6, 4, 2)
+    assert summary.totals()["added"] == len(posts) + len(comments) + len(messages) + len(chats)
+    files = _by_file(summary)
+    assert {n for n, f in files.items() if f.status == "imported"} == {
+        "posts.csv",
+        "comments.csv",
+        "messages.csv",
+        "chat_history.csv",
+    }
+    stored = {r[0] for r in _rows(archive, "SELECT name FROM source_files WHERE status='stored'")}
+    # the body-less duplicates and non-content tables are kept, not imported
+    assert {"post_headers.csv", "statistics.csv", "post_votes.csv"} <= stored
+
+    recs = _records(archive)
+    for row in posts:
+        rec = recs["t3_" + row["id"]]
+        assert (rec["kind"], rec["v_title"], rec["v_text"]) == ("post", row["title"], row["body"])
+        assert rec["url"] == "https://www.reddit.com" + row["permalink"]
+        assert json.loads(rec["extra_json"])["subreddit"] == row["subreddit"]
+        assert rec["created_at_raw"] == row["date"]
+        assert rec["author_handle"] == "CityOfExample"  # inferred from the messages
+    assert recs["t3_1b2c3d"]["created_at"] == "2024-03-01T16:00:00.000000Z"
+    assert json.loads(recs["t3_1b2c3e"]["extra_json"])["link_url"] == "https://example.gov/townhall"
+    for row in comments:
+        rec = recs["t1_" + row["id"]]
+        assert rec["v_text"] == row["body"]  # hostile text stays literal, quotes intact
+        assert rec["kind"] == ("reply" if row["parent"].startswith("t1_") else "comment")
+    accounts = _rows(archive, "SELECT handle, account_key FROM accounts")
+    assert accounts == [("CityOfExample", "cityofexample")]
+
+
+def test_reply_threading_by_fullname(archive: Archive) -> None:
+    run_import(archive, [EXPORT])
+    recs = _records(archive)
+    post = recs["t3_1b2c3d"]
+    top = recs["t1_kq1aaaa"]
+    reply = recs["t1_kq1bbbb"]
+    deep = recs["t1_kq1eeee"]
+    assert top["parent_id"] == post["id"]
+    assert reply["parent_id"] == top["id"]
+    assert deep["parent_id"] == reply["id"]
+    assert {top["thread_id"], reply["thread_id"], deep["thread_id"]} == {post["id"]}
+    # the parent of a reply to someone else's comment is not in the export
+    other = recs["t1_kq1cccc"]
+    assert other["parent_key"] == "t1_kq0zzzz" and other["parent_id"] is None
+    assert other["thread_id"] == other["id"]
+    # an empty `parent` falls back to the post named in `link`
+    assert recs["t1_kq1dddd"]["parent_key"] == "t3_abc999"
+    # messages: one conversation per thread_id, restricted
+    thread = [k for k, r in recs.items() if r["conversation_key"] == "thread:th1"]
+    assert sorted(thread) == ["t4_2bq9x1", "t4_2bq9x2", "t4_2bq9x3"]
+    assert all(recs[k]["restricted"] and recs[k]["kind"] == "message" for k in thread)
+    assert recs["t4_2bq9x1"]["author_handle"] == "resident_a"
+    assert recs["t4_2bq9x1"]["v_title"] == "Pothole on 3rd"
+    assert recs["t4_2bq9y1"]["conversation_key"] == "t4_2bq9y1"
+    chat = recs["chat:chatmsg2"]
+    assert chat["parent_id"] == recs["chat:chatmsg1"]["id"] and chat["restricted"]
+    assert chat["edited_at"] == "2024-03-09T10:07:00.000000Z"
+
+
+def test_deleted_and_removed_bodies_flag_but_keep_text(archive: Archive) -> None:
+    run_import(archive, [EXPORT])
+    recs = _records(archive)
+    deleted = recs["t3_1b2c3f"]
+    assert deleted["deleted_at"] is not None and deleted["deleted_at_raw"] == "[deleted]"
+    assert deleted["hidden_at"] is None and deleted["v_text"] == "[deleted]"
+    removed = recs["t1_kq1dddd"]
+    assert removed["hidden_at"] is not None and removed["deleted_at"] is None
+    assert removed["v_text"] == "[removed]"
+    flagged = {k for k, r in recs.items() if r["deleted_at"] or r["hidden_at"]}
+    assert flagged == {"t3_1b2c3f", "t1_kq1dddd"}
+
+
+def test_ip_is_only_in_sensitive(archive: Archive) -> None:
+    run_import(archive, [EXPORT])
+    recs = _records(archive)
+    with_ip = {k for k, r in recs.items() if json.loads(r["sensitive_json"]).get("ip") == IP}
+    expected = {
+        prefix + row["id"]
+        for name, prefix in (("posts.csv", "t3_"), ("comments.csv", "t1_"), ("messages.csv", "t4_"))
+        for row in _csv(EXPORT / name)
+        if row["ip"] == IP
+    }
+    assert with_ip == expected and len(expected) == 6
+    leaks = _rows(
+        archive,
+        "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " WHERE instr(v.text, :ip) OR instr(coalesce(v.title, ''), :ip)"
+        " OR instr(r.extra_json, :ip) OR instr(coalesce(v.raw_json, ''), :ip)"
+        " OR instr(coalesce(r.author_name, ''), :ip)",
+        ip=IP,
+    )
+    assert leaks == [(0,)]
+
+
+def test_linked_media_is_listed_missing(archive: Archive) -> None:
+    summary = run_import(archive, [EXPORT])
+    assert _by_file(summary)["comments.csv"].media_missing == ["https://i.redd.it/detourmap123.png"]
+    media = _rows(archive, "SELECT original_uri, missing FROM media")
+    assert media == [("https://i.redd.it/detourmap123.png", 1)]
+
+
+def test_reimport_adds_nothing_and_later_export_merges(archive: Archive) -> None:
+    run_import(archive, [EXPORT])
+    again = run_import(archive, [EXPORT])
+    assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
+    later = run_import(archive, [LATER])
+    totals = later.totals()
+    assert (totals["added"], totals["new_versions"], totals["unchanged"]) == (1, 1, 1)
+    versions = _rows(
+        archive,
+        "SELECT v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
+        " WHERE r.record_key = 't1_kq1aaaa' ORDER BY v.seq",
+    )
+    assert [v[0] for v in versions] == [
+        "Signs are up at both ends.",
+        "Signs are up at both ends. EDIT: and at Oak.",
+    ]
+    recs = _records(archive)
+    new = recs["t1_kq1gggg"]
+    assert new["parent_id"] == recs["t1_kq1aaaa"]["id"]
+    assert new["thread_id"] == recs["t3_1b2c3d"]["id"]
+
+
+def test_author_from_account_option_without_messages(archive: Archive) -> None:
+    run_import(archive, [LATER], ImportOptions(account="@CityOfExample"))
+    assert _records(archive)["t1_kq1gggg"]["author_handle"] == "CityOfExample"
+
+
+# ------------------------------------------------------------------------ detection
+def test_detected_by_header_not_name(tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    shutil.copy(EXPORT / "comments.csv", folder / "my stuff.txt")
+    shutil.copy(EXPORT / "posts.csv", folder / "a.csv")
+    # not Reddit: a generic CSV, LinkedIn's messages.csv, a YouTube comments file
+    (folder / "posts2.csv").write_text("id,date,body,author\n1,2024-01-01,hi,me\n")
+    (folder / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,DATE,SUBJECT,CONTENT\n"
+    )
+    (folder / "comments.csv").write_text(
+        "Comment ID,Channel ID,Comment Create Timestamp,Price,Video ID,Comment Text\n"
+    )
+    detection = detect([folder])
+    try:
+        reddit = [c for _, imp, c in detection.claims if imp.name == "reddit"]
+        assert len(reddit) == 1
+        assert reddit[0].state["kinds"] == {"a.csv": "posts", "my stuff.txt": "comments"}
+    finally:
+        detection.close()
+
+
+# ------------------------------------------------------------------------ bad files
+def test_damaged_files_fail_alone_with_clear_errors(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(EXPORT, folder)
+    comments = folder / "comments.csv"
+    comments.write_bytes(comments.read_bytes().replace(b"Signs are up", b"Signs \x93are\x94 up"))
+    messages = folder / "messages.csv"
+    data = messages.read_bytes()
+    messages.write_bytes(data[: data.index(b"Fixed, thank")])  # ends inside a quoted body
+    summary = run_import(archive, [folder])
+    files = _by_file(summary)
+    assert files["comments.csv"].status == "failed"
+    assert files["comments.csv"].error.startswith("comments.csv: line 2 is not UTF-8")
+    assert files["messages.csv"].status == "failed"
+    assert files["messages.csv"].error.startswith("messages.csv: broken CSV")
+    assert files["posts.csv"].status == "imported"
+    assert files["chat_history.csv"].status == "imported"
+    kinds = {r[0] for r in _rows(archive, "SELECT substr(record_key, 1, 3) FROM records")}
+    assert kinds == {"t3_", "cha"}
+
+
+def test_unreadable_date_is_a_warning(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "e"
+    folder.mkdir()
+    (folder / "posts.csv").write_text(
+        "id,permalink,date,ip,subreddit,gildings,title,url,body\n"
+        "z1,/r/x/comments/z1/t/,someday UTC,,x,0,T,,B\n"
+        "z2,/r/x/comments/z2/t/,2024-02-30 10:00:00 UTC,,x,0,T2,,B2\n"
+    )
+    summary = run_import(archive, [folder])
+    recs = _records(archive)
+    assert recs["t3_z1"]["created_at"] is None and recs["t3_z2"]["created_at"] is None
+    assert recs["t3_z1"]["created_at_raw"] == "someday UTC"
+    assert len(summary.files[0].warnings) == 2
