@@ -66,7 +66,7 @@ _PUBLIC = ("public", "")
 
 
 def _head_json(tree: SourceTree, path: str, size: int = 4096) -> bytes | None:
-    if PurePosixPath(path).suffix.lower() != ".json":
+    if PurePosixPath(path).suffix.lower() in _MEDIA_SUFFIXES:
         return None
     try:
         head = tree.head(path, size)

@@ -1,0 +1,194 @@
+"""Flickr account data export importer.
+
+No real export is available: the fixtures under tests/fixtures/platforms/flickr/ follow the
+public descriptions (see README.md there). Expected numbers are computed here from the
+fixture JSON with the json module, independently of the importer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from retention_desk.archive import Archive
+from retention_desk.importers.run import detect, run_import
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "flickr"
+META = FIXTURES / "72157700000000000_abcdef12_part1"
+PHOTOS = FIXTURES / "data-download-1"
+LATER = FIXTURES / "later-export"
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """Metadata and photo zips extracted into one folder, as Flickr's helpers suggest."""
+    folder = tmp_path / "flickr-export"
+    shutil.copytree(META, folder)
+    for item in PHOTOS.iterdir():
+        shutil.copy(item, folder / item.name)
+    return folder
+
+
+def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
+    with archive.read() as conn:
+        return list(conn.execute(text(sql), params).all())
+
+
+def _records(archive: Archive) -> dict[str, dict[str, Any]]:
+    rows = _rows(
+        archive,
+        "SELECT r.*, v.text AS v_text, v.title AS v_title, v.raw_json AS v_raw"
+        " FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " AND v.seq = r.version_count WHERE r.platform = 'flickr'",
+    )
+    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
+
+
+def _photos() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(META.glob("photo_*.json"))]
+
+
+def test_photos_and_comments_with_their_authors(archive: Archive, export: Path) -> None:
+    summary = run_import(archive, [export])
+    photos = _photos()
+    comments = [c for p in photos for c in p["comments"]]
+    assert (len(photos), len(comments)) == (3, 3)
+    assert summary.totals()["added"] == len(photos) + len(comments)
+    assert summary.status == "completed", summary.to_dict()
+    recs = _records(archive)
+    for photo in photos:
+        rec = recs[photo["id"]]
+        assert (rec["kind"], rec["v_title"], rec["v_text"]) == (
+            "post",
+            photo["name"],
+            photo["description"],
+        )
+        assert rec["url"] == photo["photopage"]
+        assert rec["created_at_raw"] == photo["date_imported"]
+        assert bool(rec["restricted"]) == (photo["privacy"] != "public")
+        assert rec["author_name"] == "examplecityparks"
+        for comment in photo["comments"]:
+            crec = recs["comment:" + comment["id"]]
+            assert crec["parent_id"] == rec["id"] and crec["thread_id"] == rec["id"]
+            assert crec["author_handle"] == comment["user"]
+            assert crec["v_text"] == comment["comment"]  # literal, markup and all
+            assert crec["url"] == comment["url"]
+    extra = json.loads(recs["53500000001"]["extra_json"])
+    assert extra["tags"] == ["volunteers", "oakpark"]
+    assert extra["albums"] == ["Spring cleanup 2024"]
+    assert extra["date_taken"] == "2024-03-30 09:12:44"
+    account = _rows(archive, "SELECT account_key, handle, display_name FROM accounts")
+    assert account == [("12345678@N04", "examplecityparks", "Example City Parks")]
+
+
+def test_geo_and_email_stay_out_of_shown_columns(archive: Archive, export: Path) -> None:
+    run_import(archive, [export])
+    recs = _records(archive)
+    geo = json.loads(recs["53500000001"]["sensitive_json"])["geo"]
+    assert geo == _photos()[0]["geo"]
+    assert json.loads(recs["53500000002"]["sensitive_json"]) == {}  # "geo": [] is no location
+    for rec in recs.values():
+        for column in ("v_text", "v_title", "extra_json", "v_raw"):
+            value = rec[column] or ""
+            assert "35084400" not in value and "106650400" not in value
+    everything = json.dumps([list(r.values()) for r in recs.values()], default=str)
+    assert "parks-web@example.gov" not in everything
+
+
+def test_photo_files_linked_by_id_and_missing_ones_listed(archive: Archive, export: Path) -> None:
+    summary = run_import(archive, [export])
+    media = _rows(
+        archive,
+        "SELECT r.record_key, m.blob_sha256, m.missing, m.original_uri FROM media m"
+        " JOIN records r ON r.id = m.record_id ORDER BY r.record_key",
+    )
+    photos = {p["id"]: p for p in _photos()}
+    file_of = {
+        "53500000001": "volunteers-at-oak-park_53500000001_o.jpg",
+        "53500000002": "IMG_2034_53500000002_o.jpg",
+    }
+    for key, sha, missing, uri in media:
+        assert uri == photos[key]["original"]
+        if key in file_of:
+            expected = hashlib.sha256((PHOTOS / file_of[key]).read_bytes()).hexdigest()
+            assert (sha, missing) == (expected, 0)
+        else:
+            assert (sha, missing) == (None, 1)
+    assert len(media) == 3
+    assert summary.totals()["media_stored"] == 2 and summary.totals()["media_missing"] == 1
+
+
+def test_media_in_a_second_input_of_the_same_import(archive: Archive) -> None:
+    summary = run_import(archive, [META, PHOTOS])
+    assert summary.totals()["media_stored"] == 2
+    # a download zip holding only photos is not an export of its own: reported by the runner
+    assert any("data-download-1" in e for e in summary.errors)
+
+
+def test_reimport_and_later_export(archive: Archive, export: Path) -> None:
+    run_import(archive, [export])
+    again = run_import(archive, [export])
+    assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
+    later = run_import(archive, [LATER])
+    assert (later.totals()["added"], later.totals()["new_versions"]) == (1, 1)
+    versions = _rows(
+        archive,
+        "SELECT v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
+        " WHERE r.record_key = '53500000001' ORDER BY v.seq",
+    )
+    assert [v[0] for v in versions] == [
+        "Thank you to the 40 volunteers!",
+        "Thank you to the 42 volunteers!",
+    ]
+    # the photo file was in the first export only: still linked, not duplicated
+    media = _rows(
+        archive,
+        "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id"
+        " WHERE r.record_key = '53500000001'",
+    )
+    assert media == [(0,)]
+    assert _records(archive)["comment:72157722222222223"]["parent_key"] == "53500000001"
+
+
+def test_detected_by_keys_not_names(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    shutil.copy(META / "photo_53500000003.json", folder / "trail map.txt")
+    (folder / "photo_1.json").write_text('{"id": "1", "name": "not flickr"}')
+    detection = detect([folder])
+    try:
+        flickr = [c for _, imp, c in detection.claims if imp.name == "flickr"]
+        assert [c.files for c in flickr] == [["trail map.txt"]]
+    finally:
+        detection.close()
+
+
+def test_broken_photo_file_fails_alone(archive: Archive, export: Path) -> None:
+    path = export / "photo_53500000002.json"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")
+    summary = run_import(archive, [export])
+    failed = [f for f in summary.files if f.status == "failed"]
+    assert [f.path for f in failed] == ["photo_53500000002.json"]
+    assert failed[0].error.startswith("photo_53500000002.json: broken JSON at line")
+    assert set(_records(archive)) >= {"53500000001", "53500000003"}
+
+
+def test_comment_without_id_keys_on_photo_author_and_time(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    photo = _photos()[2]
+    photo["comments"] = [{"user": "u1", "date": "2024-04-03 07:45:00", "comment": "one"}]
+    (folder / "photo_x.json").write_text(json.dumps(photo))
+    run_import(archive, [folder])
+    photo["comments"][0]["comment"] = "one (edited)"
+    (folder / "photo_x.json").write_text(json.dumps(photo))
+    run_import(archive, [folder])
+    key = f"comment:{photo['id']}:u1:2024-04-03 07:45:00"
+    rec = _records(archive)[key]
+    assert (rec["version_count"], rec["v_text"]) == (2, "one (edited)")
