@@ -80,6 +80,12 @@ def _archive_page(context: PageContext) -> QWidget:
     return ArchiveSummaryView(context.runner, context.changes)
 
 
+def _import_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.import_view import ImportView
+
+    return ImportView(context.runner, context.changes)
+
+
 def _audit_page(context: PageContext) -> QWidget:
     from retention_desk.ui.audit_view import AuditView
 
@@ -88,13 +94,7 @@ def _audit_page(context: PageContext) -> QWidget:
 
 PAGES: list[PageSpec] = [
     PageSpec("archive", "Archive", _archive_page),
-    PageSpec(
-        "import",
-        "Import",
-        None,
-        "Importing from the window is not in this version yet. "
-        "Use the command line: retention-desk import PATH",
-    ),
+    PageSpec("import", "Import", _import_page),
     PageSpec(
         "requests",
         "Requests",
