@@ -326,3 +326,29 @@ def test_mapping_dialog_saves_and_loads_presets(qtbot: Any, archive: Archive) ->
         other.delete_selected_preset()
     assert list_presets(archive) == []
     assert other.preset_combo.count() == 0
+
+
+# ------------------------------------------------------------------------ main window
+def test_import_page_in_the_main_window_refreshes_the_summary(
+    qtbot: Any, make_window: Any, demo_copy: Path, tmp_path: Path
+) -> None:
+    from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+
+    window = make_window()
+    window.show()
+    assert window.open_archive(demo_copy)
+    summary = window.pages["archive"]
+    assert isinstance(summary, ArchiveSummaryView)
+    qtbot.waitUntil(lambda: summary.info is not None, timeout=WAIT_MS)
+    before = summary.info.records
+
+    page = window.show_page("import")
+    assert isinstance(page, ImportView)
+    assert window.stack.currentWidget() is page
+    _previewed(qtbot, page, _vendor_export(tmp_path / "vendor.csv"))
+    with qtbot.waitSignal(page.import_finished, timeout=WAIT_MS):
+        page.import_button.click()
+    # the import marked the (hidden) summary page stale: showing it again counts afresh
+    with qtbot.waitSignal(summary.loaded, timeout=WAIT_MS) as loaded:
+        window.show_page("archive")
+    assert loaded.args[0].records == before + 3
