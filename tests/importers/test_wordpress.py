@@ -1,0 +1,331 @@
+"""WordPress WXR importer.
+
+No agency export is available: the fixtures under tests/fixtures/platforms/wordpress/ follow
+the structure WordPress core's export.php writes (see README.md there). Expected numbers are
+computed here by reading the fixture with the standard library's ElementTree (trusted input,
+our own file), independently of the importer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tracemalloc
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from retention_desk.archive import Archive
+from retention_desk.importers.run import detect, run_import
+from retention_desk.importers.tree import open_tree
+from retention_desk.importers.wordpress import Channel, _items, html_to_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "wordpress"
+JUNE = FIXTURES / "site-2024-06"
+JULY = FIXTURES / "site-2024-07"
+JUNE_XML = JUNE / "examplecitynews.wordpress.2024-06-01.xml"
+WP = "{http://wordpress.org/export/1.2/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+SITE = "news.example.gov"
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8" ?>\n'
+    '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+    ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel><title>T</title>'
+    "<link>https://t.example</link>\n"
+)
+
+
+def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
+    with archive.read() as conn:
+        return list(conn.execute(text(sql), params).all())
+
+
+def _records(archive: Archive) -> dict[str, dict[str, Any]]:
+    rows = _rows(
+        archive,
+        "SELECT r.*, v.text AS v_text, v.text_raw AS v_text_raw, v.title AS v_title,"
+        " v.raw_json AS v_raw FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " AND v.seq = r.version_count WHERE r.platform = 'wordpress'",
+    )
+    return {row._mapping["record_key"].split("#", 1)[1]: dict(row._mapping) for row in rows}
+
+
+def _versions(archive: Archive, key: str) -> list[tuple[str, str]]:
+    return [
+        (r[0], r[1])
+        for r in _rows(
+            archive,
+            "SELECT v.platform_edited_at, v.text FROM record_versions v JOIN records r"
+            " ON r.id = v.record_id WHERE r.record_key = :k ORDER BY v.seq",
+            k=f"{SITE}#{key}",
+        )
+    ]
+
+
+def _items_of(path: Path) -> list[ET.Element]:
+    return ET.parse(path).getroot().findall("channel/item")
+
+
+def _wp(item: ET.Element, name: str) -> str:
+    return (item.findtext(WP + name) or "").strip()
+
+
+def _by_file(summary: Any) -> dict[str, Any]:
+    return {Path(f.path).name: f for f in summary.files}
+
+
+# --------------------------------------------------------------------------- full import
+def test_posts_pages_comments_and_site(archive: Archive) -> None:
+    summary = run_import(archive, [JUNE])
+    items = _items_of(JUNE_XML)
+    content = [i for i in items if _wp(i, "post_type") in ("post", "page")]
+    comments = [c for i in items for c in i.findall(WP + "comment")]
+    assert (len(content), len(comments)) == (4, 5)
+    assert summary.totals()["added"] == len(content) + len(comments) + 1  # + the site record
+    recs = _records(archive)
+    for item in content:
+        rec = recs["post-" + _wp(item, "post_id")]
+        assert rec["kind"] == _wp(item, "post_type")
+        assert rec["v_title"] == item.findtext("title")
+        assert rec["url"] == item.findtext("link")
+        assert rec["v_text_raw"] in (None, item.findtext(CONTENT))
+    post = recs["post-10"]
+    assert post["author_name"] == "Jane Doe, PIO" and post["author_handle"] == "pio_jdoe"
+    assert post["created_at"] == "2024-01-01T16:00:00.000000Z"
+    assert post["v_text"] == "Main St is closed between 1st and 4th. Detour via Oak Ave & 2nd."
+    extra = json.loads(post["extra_json"])
+    assert extra["categories"] == ["Traffic"] and extra["tags"] == ["Main St"]
+    assert extra["excerpt"] == "Main St closed 1st to 4th."
+    assert recs["post-20"]["v_text"] == "Who we are\nCity Hall, 1 Plaza Way."
+    site = recs["site"]
+    assert (site["kind"], site["v_title"]) == ("page", "City of Example News")
+    assert site["v_text"] == "Updates from the City of Example & its departments"
+    assert _rows(archive, "SELECT account_key, display_name FROM accounts") == [
+        (SITE, "City of Example News")
+    ]
+    warning = _by_file(summary)[JUNE_XML.name].warnings
+    assert warning and "autosave: 1, nav_menu_item: 1" in warning[0]
+
+
+def test_revisions_become_versions_in_date_order(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    items = _items_of(JUNE_XML)
+    revisions = sorted(
+        (_wp(i, "post_date_gmt"), html_to_text(i.findtext(CONTENT) or ""))
+        for i in items
+        if _wp(i, "post_type") == "revision"
+        and _wp(i, "post_parent") == "10"
+        and "autosave" not in _wp(i, "post_name")
+    )
+    versions = _versions(archive, "post-10")
+    assert [v[1] for v in versions] == [r[1] for r in revisions]
+    assert [v[0][:19] for v in versions] == [r[0].replace(" ", "T") for r in revisions]
+    # the latest revision equals the published content: it is the last version
+    current = next(i for i in items if _wp(i, "post_id") == "10")
+    assert versions[-1][1] == html_to_text(current.findtext(CONTENT) or "")
+    assert "autosave" not in json.dumps(versions)
+    rec = _records(archive)["post-10"]
+    assert rec["version_count"] == 3
+    assert rec["created_at"] == "2024-01-01T16:00:00.000000Z"
+    assert rec["edited_at"] == "2024-01-03T16:00:00.000000Z"
+
+
+def test_comment_threads_and_moderation_flags(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    recs = _records(archive)
+    post = recs["post-10"]
+    for key in ("comment-100", "comment-102", "comment-103"):
+        assert recs[key]["parent_id"] == post["id"] and recs[key]["kind"] == "comment"
+    for key in ("comment-101", "comment-104"):
+        assert recs[key]["parent_id"] == recs["comment-100"]["id"]
+        assert recs[key]["kind"] == "reply" and recs[key]["thread_id"] == post["id"]
+    states = {k: json.loads(r["extra_json"]).get("approval") for k, r in recs.items()}
+    hidden = {k for k, r in recs.items() if r["hidden_at"]}
+    assert hidden == {"comment-102", "comment-103", "comment-104"}
+    assert [states[k] for k in sorted(hidden)] == ["pending", "spam", "trash"]
+    assert recs["comment-101"]["author_platform_id"] == "2"
+    assert recs["comment-100"]["url"].endswith("/road-closure-on-main-st/#comment-100")
+    # link markup is display text, the HTML is kept raw
+    assert recs["comment-102"]["v_text"] == "This closure is a disgrace click"
+    assert 'href="http://spam.example"' in recs["comment-102"]["v_text_raw"]
+
+
+def test_trash_private_and_media(archive: Archive) -> None:
+    summary = run_import(archive, [JUNE])
+    recs = _records(archive)
+    trashed = recs["post-40"]
+    assert trashed["deleted_at"] == "2024-01-06T16:00:00.000000Z"  # _wp_trash_meta_time
+    assert trashed["deleted_at_raw"] == "1704556800"
+    private = recs["post-41"]
+    assert private["restricted"] and not recs["post-10"]["restricted"]
+    # script content is not display text; the raw HTML keeps it
+    assert private["v_text"] == "Plows start at 4am. Call 555-0100."
+    assert "<script>" in private["v_text_raw"]
+    media = _rows(
+        archive,
+        "SELECT r.record_key, m.original_uri, m.blob_sha256, m.missing, m.mime_type"
+        " FROM media m JOIN records r ON r.id = m.record_id ORDER BY m.id",
+    )
+    png = JUNE / "wp-content" / "uploads" / "2024" / "01" / "closure-map.png"
+    assert media == [
+        (
+            f"{SITE}#post-10",
+            "https://news.example.gov/wp-content/uploads/2024/01/closure-map.png",
+            hashlib.sha256(png.read_bytes()).hexdigest(),
+            0,
+            None,
+        ),
+        (
+            f"{SITE}#site",
+            "https://news.example.gov/wp-content/uploads/2024/01/budget-2024.pdf",
+            None,
+            1,
+            None,
+        ),
+    ]
+    assert summary.totals()["media_missing"] == 1
+
+
+def test_personal_data_only_in_sensitive(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    recs = _records(archive)
+    items = _items_of(JUNE_XML)
+    secrets = {_wp(c, "comment_author_IP") for i in items for c in i.findall(WP + "comment")} | {
+        _wp(c, "comment_author_email") for i in items for c in i.findall(WP + "comment")
+    }
+    secrets.discard("")
+    assert len(secrets) == 9
+    found = {v for r in recs.values() for v in json.loads(r["sensitive_json"]).values()}
+    assert secrets <= found
+    for rec in recs.values():
+        for column in ("v_text", "v_title", "extra_json", "v_raw", "v_text_raw", "author_name"):
+            assert not any(s in (rec[column] or "") for s in secrets), (column, rec["record_key"])
+    # author e-mails from <wp:author> are not stored in records at all
+    assert "web@example.gov" not in json.dumps([list(r.values()) for r in recs.values()])
+
+
+def test_reimport_adds_nothing_and_later_export_appends_history(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    again = run_import(archive, [JUNE])
+    assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
+    assert _by_file(again)[JUNE_XML.name].status == "duplicate"
+    later = run_import(archive, [JULY])
+    assert later.totals()["added"] == 1  # comment 105
+    assert later.totals()["new_versions"] == 2  # revision 15 of post 10, edited comment 100
+    versions = _versions(archive, "post-10")
+    assert len(versions) == 4
+    assert versions[-1] == (
+        "2024-01-10T16:00:00.000000Z",
+        "Main St is open again. Thank you for your patience.",
+    )
+    assert [v[0] for v in versions] == sorted(v[0] for v in versions)
+    details = _rows(
+        archive,
+        "SELECT details_json FROM source_files WHERE name = :n",
+        n="examplecitynews.wordpress.2024-07-01.xml",
+    )
+    assert json.loads(details[0][0])["wordpress"]["revisions_already_archived"] == 3
+    assert [v[1] for v in _versions(archive, "comment-100")] == [
+        "Is the bus still running on Main?",
+        "Is the bus still running on Main? (edited: route 7)",
+    ]
+
+
+# ------------------------------------------------------------------------ detection
+def test_detection_by_namespace_not_name(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    shutil.copy(JUNE_XML, folder / "backup.txt")
+    (folder / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+    )
+    detection = detect([folder])
+    try:
+        wxr = [c for _, imp, c in detection.claims if imp.name == "wordpress-wxr"]
+        assert [c.files for c in wxr] == [["backup.txt"]]
+        assert wxr[0].account is not None and wxr[0].account.account_key == SITE
+    finally:
+        detection.close()
+
+
+# ------------------------------------------------------------------------ hostile files
+def test_billion_laughs_is_refused_and_the_rest_imports(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "h"
+    folder.mkdir()
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10)
+    )
+    bomb = HEADER.replace("<rss", f"<!DOCTYPE rss [{entities}]>\n<rss", 1)
+    bomb += "<item><title>&lol9;</title></item></channel></rss>"
+    (folder / "bomb.xml").write_text(bomb)
+    external = HEADER.replace(
+        "<rss", '<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<rss', 1
+    )
+    (folder / "external.xml").write_text(
+        external + "<item><title>&x;</title></item></channel></rss>"
+    )
+    shutil.copy(JUNE_XML, folder / "good.xml")
+    summary = run_import(archive, [folder])
+    files = _by_file(summary)
+    for name in ("bomb.xml", "external.xml"):
+        assert files[name].status == "failed"
+        assert files[name].error.startswith(f"{name}: refused: the file declares XML entities")
+    assert files["good.xml"].status == "imported"
+    texts = [r[0] for r in _rows(archive, "SELECT text FROM record_versions")]
+    assert texts and not any("root:" in t for t in texts)
+
+
+def test_broken_xml_fails_that_file_with_its_line(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    data = JUNE_XML.read_text(encoding="utf-8")
+    cut = data[: data.index("<wp:post_id>20</wp:post_id>")]
+    (folder / "cut.xml").write_text(cut, encoding="utf-8")
+    (folder / "bad-byte.xml").write_bytes(HEADER.encode() + b"<item><title>caf\xe9</title>")
+    summary = run_import(archive, [folder])
+    files = _by_file(summary)
+    assert files["cut.xml"].status == "failed"
+    assert files["cut.xml"].error.startswith("cut.xml: broken XML at line")
+    line = HEADER.count("\n") + 1
+    assert files["bad-byte.xml"].error == (
+        f"bad-byte.xml: broken XML at line {line} column 16: not well-formed (invalid token)"
+    )
+    # an atomic file: nothing of the cut file was kept as records
+    assert _rows(archive, "SELECT count(*) FROM records") == [(0,)]
+
+
+def test_streaming_keeps_memory_bounded(tmp_path: Path) -> None:
+    body = "<p>" + "x" * 2000 + "</p>"
+    path = tmp_path / "big.xml"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(HEADER)
+        for n in range(6000):  # about 13 MB of items
+            fh.write(
+                f"<item><title>p{n}</title><content:encoded><![CDATA[{body}]]>"
+                f"</content:encoded><wp:post_id>{n}</wp:post_id>"
+                "<wp:post_type>post</wp:post_type></item>\n"
+            )
+        fh.write("</channel></rss>")
+    tree = open_tree(path)
+    channel = Channel(wp="{http://wordpress.org/export/1.2/}")
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in _items(tree, path.name, channel))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        tree.close()
+    assert count == 6000
+    assert peak < path.stat().st_size / 4
+
+
+def test_html_to_text() -> None:
+    assert html_to_text("a &amp; b") == "a & b"
+    assert html_to_text("<p>one</p><p>two<br>three</p>") == "one\ntwo\nthree"
+    assert html_to_text("x <b>y</b> <!-- wp:x --> z") == "x y  z"
+    assert html_to_text("if a < b then") == "if a < b then"
