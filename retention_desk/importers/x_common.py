@@ -15,9 +15,10 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from retention_desk.importers.common import ParseError, decode_text
+from retention_desk.importers.common import ParseError, decode_text, time_or_warn
 
 PLATFORM = "x"
 
@@ -140,6 +141,9 @@ def exact_id(value: Any) -> str | None:
     if isinstance(value, int):
         return str(value) if 0 <= value < 10**20 else None
     if isinstance(value, str):
+        # str.isdigit alone accepts other scripts' digits ('²', '٣'): ASCII only
+        if 0 < len(value) <= 20 and value.isascii() and value.isdigit():
+            return value
         value = value.strip()
         return value if _ID.fullmatch(value) else None
     return None
@@ -236,7 +240,43 @@ def clean_deep(value: Any) -> Any:
 
 
 def has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+
+
+def twitter_time(value: Any, warnings: list[str], where: str) -> datetime | None:
+    """`Fri Mar 06 13:02:05 +0000 2026` (every tweet X writes) without the general parser;
+    anything else goes through common.time_or_warn (a warning and None when unreadable)."""
+    if (
+        isinstance(value, str)
+        and len(value) == 30
+        and value[19:26] == " +0000 "
+        and value[3] == " "
+        and value[7] == " "
+    ):
+        month = _MONTHS.get(value[4:7])
+        digits = value[8:10] + value[11:13] + value[14:16] + value[17:19] + value[26:30]
+        if month is not None and digits.isascii() and digits.isdigit():
+            try:
+                return datetime(
+                    int(value[26:30]),
+                    month,
+                    int(value[8:10]),
+                    int(value[11:13]),
+                    int(value[14:16]),
+                    int(value[17:19]),
+                    tzinfo=UTC,
+                )
+            except ValueError:
+                pass  # e.g. Feb 30: the general parser words the warning
+    return time_or_warn(value, warnings, where)
 
 
 def last_segment(url: str) -> str:

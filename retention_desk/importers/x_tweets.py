@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, text
 
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, RecordWriter, content_hash
-from retention_desk.importers.common import clean_record, dumps_raw, time_or_warn
+from retention_desk.importers.common import dumps_raw, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
@@ -32,6 +32,7 @@ from retention_desk.importers.x_common import (
     last_segment,
     source_app,
     tweet_id,
+    twitter_time,
 )
 
 
@@ -186,7 +187,10 @@ def tweet_record(
     locator = f"{where.path}[{index}]"
     raw = dumps_raw(item)
     if has_surrogate(raw):
+        # JSON allows lone surrogates, SQLite refuses them. Every text of the record comes
+        # from `item`, so cleaning it once makes the whole record (and raw_json) safe.
         item = clean_deep(item)
+        raw = dumps_raw(item)
     tweet = item.get("tweet", item) if isinstance(item, dict) else item
     if not isinstance(tweet, dict):
         raise ValueError(f"{locator}: not a tweet object")
@@ -201,7 +205,7 @@ def tweet_record(
     links = [u for u in entities.get("urls") or [] if isinstance(u, dict)]
     media_entities = _media_list(tweet)
     created_raw = tweet.get("created_at")
-    created = time_or_warn(created_raw, warnings, locator)
+    created = twitter_time(created_raw, warnings, locator)
     parent = exact_id(tweet.get("in_reply_to_status_id_str")) or exact_id(
         tweet.get("in_reply_to_status_id")
     )
@@ -272,7 +276,7 @@ def tweet_record(
         locator=locator,
         media=tweet_media(tweet, own_id, where, resolve),
     )
-    return ParsedTweet(clean_record(rec), own_id, initial is not None)
+    return ParsedTweet(rec, own_id, initial is not None)
 
 
 # --------------------------------------------------------------------------- versions
