@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.run import detect, run_import
+from retention_desk.importers.run import detect, preview, run_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "flickr"
 META = FIXTURES / "72157700000000000_abcdef12_part1"
@@ -192,3 +192,12 @@ def test_comment_without_id_keys_on_photo_author_and_time(archive: Archive, tmp_
     key = f"comment:{photo['id']}:u1:2024-04-03 07:45:00"
     rec = _records(archive)[key]
     assert (rec["version_count"], rec["v_text"]) == (2, "one (edited)")
+
+
+def test_preview_counts_without_writing() -> None:
+    detection = detect([META])
+    try:
+        (result,) = preview(detection)
+    finally:
+        detection.close()
+    assert (result.approx_records, result.account) == (6, "examplecityparks")

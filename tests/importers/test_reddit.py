@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
-from retention_desk.importers.run import detect, run_import
+from retention_desk.importers.run import detect, preview, run_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "reddit"
 EXPORT = FIXTURES / "export_CityOfExample_20240601"
@@ -241,3 +241,13 @@ def test_unreadable_date_is_a_warning(archive: Archive, tmp_path: Path) -> None:
     assert recs["t3_z1"]["created_at"] is None and recs["t3_z2"]["created_at"] is None
     assert recs["t3_z1"]["created_at_raw"] == "someday UTC"
     assert len(summary.files[0].warnings) == 2
+
+
+def test_preview_counts_without_writing() -> None:
+    detection = detect([EXPORT])
+    try:
+        (result,) = preview(detection)
+    finally:
+        detection.close()
+    assert (result.approx_records, result.account) == (15, "CityOfExample")
+    assert result.date_to is not None and result.date_to.isoformat() == "2024-03-09T10:05:00+00:00"

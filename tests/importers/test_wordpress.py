@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.run import detect, run_import
+from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.tree import open_tree
 from retention_desk.importers.wordpress import Channel, _items, html_to_text
 
@@ -329,3 +329,13 @@ def test_html_to_text() -> None:
     assert html_to_text("<p>one</p><p>two<br>three</p>") == "one\ntwo\nthree"
     assert html_to_text("x <b>y</b> <!-- wp:x --> z") == "x y  z"
     assert html_to_text("if a < b then") == "if a < b then"
+
+
+def test_preview_counts_without_writing() -> None:
+    detection = detect([JUNE])
+    try:
+        (result,) = preview(detection)
+    finally:
+        detection.close()
+    assert (result.approx_records, result.account) == (9, "City of Example News")
+    assert "4 revision" in result.notes

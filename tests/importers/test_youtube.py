@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.run import detect, run_import
+from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.youtube import parse_comment_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "youtube"
@@ -348,3 +348,14 @@ def test_links_and_mentions() -> None:
     assert parse_comment_text('{"text": 5}')[0] == ""
     assert parse_comment_text("[" * 5000) == ("[" * 5000, None)
     assert parse_comment_text("{" * 5000)[1] is None
+
+
+def test_preview_counts_without_writing() -> None:
+    detection = detect([NEW])
+    try:
+        (result,) = preview(detection)
+    finally:
+        detection.close()
+    assert result.approx_records == 12
+    assert result.account == "Example City PD"
+    assert "6 comments" in result.notes

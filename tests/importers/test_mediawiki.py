@@ -1,0 +1,213 @@
+"""MediaWiki XML export importer.
+
+No agency wiki export is available: the fixtures under tests/fixtures/platforms/mediawiki/
+follow MediaWiki's published export-0.11 schema (see README.md there). Expected numbers are
+computed here by reading the fixture with the standard library's ElementTree (trusted input,
+our own file), independently of the importer.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from retention_desk.archive import Archive
+from retention_desk.importers.run import detect, preview, run_import
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "mediawiki"
+JUNE = FIXTURES / "examplewiki-2024-06.xml"
+JULY = FIXTURES / "examplewiki-2024-07.xml"
+NS = "{http://www.mediawiki.org/xml/export-0.11/}"
+IP = "198.51.100.23"
+HEAD = (
+    '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11">'
+    "<siteinfo><sitename>W</sitename><dbname>w</dbname>"
+    "<base>https://w.example/wiki/Main_Page</base></siteinfo>\n"
+)
+
+
+def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
+    with archive.read() as conn:
+        return list(conn.execute(text(sql), params).all())
+
+
+def _records(archive: Archive) -> dict[str, dict[str, Any]]:
+    rows = _rows(archive, "SELECT * FROM records WHERE platform = 'wiki'")
+    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
+
+
+def _versions(archive: Archive, key: str) -> list[dict[str, Any]]:
+    rows = _rows(
+        archive,
+        "SELECT v.* FROM record_versions v JOIN records r ON r.id = v.record_id"
+        " WHERE r.record_key = :k ORDER BY v.seq",
+        k=key,
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def _pages(path: Path) -> list[ET.Element]:
+    return ET.parse(path).getroot().findall(NS + "page")
+
+
+def _page_xml(page_id: int, revisions: list[tuple[int, str, str, str]]) -> str:
+    """A page with (revision id, timestamp, contributor XML, text) revisions."""
+    body = "".join(
+        f"<revision><id>{rid}</id><timestamp>{ts}</timestamp>"
+        f"<contributor>{who}</contributor><text>{txt}</text></revision>"
+        for rid, ts, who, txt in revisions
+    )
+    return f"<page><title>P{page_id}</title><ns>0</ns><id>{page_id}</id>{body}</page>\n"
+
+
+# --------------------------------------------------------------------------- full import
+def test_every_page_a_record_every_revision_a_version(archive: Archive) -> None:
+    summary = run_import(archive, [JUNE])
+    pages = _pages(JUNE)
+    assert len(pages) == 3
+    assert summary.totals()["added"] == len(pages)
+    recs = _records(archive)
+    for page in pages:
+        rec = recs["examplewiki:" + page.findtext(NS + "id")]
+        revisions = page.findall(NS + "revision")
+        texts = [(r.find(NS + "text").text or "") for r in revisions]
+        # consecutive identical texts (a null edit) are one version
+        distinct = [t for i, t in enumerate(texts) if i == 0 or t != texts[i - 1]]
+        versions = _versions(archive, rec["record_key"])
+        assert [v["text"] for v in versions] == distinct
+        assert rec["version_count"] == len(distinct)
+        stamps = [v["platform_edited_at"] for v in versions]
+        assert stamps == sorted(stamps)
+        assert all(v["title"] == page.findtext(NS + "title") for v in versions)
+        first = revisions[0]
+        assert rec["author_name"] == first.findtext(f"{NS}contributor/{NS}username")
+        assert rec["created_at"][:19] == first.findtext(NS + "timestamp")[:19]
+        extra = json.loads(rec["extra_json"])
+        assert extra["namespace"] == page.findtext(NS + "ns")
+    assert summary.totals()["unchanged"] == 1  # revision 302 protected the page, no edit
+
+
+def test_urls_namespaces_and_per_version_editors(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    recs = _records(archive)
+    talk = recs["examplewiki:2"]
+    assert talk["url"] == "https://wiki.example.gov/wiki/Talk:Snow_removal"
+    assert json.loads(talk["extra_json"])["namespace_name"] == "Talk"
+    redirect = json.loads(recs["examplewiki:3"]["extra_json"])
+    assert redirect["redirect_to"] == "Traffic advisories"
+    raws = [json.loads(v["raw_json"]) for v in _versions(archive, "examplewiki:1")]
+    assert [r["id"] for r in raws] == ["101", "102", "103"]
+    assert raws[2]["contributor"]["username"] == "Bob Editor"
+    assert raws[2]["comment"] == "typo & link"
+    # a suppressed revision: empty text, marked in its raw JSON
+    suppressed = _versions(archive, "examplewiki:3")[-1]
+    assert suppressed["text"] == ""
+    assert json.loads(suppressed["raw_json"])["text"]["@deleted"] == "deleted"
+    # entities in wikitext are decoded once: the text is the wiki source, not markup
+    assert _versions(archive, "examplewiki:1")[-1]["text"].endswith("<script>x</script>")
+
+
+def test_anonymous_editor_ip_only_in_sensitive(archive: Archive, tmp_path: Path) -> None:
+    anon = tmp_path / "anon.xml"
+    anon.write_text(
+        HEAD
+        + _page_xml(5, [(1, "2024-01-01T00:00:00Z", f"<ip>{IP}</ip>", "first")])
+        + "</mediawiki>"
+    )
+    run_import(archive, [JUNE, anon])
+    recs = _records(archive)
+    assert json.loads(recs["w:5"]["sensitive_json"]) == {"editor_ip": IP}
+    assert recs["w:5"]["author_name"] is None
+    leaks = _rows(
+        archive,
+        "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " WHERE instr(v.text, :ip) OR instr(r.extra_json, :ip) OR instr(v.raw_json, :ip)"
+        " OR instr(coalesce(r.author_name, ''), :ip)",
+        ip=IP,
+    )
+    assert leaks == [(0,)]
+
+
+def test_reimport_and_later_export_append_only_new_revisions(archive: Archive) -> None:
+    run_import(archive, [JUNE])
+    again = run_import(archive, [JUNE])
+    assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
+    later = run_import(archive, [JULY])
+    assert (later.totals()["added"], later.totals()["new_versions"]) == (0, 1)
+    texts = [v["text"] for v in _versions(archive, "examplewiki:1")]
+    july = _pages(JULY)[0].findall(NS + "revision")
+    assert len(texts) == 4 and texts[-1] == july[-1].find(NS + "text").text
+    details = _rows(archive, "SELECT details_json FROM source_files WHERE name = :n", n=JULY.name)
+    assert json.loads(details[0][0])["mediawiki"]["already_archived"] == len(july) - 1
+
+
+def test_backwards_timestamps_are_reported(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "odd.xml"
+    who = "<username>A</username>"
+    path.write_text(
+        HEAD
+        + _page_xml(
+            9, [(1, "2024-02-01T00:00:00Z", who, "b"), (2, "2024-01-01T00:00:00Z", who, "a")]
+        )
+        + "</mediawiki>"
+    )
+    summary = run_import(archive, [path])
+    assert any("go backwards" in w for w in summary.files[0].warnings)
+    assert [v["text"] for v in _versions(archive, "w:9")] == ["b", "a"]
+
+
+# ------------------------------------------------------------------------ detection
+def test_detection_by_root_namespace(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    shutil.copy(JUNE, folder / "dump")
+    (folder / "other.xml").write_text("<mediawiki><page/></mediawiki>")
+    detection = detect([folder])
+    try:
+        claims = [c for _, imp, c in detection.claims if imp.name == "mediawiki-xml"]
+        assert [c.files for c in claims] == [["dump"]]
+        assert claims[0].account is not None
+        assert claims[0].account.display_name == "Example City Wiki"
+    finally:
+        detection.close()
+
+
+# ------------------------------------------------------------------------ hostile files
+def test_bomb_refused_and_broken_file_reported(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "h"
+    folder.mkdir()
+    entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    (folder / "bomb.xml").write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE mediawiki [{entities}]>\n'
+        + HEAD
+        + _page_xml(1, [(1, "2024-01-01T00:00:00Z", "<username>A</username>", "&h;")])
+        + "</mediawiki>"
+    )
+    data = JUNE.read_text(encoding="utf-8")
+    (folder / "cut.xml").write_text(data[: data.index("<title>Road closures")])
+    shutil.copy(JUNE, folder / "good.xml")
+    summary = run_import(archive, [folder])
+    files = {f.path: f for f in summary.files}
+    assert files["bomb.xml"].status == "failed"
+    assert files["bomb.xml"].error.startswith("bomb.xml: refused: the file declares XML entities")
+    assert files["cut.xml"].status == "failed"
+    assert files["cut.xml"].error.startswith("cut.xml: broken XML at line")
+    assert files["good.xml"].status == "imported"
+    assert len(_records(archive)) == 3  # the good file only; the cut one rolled back whole
+
+
+def test_preview_counts_without_writing() -> None:
+    detection = detect([JUNE])
+    try:
+        (result,) = preview(detection)
+    finally:
+        detection.close()
+    assert (result.approx_records, result.account) == (3, "Example City Wiki")
+    assert result.notes == ["3 pages, 7 revisions"]
