@@ -6,8 +6,9 @@ export, and the folders moved: `content/`, `your_instagram_activity/content/`,
 
 - posts: arrays of `{"media": [...]}` items (`posts_N.json`); single-media posts keep the
   caption and time in `media[0]`, carousels at the top level with `""` per-item titles. Also
-  `ig_stories` / `ig_reels_media` / `ig_igtv_media` / `ig_profile_picture` lists, and the
-  oldest single `media.json` (`photos` / `videos` with `path`, `caption`, `taken_at`);
+  the `ig_*` media lists (stories, reels, IGTV, profile pictures, archived posts; recently
+  deleted media are flagged deleted), and the oldest single `media.json` (`photos` / `videos`
+  with `path`, `caption`, `taken_at`);
 - comments the account made: `comments_*_comments` objects (`string_list_data`), and the newer
   `post_comments_N.json` arrays (`string_map_data`), and the oldest `comments.json`
   (`media_comments` triples);
@@ -27,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
@@ -62,7 +64,9 @@ _PROFILE_NAMES = ("personal_information.json", "profile.json", "account_informat
 _HTML_NAMES = re.compile(
     r"^(index|start_here|posts_\d+|post_comments_\d+|message_\d+|personal_information)\.html?$"
 )
-_MEDIA_LISTS = ("ig_stories", "ig_reels_media", "ig_igtv_media", "ig_profile_picture")
+# lists of media under `ig_*` keys: ig_stories, ig_reels_media, ig_igtv_media,
+# ig_profile_picture, ig_archived_post_media, ig_recently_deleted_media...
+_MEDIA_LIST = re.compile(r"^ig_[a-z_]+$")
 _OLD_MEDIA_LISTS = ("photos", "videos", "stories", "profile", "direct")
 _ORDER = ("profile", "posts", "old_media", "comments", "messages")
 
@@ -131,7 +135,7 @@ class InstagramImporter:
                 and ("uri" in keys or "creation_timestamp" in keys)
             ):
                 return "posts"
-            if head.shape == "object" and first in _MEDIA_LISTS:
+            if head.shape == "object" and _MEDIA_LIST.match(first) and "uri" in keys:
                 return "posts"
             if (
                 head.shape == "object"
@@ -277,6 +281,11 @@ class InstagramImporter:
                 extra["item_titles"] = item_titles
             if len(media_items) > 1:
                 extra["carousel"] = True
+            deleted = None
+            if container and "deleted" in container:
+                # listed among recently deleted content; the export does not say when
+                deleted = timeutil.utcnow()
+                extra["deleted"] = True
             ctx.writer.add(
                 RecordIn(
                     platform=PLATFORM,
@@ -288,6 +297,10 @@ class InstagramImporter:
                     author_handle=account.handle if account else None,
                     created_at=created,
                     created_at_raw=created_raw,
+                    deleted_at=deleted,
+                    deleted_at_raw=f"listed in {container} (the export does not say when)"
+                    if deleted
+                    else None,
                     extra=extra,
                     raw_json=dumps_raw(item),
                     locator=locator,
@@ -415,7 +428,7 @@ def _posts(data: Any, path: str = "") -> list[tuple[str, Any, str | None]]:
         if not isinstance(items, list):
             raise ParseError(f"{path}: expected a list at {where}")
         for i, item in enumerate(items):
-            if isinstance(item, dict) and len(item) == 1 and next(iter(item)) in _MEDIA_LISTS:
+            if isinstance(item, dict) and len(item) == 1 and _MEDIA_LIST.match(next(iter(item))):
                 key = next(iter(item))
                 media_list(item[key], f"{where}[{i}].{key}", key)
             else:
@@ -423,7 +436,7 @@ def _posts(data: Any, path: str = "") -> list[tuple[str, Any, str | None]]:
 
     if isinstance(data, list):
         media_list(data, path, None)
-    elif isinstance(data, dict) and all(k in _MEDIA_LISTS for k in data):
+    elif isinstance(data, dict) and data and all(_MEDIA_LIST.match(k) for k in data):
         for key, value in data.items():
             media_list(value, f"{path}#{key}", key)
     else:

@@ -115,13 +115,12 @@ def short_hash(value: Any) -> str:
 
 def normalise(value: Any) -> Any:
     """The content of an item for de-duplication: empty `{}` / `[]` entries in lists dropped
-    (real exports repeat an item with an extra `{}` in `data`), strings repaired."""
+    (real exports repeat an item with an extra `{}` in `data`). Strings are compared as
+    parsed: the escaped and the re-saved literal mojibake parse to the same strings."""
     if isinstance(value, dict):
-        return {fx(k): normalise(v) for k, v in value.items()}
+        return {k: normalise(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalise(v) for v in value if v not in ({}, [])]
-    if isinstance(value, str):
-        return fx(value)
+        return [normalise(v) for v in value if v != {} and v != []]
     return value
 
 
@@ -351,15 +350,51 @@ def make_media(
         ctx.warn(f"{where}: media path {uri!r} points outside the export; refused")
         meta["refused"] = "path outside the export"
         return MediaIn(original_uri=uri, media_type=mtype, metadata=meta)
-    mime = mimetypes.guess_type(safe)[0]
-    return ctx.media(
-        safe,
-        original_uri=uri,
-        filename=name_of(safe),
-        mime_type=mime,
-        media_type=mtype,
-        metadata=meta,
-    )
+    fields: dict[str, Any] = {
+        "original_uri": uri,
+        "filename": name_of(safe),
+        "mime_type": mimetypes.guess_type(safe)[0],
+        "media_type": mtype,
+        "metadata": meta,
+    }
+    real = _resolve(ctx, safe)
+    if real is None:  # not in the download: listed as missing
+        return MediaIn(**fields)
+    return ctx.media(real, **fields)
+
+
+def _resolve(ctx: FileContext, path: str) -> str | None:
+    """The tree path of an export-relative `path`, in this input or another input of the
+    same import (split downloads), also when the export sits under a root folder.
+
+    Same rule as FileContext.locate, but through an index: `SourceTree.find` scans every file,
+    which made each lookup linear and an export with tens of thousands of media quadratic.
+    """
+    trees = (ctx.tree, *ctx.other_trees)
+    for tree in trees:
+        if tree.exists(path):
+            return path
+    for tree in trees:
+        hits = _suffix_index(tree).get(path, ())
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _suffix_index(tree: SourceTree) -> dict[str, list[str]]:
+    cached = tree.__dict__.get("_meta_suffix_index")
+    if cached is not None and cached[0] == len(tree.files):
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for f in tree.files:
+        path = f.path
+        index.setdefault(path, []).append(path)
+        start = path.find("/")
+        while start >= 0:
+            index.setdefault(path[start + 1 :], []).append(path)
+            start = path.find("/", start + 1)
+    tree.__dict__["_meta_suffix_index"] = (len(tree.files), index)
+    return index
 
 
 def add_media(media: list[MediaIn], item: MediaIn | None) -> None:

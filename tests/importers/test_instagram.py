@@ -366,3 +366,49 @@ def test_broken_file_fails_alone_and_html_is_refused(
     failed = [f for f in summary.files if f.status == "failed"]
     assert len(failed) == 1 and failed[0].format == "instagram"
     assert "HTML version" in failed[0].error and "JSON" in failed[0].error
+
+
+def test_stories_and_recently_deleted_media(archive: Archive, tmp_path: Path) -> None:
+    act = tmp_path / "ig/your_instagram_activity"
+    _write(
+        act / "media/stories.json",
+        {
+            "ig_stories": [
+                {
+                    "uri": "media/stories/202401/s1_n_1.mp4",
+                    "creation_timestamp": 1704067200,
+                    "title": "story",
+                }
+            ]
+        },
+    )
+    _write(
+        act / "media/recently_deleted_content.json",
+        {
+            "ig_recently_deleted_media": [
+                {
+                    "media": [
+                        {
+                            "uri": "media/posts/202402/d1_n_2.jpg",
+                            "creation_timestamp": 1706745600,
+                            "title": "gone",
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+    summary = run_import(archive, [tmp_path / "ig"])
+    assert summary.status == "completed", summary.to_dict()
+    recs = {
+        r.text: r
+        for r in _rows(
+            archive,
+            "SELECT v.text, r.deleted_at, r.deleted_at_raw, r.extra_json FROM records r"
+            " JOIN record_versions v ON v.record_id = r.id",
+        )
+    }
+    assert recs["story"].deleted_at is None
+    assert json.loads(recs["story"].extra_json)["type"] == "ig_stories"
+    assert recs["gone"].deleted_at is not None
+    assert "ig_recently_deleted_media" in recs["gone"].deleted_at_raw
