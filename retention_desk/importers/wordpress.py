@@ -29,24 +29,19 @@ Mapping (platform 'wordpress'; keys carry the site so two blogs never collide):
   are counted and reported (the original file keeps them).
 `text` is the post HTML as plain text for display and search; `text_raw` keeps the HTML.
 
-The XML is parsed with defusedxml (no entity expansion, nothing fetched) and streamed twice:
+The XML is read by wordpress_wxr (defusedxml: no entity expansion, nothing fetched), streamed twice:
 a first pass notes revisions and attachments, the second writes records. Memory stays bounded
 except for the revisions of a post waiting for the rest of that post's history.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.etree.ElementTree import Element
-
-from selectolax.lexbor import LexborHTMLParser
 
 from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
@@ -56,283 +51,39 @@ from retention_desk.importers.common import (
     clean_record,
     decode_entities,
     from_epoch,
-    parse_time,
 )
 from retention_desk.importers.common import dumps_raw as _dumps
 from retention_desk.importers.tree import SourceTree
+from retention_desk.importers.wordpress_wxr import (
+    CONTENT,
+    DC,
+    MEDIA_SUFFIXES,
+    STRUCTURE_TYPES,
+    Channel,
+    Item,
+    Scan,
+    channel_from_head,
+    excerpt_of,
+    html_to_text,
+    is_wxr,
+    iter_items,
+    namespace_prefixes,
+    rfc822_time,
+    safe_wp_time,
+    scan_file,
+    upload_paths,
+    wp_time,
+)
 from retention_desk.importers.xml_safe import (
     element_to_json,
-    iterparse,
     latest_version_time,
     local,
     sniff_root,
 )
 
 PLATFORM = "wordpress"
-_WP_NS = "http://wordpress.org/export/"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-# Post types that are site structure, not published records.
-STRUCTURE_TYPES = frozenset(
-    {
-        "nav_menu_item",
-        "custom_css",
-        "customize_changeset",
-        "oembed_cache",
-        "user_request",
-        "wp_template",
-        "wp_template_part",
-        "wp_global_styles",
-        "wp_navigation",
-        "wp_font_family",
-        "wp_font_face",
-    }
-)
-MEDIA_SUFFIXES = frozenset(
-    [
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".gif",
-        ".webp",
-        ".heic",
-        ".svg",
-        ".mp4",
-        ".mov",
-        ".webm",
-        ".mp3",
-        ".m4a",
-        ".pdf",
-        ".zip",
-        ".gz",
-    ]
-)
 HIDDEN_APPROVAL = {"0": "pending", "spam": "spam", "trash": "trash", "post-trashed": "trash"}
 COMMENT_SENSITIVE = frozenset({"wp:comment_author_email", "wp:comment_author_IP"})
-
-
-# --------------------------------------------------------------------------- helpers
-_TAGLIKE = re.compile(r"<[A-Za-z/!]")
-_BLOCK_END = re.compile(r"(?i)<\s*(?:br\s*/?|/p|/div|/li|/h[1-6]|/blockquote|/tr|/pre)\s*>")
-
-
-def html_to_text(value: str) -> str:
-    """Post or comment HTML as plain text for display and search (tags dropped, paragraph
-    breaks kept, entities decoded). The HTML itself is kept as text_raw."""
-    if not _TAGLIKE.search(value):
-        return decode_entities(value).strip()
-    tree = LexborHTMLParser(_BLOCK_END.sub(lambda m: m.group(0) + "\n", value))
-    for node in tree.css("script, style"):
-        node.decompose()
-    text = tree.text(separator="") or ""
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def _gmt(value: str | None) -> datetime | None:
-    """'2024-01-02 03:04:05' as UTC; WordPress writes '0000-00-00 00:00:00' for never."""
-    if not value or value.startswith("0000-00-00"):
-        return None
-    return parse_time(value)
-
-
-def _rfc822(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def site_key(url: str | None) -> str:
-    """'https://Example.gov/blog/' -> 'example.gov/blog': the site part of record keys."""
-    if not url:
-        return ""
-    parts = urlsplit(url.strip())
-    host = (parts.netloc or parts.path.split("/", 1)[0]).lower()
-    path = parts.path if parts.netloc else ""
-    return (host + path).rstrip("/")
-
-
-def is_wxr(spaces: dict[str, str]) -> bool:
-    return any(
-        uri.startswith(_WP_NS) and not uri.rstrip("/").endswith("excerpt")
-        for uri in spaces.values()
-    )
-
-
-@dataclass
-class Channel:
-    """What the channel says about the site, plus the prefixes the file uses."""
-
-    wp: str = ""  # '{http://wordpress.org/export/1.2/}'
-    title: str = ""
-    link: str = ""
-    description: str = ""
-    base_blog_url: str = ""
-    base_site_url: str = ""
-    language: str = ""
-    wxr_version: str = ""
-    exported: datetime | None = None
-    exported_raw: str = ""
-    authors: dict[str, str] = field(default_factory=dict)  # login -> display name
-    prefixes: dict[str, str] = field(default_factory=dict)  # uri -> prefix
-
-    @property
-    def site(self) -> str:
-        return site_key(self.base_blog_url or self.link) or "unknown-wordpress-site"
-
-    def take(self, elem: Element) -> None:
-        name = local(elem.tag)
-        value = (elem.text or "").strip()
-        if elem.tag == self.wp + "author":
-            login = (elem.findtext(self.wp + "author_login") or "").strip()
-            display = (elem.findtext(self.wp + "author_display_name") or "").strip()
-            if login:
-                self.authors[login] = display or login
-        elif name == "title" and not self.title:
-            self.title = value
-        elif name == "link" and not self.link:
-            self.link = value
-        elif name == "description" and not self.description:
-            self.description = value
-        elif name == "pubDate":
-            self.exported_raw = value
-            self.exported = _rfc822(value)
-        elif name == "language":
-            self.language = value
-        elif name == "base_blog_url":
-            self.base_blog_url = value
-        elif name == "base_site_url":
-            self.base_site_url = value
-        elif name == "wxr_version":
-            self.wxr_version = value
-
-
-def _prefixes(spaces: dict[str, str]) -> dict[str, str]:
-    return {uri: prefix for prefix, uri in spaces.items() if prefix}
-
-
-def _channel_from_head(tree: SourceTree, path: str) -> Channel:
-    """Channel fields before the first item, read safely from the head (detection)."""
-    found = sniff_root(tree.head(path, 4096)) or ("", {})
-    channel = Channel(prefixes=_prefixes(found[1]))
-    channel.wp = "{" + next((u for u in found[1].values() if is_wxr({"": u})), "") + "}"
-    try:
-        stack: list[Element] = []
-        head = io.BytesIO(tree.head(path, 64 * 1024))
-        for event, elem in iterparse(head, name=path):
-            if event == "start":
-                if local(elem.tag) == "item":
-                    break
-                stack.append(elem)
-                continue
-            stack.pop()
-            if stack and local(stack[-1].tag) == "channel":
-                channel.take(elem)
-    except ParseError:
-        pass  # a truncated head ends this way; a hostile file fails properly on import
-    return channel
-
-
-# ------------------------------------------------------------------------ item parsing
-@dataclass
-class Item:
-    index: int
-    elem: Element
-    wp: str
-
-    def get(self, name: str, default: str = "") -> str:
-        value = self.elem.findtext(self.wp + name)
-        return value.strip() if value is not None else default
-
-    @property
-    def post_id(self) -> str:
-        return self.get("post_id")
-
-    @property
-    def post_type(self) -> str:
-        return self.get("post_type", "post") or "post"
-
-    @property
-    def parent(self) -> str:
-        return self.get("post_parent", "0") or "0"
-
-    @property
-    def is_autosave(self) -> bool:
-        return "autosave" in self.get("post_name")
-
-    def meta(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for pm in self.elem.findall(self.wp + "postmeta"):
-            key = (pm.findtext(self.wp + "meta_key") or "").strip()
-            if key:
-                out[key] = pm.findtext(self.wp + "meta_value") or ""
-        return out
-
-
-def _items(tree: SourceTree, path: str, channel: Channel) -> Any:
-    """Stream the file: fills `channel` from channel-level elements and yields each item,
-    which is dropped from memory once the caller is done with it."""
-    stack: list[Element] = []
-    index = 0
-    with tree.open(path) as fh:
-        for event, elem in iterparse(fh, name=path):
-            if event == "start":
-                stack.append(elem)
-                continue
-            stack.pop()
-            parent = stack[-1] if stack else None
-            if parent is None or local(parent.tag) != "channel":
-                continue
-            if local(elem.tag) == "item":
-                yield Item(index=index, elem=elem, wp=channel.wp)
-                index += 1
-            else:
-                channel.take(elem)
-            parent.remove(elem)  # bounded memory: nothing handled stays in the tree
-
-
-@dataclass
-class Scan:
-    """First pass: what later items need to know about the whole file."""
-
-    revisions: dict[str, int] = field(default_factory=dict)  # post id -> revisions to expect
-    posts: set[str] = field(default_factory=set)
-    attachments: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # parent -> atts
-    by_id: dict[str, dict[str, str]] = field(default_factory=dict)  # attachment id -> att
-    structure: set[str] = field(default_factory=set)  # ids of site-structure items
-    items: int = 0
-
-
-def _scan(tree: SourceTree, path: str, channel: Channel) -> Scan:
-    scan = Scan()
-    for item in _items(tree, path, channel):
-        scan.items += 1
-        kind = item.post_type
-        if kind == "revision":
-            if not item.is_autosave and item.parent != "0":
-                scan.revisions[item.parent] = scan.revisions.get(item.parent, 0) + 1
-        elif kind == "attachment":
-            att = {
-                "id": item.post_id,
-                "url": item.get("attachment_url") or (item.elem.findtext("guid") or "").strip(),
-                "title": (item.elem.findtext("title") or "").strip(),
-                "mime": item.get("post_mime_type"),
-                "parent": item.parent,
-            }
-            scan.attachments.setdefault(item.parent, []).append(att)
-            scan.by_id[item.post_id] = att
-        elif kind in STRUCTURE_TYPES:
-            scan.structure.add(item.post_id)
-        else:
-            scan.posts.add(item.post_id)
-    # templates and global styles have revisions too; they are not records either
-    for post_id in scan.structure:
-        scan.revisions.pop(post_id, None)
-    return scan
 
 
 # ----------------------------------------------------------------------------- importer
@@ -353,7 +104,7 @@ class WordPressImporter:
                 continue
             if found and local(found[0].split(":")[-1]) == "rss" and is_wxr(found[1]):
                 files.append(item.path)
-                channels[item.path] = _channel_from_head(tree, item.path)
+                channels[item.path] = channel_from_head(tree, item.path)
         if not files:
             return []
         first = channels[files[0]]
@@ -379,16 +130,16 @@ class WordPressImporter:
         notes: list[str] = []
         site = None
         for path in claim.files:
-            channel = _channel_from_head(tree, path)
+            channel = channel_from_head(tree, path)
             site = site or channel.title or channel.site
             try:
-                for item in _items(tree, path, channel):
+                for item in iter_items(tree, path, channel):
                     kind = item.post_type
                     counts[kind] = counts.get(kind, 0) + 1
                     counts["comment"] = counts.get("comment", 0) + len(
                         item.elem.findall(channel.wp + "comment")
                     )
-                    when = _safe_gmt(item.get("post_date_gmt"))
+                    when = safe_wp_time(item.get("post_date_gmt"))
                     if when and kind not in ("revision", "attachment"):
                         dates.append(when)
             except ParseError as exc:
@@ -413,19 +164,12 @@ class WordPressImporter:
         head = sniff_root(tree.head(path, 4096))
         if head is None or not is_wxr(head[1]):
             raise ParseError(f"{path}: not a WordPress export (no wp: namespace on <rss>)")
-        channel = Channel(prefixes=_prefixes(head[1]))
+        channel = Channel(prefixes=namespace_prefixes(head[1]))
         channel.wp = "{" + next(u for u in head[1].values() if is_wxr({"": u})) + "}"
-        scan = _scan(tree, path, channel)
+        scan = scan_file(tree, path, channel)
         # the first pass filled `channel`; the second only needs somewhere to put it again
         again = Channel(wp=channel.wp, prefixes=channel.prefixes)
-        _Writer(ctx, path, channel, scan).run(_items(tree, path, again))
-
-
-def _safe_gmt(value: str | None) -> datetime | None:
-    try:
-        return _gmt(value)
-    except ParseError:
-        return None
+        _Writer(ctx, path, channel, scan).run(iter_items(tree, path, again))
 
 
 class _Writer:
@@ -586,18 +330,18 @@ class _Writer:
     def time(self, item: Item, gmt: str, local_name: str) -> tuple[datetime | None, str | None]:
         raw = item.get(gmt)
         try:
-            when = _gmt(raw)
+            when = wp_time(raw)
         except ParseError as exc:
             self.ctx.warn(f"{self.path} item {item.post_id}: {gmt} {exc}")
             when = None
         if when is not None:
             return when, raw
         pub = (item.elem.findtext("pubDate") or "").strip()
-        if gmt == "post_date_gmt" and _rfc822(pub):
-            return _rfc822(pub), pub
+        if gmt == "post_date_gmt" and rfc822_time(pub):
+            return rfc822_time(pub), pub
         local_raw = item.get(local_name)
         try:
-            when = _gmt(local_raw)
+            when = wp_time(local_raw)
         except ParseError:
             when = None
         # the site's own time zone is not in the export: the local time is kept as if UTC
@@ -607,7 +351,7 @@ class _Writer:
         pid = item.post_id
         text, text_raw = self._content(item)
         created, created_raw = self.time(item, "post_date_gmt", "post_date")
-        modified = _safe_gmt(item.get("post_modified_gmt"))
+        modified = safe_wp_time(item.get("post_modified_gmt"))
         status = item.get("status")
         login = (item.elem.findtext(DC + "creator") or "").strip()
         meta = item.meta()
@@ -657,7 +401,7 @@ class _Writer:
             locator=f"{self.path}#item[{item.index}]",
             media=self.media(pid, meta.get("_thumbnail_id", "")),
         )
-        excerpt = _excerpt(item)
+        excerpt = excerpt_of(item)
         if excerpt:
             rec.extra["excerpt"] = excerpt
         if status == "trash":
@@ -679,13 +423,13 @@ class _Writer:
         text = html_to_text(content)
         raw_date = get("comment_date_gmt")
         try:
-            created = _gmt(raw_date)
+            created = wp_time(raw_date)
         except ParseError as exc:
             self.ctx.warn(f"{self.path} comment {cid}: {exc}")
             created = None
         if created is None:
             raw_date = get("comment_date")
-            created = _safe_gmt(raw_date)
+            created = safe_wp_time(raw_date)
         user_id = get("comment_user_id")
         sensitive = {
             k: v
@@ -739,7 +483,7 @@ class _Writer:
         url = att["url"]
         name = PurePosixPath(unquote(urlsplit(url).path)).name or None
         meta = {"attachment_id": att["id"], "title": att["title"]}
-        for candidate in _upload_paths(url):
+        for candidate in upload_paths(url):
             if self.ctx.locate(candidate) is not None:
                 self.count("media_found")
                 return self.ctx.media(
@@ -783,25 +527,6 @@ class _Writer:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _excerpt(item: Item) -> str:
-    for child in item.elem:
-        if local(child.tag) == "encoded" and "excerpt" in child.tag:
-            return (child.text or "").strip()
-    return ""
-
-
-def _upload_paths(url: str) -> list[str]:
-    """Where an uploaded file would sit in a folder or zip next to the export."""
-    path = unquote(urlsplit(url).path).lstrip("/")
-    if not path:
-        return []
-    marker = "wp-content/uploads/"
-    if marker in path:
-        rest = path.split(marker, 1)[1]
-        return [marker + rest, "uploads/" + rest, rest]
-    return [path]
 
 
 def _copy(rec: RecordIn) -> RecordIn:

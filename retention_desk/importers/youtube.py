@@ -37,9 +37,6 @@ whose name is its id or its title; ambiguous titles are reported, not guessed.
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -54,129 +51,22 @@ from retention_desk.importers.common import (
     loads,
     time_or_warn,
 )
-from retention_desk.importers.reddit import CsvRow, csv_header, read_export_csv
+from retention_desk.importers.export_csv import csv_header, read_export_csv
 from retention_desk.importers.tree import SourceTree
+from retention_desk.importers.youtube_takeout import (
+    Row,
+    classify,
+    compact_header,
+    is_uploads_json,
+    norm_title,
+    parse_comment_text,
+)
 
 PLATFORM = "youtube"
 WATCH = "https://www.youtube.com/watch?v="
 VIDEO_SUFFIXES = frozenset(
     [".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".flv", ".3gp", ".wmv", ".mpg", ".mpeg"]
 )
-
-
-def _compact(name: str) -> str:
-    # 'Approx Duration (ms)' and 'Approx Duration(ms)' both occur: compare without spaces
-    return re.sub(r"\s+", "", name.lower())
-
-
-def _has(cols: set[str], *names: str) -> bool:
-    return all(_compact(n) in cols for n in names)
-
-
-def classify(header: list[str] | None) -> str | None:
-    """Which Takeout YouTube file a header row belongs to, or None."""
-    if not header:
-        return None
-    cols = {_compact(h) for h in header}
-    if _has(cols, "comment id", "comment text") and (
-        _has(cols, "video id") or _has(cols, "post id")
-    ):
-        return "comments"
-    if _has(cols, "live chat id", "live chat text"):
-        return "live_chats"
-    if _has(cols, "video id") and (
-        _has(cols, "video title (original)") or _has(cols, "video title")
-    ):
-        return "videos"
-    if _has(cols, "channel id") and (
-        _has(cols, "channel title (original)") or _has(cols, "channel title")
-    ):
-        return "channel"
-    if _has(cols, "video id") and any(
-        w in c for c in cols for w in ("latitude", "longitude", "location", "place")
-    ):
-        return "recordings"
-    return None
-
-
-class Row:
-    """A CSV row looked up by column name, whatever the export's case and spacing."""
-
-    def __init__(self, row: CsvRow) -> None:
-        self.row = row
-        self._values = {_compact(k): v for k, v in row.values.items()}
-
-    def get(self, *names: str) -> str:
-        for name in names:
-            value = self._values.get(_compact(name))
-            if value is not None:
-                return value.strip()
-        return ""
-
-    def prefixed(self, prefix: str) -> list[str]:
-        """Values of numbered columns such as 'Tag 1'...'Tag 10', in order, non-empty only."""
-        key = _compact(prefix)
-        found = sorted(
-            (int(k[len(key) :]), v)
-            for k, v in self._values.items()
-            if k.startswith(key) and k[len(key) :].isdigit()
-        )
-        return [v.strip() for _, v in found if v.strip()]
-
-
-# -------------------------------------------------------------------- comment text
-def parse_comment_text(raw: str) -> tuple[str, list[dict[str, Any]] | None]:
-    """Takeout's `Comment Text` -> (display text, segments), or (raw, None) for plain text.
-
-    Shapes seen: `{"takeoutSegments":[{"text":"a"},...]}` (before 2024), `{"text":"a"}` and
-    several fragments separated by commas `{"text":"a"},{"text":"@x","mention":{...}}` (since
-    2024), and plain text in some older files. Literal newlines inside the JSON strings occur
-    (the CSV carries them unescaped), so control characters are accepted inside strings.
-    A segment without text but with a link shows the link. Never raises.
-    """
-    body = raw.strip()
-    if not body.startswith("{"):
-        return raw, None
-    for candidate in (body, "[" + body + "]"):
-        try:
-            value = json.loads(candidate, strict=False)
-        except (ValueError, RecursionError):
-            continue
-        segments: Any = None
-        if isinstance(value, dict):
-            segments = value.get("takeoutSegments") if "takeoutSegments" in value else [value]
-        elif isinstance(value, list):
-            segments = value
-        if isinstance(segments, list) and all(isinstance(s, dict) for s in segments):
-            return "".join(_segment_text(s) for s in segments), segments
-    return raw, None
-
-
-def _segment_text(segment: dict[str, Any]) -> str:
-    value = segment.get("text")
-    if isinstance(value, str):
-        return value
-    link = segment.get("link")
-    if isinstance(link, dict) and isinstance(link.get("linkUrl"), str):
-        return link["linkUrl"]
-    return ""
-
-
-# ------------------------------------------------------------------------ detection
-def _uploads_json(tree: SourceTree, path: str) -> bool:
-    """An older Takeout's uploads playlist: a JSON list of API playlistItems."""
-    pure = PurePosixPath(path)
-    if pure.suffix.lower() != ".json" or pure.stem.lower() != "uploads":
-        return False
-    try:
-        head = tree.head(path, 8192).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return False
-    return head.startswith(b"[") and b'"snippet"' in head and b'"videoId"' in head
-
-
-def _norm_title(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
 
 class YouTubeImporter:
@@ -194,7 +84,7 @@ class YouTubeImporter:
                 video_files.append(item.path)
                 continue
             if suffix == ".json":
-                if _uploads_json(tree, item.path):
+                if is_uploads_json(tree, item.path):
                     kinds[item.path] = "uploads_json"
                 continue
             kind = classify(csv_header(tree, item.path))
@@ -473,7 +363,7 @@ class YouTubeImporter:
         for item in data:
             snippet = item.get("snippet") if isinstance(item, dict) else None
             if isinstance(snippet, dict):
-                title = _norm_title(str(snippet.get("title") or ""))
+                title = norm_title(str(snippet.get("title") or ""))
                 titles[title] = titles.get(title, 0) + 1
         state = {"places": {}, "files": self._video_index(claim), "title_counts": titles}
         for index, item in enumerate(data):
@@ -521,7 +411,7 @@ class YouTubeImporter:
         counts: dict[str, int] = {}
         try:
             for row in read_export_csv(tree, path, required=("video id",)):
-                title = _norm_title(Row(row).get("video title (original)", "video title"))
+                title = norm_title(Row(row).get("video title (original)", "video title"))
                 if title:
                     counts[title] = counts.get(title, 0) + 1
         except ParseError:
@@ -535,7 +425,9 @@ class YouTubeImporter:
             try:
                 for row in read_export_csv(tree, path, required=("video id",)):
                     r = Row(row)
-                    values = {k: v for k, v in row.raw.items() if v and _compact(k) != "videoid"}
+                    values = {
+                        k: v for k, v in row.raw.items() if v and compact_header(k) != "videoid"
+                    }
                     if r.get("video id") and values:
                         places[r.get("video id")] = values
             except ParseError as exc:
@@ -550,7 +442,7 @@ class YouTubeImporter:
         for path in claim.state.get("video_files", []):
             stem = PurePosixPath(path).stem
             exact.setdefault(stem, []).append(path)
-            titled.setdefault(_norm_title(stem), []).append(path)
+            titled.setdefault(norm_title(stem), []).append(path)
         return {"exact": exact, "title": titled}
 
     def _video_extras(
@@ -565,7 +457,7 @@ class YouTubeImporter:
             rec.sensitive["recording_location"] = place
         files: dict[str, dict[str, list[str]]] = state["files"]
         hits = files["exact"].get(rec.record_key)
-        title = _norm_title(rec.title or "")
+        title = norm_title(rec.title or "")
         if not hits and title:
             hits = files["title"].get(title)
             if hits and state.get("title_counts", {}).get(title, 1) > 1:

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.tree import open_tree
-from retention_desk.importers.wordpress import Channel, _items, html_to_text
+from retention_desk.importers.wordpress_wxr import Channel, html_to_text, iter_items
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "wordpress"
 JUNE = FIXTURES / "site-2024-06"
@@ -315,7 +315,7 @@ def test_streaming_keeps_memory_bounded(tmp_path: Path) -> None:
     channel = Channel(wp="{http://wordpress.org/export/1.2/}")
     tracemalloc.start()
     try:
-        count = sum(1 for _ in _items(tree, path.name, channel))
+        count = sum(1 for _ in iter_items(tree, path.name, channel))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -20,7 +20,7 @@ from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
-from retention_desk.importers.youtube import parse_comment_text
+from retention_desk.importers.youtube_takeout import parse_comment_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "youtube"
 NEW = FIXTURES / "takeout-2024"
