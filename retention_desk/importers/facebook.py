@@ -44,6 +44,7 @@ from retention_desk.importers.meta_common import (
     KeyedItem,
     add_media,
     assign_keys,
+    claim_owner,
     count_thread,
     fix_deep,
     fx,
@@ -164,7 +165,7 @@ class FacebookImporter:
             label=label or self.label,
             confidence=confidence,
             account=account,
-            state={"kinds": kinds, "owner": account.account_key if account else None},
+            state={"kinds": kinds},
         )
 
     def _classify(self, path: str, head: Head, families: FamilyIndex) -> str | None:
@@ -227,7 +228,7 @@ class FacebookImporter:
     def _account_in(self, tree: SourceTree, profiles: list[str]) -> AccountIn | None:
         for path in profiles:
             try:
-                account = account_from_profile(_profile_of(load_json(tree, path)))
+                account = account_from_profile(_profile_of(load_json(tree, path), path))
             except (ParseError, OSError):
                 continue
             if account is not None:
@@ -246,25 +247,13 @@ class FacebookImporter:
                 notes.append(str(html_error(path, "Facebook")))
                 continue
             try:
-                data = load_json(tree, path)
+                count, times = _scan(kind, load_json(tree, path), path)
             except (ParseError, OSError) as exc:
                 notes.append(str(exc))
                 continue
-            if kind == "messages":
-                count, times = count_thread(data)
-            elif kind == "profile":
-                count, times = 1, []
-            elif kind == "photos":
-                photos = [p for _, p in _photo_entries(data, path)[1] if isinstance(p, dict)]
-                comments = [c for p in photos for c in p.get("comments") or []]
-                count = len(photos) + len(comments)
-                times = [p.get("creation_timestamp") for p in photos]
-            else:
-                items = [it for _, it in _items(data, path)]
-                times = [it.get("timestamp") for it in items if isinstance(it, dict)]
-                count = 0 if kind == "reactions" else len(items)
-                if kind == "reactions":
-                    notes.append(f"{path}: {len(items)} likes/reactions (kept, not as records)")
+            if kind == "reactions":
+                notes.append(f"{path}: {count} likes/reactions (kept, not as records)")
+                count = 0
             total += count
             stamps += times
         first, last = timestamps_range(stamps)
@@ -287,14 +276,13 @@ class FacebookImporter:
         if kind == "html":
             raise html_error(path, "Facebook")
         data = load_json(tree, path)
-        if kind == "messages":
-            import_thread(ctx, path, data, PLATFORM)
-            return
         if kind == "profile":
             self._import_profile(ctx, path, data)
             return
         owner = self._owner(ctx, claim)
-        if kind == "reactions":
+        if kind == "messages":
+            import_thread(ctx, path, data, PLATFORM)
+        elif kind == "reactions":
             self._import_reactions(ctx, path, data)
         elif kind == "comments":
             self._import_comments(ctx, path, data, owner)
@@ -304,21 +292,11 @@ class FacebookImporter:
             self._import_posts(ctx, path, data, kind, owner)
 
     def _owner(self, ctx: FileContext, claim: Claim) -> AccountIn | None:
-        """The export's account: from this input's profile, or (split downloads) another
-        input's. Records get it as their account when the user named none."""
-        if "owner_account" not in claim.state:
-            account = claim.account
-            if account is None:
-                for other in ctx.other_trees:
-                    profiles = [p for p in json_paths(other) if _PROFILE_NAME.match(name_of(p))]
-                    account = self._account_in(other, profiles)
-                    if account is not None:
-                        break
-            claim.state["owner_account"] = account
-        account = claim.state["owner_account"]
-        if account is not None and ctx.writer.account_id is None and not ctx.options.account:
-            ctx.writer.account_id = upsert_account(ctx.conn, account)
-        return account
+        def find(tree: SourceTree) -> AccountIn | None:
+            profiles = [p for p in json_paths(tree) if _PROFILE_NAME.match(name_of(p))]
+            return self._account_in(tree, profiles)
+
+        return claim_owner(ctx, claim, find)
 
     # ---------------------------------------------------------------------- posts
     def _import_posts(
@@ -555,7 +533,8 @@ class FacebookImporter:
         entries = _items(data, path)
         by_type: dict[str, int] = {}
         for _locator, raw in entries:
-            for d in raw.get("data") or [] if isinstance(raw, dict) else []:
+            data_list = raw.get("data") if isinstance(raw, dict) else None
+            for d in data_list if isinstance(data_list, list) else []:
                 reaction = d.get("reaction") if isinstance(d, dict) else None
                 if isinstance(reaction, dict):
                     label = fx(reaction.get("reaction")) or "?"
@@ -577,7 +556,7 @@ class FacebookImporter:
 
     # -------------------------------------------------------------------- profile
     def _import_profile(self, ctx: FileContext, path: str, data: Any) -> None:
-        profile = _profile_of(data)
+        profile = _profile_of(data, path)
         account = account_from_profile(profile)
         if account is None:
             raise ParseError(f"{path}: the profile has neither a name, a username nor a URL")
@@ -628,12 +607,12 @@ class FacebookImporter:
 
 
 # -------------------------------------------------------------------------- helpers
-def _profile_of(data: Any) -> dict[str, Any]:
+def _profile_of(data: Any, path: str) -> dict[str, Any]:
     if isinstance(data, dict):
         for key in _PROFILE_KEYS:
             if isinstance(data.get(key), dict):
                 return data[key]
-    raise ParseError("expected a profile object ('profile_v2')")
+    raise ParseError(f"{path}: expected a profile object ('profile_v2')")
 
 
 def account_from_profile(profile: dict[str, Any]) -> AccountIn | None:
@@ -679,6 +658,21 @@ def _items(data: Any, path: str) -> list[tuple[str, Any]]:
 
     visit(data, path)
     return found
+
+
+def _scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
+    """(items, their timestamps) of one parsed file, for previews."""
+    if kind == "messages":
+        return count_thread(data)
+    if kind == "profile":
+        _profile_of(data, path)
+        return 1, []
+    if kind == "photos":
+        photos = [p for _, p in _photo_entries(data, path)[1] if isinstance(p, dict)]
+        comments = [c for p in photos for c in p.get("comments") or []]
+        return len(photos) + len(comments), [p.get("creation_timestamp") for p in photos]
+    items = [it for _, it in _items(data, path) if isinstance(it, dict)]
+    return len(items), [it.get("timestamp") for it in items]
 
 
 def _photo_entries(data: Any, path: str) -> tuple[str | None, list[tuple[str, Any]]]:

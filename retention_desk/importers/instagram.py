@@ -36,6 +36,7 @@ from retention_desk.importers.meta_common import (
     FamilyIndex,
     Head,
     add_media,
+    claim_owner,
     count_thread,
     fix_deep,
     fx,
@@ -179,7 +180,7 @@ class InstagramImporter:
     def _account_in(self, tree: SourceTree, profiles: list[str]) -> AccountIn | None:
         for path in profiles:
             try:
-                profile = _profile_fields(load_json(tree, path))
+                profile = _profile_fields(load_json(tree, path), path)
             except (ParseError, OSError):
                 continue
             account = _account(profile)
@@ -199,24 +200,10 @@ class InstagramImporter:
                 notes.append(str(html_error(path, "Instagram")))
                 continue
             try:
-                data = load_json(tree, path)
+                count, times = _scan(kind, load_json(tree, path), path)
             except (ParseError, OSError) as exc:
                 notes.append(str(exc))
                 continue
-            if kind == "messages":
-                count, times = count_thread(data)
-            elif kind == "profile":
-                count, times = 1, []
-            elif kind == "comments":
-                rows = _comment_rows(data)
-                count, times = len(rows), [r[0] for r in rows]
-            elif kind == "old_media":
-                rows = _old_media(data)
-                count, times = len(rows), [r[1].get("taken_at") for r in rows]
-            else:
-                posts = _posts(data, path)
-                count = len(posts)
-                times = [_post_time(p)[0] for _, p, _ in posts]
             total += count
             stamps += times
         first, last = timestamps_range(stamps)
@@ -239,16 +226,22 @@ class InstagramImporter:
         if kind == "html":
             raise html_error(path, "Instagram")
         data = load_json(tree, path)
+        if kind == "profile":
+            self._import_profile(ctx, path, data)
+            return
+        owner = claim_owner(ctx, claim, self._find_account)
         if kind == "messages":
             import_thread(ctx, path, data, PLATFORM)
-        elif kind == "profile":
-            self._import_profile(ctx, path, data)
         elif kind == "comments":
-            self._import_comments(ctx, path, data, claim.account)
+            self._import_comments(ctx, path, data, owner)
         elif kind == "old_media":
-            self._import_old_media(ctx, path, data, claim.account)
+            self._import_old_media(ctx, path, data, owner)
         else:
-            self._import_posts(ctx, path, data, claim.account)
+            self._import_posts(ctx, path, data, owner)
+
+    def _find_account(self, tree: SourceTree) -> AccountIn | None:
+        names = ("personal_information.json", "profile.json", "account_information.json")
+        return self._account_in(tree, [p for p in json_paths(tree) if name_of(p) in names])
 
     def _import_posts(
         self, ctx: FileContext, path: str, data: Any, account: AccountIn | None
@@ -373,7 +366,7 @@ class InstagramImporter:
             )
 
     def _import_profile(self, ctx: FileContext, path: str, data: Any) -> None:
-        fields = _profile_fields(data)
+        fields = _profile_fields(data, path)
         account = _account(fields)
         if account is None:
             raise ParseError(f"{path}: the profile has no username")
@@ -420,6 +413,23 @@ class InstagramImporter:
 
 
 # -------------------------------------------------------------------------- helpers
+def _scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
+    """(records, their times) of one parsed file, for previews."""
+    if kind == "messages":
+        return count_thread(data)
+    if kind == "profile":
+        _profile_fields(data, path)
+        return 1, []
+    if kind == "comments":
+        rows = _comment_rows(data, path)
+        return len(rows), [r[0] for r in rows]
+    if kind == "old_media":
+        old = _old_media(data, path)
+        return len(old), [r[1].get("taken_at") for r in old]
+    posts = _posts(data, path)
+    return len(posts), [_post_time(p)[0] for _, p, _ in posts]
+
+
 def _posts(data: Any, path: str = "") -> list[tuple[str, Any, str | None]]:
     """(locator, post item, container key) for every post of a posts-like file."""
     found: list[tuple[str, Any, str | None]] = []
@@ -507,7 +517,7 @@ def _comment_rows(data: Any, path: str = "") -> list[tuple[Any, Any, Any, Any, s
     return rows
 
 
-def _profile_fields(data: Any) -> dict[str, Any]:
+def _profile_fields(data: Any, path: str) -> dict[str, Any]:
     """Flat, mojibake-fixed profile fields from `profile_user[0].string_map_data` (values) or
     the old flat `profile.json`."""
     if isinstance(data, dict) and isinstance(data.get("profile_user"), list):
@@ -520,8 +530,8 @@ def _profile_fields(data: Any) -> dict[str, Any]:
     if isinstance(data, dict) and "username" in data:
         return fix_deep(data)
     if isinstance(data, dict) and isinstance(data.get("profile_account_insights"), list):
-        return _profile_fields({"profile_user": data["profile_account_insights"]})
-    raise ParseError("expected Instagram profile information ('profile_user')")
+        return _profile_fields({"profile_user": data["profile_account_insights"]}, path)
+    raise ParseError(f"{path}: expected Instagram profile information ('profile_user')")
 
 
 def _account(fields: dict[str, Any]) -> AccountIn | None:

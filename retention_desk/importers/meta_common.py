@@ -19,8 +19,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from retention_desk.archive import timeutil
-from retention_desk.archive.ingest import MediaIn, RecordIn
-from retention_desk.importers.base import FileContext
+from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
+from retention_desk.importers.base import Claim, FileContext
 from retention_desk.importers.common import (
     ParseError,
     clean_text,
@@ -254,6 +254,26 @@ class FamilyIndex:
         result = "instagram" if any_ig and not any_fb else "facebook"
         self._cache[prefix] = result
         return result
+
+
+# ---------------------------------------------------------------------------- account
+def claim_owner(
+    ctx: FileContext, claim: Claim, find: Callable[[SourceTree], AccountIn | None]
+) -> AccountIn | None:
+    """The export's account: from this input (found while detecting) or, for a download
+    split over several zips, from another input of the same import (`find` looks in one).
+    Records of the file get it as their account unless the user named one."""
+    if "owner_account" not in claim.state:
+        account = claim.account
+        for other in ctx.other_trees if account is None else ():
+            account = find(other)
+            if account is not None:
+                break
+        claim.state["owner_account"] = account
+    account = claim.state["owner_account"]
+    if account is not None and ctx.writer.account_id is None and not ctx.options.account:
+        ctx.writer.account_id = upsert_account(ctx.conn, account)
+    return account
 
 
 # ------------------------------------------------------------------------- time, keys

@@ -90,7 +90,7 @@ def test_hunterhillis_posts(samples: Path, archive: Archive) -> None:
 
     summary = run_import(archive, [samples / HUNTER])
     assert summary.status == "completed"
-    assert summary.totals()["added"] == _distinct(items)
+    assert summary.totals()["added"] == _distinct(items) == 124
     recs = _latest(archive)
     assert len(recs) == _distinct(items)
     assert sum(1 for r in recs if r.text_raw is not None) == 59
@@ -704,3 +704,23 @@ def test_large_group_thread_keeps_participants_once(archive: Archive, tmp_path: 
     assert all(e["participant_count"] == 80 and "participants" not in e for e in extras)
     details = _one(archive, "SELECT details_json FROM source_files WHERE name LIKE '%message_1%'")
     assert len(json.loads(details)["participants"]) == 80
+
+
+def test_preview_counts_without_writing(samples: Path, archive: Archive, tmp_path: Path) -> None:
+    from retention_desk.importers.run import preview
+
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/your_posts_1.json").write_text('{"something_else": []}')
+    detection = detect([samples / WAULTAR, tmp_path])
+    try:
+        previews = preview(detection)
+    finally:
+        detection.close()
+    waultar = next(p for p in previews if p.source.endswith("waultar-fixtures"))
+    assert waultar.account == "Gustav Johansen"
+    assert waultar.date_from is not None and waultar.date_to is not None
+    summary = run_import(archive, [samples / WAULTAR])
+    assert waultar.approx_records == summary.totals()["added"]
+    odd = next(p for p in previews if p.source == str(tmp_path))
+    assert odd.approx_records == 0
+    assert any("unexpected layout" in n and "your_posts_1.json" in n for n in odd.notes)
