@@ -65,7 +65,7 @@ def test_navigation_and_unavailable_pages(qtbot, make_window, demo_file: Path) -
     qtbot.waitUntil(lambda: audit.model.rowCount() > 0)
 
     unavailable = {spec.key for spec in PAGES if not spec.available}
-    assert {"import", "requests", "retention", "reports"} <= unavailable
+    assert {"requests", "retention", "reports"} <= unavailable
     for row in range(window.nav.count()):
         item = window.nav.item(row)
         key = item.data(KeyRole)
