@@ -1,0 +1,115 @@
+"""Everything database-specific the search package writes: FTS5 syntax, bm25, LIKE, ordering.
+
+The rest of the package writes plain SQL over the `records` table (alias `r`) and asks the
+backend for the parts that differ between databases. A PostgreSQL archive (planned) gets a
+second class with the same methods (tsvector/websearch for `text_match_sql`, ts_rank for
+`ranked_versions_sql`, ILIKE for `like`, `NULLS LAST` in the orderings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+from retention_desk.search.query import Term
+
+
+class SqliteBackend:
+    """SQLite + FTS5 (`record_fts(title, text)`, external content over record_versions)."""
+
+    name = "sqlite"
+    # Title words weigh twice body words in relevance (a YouTube title, a page title).
+    BM25_WEIGHTS = (2.0, 1.0)
+    LIKE_ESCAPE = "\\"
+
+    # Per-connection read tuning: memory-mapped reads (a fresh connection starts with an empty
+    # page cache; mmap lets it use the operating system's cache without copying) and room for
+    # sorting in memory instead of temporary files.
+    READ_PRAGMAS = (
+        "PRAGMA mmap_size = 1073741824",
+        "PRAGMA cache_size = -65536",
+        "PRAGMA temp_store = MEMORY",
+    )
+
+    def prepare_read(self, conn: Connection) -> None:
+        """Tune a connection that is about to run searches (before its first read)."""
+        for pragma in self.READ_PRAGMAS:
+            conn.exec_driver_sql(pragma)
+
+    # ------------------------------------------------------------- full text
+    @staticmethod
+    def quote_term(term: Term) -> str:
+        """One FTS5 string: always a quoted phrase, `"` doubled, so no input is FTS syntax.
+
+        `multi-agent` becomes the phrase "multi-agent" (two tokens in a row), `col:term` the
+        phrase "col:term" (never a column filter), `NEAR`/`AND`/`^` are plain text.
+        """
+        quoted = '"' + term.text.replace('"', '""') + '"'
+        return quoted + "*" if term.mode == "prefix" else quoted
+
+    def match_expression(self, clauses: Sequence[Sequence[Term]]) -> str:
+        """AND of ORs of quoted terms: the argument bound to `MATCH`."""
+        parts = []
+        for terms in clauses:
+            quoted = [self.quote_term(t) for t in terms]
+            parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+        return " AND ".join(parts)
+
+    @staticmethod
+    def matching_versions_sql(param: str) -> str:
+        """Version ids (record_versions.id) whose title or text match the bound expression."""
+        return f"SELECT rowid FROM record_fts WHERE record_fts MATCH :{param}"
+
+    def ranked_versions_sql(self, param: str) -> str:
+        """(version id, score) for matching versions; a lower score is a better match."""
+        weights = ", ".join(str(w) for w in self.BM25_WEIGHTS)
+        # LIMIT -1 keeps SQLite from flattening this into the caller's join, where bm25()
+        # "cannot be used in the requested context"
+        return (
+            f"SELECT rowid AS vid, bm25(record_fts, {weights}) AS score FROM record_fts"
+            f" WHERE record_fts MATCH :{param} LIMIT -1"
+        )
+
+    @staticmethod
+    def probe_version_sql(match_param: str, vid_param: str) -> str:
+        """Does the one version `vid_param` match? (an indexed rowid seek into the FTS index)."""
+        return (
+            f"SELECT 1 FROM record_fts WHERE record_fts MATCH :{match_param}"
+            f" AND rowid = :{vid_param}"
+        )
+
+    @staticmethod
+    def count_matches_sql(param: str, cap_param: str) -> str:
+        """How many versions match, counting at most `cap_param` (cheap size estimate)."""
+        return (
+            "SELECT count(*) FROM (SELECT rowid FROM record_fts WHERE record_fts MATCH"
+            f" :{param} LIMIT :{cap_param})"
+        )
+
+    # ---------------------------------------------------------------- predicates
+    def escape_like(self, value: str) -> str:
+        """`value` with LIKE wildcards made literal (`%`, `_` and the escape character)."""
+        esc = self.LIKE_ESCAPE
+        return value.replace(esc, esc + esc).replace("%", esc + "%").replace("_", esc + "_")
+
+    def like(self, column: str, param: str) -> str:
+        """`column LIKE :param` with our escape character (case-insensitive for ASCII)."""
+        return f"{column} LIKE :{param} ESCAPE '{self.LIKE_ESCAPE}'"
+
+    @staticmethod
+    def negate(predicate: str) -> str:
+        """NOT that treats an unknown (NULL) comparison as false, so `-author:x` keeps rows
+        without an author instead of dropping them."""
+        return f"NOT coalesce(({predicate}), 0)"
+
+    # ------------------------------------------------------------------ ordering
+    @staticmethod
+    def order_newest() -> str:
+        # SQLite sorts NULL lowest, so DESC puts undated records last, and the order is the
+        # ix_records_created index read backwards (created_at, then rowid): no sort step.
+        return "r.created_at DESC, r.id DESC"
+
+    @staticmethod
+    def order_oldest() -> str:
+        return "(r.created_at IS NULL), r.created_at ASC, r.id ASC"

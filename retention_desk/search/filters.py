@@ -1,0 +1,205 @@
+"""The filter registry: `name:value` -> an SQL condition on the records table (alias `r`).
+
+Adding a filter is one function and one `register_filter` call:
+
+    def _series(value: str, ctx: FilterContext) -> str:
+        return f"r.id IN (SELECT record_id FROM record_series WHERE code = {ctx.bind(value)})"
+
+    register_filter("series", _series, "records classified under a retention series",
+                    "series:LE-12")
+
+A handler receives the value as typed and returns a boolean SQL expression; every value
+reaches SQL as a bound parameter (`ctx.bind`), never as text spliced into the statement. A
+handler raises QueryError (with a sentence for the user) for a value it cannot read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from retention_desk.archive.ingest import KINDS
+from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.dates import parse_period, parse_range
+from retention_desk.search.errors import QueryError
+
+
+@dataclass
+class FilterContext:
+    """What a filter handler may use: the backend, the agency time zone, parameter binding."""
+
+    backend: SqliteBackend
+    tz: ZoneInfo
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def bind(self, value: Any) -> str:
+        """A fresh named parameter holding `value`; returns its placeholder (`:f3`)."""
+        name = f"f{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def bind_name(self, value: Any) -> str:
+        """Like bind, but returns the bare name (for backend helpers that add the colon)."""
+        return self.bind(value)[1:]
+
+
+Handler = Callable[[str, FilterContext], str]
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    name: str
+    handler: Handler
+    help: str
+    example: str
+
+
+FILTERS: dict[str, FilterSpec] = {}
+
+
+def register_filter(name: str, handler: Handler, help: str, example: str) -> None:
+    """Make `name:` available in queries (replaces an earlier filter of the same name)."""
+    FILTERS[name.lower()] = FilterSpec(name.lower(), handler, help, example)
+
+
+def known_filters() -> frozenset[str]:
+    return frozenset(FILTERS)
+
+
+def filter_help() -> list[FilterSpec]:
+    """Every filter with its help line and an example, for the CLI help and the GUI."""
+    return [FILTERS[name] for name in sorted(FILTERS)]
+
+
+# ------------------------------------------------------------------- built-ins
+PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube"}
+KIND_ALIASES = {
+    "posts": "post",
+    "comments": "comment",
+    "replies": "reply",
+    "messages": "message",
+    "dm": "message",
+    "dms": "message",
+    "pages": "page",
+    "captures": "capture",
+}
+
+
+def _platform(value: str, ctx: FilterContext) -> str:
+    name = value.strip().lower()
+    return f"r.platform = {ctx.bind(PLATFORM_ALIASES.get(name, name))}"
+
+
+def _account(value: str, ctx: FilterContext) -> str:
+    # LIKE without wildcards: equality that ignores ASCII case, whichever name the user knows
+    # the account by (handle, display name or the platform's account key).
+    # `platform/name` (as the account facet writes it) narrows to one platform's account.
+    name = value.strip().removeprefix("@")
+    like = ctx.backend.like
+
+    def named(text_value: str) -> str:
+        p = ctx.bind_name(ctx.backend.escape_like(text_value))
+        return (
+            f"({like('a.handle', p)} OR {like('a.display_name', p)} OR {like('a.account_key', p)})"
+        )
+
+    cond = named(name)
+    platform, slash, rest = name.partition("/")
+    if slash and platform and rest:
+        rest = rest.removeprefix("@")
+        cond += f" OR (a.platform = {ctx.bind(platform.lower())} AND {named(rest)})"
+    return f"r.account_id IN (SELECT a.id FROM accounts a WHERE {cond})"
+
+
+def _author(value: str, ctx: FilterContext) -> str:
+    # handle: whole match (with or without @); name: any part ("garcia" finds "Maria Garcia");
+    # the platform's user id: exact.
+    raw = value.strip()
+    handle = ctx.bind_name(ctx.backend.escape_like(raw.removeprefix("@")))
+    name = ctx.bind_name("%" + ctx.backend.escape_like(raw) + "%")
+    like = ctx.backend.like
+    return (
+        f"({like('r.author_handle', handle)} OR {like('r.author_name', name)}"
+        f" OR r.author_platform_id = {ctx.bind(raw)})"
+    )
+
+
+def _kind(value: str, ctx: FilterContext) -> str:
+    name = value.strip().lower()
+    name = KIND_ALIASES.get(name, name)
+    if name not in KINDS:
+        raise QueryError(f"kind: must be one of {', '.join(KINDS)}; not '{value}'.")
+    return f"r.kind = {ctx.bind(name)}"
+
+
+def _before(value: str, ctx: FilterContext) -> str:
+    period = parse_period(value, ctx.tz, filter_name="before")
+    return f"r.created_at < {ctx.bind(period.start_db)}"
+
+
+def _after(value: str, ctx: FilterContext) -> str:
+    period = parse_period(value, ctx.tz, filter_name="after")
+    return f"r.created_at >= {ctx.bind(period.end_db)}"
+
+
+def _on(value: str, ctx: FilterContext) -> str:
+    period = parse_range(value, ctx.tz, filter_name="on")
+    start, end = ctx.bind(period.start_db), ctx.bind(period.end_db)
+    return f"(r.created_at >= {start} AND r.created_at < {end})"
+
+
+IS_VALUES: dict[str, str] = {
+    "deleted": "r.deleted_at IS NOT NULL",
+    "hidden": "r.hidden_at IS NOT NULL",
+    "edited": "(r.version_count > 1 OR r.edited_at IS NOT NULL)",
+    "restricted": "r.restricted = {true}",
+    "repost": "r.is_repost = {true}",
+}
+
+
+def _is(value: str, ctx: FilterContext) -> str:
+    name = value.strip().lower()
+    if name not in IS_VALUES:
+        raise QueryError(f"is: must be one of {', '.join(IS_VALUES)}; not '{value}'.")
+    sql = IS_VALUES[name]
+    return sql.format(true=ctx.bind(True)) if "{true}" in sql else sql
+
+
+def _has(value: str, ctx: FilterContext) -> str:
+    if value.strip().lower() != "media":
+        raise QueryError(f"has: must be 'media'; not '{value}'.")
+    return f"r.has_media = {ctx.bind(True)}"
+
+
+def _url(value: str, ctx: FilterContext) -> str:
+    p = ctx.bind_name("%" + ctx.backend.escape_like(value.strip()) + "%")
+    return ctx.backend.like("r.url", p)
+
+
+register_filter(
+    "platform", _platform, "platform: x, facebook, instagram, youtube, web...", "platform:facebook"
+)
+register_filter(
+    "account", _account, "account by handle, display name or platform id", "account:CityOfMetro"
+)
+register_filter(
+    "author", _author, "author handle, part of the author's name, or user id", "author:garcia"
+)
+register_filter("kind", _kind, "post, comment, reply, message, page or capture", "kind:comment")
+register_filter(
+    "before",
+    _before,
+    "created before the day/month/year began (agency time zone)",
+    "before:2021-07",
+)
+register_filter(
+    "after", _after, "created after the day/month/year ended (agency time zone)", "after:2020"
+)
+register_filter(
+    "on", _on, "created within the day/month/year, or a range A..B", "on:2021-03..2021-05"
+)
+register_filter("is", _is, "deleted, edited, hidden, restricted or repost", "is:deleted")
+register_filter("has", _has, "records with media attachments", "has:media")
+register_filter("url", _url, "the record's link contains this text", "url:status/1234")

@@ -1,0 +1,118 @@
+"""Batch fetch of result rows (for painting) and of the versions that matched the words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from retention_desk.archive import timeutil
+from retention_desk.search.compiler import CompiledQuery
+from retention_desk.search.results import ResultRow
+
+BATCH = 500
+
+_ROW_SQL = (
+    "SELECT r.id, r.platform, r.kind, r.account_id,"
+    " coalesce(a.handle, a.display_name, a.account_key), r.author_name, r.author_handle,"
+    " r.created_at, v.title, v.text, r.url, r.thread_id, r.parent_id, r.conversation_key,"
+    " r.deleted_at, r.hidden_at, r.edited_at, r.restricted, r.has_media, r.version_count"
+    " FROM records r LEFT JOIN accounts a ON a.id = r.account_id"
+    " LEFT JOIN record_versions v ON v.record_id = r.id AND v.seq = r.version_count"
+    " WHERE r.id IN ({ids})"
+)
+
+# One FTS probe per version of the given records (rowid equality: an index seek, never a
+# scan of every match), so the cost follows the page size, not the number of matches.
+_MATCHED_SQL = (
+    "SELECT v.record_id, v.seq FROM record_versions v WHERE v.record_id IN ({ids})"
+    " AND EXISTS (SELECT 1 FROM record_fts f WHERE record_fts MATCH :fts AND f.rowid = v.id)"
+)
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Integers for an `IN (...)` list; int() makes anything else fail loudly, never inject."""
+    return ",".join(str(int(i)) for i in ids)
+
+
+def matched_versions(
+    conn: Connection, ids: Sequence[int], query: CompiledQuery
+) -> dict[int, tuple[int, ...]]:
+    """record id -> seq numbers of its versions that match the query's words."""
+    if not query.has_text or not ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        sql = _MATCHED_SQL.format(ids=id_list(part))
+        for record_id, seq in conn.execute(text(sql), {"fts": query.fts}):
+            found.setdefault(int(record_id), []).append(int(seq))
+    return {rid: tuple(sorted(seqs)) for rid, seqs in found.items()}
+
+
+def _row(raw: Any, matched: tuple[int, ...], score: float | None) -> ResultRow:
+    (
+        rid,
+        platform,
+        kind,
+        account_id,
+        account,
+        author_name,
+        author_handle,
+        created_at,
+        title,
+        body,
+        url,
+        thread_id,
+        parent_id,
+        conversation_key,
+        deleted_at,
+        hidden_at,
+        edited_at,
+        restricted,
+        has_media,
+        version_count,
+    ) = raw
+    return ResultRow(
+        id=int(rid),
+        platform=platform,
+        kind=kind,
+        account_id=account_id,
+        account=account,
+        author=author_name or author_handle,
+        author_handle=author_handle,
+        created_at=timeutil.from_db(created_at),
+        title=title,
+        text=body or "",
+        url=url,
+        thread_id=thread_id,
+        parent_id=parent_id,
+        conversation_key=conversation_key,
+        deleted=deleted_at is not None,
+        hidden=hidden_at is not None,
+        edited=int(version_count or 1) > 1 or edited_at is not None,
+        restricted=bool(restricted),
+        has_media=bool(has_media),
+        version_count=int(version_count or 1),
+        matched_versions=matched,
+        score=score,
+    )
+
+
+def fetch_rows(
+    conn: Connection,
+    ids: Sequence[int],
+    query: CompiledQuery | None = None,
+    scores: dict[int, float] | None = None,
+) -> list[ResultRow]:
+    """Rows for `ids`, in the order given; ids no longer in the archive are left out."""
+    ids = [int(i) for i in ids]
+    raw_by_id: dict[int, Any] = {}
+    for start in range(0, len(ids), BATCH):
+        part = ids[start : start + BATCH]
+        for raw in conn.execute(text(_ROW_SQL.format(ids=id_list(part)))):
+            raw_by_id[int(raw[0])] = raw
+    matched = matched_versions(conn, ids, query) if query is not None else {}
+    scores = scores or {}
+    return [_row(raw_by_id[i], matched.get(i, ()), scores.get(i)) for i in ids if i in raw_by_id]
