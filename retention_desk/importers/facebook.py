@@ -46,6 +46,7 @@ from retention_desk.importers.meta_common import (
     assign_keys,
     claim_owner,
     count_thread,
+    emit,
     fix_deep,
     fx,
     fx_opt,
@@ -316,7 +317,7 @@ class FacebookImporter:
             if item.duplicates:
                 rec.extra["occurrences"] = 1 + len(item.duplicates)
                 repeats += len(item.duplicates)
-            ctx.writer.add(rec)
+            emit(ctx, rec)
         if repeats:
             ctx.warn(
                 f"{path}: {repeats} repeated item(s) with the same time and content were kept"
@@ -356,7 +357,7 @@ class FacebookImporter:
         kind: str,
         owner: AccountIn | None,
     ) -> RecordIn:
-        created, created_raw = when(raw.get("timestamp"), ctx, locator)
+        created, created_raw = when(raw.get("timestamp"), ctx, locator, required=True)
         data = [d for d in raw.get("data") or [] if isinstance(d, dict)]
         texts = [d["post"] for d in data if isinstance(d.get("post"), str) and d["post"]]
         text_raw: str | None = "\n\n".join(texts) if texts else None
@@ -425,9 +426,8 @@ class FacebookImporter:
             locator, raw = entries[item.index]
             att = parsed[item.index]
             comment = _comment(raw)
-            created, created_raw = when(
-                raw.get("timestamp", comment.get("timestamp")), ctx, locator
-            )
+            stamp = raw.get("timestamp", comment.get("timestamp"))
+            created, created_raw = when(stamp, ctx, locator, required=True)
             extra = dict(att.extra)
             text_raw = comment.get("comment") if isinstance(comment.get("comment"), str) else None
             text = fx(text_raw) if text_raw is not None else ""
@@ -440,7 +440,8 @@ class FacebookImporter:
                 extra["group"] = fx(comment["group"])
             if item.duplicates:
                 extra["occurrences"] = 1 + len(item.duplicates)
-            ctx.writer.add(
+            emit(
+                ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="comment",
@@ -456,7 +457,7 @@ class FacebookImporter:
                     raw_json=dumps_raw(raw),
                     locator=locator,
                     media=att.media,
-                )
+                ),
             )
 
     # --------------------------------------------------------------------- photos
@@ -486,7 +487,8 @@ class FacebookImporter:
             comments = [c for c in photo.get("comments") or [] if isinstance(c, dict)]
             if comments:
                 extra["comment_count"] = len(comments)
-            ctx.writer.add(
+            emit(
+                ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="post",
@@ -501,7 +503,7 @@ class FacebookImporter:
                     raw_json=dumps_raw(photo),
                     locator=locator,
                     media=media,
-                )
+                ),
             )
             seen: dict[tuple[Any, Any], int] = {}
             for j, comment in enumerate(comments):
@@ -511,7 +513,8 @@ class FacebookImporter:
                 seen[(author, stamp)] = ordinal + 1
                 c_created, c_raw = when(stamp, ctx, f"{locator}.comments[{j}]")
                 body = comment.get("comment") if isinstance(comment.get("comment"), str) else None
-                ctx.writer.add(
+                emit(
+                    ctx,
                     RecordIn(
                         platform=PLATFORM,
                         kind="comment",
@@ -525,7 +528,7 @@ class FacebookImporter:
                         extra={"on": extra["type"], **({"album": album} if album else {})},
                         raw_json=dumps_raw(comment),
                         locator=f"{locator}.comments[{j}]",
-                    )
+                    ),
                 )
 
     # ------------------------------------------------------------------ reactions
@@ -586,7 +589,8 @@ class FacebookImporter:
         extra["fields"] = sorted(fixed)
         # everything else (emails, phones, birthday, family, relationships...) is personal
         sensitive = {k: v for k, v in fixed.items() if k not in public}
-        ctx.writer.add(
+        emit(
+            ctx,
             RecordIn(
                 platform=PLATFORM,
                 kind="page",
@@ -602,7 +606,7 @@ class FacebookImporter:
                 sensitive=sensitive,
                 raw_json=dumps_raw(data),
                 locator=path,
-            )
+            ),
         )
 
 

@@ -38,6 +38,7 @@ from retention_desk.importers.meta_common import (
     add_media,
     claim_owner,
     count_thread,
+    emit,
     fix_deep,
     fx,
     fx_opt,
@@ -255,7 +256,7 @@ class InstagramImporter:
             if not media_items and isinstance(item.get("uri"), str):
                 media_items = [item]  # ig_profile_picture entries are media items themselves
             stamp, caption_raw = _post_time(item)
-            created, created_raw = when(stamp, ctx, locator)
+            created, created_raw = when(stamp, ctx, locator, required=True)
             media: list[MediaIn] = []
             item_titles = []
             for m in media_items:
@@ -279,7 +280,8 @@ class InstagramImporter:
                 # listed among recently deleted content; the export does not say when
                 deleted = timeutil.utcnow()
                 extra["deleted"] = True
-            ctx.writer.add(
+            emit(
+                ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="post",
@@ -298,7 +300,7 @@ class InstagramImporter:
                     raw_json=dumps_raw(item),
                     locator=locator,
                     media=media,
-                )
+                ),
             )
 
     def _import_old_media(
@@ -308,7 +310,7 @@ class InstagramImporter:
         `{caption, taken_at, path, location}`."""
         for locator, entry, group in _old_media(data, path):
             ctx.check_cancel()
-            created, created_raw = when(entry.get("taken_at"), ctx, locator)
+            created, created_raw = when(entry.get("taken_at"), ctx, locator, required=True)
             media: list[MediaIn] = []
             add_media(
                 media, make_media(ctx, entry.get("path"), locator, metadata=media_meta(entry))
@@ -318,7 +320,8 @@ class InstagramImporter:
             extra: dict[str, Any] = {"type": group}
             if entry.get("location"):
                 extra["location"] = fx(entry["location"])
-            ctx.writer.add(
+            emit(
+                ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="post",
@@ -333,7 +336,7 @@ class InstagramImporter:
                     raw_json=dumps_raw(entry),
                     locator=locator,
                     media=media,
-                )
+                ),
             )
 
     def _import_comments(
@@ -341,13 +344,14 @@ class InstagramImporter:
     ) -> None:
         for stamp, value, owner, href, locator, raw in _comment_rows(data, path):
             ctx.check_cancel()
-            created, created_raw = when(stamp, ctx, locator)
+            created, created_raw = when(stamp, ctx, locator, required=True)
             extra: dict[str, Any] = {}
             if owner:
                 extra["media_owner"] = fx(owner)
             if href:
                 extra["href"] = fx(href)
-            ctx.writer.add(
+            emit(
+                ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="comment",
@@ -362,7 +366,7 @@ class InstagramImporter:
                     extra=extra,
                     raw_json=dumps_raw(raw),
                     locator=locator,
-                )
+                ),
             )
 
     def _import_profile(self, ctx: FileContext, path: str, data: Any) -> None:
@@ -393,7 +397,8 @@ class InstagramImporter:
             fields.get("Website") or fields.get("website"),
         ]
         created, created_raw = when(fields.get("date_joined"), ctx, path)
-        ctx.writer.add(
+        emit(
+            ctx,
             RecordIn(
                 platform=PLATFORM,
                 kind="page",
@@ -408,7 +413,7 @@ class InstagramImporter:
                 sensitive=sensitive,
                 raw_json=dumps_raw(data),
                 locator=path,
-            )
+            ),
         )
 
 

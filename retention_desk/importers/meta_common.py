@@ -23,6 +23,7 @@ from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_a
 from retention_desk.importers.base import Claim, FileContext
 from retention_desk.importers.common import (
     ParseError,
+    clean_record,
     clean_text,
     dumps_raw,
     fix_mojibake,
@@ -256,6 +257,34 @@ class FamilyIndex:
         return result
 
 
+# ---------------------------------------------------------------------------- writing
+def emit(ctx: FileContext, rec: RecordIn) -> None:
+    """Write one record, every string made safe for SQLite first: JSON allows lone
+    surrogates (`"\ud83d"`), which would otherwise fail the whole file at insert."""
+    clean_record(rec)
+    rec.record_key = clean_text(rec.record_key)
+    if rec.conversation_key is not None:
+        rec.conversation_key = clean_text(rec.conversation_key)
+    if rec.parent_key is not None:
+        rec.parent_key = clean_text(rec.parent_key)
+    rec.extra = _clean_deep(rec.extra)
+    rec.sensitive = _clean_deep(rec.sensitive)
+    for media in rec.media:
+        media.original_uri = clean_text(media.original_uri)
+        media.metadata = _clean_deep(media.metadata)
+    ctx.writer.add(rec)
+
+
+def _clean_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_deep(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): _clean_deep(v) for k, v in value.items()}
+    return value
+
+
 # ---------------------------------------------------------------------------- account
 def claim_owner(
     ctx: FileContext, claim: Claim, find: Callable[[SourceTree], AccountIn | None]
@@ -277,9 +306,14 @@ def claim_owner(
 
 
 # ------------------------------------------------------------------------- time, keys
-def when(value: Any, ctx: FileContext, where: str) -> tuple[datetime | None, str | None]:
-    """(UTC time, original value as text); a bad value is a warning and no time."""
+def when(
+    value: Any, ctx: FileContext, where: str, *, required: bool = False
+) -> tuple[datetime | None, str | None]:
+    """(UTC time, original value as text); a bad value, or a missing `required` one, is a
+    warning and no time (the record is still kept)."""
     if value is None or value == "":
+        if required:
+            ctx.warn(f"{where}: no time (or not a number); kept without a date")
         return None, None
     return time_or_warn(value, ctx.warnings, where), str(value)
 
@@ -487,9 +521,7 @@ def import_thread(ctx: FileContext, path: str, data: Any, platform: str) -> None
             continue
         sender = fx_opt(msg.get("sender_name"))
         stamp = msg.get("timestamp_ms", msg.get("timestamp"))
-        created, created_raw = when(stamp, ctx, where)
-        if created is None and stamp is None:
-            ctx.warn(f"{where}: no time; kept without a date")
+        created, created_raw = when(stamp, ctx, where, required=True)
         # Same sender, same millisecond: told apart by their order in the file.
         ordinal = seen.get((stamp, sender or ""), 0)
         seen[(stamp, sender or "")] = ordinal + 1
@@ -544,7 +576,7 @@ def import_thread(ctx: FileContext, path: str, data: Any, platform: str) -> None
             rec.deleted_at = timeutil.utcnow()
             rec.deleted_at_raw = "is_unsent: true (the export does not say when)"
             extra["unsent"] = True
-        ctx.writer.add(rec)
+        emit(ctx, rec)
 
 
 def media_meta(entry: dict[str, Any]) -> dict[str, Any]:

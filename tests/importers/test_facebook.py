@@ -724,3 +724,29 @@ def test_preview_counts_without_writing(samples: Path, archive: Archive, tmp_pat
     odd = next(p for p in previews if p.source == str(tmp_path))
     assert odd.approx_records == 0
     assert any("unexpected layout" in n and "your_posts_1.json" in n for n in odd.notes)
+
+
+def test_hostile_values_keep_the_record(archive: Archive, tmp_path: Path) -> None:
+    """hostile-inputs F1/F3: bad times and lone surrogates are warnings, never a lost file."""
+    raw = (
+        '[{"timestamp": NaN, "data": [{"post": "no time \\ud83d here"}]},'
+        ' {"timestamp": 1' + "0" * 60 + ', "data": [{"post": "absurd time"}]},'
+        ' {"timestamp": "\\ud800", "data": [{"post": "surrogate time"}],'
+        '  "attachments": [{"data": [{"external_context": {"url": "https://x.example/\\udc00"}}]}]},'
+        ' {"timestamp": 1524558089000, "data": [{"post": "milliseconds"}]},'
+        ' {"timestamp": -1, "data": [{"post": "before 1970"}]},'
+        ' "not an object"]'
+    )
+    (tmp_path / "h/posts").mkdir(parents=True)
+    (tmp_path / "h/posts/your_posts_1.json").write_text(raw)
+    summary = run_import(archive, [tmp_path / "h"])
+    result = summary.files[0]
+    assert result.status == "imported", result.error
+    assert result.added == 5
+    assert sum("kept without a date" in w for w in result.warnings) == 3
+    assert any("not an object" in w for w in result.warnings)
+    recs = {r.text: r for r in _latest(archive)}
+    assert "no time \ufffd here" in recs
+    assert recs["milliseconds"].created_at.startswith("2018-04-24T08:21:29")
+    assert recs["before 1970"].created_at.startswith("1969-12-31T23:59:59")
+    assert recs["absurd time"].created_at is None
