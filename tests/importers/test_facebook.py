@@ -750,3 +750,28 @@ def test_hostile_values_keep_the_record(archive: Archive, tmp_path: Path) -> Non
     assert recs["milliseconds"].created_at.startswith("2018-04-24T08:21:29")
     assert recs["before 1970"].created_at.startswith("1969-12-31T23:59:59")
     assert recs["absurd time"].created_at is None
+
+
+def test_zip_export_with_root_folder_and_apostrophe(archive: Archive, tmp_path: Path) -> None:
+    import zipfile
+
+    base = "facebook-villapd-2025-01-01/this_profile's_activity_across_facebook/posts"
+    media = "this_profile's_activity_across_facebook/posts/media/Album_1/555_666.jpg"
+    items = [
+        {
+            "timestamp": 1735700000,
+            "data": [{"post": "From the zip"}],
+            "attachments": [{"data": [{"media": {"uri": media}}]}],
+        }
+    ]
+    target = tmp_path / "download.zip"
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr(f"{base}/profile_posts_1.json", json.dumps(items))
+        zf.writestr(f"facebook-villapd-2025-01-01/{media}", b"photo bytes")
+    summary = run_import(archive, [target])
+    result = next(f for f in summary.files if f.path.endswith("profile_posts_1.json"))
+    assert result.status == "imported" and result.added == 1
+    assert result.media_stored == 1 and not result.media_missing
+    assert (
+        _one(archive, "SELECT blob_sha256 FROM media") == hashlib.sha256(b"photo bytes").hexdigest()
+    )
