@@ -25,6 +25,8 @@ COMMANDS = (
     "backup",
     "import",
     "mapping",
+    "search",
+    "show",
 )
 
 
