@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import text as sql
 
 from retention_desk.archive import timeutil
-from retention_desk.archive.ingest import RecordIn
+from retention_desk.archive.ingest import BATCH, RecordIn
 from retention_desk.importers import warc_digest as wd
 from retention_desk.importers.base import FileContext
 from retention_desk.importers.common import ParseError, clean_record, dumps_raw, loads, parse_time
@@ -46,7 +46,9 @@ from retention_desk.importers.webtext import page_text
 
 MAX_LISTED = 500  # entries kept per problem list in the details (the count is always exact)
 MAX_WARNINGS = 40  # per file; past this one summary line says how many more
-RECENT_TEXTS = 512
+# At least the writer's batch: a capture still in the writer's buffer (not in the database
+# yet) is then always found here, so resolving a revisit never forces a small flush.
+RECENT_TEXTS = max(2048, BATCH)
 
 
 # ------------------------------------------------------------------------------ revisit index
@@ -591,15 +593,15 @@ class WarcFileImport:
         cached = self.index.recent.get(key)
         if cached is not None:
             return cached
-        self.ctx.writer.flush()  # the original may still be in the writer's buffer
-        row = self.ctx.conn.execute(
-            sql(
-                "SELECT v.title, v.text FROM records r JOIN record_versions v"
-                " ON v.record_id = r.id AND v.seq = r.version_count"
-                " WHERE r.platform = 'web' AND r.record_key = :k"
-            ),
-            {"k": key},
-        ).first()
+        query = sql(
+            "SELECT v.title, v.text FROM records r JOIN record_versions v"
+            " ON v.record_id = r.id AND v.seq = r.version_count"
+            " WHERE r.platform = 'web' AND r.record_key = :k"
+        )
+        row = self.ctx.conn.execute(query, {"k": key}).first()
+        if row is None:
+            self.ctx.writer.flush()  # should not be needed (see RECENT_TEXTS); be sure anyway
+            row = self.ctx.conn.execute(query, {"k": key}).first()
         return (row[0], row[1]) if row is not None else None
 
     def _find_in_archive(self, item: _Pending) -> tuple[str, str, frozenset[str]] | None:

@@ -88,11 +88,14 @@ class RawRecord:
     api: tuple[str, list[str]] | None = None
 
     def get(self, name: str) -> str | None:
-        lower = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lower:
-                return value
-        return None
+        """A header's first value, by case-insensitive name."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {}
+            for key, value in self.headers:
+                index.setdefault(key.lower(), value)
+            self.__dict__["_index"] = index
+        return index.get(name.lower())
 
     @property
     def target_uri(self) -> str | None:
