@@ -150,7 +150,7 @@ class AuditView(QWidget):
         edit = QDateEdit(_qdate(value))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
-        edit.dateChanged.connect(self._filter_changed)
+        edit.dateChanged.connect(self._dates_changed)
         return edit
 
     # ------------------------------------------------------------------ filter
@@ -170,6 +170,10 @@ class AuditView(QWidget):
         self.from_edit.setEnabled(on)
         self.to_edit.setEnabled(on)
         self._filter_changed()
+
+    def _dates_changed(self) -> None:
+        if self.date_check.isChecked():  # unchecked dates do not filter: nothing to redo
+            self._filter_changed()
 
     def _filter_changed(self, *_args: object) -> None:
         if self._archive is not None and not self._filling_combo:

@@ -7,6 +7,7 @@ window itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -132,13 +133,13 @@ class MainWindow(QMainWindow):
         self,
         menu: QMenu,
         text: str,
-        slot: object,
+        slot: Callable[[], object],
         shortcut: QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         return action
 
