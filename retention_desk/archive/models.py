@@ -173,6 +173,9 @@ class Record(Base):
         UniqueConstraint("platform", "record_key"),
         Index("ix_records_created", "created_at"),
         Index("ix_records_account_created", "account_id", "created_at"),
+        # migration 0002 (search): date-sorted pages filtered by platform or kind
+        Index("ix_records_platform_created", "platform", "created_at"),
+        Index("ix_records_kind_created", "kind", "created_at"),
         Index("ix_records_parent_key", "platform", "parent_key"),
         # replies whose parent is not (yet) in the archive: linked when it arrives
         Index(
