@@ -116,7 +116,7 @@ def iter_chunks(conn: Connection, sha256: str) -> Iterator[tuple[int, bytes]]:
     ).all()
     for (seq,) in seq_rows:
         data = conn.execute(
-            text("SELECT data FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
+            text("SELECT CAST(data AS BLOB) FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
             {"s": sha256, "q": seq},
         ).scalar_one()
         yield int(seq), as_bytes(data)
@@ -170,7 +170,7 @@ class BlobReader(io.RawIOBase):
     def _chunk(self, seq: int) -> bytes:
         if seq != self._cache_seq:
             data = self._conn.execute(
-                text("SELECT data FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
+                text("SELECT CAST(data AS BLOB) FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
                 {"s": self._sha, "q": seq},
             ).scalar()
             self._cache = as_bytes(data)

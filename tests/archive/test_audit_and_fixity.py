@@ -95,7 +95,8 @@ def test_flipped_media_byte_names_the_record(populated: Archive) -> None:
     sha, record_id = conn.execute(
         "SELECT blob_sha256, record_id FROM media ORDER BY id LIMIT 1"
     ).fetchone()
-    conn.execute("UPDATE blob_chunks SET data = X'00' || data WHERE sha256 = ?", (sha,))
+    # Concatenation turns the chunk into TEXT that is not valid UTF-8: verify must still report.
+    conn.execute("UPDATE blob_chunks SET data = X'FF00' || data WHERE sha256 = ?", (sha,))
     conn.close()
     report = verify_archive(populated, record=False)
     assert any(f"of record {record_id}" in f for f in report.failures)
