@@ -251,3 +251,10 @@ def test_preview_counts_without_writing() -> None:
         detection.close()
     assert (result.approx_records, result.account) == (15, "CityOfExample")
     assert result.date_to is not None and result.date_to.isoformat() == "2024-03-09T10:05:00+00:00"
+
+
+def test_zipped_export_imports_the_same(archive: Archive, tmp_path: Path) -> None:
+    zipped = Path(shutil.make_archive(str(tmp_path / "export_CityOfExample"), "zip", EXPORT))
+    summary = run_import(archive, [zipped])
+    assert summary.totals()["added"] == 15 and summary.status == "completed"
+    assert _records(archive)["t1_kq1bbbb"]["parent_key"] == "t1_kq1aaaa"

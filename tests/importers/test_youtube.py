@@ -359,3 +359,15 @@ def test_preview_counts_without_writing() -> None:
     assert result.approx_records == 12
     assert result.account == "Example City PD"
     assert "6 comments" in result.notes
+
+
+def test_zipped_takeout_with_non_ascii_folders(archive: Archive, tmp_path: Path) -> None:
+    zipped = Path(shutil.make_archive(str(tmp_path / "takeout-001"), "zip", OLD))
+    summary = run_import(archive, [zipped])
+    kinds = {Path(f.path).name: f.status for f in summary.files}
+    assert kinds == {
+        "channel.csv": "imported",
+        "uploads.json": "imported",
+        "Kommentare.csv": "imported",
+    }
+    assert summary.totals()["added"] == 5
