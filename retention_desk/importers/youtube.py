@@ -202,7 +202,7 @@ class YouTubeImporter:
         extra_state: dict[str, Any] = {}
         if kind == "videos":
             extra_state["places"] = self._places(tree, claim, warnings)
-            extra_state["files"] = self._video_index(claim)
+            extra_state["files"] = self._video_index(claim, ctx)
             extra_state["title_counts"] = self._title_counts(tree, path)
         for row in read_export_csv(tree, path, required=required):
             rec = build(Row(row), path, claim, warnings)
@@ -365,7 +365,7 @@ class YouTubeImporter:
             if isinstance(snippet, dict):
                 title = norm_title(str(snippet.get("title") or ""))
                 titles[title] = titles.get(title, 0) + 1
-        state = {"places": {}, "files": self._video_index(claim), "title_counts": titles}
+        state = {"places": {}, "files": self._video_index(claim, ctx), "title_counts": titles}
         for index, item in enumerate(data):
             where = f"{path}[{index}]"
             snippet = item.get("snippet") if isinstance(item, dict) else None
@@ -435,11 +435,20 @@ class YouTubeImporter:
         return places
 
     @staticmethod
-    def _video_index(claim: Claim) -> dict[str, dict[str, list[str]]]:
-        """Video files by exact name (an id is case-sensitive) and by normalised title."""
+    def _video_index(claim: Claim, ctx: FileContext | None) -> dict[str, dict[str, list[str]]]:
+        """Video files by exact name (an id is case-sensitive) and by normalised title, in
+        every input of the import: big Takeouts split the videos into other zip files."""
+        paths = list(claim.state.get("video_files", []))
+        if ctx is not None:
+            paths += [
+                f.path
+                for tree in ctx.other_trees
+                for f in tree.files
+                if PurePosixPath(f.path).suffix.lower() in VIDEO_SUFFIXES
+            ]
         exact: dict[str, list[str]] = {}
         titled: dict[str, list[str]] = {}
-        for path in claim.state.get("video_files", []):
+        for path in paths:
             stem = PurePosixPath(path).stem
             exact.setdefault(stem, []).append(path)
             titled.setdefault(norm_title(stem), []).append(path)

@@ -41,8 +41,14 @@ def classify(header: list[str] | None) -> str | None:
         has_columns(cols, "video title (original)") or has_columns(cols, "video title")
     ):
         return "videos"
-    if has_columns(cols, "channel id") and (
-        has_columns(cols, "channel title (original)") or has_columns(cols, "channel title")
+    # subscriptions.csv (Channel Id, Channel Url, Channel Title) lists other people's channels
+    if (
+        has_columns(cols, "channel id")
+        and not has_columns(cols, "channel url")
+        and (
+            has_columns(cols, "channel title (original)")
+            or has_columns(cols, "channel title", "channel visibility")
+        )
     ):
         return "channel"
     if has_columns(cols, "video id") and any(

@@ -211,6 +211,9 @@ def test_detected_by_headers_not_names(tmp_path: Path) -> None:
     shutil.copy(YT / "comments" / "comments.csv", folder / "export-part-7.txt")
     shutil.copy(YT / "video metadata" / "videos.csv", folder / "data.csv")
     (folder / "other.csv").write_text("id,date,body\n1,2024-01-01,hello\n", encoding="utf-8")
+    (folder / "subscriptions.csv").write_text(
+        "Channel Id,Channel Url,Channel Title\nUC1,https://youtube.com/channel/UC1,Other\n"
+    )
     (folder / "reddit.csv").write_text(
         "id,permalink,date,ip,subreddit,gildings,link,parent,body,media\n", encoding="utf-8"
     )
@@ -221,7 +224,7 @@ def test_detected_by_headers_not_names(tmp_path: Path) -> None:
         assert len(youtube) == 1
         assert youtube[0].state["kinds"] == {"export-part-7.txt": "comments", "data.csv": "videos"}
         claimed = {p for name, c in claims for p in c.files if name == "youtube-takeout"}
-        assert "other.csv" not in claimed and "reddit.csv" not in claimed
+        assert not claimed & {"other.csv", "reddit.csv", "subscriptions.csv"}
     finally:
         detection.close()
 
@@ -371,3 +374,17 @@ def test_zipped_takeout_with_non_ascii_folders(archive: Archive, tmp_path: Path)
         "Kommentare.csv": "imported",
     }
     assert summary.totals()["added"] == 5
+
+
+def test_videos_in_another_zip_of_a_split_takeout(archive: Archive, tmp_path: Path) -> None:
+    first = tmp_path / "takeout-001"
+    second = tmp_path / "takeout-002" / "Takeout" / "YouTube and YouTube Music" / "videos"
+    shutil.copytree(NEW, first)
+    shutil.rmtree(first / "Takeout" / "YouTube and YouTube Music" / "videos")
+    second.mkdir(parents=True)
+    shutil.copy(YT / "videos" / "Road closure update.mp4", second)
+    zips = [Path(shutil.make_archive(str(p), "zip", p)) for p in (first, tmp_path / "takeout-002")]
+    summary = run_import(archive, zips)
+    assert summary.totals()["media_stored"] == 1
+    media = _rows(archive, "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id")
+    assert media == [(0,)]
