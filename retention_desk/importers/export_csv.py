@@ -50,6 +50,7 @@ BINARY_SUFFIXES = frozenset(
     ]
 )
 _BLOCK = 64 * 1024
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 def norm_header(name: str) -> str:
@@ -104,6 +105,12 @@ def _lines(tree: SourceTree, path: str) -> Iterator[str]:
             for raw in complete:
                 number += 1
                 yield _decode(raw + b"\n", number, path)
+            if len(pending) > MAX_LINE_BYTES:
+                # no export writes such a line; a file without newlines must not fill memory
+                raise ParseError(
+                    f"{path}: line {number + 1} is longer than {MAX_LINE_BYTES} bytes;"
+                    " not a platform export CSV"
+                )
         if pending:
             yield _decode(pending, number + 1, path)
 

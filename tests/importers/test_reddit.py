@@ -13,9 +13,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
+from retention_desk.importers import export_csv
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import detect, preview, run_import
 
@@ -258,3 +260,19 @@ def test_zipped_export_imports_the_same(archive: Archive, tmp_path: Path) -> Non
     summary = run_import(archive, [zipped])
     assert summary.totals()["added"] == 15 and summary.status == "completed"
     assert _records(archive)["t1_kq1bbbb"]["parent_key"] == "t1_kq1aaaa"
+
+
+def test_a_file_without_line_ends_is_refused(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_csv, "MAX_LINE_BYTES", 100_000)
+    folder = tmp_path / "e"
+    folder.mkdir()
+    (folder / "posts.csv").write_bytes(
+        b"id,permalink,date,ip,subreddit,gildings,title,url,body\n" + b"x" * 300_000
+    )
+    summary = run_import(archive, [folder])
+    assert summary.files[0].status == "failed"
+    assert summary.files[0].error == (
+        "posts.csv: line 2 is longer than 100000 bytes; not a platform export CSV"
+    )
