@@ -336,8 +336,12 @@ def _infer_username(tree: SourceTree, message_files: list[str]) -> str | None:
                 counts.update(names)
     if not rows:
         return None
-    name, seen = counts.most_common(1)[0]
-    return name if seen == rows else None
+    ranked = counts.most_common(2)
+    name, seen = ranked[0]
+    # one message alone names two people equally often: that says nothing
+    if seen != rows or (len(ranked) > 1 and ranked[1][1] == seen):
+        return None
+    return name
 
 
 IMPORTER = RedditImporter()

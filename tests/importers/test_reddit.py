@@ -276,3 +276,16 @@ def test_a_file_without_line_ends_is_refused(
     assert summary.files[0].error == (
         "posts.csv: line 2 is longer than 100000 bytes; not a platform export CSV"
     )
+
+
+def test_account_not_guessed_from_a_single_message(tmp_path: Path) -> None:
+    folder = tmp_path / "e"
+    folder.mkdir()
+    lines = (EXPORT / "messages.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "messages.csv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    detection = detect([folder])
+    try:
+        (claim,) = [c for _, imp, c in detection.claims if imp.name == "reddit"]
+        assert claim.account is None and "username" not in claim.state
+    finally:
+        detection.close()
