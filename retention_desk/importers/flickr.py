@@ -158,7 +158,8 @@ class FlickrImporter:
                 data = loads(tree.read_bytes(path), name=path)
             except (ParseError, OSError):
                 continue
-            for album in data.get("albums") or [] if isinstance(data, dict) else []:
+            albums = data.get("albums") if isinstance(data, dict) else None
+            for album in albums if isinstance(albums, list) else []:
                 if not isinstance(album, dict):
                     continue
                 title = str(album.get("title") or album.get("id") or "")
