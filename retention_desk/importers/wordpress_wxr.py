@@ -89,12 +89,20 @@ def wp_time(value: str | None) -> datetime | None:
     return parse_time(value)
 
 
+_YEAR = re.compile(r"(?<![\d-])(\d{4})(?!\d)")
+
+
 def rfc822_time(value: str | None) -> datetime | None:
+    """RSS `pubDate`, or None. Drafts carry 'Mon, 30 Nov -0001 00:00:00 +0000', which the
+    standard parser turns into a date in 2000: a date whose year is not written is refused."""
     if not value:
         return None
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
+        return None
+    year = _YEAR.search(value)
+    if year is None or int(year.group(1)) != parsed.year:
         return None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

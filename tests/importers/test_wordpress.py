@@ -339,3 +339,26 @@ def test_preview_counts_without_writing() -> None:
         detection.close()
     assert (result.approx_records, result.account) == (9, "City of Example News")
     assert "4 revision" in result.notes
+
+
+def test_wxr_1_0_and_a_draft_without_gmt_dates(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "old.xml"
+    path.write_text(
+        HEADER.replace("export/1.2/", "export/1.0/")
+        + "<item><title>Draft</title><link>https://t.example/?p=5</link>"
+        "<pubDate>Mon, 30 Nov -0001 00:00:00 +0000</pubDate>"
+        "<content:encoded><![CDATA[Not yet]]></content:encoded>"
+        "<wp:post_id>5</wp:post_id><wp:post_date>2010-05-01 08:00:00</wp:post_date>"
+        "<wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>"
+        "<wp:status>draft</wp:status><wp:post_type>post</wp:post_type></item>"
+        "</channel></rss>"
+    )
+    summary = run_import(archive, [path])
+    assert summary.status == "completed", summary.to_dict()
+    rec = _rows(
+        archive,
+        "SELECT created_at, created_at_raw, extra_json FROM records WHERE record_key = :k",
+        k="t.example#post-5",
+    )
+    assert rec[0][:2] == ("2010-05-01T08:00:00.000000Z", "2010-05-01 08:00:00")
+    assert json.loads(rec[0][2])["status"] == "draft"
