@@ -152,20 +152,22 @@ class MediaWikiImporter:
                     files.append(item.path)
             except OSError:
                 continue
-        if not files:
-            return []
-        site = _site_from_head(tree, files[0])
-        account = AccountIn(
-            PLATFORM, account_key=site.key, handle=site.key, display_name=site.name or None
-        )
+        # one claim per wiki, so each wiki's pages go to its own account
+        by_site: dict[str, tuple[Site, list[str]]] = {}
+        for path in files:
+            site = _site_from_head(tree, path)
+            by_site.setdefault(site.key, (site, []))[1].append(path)
         return [
             Claim(
                 format=self.name,
-                files=files,
+                files=paths,
                 label=f"MediaWiki export of {site.name or site.key}",
                 confidence=95,
-                account=account,
+                account=AccountIn(
+                    PLATFORM, account_key=key, handle=key, display_name=site.name or None
+                ),
             )
+            for key, (site, paths) in by_site.items()
         ]
 
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:

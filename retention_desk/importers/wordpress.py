@@ -105,24 +105,26 @@ class WordPressImporter:
             if found and local(found[0].split(":")[-1]) == "rss" and is_wxr(found[1]):
                 files.append(item.path)
                 channels[item.path] = channel_from_head(tree, item.path)
-        if not files:
-            return []
-        first = channels[files[0]]
-        account = AccountIn(
-            PLATFORM,
-            account_key=first.site,
-            handle=first.site,
-            display_name=first.title or None,
-        )
-        return [
-            Claim(
-                format=self.name,
-                files=files,
-                label=f"WordPress export of {first.title or first.site}",
-                confidence=95,
-                account=account,
+        # one claim per site, so each site's records go to its own account
+        by_site: dict[str, list[str]] = {}
+        for path in files:
+            by_site.setdefault(channels[path].site, []).append(path)
+        claims = []
+        for site, paths in by_site.items():
+            first = channels[paths[0]]
+            account = AccountIn(
+                PLATFORM, account_key=site, handle=site, display_name=first.title or None
             )
-        ]
+            claims.append(
+                Claim(
+                    format=self.name,
+                    files=paths,
+                    label=f"WordPress export of {first.title or site}",
+                    confidence=95,
+                    account=account,
+                )
+            )
+        return claims
 
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
         counts: dict[str, int] = {}

@@ -211,3 +211,24 @@ def test_preview_counts_without_writing() -> None:
         detection.close()
     assert (result.approx_records, result.account) == (3, "Example City Wiki")
     assert result.notes == ["3 pages, 7 revisions"]
+
+
+def test_two_wikis_in_one_folder_get_their_own_accounts(archive: Archive, tmp_path: Path) -> None:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    shutil.copy(JUNE, folder / "a.xml")
+    (folder / "b.xml").write_text(
+        HEAD
+        + _page_xml(1, [(1, "2024-01-01T00:00:00Z", "<username>A</username>", "x")])
+        + "</mediawiki>"
+    )
+    run_import(archive, [folder])
+    owners = _rows(
+        archive,
+        "SELECT r.record_key, a.account_key FROM records r JOIN accounts a"
+        " ON a.id = r.account_id ORDER BY r.id",
+    )
+    assert {key.split(":")[0]: account for key, account in owners} == {
+        "examplewiki": "examplewiki",
+        "w": "w",
+    }
