@@ -1,0 +1,182 @@
+"""Version matching, sort orders, pagination and the two page plans (walk, materialize)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from retention_desk.archive import Archive
+from retention_desk.archive.ingest import AccountIn
+from retention_desk.search import SearchEngine
+from retention_desk.search import engine as engine_mod
+from tests.search.conftest import page_ids, rec, utc, write
+
+ACCOUNT = AccountIn("x", "1", handle="acct")
+
+
+def test_edited_record_is_found_by_what_it_first_said(
+    archive: Archive, engine: SearchEngine
+) -> None:
+    write(archive, [rec("a", "original wording about the budget")], account=ACCOUNT)
+    write(
+        archive,
+        [rec("a", "corrected wording about the agenda")],
+        account=ACCOUNT,
+        source="second.json",
+    )
+    old = engine.page("budget").rows
+    assert len(old) == 1
+    assert old[0].matched_versions == (1,)
+    assert old[0].matched_version == 1 and old[0].matched_current is False
+    assert old[0].text == "corrected wording about the agenda"  # shows the current text
+    new = engine.page("agenda").rows[0]
+    assert new.matched_versions == (2,) and new.matched_current is True
+    both = engine.page("wording").rows[0]
+    assert both.matched_versions == (1, 2) and both.matched_current is True
+    assert engine.page("kind:post").rows[0].matched_versions == ()
+    assert engine.page("kind:post").rows[0].matched_current is None
+    rows = engine.fetch_rows([old[0].id], "budget")
+    assert rows[0].matched_versions == (1,)
+
+
+def test_date_sort_newest_first_undated_last_ties_by_id(
+    archive: Archive, engine: SearchEngine
+) -> None:
+    keys = write(
+        archive,
+        [
+            rec("old", "word", created_at=utc(2020, 1, 1)),
+            rec("undated1", "word", created_at=None),
+            rec("new", "word", created_at=utc(2024, 1, 1)),
+            rec("tie1", "word", created_at=utc(2022, 1, 1)),
+            rec("tie2", "word", created_at=utc(2022, 1, 1)),
+            rec("undated2", "word", created_at=None),
+        ],
+        account=ACCOUNT,
+    )
+    k = keys
+    newest = [k["new"], k["tie2"], k["tie1"], k["old"], k["undated2"], k["undated1"]]
+    oldest = [k["old"], k["tie1"], k["tie2"], k["new"], k["undated1"], k["undated2"]]
+    for query in ("word", ""):
+        assert engine.search_ids(query) == newest
+        assert page_ids(engine, query) == newest
+        assert engine.search_ids(query, sort="oldest") == oldest
+        assert page_ids(engine, query, sort="oldest") == oldest
+
+
+def test_relevance_prefers_more_matches_and_title(archive: Archive, engine: SearchEngine) -> None:
+    keys = write(
+        archive,
+        [
+            rec("once", "snow then a long sentence about other things entirely today"),
+            rec("often", "snow snow snow"),
+            rec("title", "nothing here", title="Snow"),
+        ],
+        account=ACCOUNT,
+    )
+    ranked = page_ids(engine, "snow", sort="relevance")
+    assert ranked[-1] == keys["once"]
+    assert set(ranked) == set(keys.values())
+    scores = [r.score for r in engine.page("snow", sort="relevance").rows]
+    assert all(s is not None for s in scores) and scores == sorted(scores)  # type: ignore[type-var]
+    # without words relevance falls back to date order
+    assert page_ids(engine, "kind:post", sort="relevance") == engine.search_ids("kind:post")
+
+
+@pytest.fixture(scope="module")
+def many_built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[SearchEngine, list[int]]]:
+    archive = Archive.create(tmp_path_factory.mktemp("many") / "m.rdesk", operator="pytest")
+    rng = random.Random(3)
+    records = []
+    for i in range(400):
+        words = ["common"] + (["rare"] if i % 37 == 0 else []) + [rng.choice(["x", "y", "z"])]
+        records.append(
+            rec(
+                f"k{i}",
+                " ".join(words),
+                platform=rng.choice(["x", "facebook"]),
+                created_at=None
+                if i % 50 == 0
+                else utc(2020, 1, 1 + rng.randrange(28), rng.randrange(24)),
+            )
+        )
+    keys = list(write(archive, records, account=ACCOUNT).values())
+    yield SearchEngine(archive), keys
+    archive.close()
+
+
+@pytest.fixture
+def many(many_built: tuple[SearchEngine, list[int]]) -> list[int]:
+    return many_built[1]
+
+
+@pytest.fixture
+def big(many_built: tuple[SearchEngine, list[int]]) -> SearchEngine:
+    return many_built[0]
+
+
+@pytest.mark.parametrize(
+    "query", ["common", "rare", "common x", "common platform:x", "common -x", "rare OR z", "x OR y"]
+)
+@pytest.mark.parametrize("plan", ["walk", "materialize", "walk+materialize"])
+@pytest.mark.parametrize("sort", ["date", "oldest"])
+def test_both_plans_give_the_exact_order(
+    many: list[int],
+    big: SearchEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    plan: str,
+    sort: str,
+) -> None:
+    expected = big.search_ids(query, sort=sort)
+    if plan == "walk":
+        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 1)
+        monkeypatch.setattr(engine_mod, "WALK_BUDGET", 10**9)
+    elif plan == "materialize":
+        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 10**9)
+    else:
+        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 1)
+        monkeypatch.setattr(engine_mod, "WALK_BUDGET", 1)
+    pages: list[int] = []
+    offset = 0
+    while True:
+        page = big.page(query, sort=sort, limit=30, offset=offset)
+        if expected and page.rows:
+            # a walk whose first chunk fills the page never reaches its budget
+            allowed = {plan, "walk"} if plan == "walk+materialize" else {plan}
+            assert page.strategy in allowed
+        pages += [r.id for r in page.rows]
+        offset += 30
+        if not page.has_more:
+            break
+    assert pages == expected
+
+
+def test_pages_are_stable_and_total_is_exact(many: list[int], big: SearchEngine) -> None:
+    everything = big.search_ids("common")
+    assert len(everything) == 400
+    first = big.page("common", limit=50, offset=0, with_total=True)
+    assert first.total == 400 and first.has_more
+    again = big.page("common", limit=50, offset=0)
+    assert [r.id for r in again.rows] == [r.id for r in first.rows]
+    last = big.page("common", limit=50, offset=390)
+    assert [r.id for r in last.rows] == everything[390:] and not last.has_more
+    assert big.page("common", limit=50, offset=1000).rows == ()
+
+
+def test_search_returns_page_total_and_facets(many: list[int], big: SearchEngine) -> None:
+    result = big.search("rare", limit=3)
+    assert result.total == len(big.search_ids("rare")) == 11
+    assert result.facets is not None and result.facets.total == 11
+    assert len(result.rows) == 3
+    plain = big.search("rare", with_facets=False)
+    assert plain.facets is None and plain.total == 11
+
+
+def test_fetch_rows_keeps_order_and_skips_missing(many: list[int], big: SearchEngine) -> None:
+    wanted = [many[5], 999_999, many[1], many[3]]
+    assert [r.id for r in big.fetch_rows(wanted)] == [many[5], many[1], many[3]]
