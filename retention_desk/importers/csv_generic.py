@@ -51,7 +51,9 @@ TEXT_SUFFIXES = (".txt",)  # claimed only when the columns map: prose .txt files
 MAX_LISTED = 25  # warnings of one kind listed per file before a summary line
 PREVIEW_ROWS = 200_000
 DELIMITERS = ",;\t"
-_EXCEL_DAMAGED = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+# Ids that went through a floating-point number: Excel's scientific form, or a long id with a
+# '.0' tail (pandas); past 15 digits a float cannot hold them, so the real id is lost.
+_EXCEL_DAMAGED = re.compile(r"^(?:[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+|\d{16,}[.,]0+)$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 

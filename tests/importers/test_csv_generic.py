@@ -254,17 +254,21 @@ def test_excel_damaged_ids_warn_and_do_not_collide(tmp_path: Path, archive: Arch
         ["6.50041E+17", "2015-10-02", "first"],
         ["6.50041E+17", "2015-10-02", "second"],
         ["650041477918248960", "2015-10-02", "intact"],
+        ["650041477918249000.0", "2015-10-02", "through a float"],
+        ["12.50", "2015-10-02", "a short decimal id is left alone"],
     ]
     summary = _import(archive, _write_csv(tmp_path / "damaged.csv", rows))
     assert summary.status == "completed", summary.to_dict()
-    assert summary.files[0].added == 3
+    assert summary.files[0].added == 5
     warnings = " ".join(summary.files[0].warnings)
-    assert "2 id(s)" in warnings and "unrecoverable" in warnings and "row 2" in warnings
+    assert "3 id(s)" in warnings and "unrecoverable" in warnings and "row 2" in warnings
     recs = _records(archive)
     damaged = [r for k, r in recs.items() if k.startswith("6.50041E+17~")]
     assert sorted(r["v_text"] for r in damaged) == ["first", "second"]
     assert all(r["platform_id"] is None for r in damaged)
     assert recs["650041477918248960"]["platform_id"] == "650041477918248960"
+    assert recs["12.50"]["platform_id"] == "12.50"
+    assert any(k.startswith("650041477918249000.0~") for k in recs)
 
 
 def test_unterminated_quote_fails_the_file_naming_it_and_the_line(
