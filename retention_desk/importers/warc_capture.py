@@ -244,7 +244,7 @@ class WarcFileImport:
             self._revisit_seen(rec)
         elif rec.rec_type == "request":
             self.tally.not_imported["request records"] += 1
-        elif rec.rec_type == "arc_header":
+        elif rec.rec_type == "arc_header" and len(self.tally.warcinfo) < MAX_LISTED:
             self.tally.warcinfo.append({"arc_file": rec.target_uri or ""})
         else:
             self.tally.not_imported[f"{rec.rec_type} records"] += 1
@@ -312,7 +312,8 @@ class WarcFileImport:
                     fields[name.strip()] = value.strip()[:300]
         self.warcinfo_by_id[rec_id] = fields
         self.current_warcinfo = fields
-        self.tally.warcinfo.append(fields)
+        if len(self.tally.warcinfo) < MAX_LISTED:
+            self.tally.warcinfo.append(fields)
 
     def _software(self, rec: RawRecord) -> str | None:
         info = self.warcinfo_by_id.get((rec.get("WARC-Warcinfo-ID") or "").strip())

@@ -25,8 +25,15 @@ from warcio.warcwriter import WARCWriter
 
 from retention_desk.archive import Archive
 from retention_desk.importers import warc_digest as wd
+from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import ImportSummary, detect, run_import
-from retention_desk.importers.warc_payload import dechunk, decode_payload, mask_url, parse_http_head
+from retention_desk.importers.warc_payload import (
+    content_type_charset,
+    dechunk,
+    decode_payload,
+    mask_url,
+    parse_http_head,
+)
 from retention_desk.importers.webtext import page_text
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile" / "warc"
@@ -51,8 +58,6 @@ def warcio_expected(path: Path) -> dict[str, str]:
 
 
 def do_import(archive: Archive, *paths: Path, fmt: str | None = None) -> ImportSummary:
-    from retention_desk.importers.base import ImportOptions
-
     return run_import(archive, list(paths), ImportOptions(format=fmt))
 
 
@@ -655,8 +660,6 @@ def test_raw_json_has_headers_with_cookies_masked(archive: Archive, tmp_path: Pa
     ],
 )
 def test_charset_order(body: bytes, header: str, expected_codec: str, source: str) -> None:
-    from retention_desk.importers.warc_payload import content_type_charset
-
     page = page_text(body, content_type_charset(header), "html")
     assert page.text.endswith("Café")
     assert (page.charset, page.charset_source) == (expected_codec, source)
