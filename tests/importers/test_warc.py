@@ -737,3 +737,97 @@ def test_digest_statuses() -> None:
     assert wd.check(good, hashlib.sha1(b"y").digest()) == wd.MISMATCH
     assert wd.check(wd.parse_digest("whirlpool:abc"), raw) == wd.UNVERIFIABLE
     assert wd.check(None, raw) == wd.ABSENT
+
+
+# ------------------------------------------------------------------- more synthetic cases
+def test_warc_truncated_header_is_reported(archive: Archive, tmp_path: Path) -> None:
+    def build(writer: WARCWriter) -> list[Any]:
+        record = http_response(writer, "https://example.org/big", b"<title>Big</title><p>Start")
+        record.rec_headers.add_header("WARC-Truncated", "length")
+        return [record]
+
+    summary = do_import(archive, write_warc(tmp_path / "t.warc.gz", build))
+    (capture,) = captures(archive).values()
+    assert capture["extra"]["truncated"] is True
+    assert capture["extra"]["truncated_reasons"] == ["WARC-Truncated: length"]
+    assert capture["text"] == "Start"
+    assert any("truncated" in w for w in summary.files[0].warnings)
+
+
+def test_revisit_of_an_image_is_counted_not_recorded(archive: Archive, tmp_path: Path) -> None:
+    def build(writer: WARCWriter) -> list[Any]:
+        image = http_response(
+            writer, "https://example.org/logo.png", b"\x89PNG\r\n", [("Content-Type", "image/png")]
+        )
+        digest = image.rec_headers.get_header("WARC-Payload-Digest")
+        revisit = writer.create_revisit_record(
+            "https://example.org/logo.png",
+            digest,
+            "https://example.org/logo.png",
+            "2024-05-01T12:00:00Z",
+            http_headers=StatusAndHeaders(
+                "200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1"
+            ),
+        )
+        return [image, revisit]
+
+    do_import(archive, write_warc(tmp_path / "img.warc.gz", build))
+    assert captures(archive) == {}
+    info = details(archive, "img.warc.gz")
+    assert info["not_imported"] == {"image/png": 1, "revisits of image/png": 1}
+
+
+def test_twitter_api_v1_timeline(archive: Archive, tmp_path: Path) -> None:
+    big_id = "1324820559981674503"  # beyond 2**53: must survive as a string
+    timeline = [
+        {
+            "id": int(big_id),
+            "id_str": big_id,
+            "created_at": "Fri Nov 06 20:00:00 +0000 2020",
+            "full_text": "Polls close at 7 &amp; results follow https://t.co/abc",
+            "entities": {
+                "urls": [{"url": "https://t.co/abc", "expanded_url": "https://sos.example/r"}]
+            },
+            "user": {"id_str": "42", "screen_name": "CountyClerk", "name": "County Clerk"},
+            "in_reply_to_status_id_str": "1324820559981670000",
+        }
+    ]
+    body = json.dumps(timeline).encode()
+    uri = "https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=CountyClerk"
+    path = write_warc(
+        tmp_path / "v1.warc.gz",
+        lambda w: [http_response(w, uri, body, [("Content-Type", "application/json")])],
+    )
+    do_import(archive, path)
+    with archive.read() as conn:
+        row = conn.execute(
+            text(
+                "SELECT r.record_key, r.kind, r.parent_key, r.author_handle, v.text, v.text_raw"
+                " FROM records r JOIN record_versions v ON v.record_id = r.id"
+                " WHERE r.platform = 'x'"
+            )
+        ).one()
+    assert row[0] == big_id and row[1] == "reply" and row[2] == "1324820559981670000"
+    assert row[3] == "CountyClerk"
+    assert row[4] == "Polls close at 7 & results follow https://sos.example/r"
+    assert row[5] == timeline[0]["full_text"]
+
+
+def test_detect_and_preview(samples: Path, tmp_path: Path) -> None:
+    from retention_desk.importers.run import preview
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(samples / "warc/warcio/example.warc.gz", folder / "a.warc.gz")
+    shutil.copy(samples / "warc/warcio/example.arc.gz", folder / "b.arc.gz")
+    (folder / "readme.txt").write_text("not an archive")
+    detection = detect([folder])
+    try:
+        (claim,) = [c for _, imp, c in detection.claims if imp.name == "warc"]
+        assert claim.files == ["a.warc.gz", "b.arc.gz"]
+        assert "legacy ARC" in claim.label
+        (view,) = [p for p in preview(detection) if p.format == "warc"]
+        assert view.approx_records == 3  # response + revisit, and the ARC response
+        assert view.date_from is not None and view.date_from.year == 2014
+    finally:
+        detection.close()
