@@ -1,0 +1,96 @@
+"""The facets panel: result counts per platform, account, kind and year.
+
+Clicking a value that a filter can express emits `filter_chosen` with the filter text (e.g.
+`platform:x`); the Archive view adds it to the query and runs it again. Values with no filter
+(records without an account or a date) are shown for the count but cannot be clicked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from retention_desk.search import FacetCount, Facets
+from retention_desk.ui import formatting as fmt
+from retention_desk.ui.plain import tooltip_text
+
+FilterRole = Qt.ItemDataRole.UserRole + 1
+GROUPS = (("platform", "Platform"), ("account", "Account"), ("kind", "Kind"), ("year", "Year"))
+MAX_VALUES = 50  # per group; an archive with hundreds of accounts lists the largest
+
+
+class FacetsPanel(QTreeWidget):
+    filter_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Narrow by", "Results"])
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.header().setStretchLastSection(False)
+        self.header().resizeSection(0, 150)
+        self.header().resizeSection(1, 70)
+        self.itemClicked.connect(self._clicked)
+        self.itemActivated.connect(self._clicked)
+        self.facets: Facets | None = None
+
+    def set_facets(self, facets: Facets | None, *, active: str = "") -> None:
+        """Show `facets` (None: nothing yet). Values whose filter is already in the query
+        (`active`) are shown checked and do nothing when clicked."""
+        self.facets = facets
+        self.clear()
+        if facets is None:
+            return
+        used = set(active.split())
+        for key, title in GROUPS:
+            values: tuple[FacetCount, ...] = getattr(facets, key)
+            if not values:
+                continue
+            group = QTreeWidgetItem([title, ""])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            self.addTopLevelItem(group)
+            for value in values[:MAX_VALUES]:
+                item = QTreeWidgetItem([value.label, fmt.count(value.count)])
+                item.setTextAlignment(
+                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+                item.setData(0, FilterRole, value.filter)
+                tip = value.label
+                if value.filter is None:
+                    item.setForeground(
+                        0, self.palette().brush(self.palette().ColorRole.PlaceholderText)
+                    )
+                    tip += "\n(no filter can select this value)"
+                elif value.filter in used:
+                    tip += f"\n{value.filter} (already in the search)"
+                    font = item.font(0)
+                    font.setItalic(True)
+                    item.setFont(0, font)
+                else:
+                    tip += f"\nClick to add {value.filter} to the search"
+                item.setToolTip(0, tooltip_text(tip))
+                group.addChild(item)
+            if len(values) > MAX_VALUES:
+                more = QTreeWidgetItem([f"… {len(values) - MAX_VALUES} more", ""])
+                more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.addChild(more)
+            group.setExpanded(True)
+
+    def value_items(self, group: str) -> list[QTreeWidgetItem]:
+        """The value rows under a group title ('Platform', 'Account', ...); for tests."""
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            if top.text(0) == group:
+                return [top.child(j) for j in range(top.childCount())]
+        return []
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        value = item.data(0, FilterRole)
+        if isinstance(value, str) and value:
+            self.filter_chosen.emit(value)
