@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self._operator = operator
         self.runner = runner if runner is not None else TaskRunner(self)
         self.changes = ArchiveChanges(self)
-        self.context = PageContext(self.runner, self.changes)
+        self.context = PageContext(self.runner, self.changes, self._settings)
         self.archive: Archive | None = None
         self.pages: dict[str, QWidget] = {}
         self.changes.changed.connect(self._on_changed)
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
             widget.set_archive(archive)  # type: ignore[attr-defined]
         self._show_archive_state()
         if self.current_page_key() is None:
-            self.show_page("archive")
+            self.show_page("overview")
 
     def _show_archive_state(self) -> None:
         archive = self.archive

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QWidget
 
 from retention_desk.ui.tasks import TaskRunner
@@ -52,6 +52,8 @@ class PageContext:
 
     runner: TaskRunner
     changes: ArchiveChanges
+    # The window's settings (tests give an isolated file); pages keep preferences here.
+    settings: QSettings | None = None
 
 
 class ArchivePage(Protocol):
@@ -74,10 +76,16 @@ class PageSpec:
         return self.factory is not None
 
 
-def _archive_page(context: PageContext) -> QWidget:
+def _overview_page(context: PageContext) -> QWidget:
     from retention_desk.ui.archive_summary_view import ArchiveSummaryView
 
     return ArchiveSummaryView(context.runner, context.changes)
+
+
+def _archive_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.archive_view import ArchiveView
+
+    return ArchiveView(context.runner, context.changes, settings=context.settings)
 
 
 def _import_page(context: PageContext) -> QWidget:
@@ -93,6 +101,7 @@ def _audit_page(context: PageContext) -> QWidget:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec("overview", "Overview", _overview_page),
     PageSpec("archive", "Archive", _archive_page),
     PageSpec("import", "Import", _import_page),
     PageSpec(
