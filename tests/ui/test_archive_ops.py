@@ -41,7 +41,7 @@ def test_verify_passes_and_summary_shows_it(qtbot, make_window, demo_copy: Path)
     window = make_window()
     window.show()
     assert window.open_archive(demo_copy)
-    summary = window.pages["archive"]
+    summary = window.pages["overview"]
     assert isinstance(summary, ArchiveSummaryView)
     qtbot.waitUntil(lambda: summary.info is not None)
 

@@ -337,7 +337,7 @@ def test_import_page_in_the_main_window_refreshes_the_summary(
     window = make_window()
     window.show()
     assert window.open_archive(demo_copy)
-    summary = window.pages["archive"]
+    summary = window.pages["overview"]
     assert isinstance(summary, ArchiveSummaryView)
     qtbot.waitUntil(lambda: summary.info is not None, timeout=WAIT_MS)
     before = summary.info.records
@@ -350,5 +350,5 @@ def test_import_page_in_the_main_window_refreshes_the_summary(
         page.import_button.click()
     # the import marked the (hidden) summary page stale: showing it again counts afresh
     with qtbot.waitSignal(summary.loaded, timeout=WAIT_MS) as loaded:
-        window.show_page("archive")
+        window.show_page("overview")
     assert loaded.args[0].records == before + 3

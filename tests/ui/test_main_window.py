@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from retention_desk.archive import Archive
 from retention_desk.archive.info import archive_info
 from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+from retention_desk.ui.archive_view import ArchiveView
 from retention_desk.ui.audit_view import AuditView
 from retention_desk.ui.main_window import KeyRole, MainWindow
 from retention_desk.ui.pages import PAGES
@@ -19,7 +20,7 @@ from retention_desk.ui.recent import MAX_RECENT
 
 def open_and_load(qtbot, window: MainWindow, path: Path) -> ArchiveSummaryView:
     assert window.open_archive(path)
-    summary = window.pages["archive"]
+    summary = window.pages["overview"]
     assert isinstance(summary, ArchiveSummaryView)
     qtbot.waitUntil(lambda: summary.info is not None)
     return summary
@@ -58,7 +59,12 @@ def test_open_shows_summary_numbers(qtbot, make_window, demo_file: Path) -> None
 def test_navigation_and_unavailable_pages(qtbot, make_window, demo_file: Path) -> None:
     window = make_window()
     open_and_load(qtbot, window, demo_file)
-    assert window.current_page_key() == "archive"
+    assert window.current_page_key() == "overview"
+    # the Archive entry is the search view; the summary is the first entry, "Overview"
+    assert [spec.key for spec in PAGES[:2]] == ["overview", "archive"]
+    archive_page = window.show_page("archive")
+    assert isinstance(archive_page, ArchiveView)
+    qtbot.waitUntil(lambda: archive_page.model.rowCount() > 0)
     audit = window.show_page("audit")
     assert isinstance(audit, AuditView)
     assert window.stack.currentWidget() is audit

@@ -23,7 +23,7 @@ def test_run_gui_opens_the_demo(
     def fake_exec(self: QApplication) -> int:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         window = next(w for w in windows if w.isVisible())
-        summary = window.pages["archive"]
+        summary = window.pages["overview"]
         assert isinstance(summary, ArchiveSummaryView)
         qtbot.waitUntil(lambda: summary.info is not None)
         seen["title"] = window.windowTitle()

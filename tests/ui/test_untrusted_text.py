@@ -51,7 +51,7 @@ def test_summary_and_audit_show_markup_literally(qtbot, make_window, tmp_path: P
     window: MainWindow = make_window(operator=None)  # the archive's setting names it
     window.show()
     assert window.open_archive(path)
-    summary = window.pages["archive"]
+    summary = window.pages["overview"]
     assert isinstance(summary, ArchiveSummaryView)
     qtbot.waitUntil(lambda: summary.info is not None)
 
