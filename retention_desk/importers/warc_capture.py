@@ -359,6 +359,20 @@ class WarcFileImport:
         rec.page = page
         title, text = page.title, page.text
         if decoded.incomplete:
+            if not rec.truncated:  # not reported yet by the fixity step
+                self.tally.listed(
+                    "truncated",
+                    {
+                        "record": rec_id,
+                        "type": rec.rec_type,
+                        "offset": rec.offset,
+                        "reasons": rec.truncated,
+                    },
+                )
+                self._warn(
+                    f"{self.name}: record {rec_id} ({rec.rec_type}, offset {rec.offset}):"
+                    " compressed body ends early; the partial page was kept"
+                )
             rec.truncated.append("compressed body ends early")
         uri = rec.target_uri
         if rec.payload_kind == "json" and is_twitter_api(uri):

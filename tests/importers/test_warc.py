@@ -831,3 +831,27 @@ def test_detect_and_preview(samples: Path, tmp_path: Path) -> None:
         assert view.date_from is not None and view.date_from.year == 2014
     finally:
         detection.close()
+
+
+def test_cut_compressed_body_is_reported(archive: Archive, tmp_path: Path) -> None:
+    words = b" ".join(b"item%d" % i for i in range(3000))
+    page = b"<html><head><title>Cut</title></head><body><p>" + words + b"</p>"
+    body = gzip.compress(page)[:-40]  # the record is whole, the gzip body inside is not
+    path = write_warc(
+        tmp_path / "cutbody.warc.gz",
+        lambda w: [
+            http_response(
+                w,
+                "https://example.org/",
+                body,
+                [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            )
+        ],
+    )
+    summary = do_import(archive, path)
+    (capture,) = captures(archive).values()
+    assert capture["extra"]["truncated"] is True
+    assert capture["text"].startswith("item0 item1 item2") and "item2500" in capture["text"]
+    assert capture["extra"]["fixity"] == {"block": "ok", "payload": "ok"}
+    assert details(archive, "cutbody.warc.gz")["truncated_count"] == 1
+    assert any("compressed body ends early" in w for w in summary.files[0].warnings)
