@@ -228,10 +228,12 @@ def tweet_record(
         or exact_id(tweet.get("in_reply_to_user_id")),
         "possibly_sensitive": tweet.get("possibly_sensitive"),
         "withheld_in_countries": tweet.get("withheld_in_countries") or None,
-        "edit_info": tweet.get("edit_info"),
+        # edit_info matters for edit chains; a lone tweet's (editsRemaining "5"...) stays in
+        # raw_json only, which keeps a million-tweet import's extra_json small
+        "edit_info": tweet.get("edit_info") if initial is not None else None,
         "community_id": exact_id(tweet.get("community_id_str"))
         or exact_id(tweet.get("community_id")),
-        "tweet_id": own_id,
+        "tweet_id": own_id if own_id != key else None,
     }
     if is_repost:
         match = re.match(r"RT @(\w+)", full_text)
