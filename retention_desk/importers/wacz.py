@@ -36,9 +36,10 @@ from retention_desk.importers.tree import (
     safe_member_name,
 )
 from retention_desk.importers.warc import scan
-from retention_desk.importers.warc_capture import WarcFileImport, index_of
+from retention_desk.importers.warc_capture import WarcFileImport
 from retention_desk.importers.warc_digest import algorithm_name
 from retention_desk.importers.warc_pages import MAX_PAGES_BYTES, PageList
+from retention_desk.importers.warc_revisits import index_of
 
 SPOOL_IN_MEMORY = 32 * 1024 * 1024
 HASH_CHUNK = 1024 * 1024

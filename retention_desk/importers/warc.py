@@ -23,9 +23,10 @@ from warcio.exceptions import ArchiveLoadFailed
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, parse_time
 from retention_desk.importers.tree import SourceTree, TreeError
-from retention_desk.importers.warc_capture import WarcFileImport, index_of
+from retention_desk.importers.warc_capture import WarcFileImport
 from retention_desk.importers.warc_payload import classify, media_type
 from retention_desk.importers.warc_reader import sniff_kind
+from retention_desk.importers.warc_revisits import index_of
 
 PREVIEW_RECORD_LIMIT = 20_000
 

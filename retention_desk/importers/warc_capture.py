@@ -17,17 +17,13 @@ details and as a warning. Nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import text as sql
-
-from retention_desk.archive import timeutil
-from retention_desk.archive.ingest import BATCH, RecordIn
+from retention_desk.archive.ingest import RecordIn
 from retention_desk.importers import warc_digest as wd
 from retention_desk.importers.base import FileContext
 from retention_desk.importers.common import ParseError, clean_record, dumps_raw, loads, parse_time
@@ -41,63 +37,19 @@ from retention_desk.importers.warc_payload import (
     media_type,
 )
 from retention_desk.importers.warc_reader import RawRecord, RecordReader
+from retention_desk.importers.warc_revisits import (
+    CaptureIndex,
+    Original,
+    Pending,
+    capture_content,
+    find_in_archive,
+    revisit_digest_status,
+)
 from retention_desk.importers.warc_twitter import CaptureRef, is_twitter_api, tweets_from_payload
 from retention_desk.importers.webtext import page_text
 
 MAX_LISTED = 500  # entries kept per problem list in the details (the count is always exact)
 MAX_WARNINGS = 40  # per file; past this one summary line says how many more
-# At least the writer's batch: a capture still in the writer's buffer (not in the database
-# yet) is then always found here, so resolving a revisit never forces a small flush.
-RECENT_TEXTS = max(2048, BATCH)
-
-
-# ------------------------------------------------------------------------------ revisit index
-@dataclass(slots=True)
-class Original:
-    capture_key: str | None  # record_key of the capture, None for a non-text resource
-    digests: frozenset[str]  # normalised payload digests: declared and computed sha1
-    media_type: str
-
-
-class CaptureIndex:
-    """Every response/resource seen in this import, for resolving revisits across files."""
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, Original] = {}
-        self.by_uri_date: dict[tuple[str, str], Original] = {}
-        self.by_digest: dict[str, Original] = {}
-        self.recent: OrderedDict[str, tuple[str | None, str]] = OrderedDict()
-
-    def add(self, rec_id: str | None, uri: str, date: str, original: Original) -> None:
-        if rec_id:
-            self.by_id[rec_id] = original
-        self.by_uri_date[(uri, date)] = original
-        for digest in original.digests:
-            self.by_digest.setdefault(digest, original)
-
-    def remember(self, key: str, title: str | None, text: str) -> None:
-        self.recent[key] = (title, text)
-        self.recent.move_to_end(key)
-        while len(self.recent) > RECENT_TEXTS:
-            self.recent.popitem(last=False)
-
-    def find(
-        self, ref_id: str | None, ref_uri: str | None, ref_date: str | None, digest: str | None
-    ) -> tuple[Original, str] | None:
-        if ref_id and ref_id in self.by_id:
-            return self.by_id[ref_id], "WARC-Refers-To-Record-ID"
-        if ref_uri and ref_date and (ref_uri, ref_date) in self.by_uri_date:
-            return self.by_uri_date[(ref_uri, ref_date)], "WARC-Refers-To-Target-URI and -Date"
-        if digest and digest in self.by_digest:
-            return self.by_digest[digest], "payload digest"
-        return None
-
-
-def index_of(state: dict[str, Any]) -> CaptureIndex:
-    index = state.get("warc_index")
-    if not isinstance(index, CaptureIndex):
-        index = state["warc_index"] = CaptureIndex()
-    return index
 
 
 # ------------------------------------------------------------------------------------ tally
@@ -148,15 +100,6 @@ class Tally:
         }
 
 
-@dataclass
-class _Pending:
-    rec: RawRecord
-    ref_id: str | None
-    ref_uri: str | None
-    ref_date: str | None
-    digest: str | None
-
-
 # ----------------------------------------------------------------------------------- import
 class WarcFileImport:
     """Import one WARC/ARC file's records into the archive through ctx.writer."""
@@ -179,7 +122,7 @@ class WarcFileImport:
         self.container = container  # the WACZ this WARC is in
         self.tally = Tally()
         self.warnings = 0
-        self.pending: list[_Pending] = []
+        self.pending: list[Pending] = []
         self.warcinfo_by_id: dict[str, dict[str, str]] = {}
         self.current_warcinfo: dict[str, str] | None = None
         self.db_digests: dict[str, str] | None = None
@@ -507,7 +450,7 @@ class WarcFileImport:
 
     # ---------------------------------------------------------------------------- revisits
     def _revisit_seen(self, rec: RawRecord) -> None:
-        item = _Pending(
+        item = Pending(
             rec=rec,
             ref_id=(rec.get("WARC-Refers-To") or rec.get("WARC-Refers-To-Record-ID") or "").strip()
             or None,
@@ -522,7 +465,7 @@ class WarcFileImport:
             item.rec.payload = None
             self.pending.append(item)
 
-    def _revisit(self, item: _Pending, *, final: bool) -> bool:
+    def _revisit(self, item: Pending, *, final: bool) -> bool:
         rec = item.rec
         rec_id = self._record_id(rec)
         found = self.index.find(item.ref_id, item.ref_uri, item.ref_date, item.digest)
@@ -534,14 +477,16 @@ class WarcFileImport:
         if found is not None:
             original, how = found
             if original.capture_key is not None:
-                content = self._capture_content(original.capture_key)
+                content = capture_content(
+                    self.ctx.conn, self.ctx.writer, self.index, original.capture_key
+                )
         else:
-            hit = self._find_in_archive(item)
+            hit, self.db_digests = find_in_archive(self.ctx.conn, item, self.db_digests)
             if hit is not None:
                 key, how, digests = hit
                 original = Original(key, digests, "")
-                content = self._capture_content(key)
-        status = self._revisit_digest_status(item, original) if original else None
+                content = capture_content(self.ctx.conn, self.ctx.writer, self.index, key)
+        status = revisit_digest_status(item, original) if original else None
         own_type = media_type(rec.content_type)
         if (original is not None and original.capture_key is None) or (
             original is None and own_type and _not_text(own_type)
@@ -594,88 +539,6 @@ class WarcFileImport:
             )
         else:
             self.tally.listed("digest_unverifiable", where)
-
-    @staticmethod
-    def _revisit_digest_status(item: _Pending, original: Original) -> str:
-        if not item.digest:
-            return wd.ABSENT
-        if item.digest in original.digests:
-            return wd.OK
-        algorithms = {d.split(":", 1)[0] for d in original.digests}
-        return wd.MISMATCH if item.digest.split(":", 1)[0] in algorithms else wd.UNVERIFIABLE
-
-    def _capture_content(self, key: str) -> tuple[str | None, str] | None:
-        cached = self.index.recent.get(key)
-        if cached is not None:
-            return cached
-        query = sql(
-            "SELECT v.title, v.text FROM records r JOIN record_versions v"
-            " ON v.record_id = r.id AND v.seq = r.version_count"
-            " WHERE r.platform = 'web' AND r.record_key = :k"
-        )
-        row = self.ctx.conn.execute(query, {"k": key}).first()
-        if row is None:
-            self.ctx.writer.flush()  # should not be needed (see RECENT_TEXTS); be sure anyway
-            row = self.ctx.conn.execute(query, {"k": key}).first()
-        return (row[0], row[1]) if row is not None else None
-
-    def _find_in_archive(self, item: _Pending) -> tuple[str, str, frozenset[str]] | None:
-        """An original imported earlier (another import, or a file skipped as a duplicate)."""
-        conn = self.ctx.conn
-        if item.ref_id:
-            row = conn.execute(
-                sql(
-                    "SELECT record_key, extra_json FROM records WHERE platform = 'web'"
-                    " AND kind = 'capture' AND record_key = :k"
-                ),
-                {"k": item.ref_id},
-            ).first()
-            if row is not None:
-                return row[0], "WARC-Refers-To-Record-ID", _digests_of(row[1])
-        if item.ref_uri and item.ref_date:
-            when = None
-            with suppress(ParseError):
-                when = parse_time(item.ref_date)
-            if when is not None:
-                for key, extra_json, url in conn.execute(
-                    sql(
-                        "SELECT record_key, extra_json, url FROM records WHERE platform = 'web'"
-                        " AND kind = 'capture' AND created_at = :t"
-                    ),
-                    {"t": timeutil.to_db(when)},
-                ):
-                    if url == mask_url(item.ref_uri):
-                        return key, "WARC-Refers-To-Target-URI and -Date", _digests_of(extra_json)
-        if item.digest:
-            if self.db_digests is None:
-                self.db_digests = {}
-                for key, extra_json in conn.execute(
-                    sql(
-                        "SELECT record_key, extra_json FROM records WHERE platform = 'web'"
-                        " AND kind = 'capture' AND json_extract(extra_json, '$.revisit') IS NULL"
-                    )
-                ):
-                    for digest in _digests_of(extra_json):
-                        self.db_digests.setdefault(digest, key)
-            key = self.db_digests.get(item.digest)
-            if key is not None:
-                return key, "payload digest", frozenset({item.digest})
-        return None
-
-
-def _digests_of(extra_json: str | None) -> frozenset[str]:
-    try:
-        extra = loads(extra_json or "{}", name="extra_json")
-    except ParseError:
-        return frozenset()
-    found = set()
-    if isinstance(extra, dict):
-        if extra.get("payload_sha1"):
-            found.add(f"sha1:{extra['payload_sha1']}")
-        declared = wd.parse_digest(extra.get("payload_digest"))
-        if declared is not None and declared.normalised:
-            found.add(declared.normalised)
-    return frozenset(found)
 
 
 def _not_text(mtype: str) -> bool:
