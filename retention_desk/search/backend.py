@@ -8,9 +8,10 @@ second class with the same methods (tsvector/websearch for `text_match_sql`, ts_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, CursorResult
 
 from retention_desk.search.query import Term
 
@@ -31,6 +32,14 @@ class SqliteBackend:
         "PRAGMA cache_size = -65536",
         "PRAGMA temp_store = MEMORY",
     )
+
+    @staticmethod
+    def execute(
+        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> CursorResult[Any]:
+        """Run `sql` with `:name` parameters straight on the driver: sqlite3 binds named
+        parameters itself, so SQLAlchemy's per-statement compile step is skipped."""
+        return conn.exec_driver_sql(sql, dict(params or {}))
 
     def prepare_read(self, conn: Connection) -> None:
         """Tune a connection that is about to run searches (before its first read)."""

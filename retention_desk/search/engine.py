@@ -14,14 +14,16 @@ unlucky guess costs at most the budget.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
-from retention_desk.archive import Archive
+from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import facets as facets_mod
 from retention_desk.search.backend import SqliteBackend
@@ -46,10 +48,23 @@ class SearchEngine:
     every call opens its own read transaction, so results are one consistent snapshot.
     """
 
-    def __init__(self, archive: Archive, backend: SqliteBackend | None = None) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        backend: SqliteBackend | None = None,
+        *,
+        keep_connection: bool = True,
+    ) -> None:
         self.archive = archive
         self.backend = backend or SqliteBackend()
         self._tz: ZoneInfo | None = None
+        # One connection kept between calls (never inside a transaction while idle, so it
+        # blocks no writer or checkpoint): its page cache stays warm, and no call pays for
+        # opening a connection or for the WAL cleanup SQLite does when the last one closes.
+        # `close()` releases it (before moving or deleting the archive file).
+        self._keep = keep_connection
+        self._conn: Connection | None = None
+        self._lock = threading.RLock()
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -69,9 +84,39 @@ class SearchEngine:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.archive.read() as conn:
-            self.backend.prepare_read(conn)
-            yield conn
+        """A connection in a read transaction: one consistent snapshot per call."""
+        with self._lock:
+            if not self._keep:
+                with self.archive.read() as conn:
+                    self.backend.prepare_read(conn)
+                    yield conn
+                return
+            if self._conn is None or self._conn.closed:
+                conn = self.archive.engine.connect()
+                with conn.begin():
+                    self.backend.prepare_read(conn)
+                self._conn = conn
+            try:
+                with self._conn.begin():
+                    yield self._conn
+            except OperationalError as exc:
+                self.close()  # a broken connection is not reused
+                if db.is_busy_error(exc):
+                    raise ArchiveBusy(f"The archive {self.archive.path.name} is busy.") from exc
+                raise
+
+    def close(self) -> None:
+        """Release the kept connection (the engine reconnects if used again)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def parse(self, query: QueryLike) -> CompiledQuery:
         """Parse and compile `query`; QueryError for unknown filters or unreadable values."""
@@ -117,12 +162,12 @@ class SearchEngine:
             f" WHERE ({q.where}) GROUP BY v.record_id"
             " ORDER BY best, created DESC, v.record_id DESC"
         ) + (" LIMIT :k" if limit is not None else "")
-        rows = conn.execute(text(sql), q.bind(k=limit)).all()
+        rows = self.backend.execute(conn, sql, q.bind(k=limit)).all()
         return [int(r[0]) for r in rows], {int(r[0]): float(r[1]) for r in rows}
 
     def _count_matches(self, conn: Connection, q: CompiledQuery, cap: int) -> int:
         sql = self.backend.count_matches_sql("fts", "cap")
-        return int(conn.execute(text(sql), {"fts": q.fts, "cap": cap}).scalar_one())
+        return int(self.backend.execute(conn, sql, {"fts": q.fts, "cap": cap}).scalar_one())
 
     def _walk(self, conn: Connection, q: CompiledQuery, sort: str, want: int) -> list[int] | None:
         """Records in date order, probing each for the words; None when over budget."""
@@ -183,7 +228,7 @@ class SearchEngine:
             f"SELECT c.id, c.created_at, {probe} FROM (SELECT r.id, r.created_at FROM records r"
             f" WHERE ({q.where}) AND {cond} ORDER BY {order} LIMIT :chunk) c"
         )
-        rows = [(int(r[0]), r[1], bool(r[2])) for r in conn.execute(text(sql), params)]
+        rows = [(int(r[0]), r[1], bool(r[2])) for r in self.backend.execute(conn, sql, params)]
         # the sub-select's order is not promised to survive the outer select: restore it
         if phase == "dated":
             rows.sort(key=lambda r: (r[1] or "", r[0]), reverse=newest)
@@ -199,7 +244,11 @@ class SearchEngine:
             return ids, scores, "relevance"
         if not q.has_text:
             sql = self._ids_sorted_sql(q, sort, want)
-            return [int(r[0]) for r in conn.execute(text(sql), q.bind(k=want))], {}, "filters"
+            return (
+                [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))],
+                {},
+                "filters",
+            )
         matches = self._count_matches(conn, q, SMALL_MATCHES)
         if matches >= SMALL_MATCHES:
             walked = self._walk(conn, q, sort, want)
@@ -209,7 +258,7 @@ class SearchEngine:
         else:
             strategy = "materialize"
         sql = self._ids_sorted_sql(q, sort, want)
-        return [int(r[0]) for r in conn.execute(text(sql), q.bind(k=want))], {}, strategy
+        return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))], {}, strategy
 
     # ------------------------------------------------------------------- public
     def page(
@@ -233,7 +282,7 @@ class SearchEngine:
         with self._read() as conn:
             ids, scores, strategy = self._page_ids(conn, q, sort, offset + limit + 1)
             page_ids = ids[offset : offset + limit]
-            rows = _fetch_rows(conn, page_ids, q, scores)
+            rows = _fetch_rows(self.backend, conn, page_ids, q, scores)
             total = self._count(conn, q) if with_total else None
         return SearchPage(
             query=q.text,
@@ -254,18 +303,18 @@ class SearchEngine:
             if sort == "relevance" and q.has_text:
                 return self._ids_relevance(conn, q, None)[0]
             sql = self._ids_sorted_sql(q, sort, None)
-            return [int(r[0]) for r in conn.execute(text(sql), q.bind())]
+            return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind())]
 
     def fetch_rows(self, ids: Sequence[int], query: QueryLike | None = None) -> list[ResultRow]:
         """Rows for `ids` in the given order (what a view paints); with `query`, each row
         says which versions matched its words."""
         q = self.parse(query) if query is not None else None
         with self._read() as conn:
-            return _fetch_rows(conn, list(ids), q)
+            return _fetch_rows(self.backend, conn, list(ids), q)
 
     def _count(self, conn: Connection, q: CompiledQuery) -> int:
         sql = f"SELECT count(*) FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
-        return int(conn.execute(text(sql), q.bind()).scalar_one())
+        return int(self.backend.execute(conn, sql, q.bind()).scalar_one())
 
     def count(self, query: QueryLike) -> int:
         """How many records match (a full pass over the matches)."""
@@ -277,7 +326,7 @@ class SearchEngine:
         """Counts per platform, account, kind and year (agency time zone) over ALL matches."""
         q = self.parse(query)
         with self._read() as conn:
-            return facets_mod.compute(conn, q, self._text_condition(q), self.tz)
+            return facets_mod.compute(self.backend, conn, q, self._text_condition(q), self.tz)
 
     def search(
         self,

@@ -15,16 +15,17 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
+from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
 from retention_desk.search.dates import year_starts
 from retention_desk.search.results import FacetCount, Facets
 
 
-def _years(conn: Connection, tz: ZoneInfo) -> list[tuple[int, str]]:
-    lo, hi = conn.execute(text("SELECT min(created_at), max(created_at) FROM records")).one()
+def _years(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> list[tuple[int, str]]:
+    lo, hi = backend.execute(conn, "SELECT min(created_at), max(created_at) FROM records").one()
     if lo is None:
         return []
     first = timeutil.from_db(lo)
@@ -50,11 +51,11 @@ def _quote_value(value: str) -> str | None:
     return f'"{value}"' if any(ch.isspace() for ch in value) else value
 
 
-def _accounts(conn: Connection) -> dict[int, tuple[str, str, str | None]]:
+def _accounts(backend: SqliteBackend, conn: Connection) -> dict[int, tuple[str, str, str | None]]:
     """account id -> (label, platform, filter text)."""
     out: dict[int, tuple[str, str, str | None]] = {}
-    for aid, platform, handle, name, key in conn.execute(
-        text("SELECT id, platform, handle, display_name, account_key FROM accounts")
+    for aid, platform, handle, name, key in backend.execute(
+        conn, "SELECT id, platform, handle, display_name, account_key FROM accounts"
     ):
         shown = handle or name or key
         value = _quote_value(f"{platform}/{shown}")
@@ -67,6 +68,7 @@ def _sorted(counts: Counter[Any]) -> list[tuple[Any, int]]:
 
 
 def _build(
+    backend: SqliteBackend,
     conn: Connection,
     total: int,
     platforms: Counter[Any],
@@ -74,7 +76,7 @@ def _build(
     kinds: Counter[Any],
     years: Counter[Any],
 ) -> Facets:
-    known = _accounts(conn)
+    known = _accounts(backend, conn)
     account_facets = []
     for aid, n in _sorted(accounts):
         if aid is None:
@@ -100,16 +102,16 @@ def _build(
     )
 
 
-def _whole_archive(conn: Connection, tz: ZoneInfo) -> Facets:
+def _whole_archive(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> Facets:
     def grouped(column: str) -> Counter[Any]:
         sql = f"SELECT {column}, count(*) FROM records GROUP BY {column}"
-        return Counter({row[0]: int(row[1]) for row in conn.execute(text(sql))})
+        return Counter({row[0]: int(row[1]) for row in backend.execute(conn, sql)})
 
     platforms = grouped("platform")
     kinds = grouped("kind")
     accounts = grouped("account_id")
     years: Counter[Any] = Counter()
-    bounds = _years(conn, tz)
+    bounds = _years(backend, conn, tz)
     for index, (year, start) in enumerate(bounds):
         # one index range per local year; the first year also takes anything before its start
         conds, params = ["created_at IS NOT NULL"], {}
@@ -120,23 +122,25 @@ def _whole_archive(conn: Connection, tz: ZoneInfo) -> Facets:
             conds.append("created_at < :b")
             params["b"] = bounds[index + 1][1]
         sql = "SELECT count(*) FROM records WHERE " + " AND ".join(conds)
-        n = int(conn.execute(text(sql), params).scalar_one())
+        n = int(backend.execute(conn, sql, params).scalar_one())
         if n:
             years[year] = n
     undated = int(
-        conn.execute(text("SELECT count(*) FROM records WHERE created_at IS NULL")).scalar_one()
+        backend.execute(conn, "SELECT count(*) FROM records WHERE created_at IS NULL").scalar_one()
     )
     if undated:
         years[None] = undated
-    return _build(conn, sum(platforms.values()), platforms, accounts, kinds, years)
+    return _build(backend, conn, sum(platforms.values()), platforms, accounts, kinds, years)
 
 
-def compute(conn: Connection, q: CompiledQuery, text_condition: str, tz: ZoneInfo) -> Facets:
+def compute(
+    backend: SqliteBackend, conn: Connection, q: CompiledQuery, text_condition: str, tz: ZoneInfo
+) -> Facets:
     """Facets for the records matching `q` (text_condition: the engine's word condition)."""
     if not q.has_text and not q.has_conditions:
-        return _whole_archive(conn, tz)
+        return _whole_archive(backend, conn, tz)
     params = q.bind()
-    year_sql = _year_case(_years(conn, tz), params)
+    year_sql = _year_case(_years(backend, conn, tz), params)
     sql = (
         f"SELECT r.platform, r.account_id, r.kind, {year_sql}, count(*) FROM records r"
         f" WHERE {text_condition} AND ({q.where}) GROUP BY 1, 2, 3, 4"
@@ -146,11 +150,11 @@ def compute(conn: Connection, q: CompiledQuery, text_condition: str, tz: ZoneInf
     kinds: Counter[Any] = Counter()
     years: Counter[Any] = Counter()
     total = 0
-    for platform, account_id, kind, year, n in conn.execute(text(sql), params):
+    for platform, account_id, kind, year, n in backend.execute(conn, sql, params):
         n = int(n)
         total += n
         platforms[platform] += n
         accounts[account_id] += n
         kinds[kind] += n
         years[year] += n
-    return _build(conn, total, platforms, accounts, kinds, years)
+    return _build(backend, conn, total, platforms, accounts, kinds, years)

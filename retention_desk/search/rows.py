@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
+from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
 from retention_desk.search.results import ResultRow
 
@@ -31,13 +33,23 @@ _MATCHED_SQL = (
 )
 
 
+def parse_time(value: str | None) -> datetime | None:
+    """The archive's fixed-width UTC text as a datetime (fromisoformat: ~50x strptime)."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return timeutil.from_db(value)
+
+
 def id_list(ids: Sequence[int]) -> str:
     """Integers for an `IN (...)` list; int() makes anything else fail loudly, never inject."""
     return ",".join(str(int(i)) for i in ids)
 
 
 def matched_versions(
-    conn: Connection, ids: Sequence[int], query: CompiledQuery
+    backend: SqliteBackend, conn: Connection, ids: Sequence[int], query: CompiledQuery
 ) -> dict[int, tuple[int, ...]]:
     """record id -> seq numbers of its versions that match the query's words."""
     if not query.has_text or not ids:
@@ -46,7 +58,7 @@ def matched_versions(
     for start in range(0, len(ids), BATCH):
         part = ids[start : start + BATCH]
         sql = _MATCHED_SQL.format(ids=id_list(part))
-        for record_id, seq in conn.execute(text(sql), {"fts": query.fts}):
+        for record_id, seq in backend.execute(conn, sql, {"fts": query.fts}):
             found.setdefault(int(record_id), []).append(int(seq))
     return {rid: tuple(sorted(seqs)) for rid, seqs in found.items()}
 
@@ -82,7 +94,7 @@ def _row(raw: Any, matched: tuple[int, ...], score: float | None) -> ResultRow:
         account=account,
         author=author_name or author_handle,
         author_handle=author_handle,
-        created_at=timeutil.from_db(created_at),
+        created_at=parse_time(created_at),
         title=title,
         text=body or "",
         url=url,
@@ -101,6 +113,7 @@ def _row(raw: Any, matched: tuple[int, ...], score: float | None) -> ResultRow:
 
 
 def fetch_rows(
+    backend: SqliteBackend,
     conn: Connection,
     ids: Sequence[int],
     query: CompiledQuery | None = None,
@@ -111,8 +124,8 @@ def fetch_rows(
     raw_by_id: dict[int, Any] = {}
     for start in range(0, len(ids), BATCH):
         part = ids[start : start + BATCH]
-        for raw in conn.execute(text(_ROW_SQL.format(ids=id_list(part)))):
+        for raw in backend.execute(conn, _ROW_SQL.format(ids=id_list(part))):
             raw_by_id[int(raw[0])] = raw
-    matched = matched_versions(conn, ids, query) if query is not None else {}
+    matched = matched_versions(backend, conn, ids, query) if query is not None else {}
     scores = scores or {}
     return [_row(raw_by_id[i], matched.get(i, ()), scores.get(i)) for i in ids if i in raw_by_id]
