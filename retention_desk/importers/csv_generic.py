@@ -440,38 +440,40 @@ class RowReader:
         where = f"row {number} (line {line})"
         if len(row) != len(self.headers):
             self.width.add(f"{where} has {len(row)} cells")
+        # Cells come from a strict decode, so they hold no lone surrogates: no cleaning needed
+        # per cell (clean_record below still guards every stored field).
+        headers = self.headers
         raw = {
-            (self.headers[i] if i < len(self.headers) else f"Column {i + 1}"): clean_text(v)
-            for i, v in enumerate(row)
+            (headers[i] if i < len(headers) else f"Column {i + 1}"): v for i, v in enumerate(row)
         }
-        text_value = clean_text(self.cell(row, "text"))
-        title = clean_text(self.cell(row, "title")) or None
-        author = clean_text(self.cell(row, "author")).strip() or None
-        handle = clean_text(self.cell(row, "author_handle")).strip().removeprefix("@") or None
+        text_value = self.cell(row, "text")
+        title = self.cell(row, "title") or None
+        author = self.cell(row, "author").strip() or None
+        handle = self.cell(row, "author_handle").strip().removeprefix("@") or None
         time_raw = self.cell(row, "created_at").strip()
         platform = normalise_platform(self.cell(row, "platform")) or self.default_platform
-        parent = clean_text(self.cell(row, "parent")).strip() or None
+        parent = self.cell(row, "parent").strip() or None
         extra: dict[str, Any] = {
             "columns": {k: v for i, (k, v) in enumerate(raw.items()) if i not in self.used and v}
         }
 
-        content = hashlib.sha256(
-            json.dumps(
-                [platform, handle or author or "", time_raw, title or "", text_value],
-                ensure_ascii=False,
-            ).encode("utf-8")
-        ).hexdigest()
-        ident = clean_text(self.cell(row, "id")).strip()
+        ident = self.cell(row, "id").strip()
         platform_id: str | None = ident or None
-        if ident and _EXCEL_DAMAGED.match(ident):
-            self.damaged.add(f"{where}: {ident}")
-            extra["excel_damaged_id"] = ident
-            platform_id = None
-            key = f"{ident}~{content[:16]}"
-        elif ident:
-            key = ident
+        if not ident or _EXCEL_DAMAGED.match(ident):
+            content = hashlib.sha256(
+                "\x1f".join(
+                    (platform, handle or author or "", time_raw, title or "", text_value)
+                ).encode("utf-8")
+            ).hexdigest()
+            if ident:
+                self.damaged.add(f"{where}: {ident}")
+                extra["excel_damaged_id"] = ident
+                platform_id = None
+                key = f"{ident}~{content[:16]}"
+            else:
+                key = f"h:{content[:40]}"
         else:
-            key = f"h:{content[:40]}"
+            key = ident
         # The same key twice in one file: a true id repeats (same record seen twice, merged
         # as versions); a content key repeating means two identical rows, kept apart.
         seen = self.seen_keys.get((platform, key), 0) + 1
@@ -486,7 +488,7 @@ class RowReader:
                 self.bad_kinds.add(f"{where}: {kind_cell!r}")
                 extra["kind"] = kind_cell
             kind = "reply" if parent else "post"
-        account = clean_text(self.cell(row, "account")).strip()
+        account = self.cell(row, "account").strip()
         if account:
             extra["account"] = account
 
@@ -498,13 +500,13 @@ class RowReader:
             title=title,
             platform_id=platform_id,
             parent_key=parent,
-            conversation_key=clean_text(self.cell(row, "conversation")).strip() or None,
+            conversation_key=self.cell(row, "conversation").strip() or None,
             author_name=author,
             author_handle=handle,
-            author_platform_id=clean_text(self.cell(row, "author_id")).strip() or None,
+            author_platform_id=self.cell(row, "author_id").strip() or None,
             created_at=self.time(time_raw, where) if time_raw else None,
             created_at_raw=time_raw or None,
-            url=clean_text(self.cell(row, "url")).strip() or None,
+            url=self.cell(row, "url").strip() or None,
             extra=extra,
             raw_json=dumps_raw(raw),
             locator=f"{self.path} row {number} (line {line})",
@@ -529,14 +531,14 @@ class RowReader:
             # stands in, and the cell as written is kept beside it.
             if name == "deleted":
                 rec.deleted_at = when or self.now
-                rec.deleted_at_raw = clean_text(value.strip())
+                rec.deleted_at_raw = value.strip()
             else:
                 rec.hidden_at = when or self.now
                 extra["hidden"] = value.strip()
 
     def media_items(self, row: list[str]) -> list[str]:
         cell = self.cell(row, "media")
-        return _split_media(clean_text(cell)) if cell.strip() else []
+        return _split_media(cell) if cell.strip() else []
 
     def warnings(self) -> list[str]:
         result: list[str] = []

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -299,6 +300,7 @@ _PLATFORMS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def normalise_platform(value: str | None) -> str | None:
     """'Twitter' -> 'x', 'Facebook Page' -> 'facebook'; other names become a lowercase slug."""
     if value is None or not value.strip():
@@ -321,6 +323,7 @@ _KINDS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1024)
 def normalise_kind(value: str | None) -> str | None:
     """A kind column's value as one of the archive's kinds, or None when not recognised."""
     if value is None or not value.strip():
