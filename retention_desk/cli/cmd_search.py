@@ -118,8 +118,7 @@ def _table(rows: list[ResultRow], tz: ZoneInfo) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_archive(args) as archive:
-        engine = SearchEngine(archive)
+    with open_archive(args) as archive, SearchEngine(archive) as engine:
         try:
             query = engine.parse(args.query)
             page = engine.page(query, sort=args.sort, limit=args.limit, offset=args.offset)

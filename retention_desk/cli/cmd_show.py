@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             detail = record_detail(archive, record_id)
         except RecordNotFound as exc:
             raise CliError(str(exc)) from None
-        tz = SearchEngine(archive).tz
+        tz = SearchEngine(archive, keep_connection=False).tz
     if args.json:
         print_json(detail_dict(detail))
     else:

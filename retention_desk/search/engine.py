@@ -42,10 +42,13 @@ QueryLike = str | CompiledQuery
 
 
 class SearchEngine:
-    """Search one archive. Cheap to create; holds no connection between calls.
+    """Search one archive.
 
-    Thread use: one engine may be used from one thread at a time (the GUI's database worker);
-    every call opens its own read transaction, so results are one consistent snapshot.
+    Keeps one read connection between calls (see `keep_connection`); `close()` it (or use
+    the engine as a context manager) before the archive file is moved, deleted or closed.
+    Thread use: calls are serialised by a lock, so the engine may be shared, but the GUI
+    should call it from its database worker thread, never the GUI thread. Every call runs in
+    its own read transaction: one consistent snapshot per call.
     """
 
     def __init__(
@@ -347,5 +350,7 @@ class SearchEngine:
 
 
 def search(archive: Archive, query: str, **kwargs: Any) -> SearchResult:
-    """Convenience: `SearchEngine(archive).search(query, **kwargs)`."""
-    return SearchEngine(archive).search(query, **kwargs)
+    """One-off convenience: `SearchEngine(archive).search(query, **kwargs)`, keeping no
+    connection open afterwards."""
+    with SearchEngine(archive, keep_connection=False) as engine:
+        return engine.search(query, **kwargs)

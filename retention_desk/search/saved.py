@@ -33,7 +33,8 @@ def save_search(
     name = _clean_name(name)
     if sort not in SORTS:
         raise SavedSearchError(f"Sort must be one of {', '.join(SORTS)}.")
-    SearchEngine(archive).parse(query)  # QueryError now, not when someone runs it later
+    # QueryError now, not when someone runs it later
+    SearchEngine(archive, keep_connection=False).parse(query)
     with archive.write() as conn:
         existing = conn.execute(
             text("SELECT id, query, sort FROM saved_searches WHERE name = :n"), {"n": name}
@@ -114,8 +115,9 @@ def run_saved(
     """Run a saved search with its saved sort order."""
     saved = get_saved(archive, name)
     try:
-        return SearchEngine(archive).search(
-            saved.query, sort=saved.sort, limit=limit, offset=offset, with_facets=with_facets
-        )
+        with SearchEngine(archive, keep_connection=False) as engine:
+            return engine.search(
+                saved.query, sort=saved.sort, limit=limit, offset=offset, with_facets=with_facets
+            )
     except QueryError as exc:  # e.g. a filter removed since it was saved
         raise QueryError(f"Saved search '{name}': {exc}") from exc

@@ -68,8 +68,9 @@ def rec(key: str, text: str, **kw: object) -> RecordIn:
 
 
 @pytest.fixture
-def engine(archive: Archive) -> SearchEngine:
-    return SearchEngine(archive)
+def engine(archive: Archive) -> Iterator[SearchEngine]:
+    with SearchEngine(archive) as search_engine:
+        yield search_engine
 
 
 def ids(engine: SearchEngine, query: str, **kw: object) -> list[int]:

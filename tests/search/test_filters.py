@@ -124,7 +124,9 @@ def built(
 ) -> Iterator[tuple[SearchEngine, dict[str, int]]]:
     archive = Archive.create(tmp_path_factory.mktemp("filters") / "f.rdesk", operator="pytest")
     keys = build(archive)
-    yield SearchEngine(archive), keys
+    engine = SearchEngine(archive)
+    yield engine, keys
+    engine.close()
     archive.close()
 
 

@@ -105,7 +105,9 @@ def many_built(
             )
         )
     keys = list(write(archive, records, account=ACCOUNT).values())
-    yield SearchEngine(archive), keys
+    engine = SearchEngine(archive)
+    yield engine, keys
+    engine.close()
     archive.close()
 
 
@@ -180,3 +182,16 @@ def test_search_returns_page_total_and_facets(many: list[int], big: SearchEngine
 def test_fetch_rows_keeps_order_and_skips_missing(many: list[int], big: SearchEngine) -> None:
     wanted = [many[5], 999_999, many[1], many[3]]
     assert [r.id for r in big.fetch_rows(wanted)] == [many[5], many[1], many[3]]
+
+
+def test_engine_reconnects_after_close_and_sees_new_writes(archive: Archive) -> None:
+    engine = SearchEngine(archive)
+    write(archive, [rec("a", "first")], account=ACCOUNT)
+    assert len(engine.search_ids("first")) == 1
+    write(archive, [rec("b", "first again")], account=ACCOUNT, source="2.json")
+    assert len(engine.search_ids("first")) == 2  # a new snapshot per call
+    engine.close()
+    assert len(engine.search_ids("first")) == 2
+    engine.close()
+    with SearchEngine(archive, keep_connection=False) as one_off:
+        assert one_off.count("first") == 2

@@ -117,7 +117,9 @@ def build(archive: Archive) -> None:
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchEngine]:
     archive = Archive.create(tmp_path_factory.mktemp("safety") / "s.rdesk", operator="pytest")
     build(archive)
-    yield SearchEngine(archive)
+    engine = SearchEngine(archive)
+    yield engine
+    engine.close()
     archive.close()
 
 
