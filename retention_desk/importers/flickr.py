@@ -62,11 +62,12 @@ _MEDIA_SUFFIXES = frozenset(
         ".wmv",
     ]
 )
+_NOT_JSON = _MEDIA_SUFFIXES | {".js", ".csv", ".tsv", ".html", ".htm", ".xml", ".zip", ".gz"}
 _PUBLIC = ("public", "")
 
 
 def _head_json(tree: SourceTree, path: str, size: int = 4096) -> bytes | None:
-    if PurePosixPath(path).suffix.lower() in _MEDIA_SUFFIXES:
+    if PurePosixPath(path).suffix.lower() in _NOT_JSON:
         return None
     try:
         head = tree.head(path, size)

@@ -43,6 +43,7 @@ from retention_desk.importers.base import Claim, FileContext, ImportOptions, Pre
 from retention_desk.importers.common import ParseError, clean_record, dumps_raw, time_or_warn
 from retention_desk.importers.tree import SourceTree
 from retention_desk.importers.xml_safe import (
+    NOT_XML_SUFFIXES,
     element_to_json,
     iterparse,
     latest_version_time,
@@ -52,9 +53,6 @@ from retention_desk.importers.xml_safe import (
 
 PLATFORM = "wiki"
 _NS = "http://www.mediawiki.org/xml/export-"
-_SKIP_SUFFIXES = frozenset(
-    [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".webm", ".mp3", ".ogg", ".pdf"]
-)
 
 
 def is_mediawiki(head: bytes) -> bool:
@@ -145,7 +143,7 @@ class MediaWikiImporter:
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
         files: list[str] = []
         for item in tree.files:
-            if PurePosixPath(item.path).suffix.lower() in _SKIP_SUFFIXES:
+            if PurePosixPath(item.path).suffix.lower() in NOT_XML_SUFFIXES:
                 continue
             try:
                 if is_mediawiki(tree.head(item.path, 4096)):

@@ -57,7 +57,6 @@ from retention_desk.importers.tree import SourceTree
 from retention_desk.importers.wordpress_wxr import (
     CONTENT,
     DC,
-    MEDIA_SUFFIXES,
     STRUCTURE_TYPES,
     Channel,
     Item,
@@ -75,6 +74,7 @@ from retention_desk.importers.wordpress_wxr import (
     wp_time,
 )
 from retention_desk.importers.xml_safe import (
+    NOT_XML_SUFFIXES,
     element_to_json,
     latest_version_time,
     local,
@@ -96,7 +96,7 @@ class WordPressImporter:
         files: list[str] = []
         channels: dict[str, Channel] = {}
         for item in tree.files:
-            if PurePosixPath(item.path).suffix.lower() in MEDIA_SUFFIXES:
+            if PurePosixPath(item.path).suffix.lower() in NOT_XML_SUFFIXES:
                 continue
             try:
                 found = sniff_root(tree.head(item.path, 4096))

@@ -43,25 +43,6 @@ STRUCTURE_TYPES = frozenset(
         "wp_font_face",
     }
 )
-MEDIA_SUFFIXES = frozenset(
-    [
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".gif",
-        ".webp",
-        ".heic",
-        ".svg",
-        ".mp4",
-        ".mov",
-        ".webm",
-        ".mp3",
-        ".m4a",
-        ".pdf",
-        ".zip",
-        ".gz",
-    ]
-)
 
 
 # --------------------------------------------------------------------------- helpers

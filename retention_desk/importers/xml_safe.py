@@ -27,6 +27,42 @@ from retention_desk.importers.common import ParseError
 # importer keeps in `sensitive` instead. The original file is kept byte-exact in the archive.
 SENSITIVE_MARK = "[sensitive: kept in sensitive_json]"
 
+# Files that cannot be an XML export: detection does not even open them (a Takeout or an X
+# archive holds tens of thousands of media and JSON files).
+NOT_XML_SUFFIXES = frozenset(
+    [
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".heic",
+        ".svg",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".mp4",
+        ".mov",
+        ".m4v",
+        ".webm",
+        ".mkv",
+        ".avi",
+        ".mp3",
+        ".m4a",
+        ".wav",
+        ".ogg",
+        ".pdf",
+        ".zip",
+        ".gz",
+        ".json",
+        ".js",
+        ".csv",
+        ".tsv",
+        ".html",
+        ".htm",
+    ]
+)
+
 
 def local(tag: str) -> str:
     """'{http://wordpress.org/export/1.2/}post_id' -> 'post_id'."""
