@@ -117,16 +117,26 @@ def update_source_file(
         )
 
 
-def find_imported(conn: Connection, sha256: str) -> SourceFileRow | None:
-    """An earlier successful import of exactly these bytes, if any (re-import adds nothing)."""
-    row = conn.execute(
+def place(name: str) -> str:
+    """A file's place in its export: parent folder and name. Record identity can depend on it
+    (a Messenger thread is named by its folder), so byte-identical files in two places are two
+    imports, while the same file imported again from anywhere in the same place is one."""
+    return "/".join(name.replace("\\", "/").split("/")[-2:])
+
+
+def find_imported(conn: Connection, sha256: str, name: str | None = None) -> SourceFileRow | None:
+    """An earlier successful import of exactly these bytes in the same place, if any."""
+    rows = conn.execute(
         text(
             "SELECT id, batch_id, name, sha256, status FROM source_files"
-            " WHERE sha256 = :s AND status = 'imported' ORDER BY id LIMIT 1"
+            " WHERE sha256 = :s AND status = 'imported' ORDER BY id"
         ),
         {"s": sha256},
-    ).first()
-    return SourceFileRow(*row) if row else None
+    ).all()
+    for row in rows:
+        if name is None or place(row[2]) == place(name):
+            return SourceFileRow(*row)
+    return None
 
 
 def find_stored(conn: Connection, sha256: str) -> SourceFileRow | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,6 +100,26 @@ class WriteCounts:
         self.flagged_hidden += other.flagged_hidden
         self.media_stored += other.media_stored
         self.media_missing += other.media_missing
+
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _scrub(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _execute_rows(conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+    """executemany that survives lone surrogates (valid in JSON, refused by SQLite's UTF-8).
+
+    The common case costs one savepoint; only a batch that fails is scrubbed (U+FFFD) and
+    written again. The original bytes stay in the stored source file.
+    """
+    try:
+        with conn.begin_nested():
+            conn.execute(statement, rows)
+    except UnicodeEncodeError:
+        conn.execute(statement, [_scrub(r) for r in rows])
 
 
 def content_hash(title: str | None, text_value: str) -> str:
@@ -190,6 +211,11 @@ class RecordWriter:
             raise ValueError(f"record {rec.record_key}: unknown kind {rec.kind!r}")
         if not rec.record_key:
             raise ValueError("record without a key")
+        # Keys are looked up before they are inserted, so they are made storable up front.
+        if not rec.record_key.isascii():
+            rec.record_key = _SURROGATES.sub("\ufffd", rec.record_key)
+        if rec.parent_key and not rec.parent_key.isascii():
+            rec.parent_key = _SURROGATES.sub("\ufffd", rec.parent_key)
         key = (rec.platform, rec.record_key)
         if key in self._keys:
             # The same record twice in one file: write what we have so the second occurrence
@@ -236,7 +262,9 @@ class RecordWriter:
             rows = self.conn.execute(
                 text(
                     "SELECT r.record_key, r.id, r.version_count, r.deleted_at, r.hidden_at,"
-                    " v.content_hash FROM records r JOIN record_versions v"
+                    " v.content_hash, r.extra_json, "
+                    + ", ".join(f"r.{c}" for c in _FILLABLE)
+                    + " FROM records r JOIN record_versions v"
                     " ON v.record_id = r.id AND v.seq = r.version_count"
                     f" WHERE r.platform = :p AND r.record_key IN ({marks})"
                 ),
@@ -256,6 +284,7 @@ class RecordWriter:
         version_rows: list[dict[str, Any]] = []
         source_rows: list[dict[str, Any]] = []
         flag_rows: list[dict[str, Any]] = []
+        fill_rows: list[dict[str, Any]] = []
         media_work: list[tuple[int, RecordIn]] = []
 
         for rec in recs:
@@ -271,7 +300,12 @@ class RecordWriter:
                 next_version += 1
                 self.counts.added += 1
             else:
-                rid, version_count, deleted_at, hidden_at, last_hash = hit
+                rid, version_count, deleted_at, hidden_at, last_hash, old_extra, *known = hit
+                fill = _fill_row(rid, rec, old_extra, known)
+                if fill is not None:
+                    fill_rows.append(fill)
+                    if rec.parent_key and known[_FILLABLE.index("parent_key")] is None:
+                        self._new_parented.append(rid)
                 if last_hash != chash:
                     version_rows.append(
                         self._version_row(next_version, rid, version_count + 1, rec, chash, now)
@@ -304,9 +338,11 @@ class RecordWriter:
                 media_work.append((rid, rec))
 
         if record_rows:
-            conn.execute(_INSERT_RECORD, record_rows)
+            _execute_rows(conn, _INSERT_RECORD, record_rows)
         if version_rows:
-            conn.execute(_INSERT_VERSION, version_rows)
+            _execute_rows(conn, _INSERT_VERSION, version_rows)
+        if fill_rows:
+            _execute_rows(conn, _FILL_RECORD, fill_rows)
         for row in flag_rows:
             if row["kind"] == "version":
                 conn.execute(
@@ -404,35 +440,75 @@ class RecordWriter:
                     text("SELECT size FROM blobs WHERE sha256 = :s"), {"s": sha}
                 ).scalar()
             if sha is None:
-                self.counts.media_missing.append(media.original_uri)
+                self.counts.media_missing.append(_SURROGATES.sub("\ufffd", media.original_uri))
             else:
                 self.counts.media_stored += 1
-            self.conn.execute(
-                text(
-                    "INSERT INTO media (record_id, position, blob_sha256, original_uri, filename,"
-                    " mime_type, media_type, size, missing, metadata_json)"
-                    " VALUES (:r, :p, :b, :u, :f, :m, :t, :n, :x, :j)"
-                    " ON CONFLICT (record_id, original_uri) DO UPDATE SET"
-                    " blob_sha256 = coalesce(media.blob_sha256, excluded.blob_sha256),"
-                    " size = coalesce(media.size, excluded.size),"
-                    " missing = (coalesce(media.blob_sha256, excluded.blob_sha256) IS NULL)"
-                ),
-                {
-                    "r": rid,
-                    "p": position,
-                    "b": sha,
-                    "u": media.original_uri,
-                    "f": media.filename,
-                    "m": media.mime_type,
-                    "t": media.media_type,
-                    "n": size,
-                    "x": sha is None,
-                    "j": _dumps(media.metadata),
-                },
+            _execute_rows(
+                self.conn,
+                _UPSERT_MEDIA,
+                [
+                    {
+                        "r": rid,
+                        "p": position,
+                        "b": sha,
+                        "u": media.original_uri,
+                        "f": media.filename,
+                        "m": media.mime_type,
+                        "t": media.media_type,
+                        "n": size,
+                        "x": sha is None,
+                        "j": _dumps(media.metadata),
+                    }
+                ],
             )
         self.conn.execute(text("UPDATE records SET has_media = 1 WHERE id = :id"), {"id": rid})
 
 
+# Columns a later export may supply for a record the archive already has. They are filled
+# only where still empty: the first capture's values are kept (like counts, handles at the
+# time), and nothing already archived is overwritten.
+_FILLABLE = (
+    "url",
+    "author_name",
+    "author_handle",
+    "author_platform_id",
+    "lang",
+    "parent_key",
+    "conversation_key",
+    "created_at",
+    "created_at_raw",
+)
+_FILL_RECORD = text(
+    "UPDATE records SET "
+    + ", ".join(f"{c} = coalesce({c}, :{c})" for c in _FILLABLE)
+    + ", extra_json = :extra_json WHERE id = :id"
+)
+
+
+def _fill_row(rid: int, rec: RecordIn, old_extra: str, known: list[Any]) -> dict[str, Any] | None:
+    """The fill-in update for an existing record, or None when the new capture adds nothing."""
+    new_values = {c: getattr(rec, c) for c in _FILLABLE}
+    new_values["created_at"] = timeutil.to_db(rec.created_at)
+    gains = any(
+        old is None and new_values[c] is not None for c, old in zip(_FILLABLE, known, strict=True)
+    )
+    extra = json.loads(old_extra) if old_extra and old_extra != "{}" else {}
+    added = {k: v for k, v in rec.extra.items() if k not in extra}
+    if not gains and not added:
+        return None
+    extra.update(added)
+    return {"id": rid, **new_values, "extra_json": _dumps(extra)}
+
+
+_UPSERT_MEDIA = text(
+    "INSERT INTO media (record_id, position, blob_sha256, original_uri, filename,"
+    " mime_type, media_type, size, missing, metadata_json)"
+    " VALUES (:r, :p, :b, :u, :f, :m, :t, :n, :x, :j)"
+    " ON CONFLICT (record_id, original_uri) DO UPDATE SET"
+    " blob_sha256 = coalesce(media.blob_sha256, excluded.blob_sha256),"
+    " size = coalesce(media.size, excluded.size),"
+    " missing = (coalesce(media.blob_sha256, excluded.blob_sha256) IS NULL)"
+)
 _INSERT_RECORD = text(
     "INSERT INTO records (id, platform, kind, record_key, platform_id, account_id, parent_key,"
     " thread_id, conversation_key, author_name, author_handle, author_platform_id, created_at,"

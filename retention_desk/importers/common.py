@@ -141,6 +141,9 @@ _SPACED_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ?([+-]\d{2}:?\d{2}|Z)?$"
 )
 EPOCH_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+# 14 digits starting 19/20 are a calendar stamp (epoch ms has 13 digits until the year 2286);
+# 8 and 12 digits likewise when they start with a plausible year.
+_DIGIT_STAMP = re.compile(r"(?:19|20)\d{6}(?:\d{4}(?:\d{2})?)?")
 
 
 def _tz(offset: str | None) -> timedelta:
@@ -157,7 +160,8 @@ def parse_time(value: Any) -> datetime | None:
     Raises ParseError for a value that is present but not a time.
     Shapes: 'Fri Mar 06 13:02:05 +0000 2026' (X, locale-independent), ISO 8601 with or without
     fraction and zone ('2026-03-06T13:02:05.000Z'), '2015-10-02 20:15:40 +0000' (Grailbird),
-    Unix epoch in seconds, milliseconds or microseconds (number or digit string; negative ok).
+    Unix epoch in seconds, milliseconds or microseconds (number or digit string; negative ok),
+    and the digit-only stamps of web archives ('20140216050221', also 8 or 12 digits).
     """
     if value is None or value == "":
         return None
@@ -166,6 +170,16 @@ def parse_time(value: Any) -> datetime | None:
     if isinstance(value, int | float):
         return from_epoch(value)
     text = str(value).strip()
+    stamp = _DIGIT_STAMP.fullmatch(text)
+    if stamp:
+        # WARC/ARC/CDX 14-digit (or 8/12-digit) timestamps: read as a date, not as epoch ms
+        digits = stamp.group(0)
+        try:
+            return datetime.strptime(
+                digits, {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}[len(digits)]
+            ).replace(tzinfo=UTC)
+        except ValueError:
+            pass  # not a calendar date after all: fall through to epoch
     if re.fullmatch(r"-?\d+(\.\d+)?", text):
         return from_epoch(float(text) if "." in text else int(text))
     m = _TWITTER_RE.match(text)

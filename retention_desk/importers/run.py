@@ -3,7 +3,8 @@
 Guarantees (each tested):
 - Each data file imports atomically: its original, its records, their media and its audit row
   land in one transaction, or none of it does.
-- A file already imported (same SHA-256) adds nothing; a failing file is reported with the
+- A file already imported (same SHA-256 in the same place: parent folder and name) adds
+  nothing; a failing file is reported with the
   reason and the rest goes on; the failed original is still kept, marked failed.
 - Every other file of a recognised export (media, files we do not parse) is kept byte-exact.
 - Killing the process at any moment leaves a consistent archive (SQLite WAL) and the next
@@ -332,7 +333,7 @@ class _Run:
             return result
         result.sha256 = sha
         with self.archive.read() as conn:
-            earlier = find_imported(conn, sha)
+            earlier = find_imported(conn, sha, path)
         if earlier is not None:
             result.status = "duplicate"
             result.source_file_id = earlier.id
@@ -342,6 +343,7 @@ class _Run:
             )
             return result
         batch_id = self.summary.batch_id or 0
+        ctx: FileContext | None = None
         try:
             with self.archive.write() as conn:
                 source_id = self._store_original(
@@ -399,7 +401,10 @@ class _Run:
             raise
         except Exception as exc:
             result.error = _describe(exc)
-            self._record_failure(tree, path, sha, importer.name, container_id, result)
+            # what the importer learnt before failing (e.g. WACZ fixity results) is kept with
+            # the failed original
+            details = ctx.details if ctx is not None else None
+            self._record_failure(tree, path, sha, importer.name, container_id, result, details)
         return result
 
     def _record_failure(
@@ -410,6 +415,7 @@ class _Run:
         fmt: str,
         container_id: int | None,
         result: FileResult,
+        details: dict[str, Any] | None = None,
     ) -> None:
         """Keep the original of a file that failed, marked failed with the reason."""
         try:
@@ -425,7 +431,15 @@ class _Run:
                     int(earlier)
                     if earlier is not None
                     else self._store_original(
-                        conn, tree, path, sha, fmt, "failed", container_id, error=result.error
+                        conn,
+                        tree,
+                        path,
+                        sha,
+                        fmt,
+                        "failed",
+                        container_id,
+                        error=result.error,
+                        details=details,
                     )
                 )
                 self.archive.audit(
@@ -455,6 +469,7 @@ class _Run:
         status: str,
         container_id: int | None,
         error: str | None = None,
+        details: dict[str, Any] | None = None,
     ) -> int:
         blob_sha, size = blobs.put_stream(conn, lambda: tree.open(path), expected_sha256=sha)
         return add_source_file(
@@ -469,6 +484,7 @@ class _Run:
             container_id=container_id,
             original_path=tree.label if tree.kind != "zip" else None,
             error=error,
+            details=details,
         )
 
     def _account(self, conn: Connection, importer: Importer, claim: Claim) -> int | None:

@@ -65,7 +65,7 @@ class TreeFile:
     size: int
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: trees are used as dict keys
 class SourceTree:
     """Base class: `files`, `open`, `head`, `read_bytes`. Subclasses: folder, zip, single file."""
 
@@ -93,7 +93,11 @@ class SourceTree:
         cached = self.__dict__.get("_index_cache")
         if cached is None or len(cached) != len(self.files):
             cached = {f.path: f for f in self.files}
+            by_name: dict[str, list[str]] = {}
+            for f in self.files:
+                by_name.setdefault(f.path.rsplit("/", 1)[-1], []).append(f.path)
             self.__dict__["_index_cache"] = cached
+            self.__dict__["_by_name"] = by_name
         return cached
 
     def head(self, path: str, n: int = 4096) -> bytes:
@@ -112,8 +116,13 @@ class SourceTree:
         return digest.hexdigest()
 
     def find(self, suffix: str) -> list[str]:
-        """Paths equal to `suffix` or ending in '/' + suffix (exports nest under varying roots)."""
-        return [f.path for f in self.files if f.path == suffix or f.path.endswith("/" + suffix)]
+        """Paths equal to `suffix` or ending in '/' + suffix (exports nest under varying roots).
+
+        Served from a file-name index: media lookups in a large export stay linear overall.
+        """
+        self._index  # noqa: B018 - builds the name index
+        candidates = self.__dict__["_by_name"].get(suffix.rsplit("/", 1)[-1], [])
+        return [p for p in candidates if p == suffix or p.endswith("/" + suffix)]
 
     def __enter__(self) -> SourceTree:
         return self

@@ -239,3 +239,17 @@ def test_killed_import_leaves_valid_archive_and_resumes(tmp_path: Path) -> None:
             assert resumed.status == "completed"
             with archive.read() as conn:
                 assert conn.execute(text("SELECT count(*) FROM records")).scalar() == 36000
+
+
+def test_identical_files_in_different_places_are_both_imported(
+    archive: Archive, tmp_path: Path
+) -> None:
+    # Record identity can depend on the folder (a Messenger thread is its folder): the same
+    # bytes in two places are two imports; the same file again in the same place is not.
+    items = [{"id": 1, "text": "same bytes"}]
+    write(tmp_path / "e" / "thread_a" / "message.fake.json", items)
+    write(tmp_path / "e" / "thread_b" / "message.fake.json", items)
+    first = run_import(archive, [tmp_path / "e"])
+    assert [f.status for f in first.files if f.path.endswith(".fake.json")] == ["imported"] * 2
+    again = run_import(archive, [tmp_path / "e"])
+    assert {f.status for f in again.files} == {"duplicate"}
