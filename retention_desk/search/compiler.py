@@ -33,6 +33,8 @@ class CompiledQuery:
     # boolean SQL over `records r`; "1 = 1" when the query has no record conditions
     where: str
     params: dict[str, Any]
+    # the positive text terms in `fts`, by clause (the executor's cost model reads them)
+    text_clauses: tuple[tuple[Term, ...], ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -88,4 +90,11 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
         conditions.append(f"r.id NOT IN ({_records_with_text(backend, param)})")
     fts = backend.match_expression(text_clauses) if text_clauses else None
     where = " AND ".join(conditions) if conditions else "1 = 1"
-    return CompiledQuery(text=tree.text, tree=tree, fts=fts, where=where, params=ctx.params)
+    return CompiledQuery(
+        text=tree.text,
+        tree=tree,
+        fts=fts,
+        where=where,
+        params=ctx.params,
+        text_clauses=tuple(tuple(c) for c in text_clauses),
+    )

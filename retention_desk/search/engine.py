@@ -3,13 +3,16 @@
 Date-sorted pages with words pick one of two plans per query, because the cheap plan for a
 rare word is ruinous for a common one and the reverse:
 - "materialize": every matching version -> its record -> filters -> sort -> first page. Cost
-  grows with the number of matches; right for words in a few thousand versions.
+  grows with M, the number of matching versions.
 - "walk": read records newest-first along the created_at index (filters applied by SQL) and
   probe the full-text index for each one (an indexed rowid seek), stopping when the page is
-  full. Cost grows with 1 / (share of records matching); right for common words.
-A capped count of matching versions (stopping at SMALL_MATCHES) decides; a walk that has
-probed WALK_BUDGET records without filling the page falls back to materializing, so an
-unlucky guess costs at most the budget.
+  full. Cost grows with `want` x N / M probes, each a few times dearer than a materialized
+  match (more for phrases and several words).
+A count of matching versions capped at COUNT_CAP gives M; the plan with the lower estimated
+cost runs. A walk that has probed its budget without filling the page (the words cluster
+in old records, or the filters exclude most matches) falls back to materializing, so a bad
+guess costs at most the budget. Prefix queries never walk: a prefix probe expands to every
+indexed term with that prefix.
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ from retention_desk.search.query import parse
 from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, SearchResult
 from retention_desk.search.rows import fetch_rows as _fetch_rows
 
-SMALL_MATCHES = 6_000  # below this many matching versions, materializing is cheap
-WALK_BUDGET = 25_000  # records probed by a walk before it gives up and materializes
+COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
+PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
+PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
+MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
+BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
 MAX_LIMIT = 10_000
 
 QueryLike = str | CompiledQuery
@@ -172,72 +178,112 @@ class SearchEngine:
         sql = self.backend.count_matches_sql("fts", "cap")
         return int(self.backend.execute(conn, sql, {"fts": q.fts, "cap": cap}).scalar_one())
 
-    def _walk(self, conn: Connection, q: CompiledQuery, sort: str, want: int) -> list[int] | None:
-        """Records in date order, probing each for the words; None when over budget."""
+    def _walk_budget(self, conn: Connection, q: CompiledQuery, want: int) -> int | None:
+        """Records a walk may probe when walking is estimated cheaper; None: materialize."""
+        terms = [t for clause in q.text_clauses for t in clause]
+        if any(t.mode == "prefix" for t in terms):
+            return None
+        several = len(terms) > 1 or any(len(t.text.split()) > 1 for t in terms)
+        probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
+        matches = self._count_matches(conn, q, COUNT_CAP)
+        if matches == 0:
+            return None
+        records = int(
+            self.backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one()
+        )
+        expected_probes = want * records / matches
+        if expected_probes * probe_cost >= matches:
+            return None
+        return int(max(MIN_WALK_BUDGET, BUDGET_FACTOR * expected_probes))
+
+    def _walk(
+        self, conn: Connection, q: CompiledQuery, sort: str, want: int, budget: int
+    ) -> list[int] | None:
+        """Records in date order, probing each for the words; None when over budget.
+
+        Works in windows of `chunk` records: one statement finds the window's far end along
+        the index (no probes), a second probes the window in order and stops at the first
+        `need` hits (ORDER BY follows the index, so SQLite needs no sort and stops early).
+        """
         newest = sort != "oldest"
         found: list[int] = []
         probed = 0
-        chunk = max(200, want * 4)
+        chunk = max(256, want * 4)
         for phase in ("dated", "undated"):
             cursor: tuple[str | None, int] | None = None
             while True:
-                rows = self._walk_chunk(conn, q, newest, phase, cursor, chunk)
-                if not rows:
-                    break
-                for rid, _created, hit in rows:
-                    if hit:
-                        found.append(rid)
-                        if len(found) >= want:
-                            return found
-                probed += len(rows)
-                if probed >= WALK_BUDGET:
+                cond, order, params = self._walk_window(q, newest, phase, cursor, None)
+                params["skip"] = chunk - 1
+                end = self.backend.execute(
+                    conn,
+                    f"SELECT r.created_at, r.id FROM records r WHERE ({q.where}) AND {cond}"
+                    f" ORDER BY {order} LIMIT 1 OFFSET :skip",
+                    params,
+                ).first()
+                bound = (end[0], int(end[1])) if end is not None else None
+                cond, order, params = self._walk_window(q, newest, phase, cursor, bound)
+                params["need"] = want - len(found)
+                hits = self.backend.execute(
+                    conn,
+                    f"SELECT r.id FROM records r WHERE ({q.where}) AND {cond}"
+                    f" AND {self._probe('r.id')} ORDER BY {order} LIMIT :need",
+                    params,
+                ).all()
+                found += [int(h[0]) for h in hits]
+                if len(found) >= want:
+                    return found
+                if bound is None:
+                    break  # this phase has no records left
+                probed += chunk
+                if probed >= budget:
                     return None
-                last = rows[-1]
-                cursor = (last[1], last[0])
-                chunk = min(chunk * 2, 8_000)
+                cursor = bound
+                chunk = min(chunk * 2, 8_192)
         return found
 
-    def _walk_chunk(
-        self,
-        conn: Connection,
+    @staticmethod
+    def _probe(record_id: str) -> str:
+        # per version an FTS lookup by rowid (an index seek), not a scan of every match
+        return (
+            "EXISTS (SELECT 1 FROM record_versions v JOIN record_fts f ON f.rowid = v.id"
+            f" WHERE v.record_id = {record_id} AND record_fts MATCH :fts)"
+        )
+
+    @staticmethod
+    def _walk_window(
         q: CompiledQuery,
         newest: bool,
         phase: str,
-        cursor: tuple[str | None, int] | None,
-        chunk: int,
-    ) -> list[tuple[int, str | None, bool]]:
-        params = q.bind(chunk=chunk)
-        lt, desc = ("<", "DESC") if newest else (">", "ASC")
+        after: tuple[str | None, int] | None,
+        through: tuple[str | None, int] | None,
+    ) -> tuple[str, str, dict[str, Any]]:
+        """Condition for records strictly past `after` and up to `through` (inclusive) in
+        walk order, with the ORDER BY for that order. Keyset bounds, never OFFSET."""
+        params = q.bind()
+        lt, gt, desc = ("<", ">", "DESC") if newest else (">", "<", "ASC")
         if phase == "dated":
             cond = "r.created_at IS NOT NULL"
             order = f"r.created_at {desc}, r.id {desc}"
-            if cursor is not None:
+            if after is not None:
                 cond += (
-                    f" AND r.created_at {lt}= :cur_c AND (r.created_at {lt} :cur_c"
-                    f" OR r.id {lt} :cur_i)"
+                    f" AND r.created_at {lt}= :a_c AND (r.created_at {lt} :a_c OR r.id {lt} :a_i)"
                 )
-                params.update(cur_c=cursor[0], cur_i=cursor[1])
+                params.update(a_c=after[0], a_i=after[1])
+            if through is not None:
+                cond += (
+                    f" AND r.created_at {gt}= :t_c AND (r.created_at {gt} :t_c OR r.id {gt}= :t_i)"
+                )
+                params.update(t_c=through[0], t_i=through[1])
         else:
             cond = "r.created_at IS NULL"
             order = f"r.id {desc}"
-            if cursor is not None:
-                cond += f" AND r.id {lt} :cur_i"
-                params.update(cur_i=cursor[1])
-        probe = (
-            "EXISTS (SELECT 1 FROM record_versions v JOIN record_fts f ON f.rowid = v.id"
-            " WHERE v.record_id = c.id AND record_fts MATCH :fts)"
-        )
-        sql = (
-            f"SELECT c.id, c.created_at, {probe} FROM (SELECT r.id, r.created_at FROM records r"
-            f" WHERE ({q.where}) AND {cond} ORDER BY {order} LIMIT :chunk) c"
-        )
-        rows = [(int(r[0]), r[1], bool(r[2])) for r in self.backend.execute(conn, sql, params)]
-        # the sub-select's order is not promised to survive the outer select: restore it
-        if phase == "dated":
-            rows.sort(key=lambda r: (r[1] or "", r[0]), reverse=newest)
-        else:
-            rows.sort(key=lambda r: r[0], reverse=newest)
-        return rows
+            if after is not None:
+                cond += f" AND r.id {lt} :a_i"
+                params.update(a_i=after[1])
+            if through is not None:
+                cond += f" AND r.id {gt}= :t_i"
+                params.update(t_i=through[1])
+        return cond, order, params
 
     def _page_ids(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int
@@ -252,9 +298,9 @@ class SearchEngine:
                 {},
                 "filters",
             )
-        matches = self._count_matches(conn, q, SMALL_MATCHES)
-        if matches >= SMALL_MATCHES:
-            walked = self._walk(conn, q, sort, want)
+        budget = self._walk_budget(conn, q, want)
+        if budget is not None:
+            walked = self._walk(conn, q, sort, want, budget)
             if walked is not None:
                 return walked, {}, "walk"
             strategy = "walk+materialize"

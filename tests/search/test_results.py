@@ -122,7 +122,18 @@ def big(many_built: tuple[SearchEngine, list[int]]) -> SearchEngine:
 
 
 @pytest.mark.parametrize(
-    "query", ["common", "rare", "common x", "common platform:x", "common -x", "rare OR z", "x OR y"]
+    "query",
+    [
+        "common",
+        "rare",
+        "common x",
+        "common platform:x",
+        "common -x",
+        "rare OR z",
+        "x OR y",
+        '"common x"',
+        "common is:deleted",
+    ],
 )
 @pytest.mark.parametrize("plan", ["walk", "materialize", "walk+materialize"])
 @pytest.mark.parametrize("sort", ["date", "oldest"])
@@ -135,14 +146,19 @@ def test_both_plans_give_the_exact_order(
     sort: str,
 ) -> None:
     expected = big.search_ids(query, sort=sort)
+    # force each plan through the cost model's knobs
     if plan == "walk":
-        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 1)
-        monkeypatch.setattr(engine_mod, "WALK_BUDGET", 10**9)
+        monkeypatch.setattr(engine_mod, "PROBE_COST", 0.0)
+        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 0.0)
+        monkeypatch.setattr(engine_mod, "MIN_WALK_BUDGET", 10**9)
     elif plan == "materialize":
-        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 10**9)
+        monkeypatch.setattr(engine_mod, "PROBE_COST", 10.0**9)
+        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 10.0**9)
     else:
-        monkeypatch.setattr(engine_mod, "SMALL_MATCHES", 1)
-        monkeypatch.setattr(engine_mod, "WALK_BUDGET", 1)
+        monkeypatch.setattr(engine_mod, "PROBE_COST", 0.0)
+        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 0.0)
+        monkeypatch.setattr(engine_mod, "MIN_WALK_BUDGET", 1)
+        monkeypatch.setattr(engine_mod, "BUDGET_FACTOR", 0.0)
     pages: list[int] = []
     offset = 0
     while True:
