@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
@@ -129,6 +130,28 @@ def test_preview_lists_inputs_that_cannot_be_imported(
     assert "REFUSED" in _cell(view.preview_table, 0, 2)
     assert "gone.zip" in _cell(view.preview_table, 1, 6)
     assert not view.import_button.isEnabled()  # nothing importable
+
+
+def test_dropped_files_are_previewed_and_closing_the_archive_disables_import(
+    qtbot: Any, view: ImportView, tmp_path: Path
+) -> None:
+    path = _vendor_export(tmp_path / "dropped.csv")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(view.preview_ready, timeout=WAIT_MS):
+        view.dropEvent(drop)
+    assert view.inputs.count() == 1 and view.inputs.item(0).text() == str(path)
+    assert view.import_button.isEnabled()
+    view.set_archive(None)
+    assert not view.import_button.isEnabled()
+    assert view.start_import() is None
 
 
 # ----------------------------------------------------------------------------- import
