@@ -23,14 +23,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QListWidget,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -41,48 +38,22 @@ from retention_desk.importers.registry import all_importers
 from retention_desk.importers.run import ImportSummary, run_import
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.csv_mapping_dialog import CsvMappingDialog
-from retention_desk.ui.import_preview import PreviewResult, PreviewRow, gather_preview
+from retention_desk.ui.import_preview import PreviewResult, gather_preview
+from retention_desk.ui.import_tables import (
+    NOTES_COLUMN,
+    PREVIEW_COLUMNS,
+    SUMMARY_COLUMNS,
+    describe_preview_row,
+    file_details,
+    make_table,
+    plain_item,
+    preview_cells,
+    summary_cells,
+    totals_text,
+)
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.tasks import Task, TaskRunner
-
-PREVIEW_COLUMNS = ["Input", "Data file", "Detected as", "Account", "Dates", "About", "Notes"]
-SUMMARY_COLUMNS = [
-    "Input", "File", "Status", "Format", "Added", "New versions", "Unchanged",
-    "Flagged deleted", "Media stored", "Media missing", "Errors and warnings",
-]  # fmt: skip
-STATUS_WORDS = {
-    "imported": "imported",
-    "duplicate": "already imported",
-    "failed": "FAILED",
-    "stored": "kept (not parsed)",
-    "refused": "REFUSED",
-    "cancelled": "cancelled",
-}
-
-
-def _item(value: object, *, number: bool = False) -> QTableWidgetItem:
-    """A read-only table cell; its text is never interpreted as markup."""
-    if number and isinstance(value, int):
-        item = QTableWidgetItem(fmt.count(value))
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    else:
-        item = QTableWidgetItem("" if value is None else str(value))
-    return item
-
-
-def _table(columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    return table
 
 
 class ImportView(QWidget):
@@ -192,7 +163,7 @@ class ImportView(QWidget):
         self.refresh_button.clicked.connect(self.refresh_preview)
         status_row.addWidget(self.refresh_button)
         preview_layout.addLayout(status_row)
-        self.preview_table = _table(PREVIEW_COLUMNS)
+        self.preview_table = make_table(PREVIEW_COLUMNS)
         self.preview_table.itemSelectionChanged.connect(self._show_preview_details)
         preview_layout.addWidget(self.preview_table, 3)
         self.preview_details = QPlainTextEdit()
@@ -218,7 +189,7 @@ class ImportView(QWidget):
         action_row.addWidget(self.progress, 1)
         summary_layout.addLayout(action_row)
         summary_layout.addWidget(self.progress_message)
-        self.summary_table = _table(SUMMARY_COLUMNS)
+        self.summary_table = make_table(SUMMARY_COLUMNS)
         self.summary_table.itemSelectionChanged.connect(self._show_summary_details)
         summary_layout.addWidget(self.summary_table, 3)
         self.totals_label = plain_label()
@@ -395,25 +366,17 @@ class ImportView(QWidget):
         self.preview_table.setRowCount(len(rows) + len(result.errors))
         self._row_details = []
         for r, row in enumerate(rows):
-            dates = ""
-            if row.date_from and row.date_to:
-                first, last = row.date_from.astimezone(tz), row.date_to.astimezone(tz)
-                dates = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
-            about = f"about {fmt.count(row.approx_records)}" if row.approx_records else ""
-            label = row.label if row.status == "ready" else f"{row.label} — {row.status.upper()}"
-            cells = [row.source, ", ".join(row.files[:3]) + (" …" if len(row.files) > 3 else "")]
-            cells += [label, "", dates, about, "; ".join(row.notes)]
-            for c, value in enumerate(cells):
-                item = _item(value)
-                if c == 6 and value:
-                    item.setToolTip(tooltip_text(str(value)))
+            for c, value in enumerate(preview_cells(row, tz)):
+                item = plain_item(value)
+                if c == NOTES_COLUMN and value:
+                    item.setToolTip(tooltip_text(value))
                 self.preview_table.setItem(r, c, item)
-            self._row_details.append(_describe_preview_row(row))
+            self._row_details.append(describe_preview_row(row))
         for e, error in enumerate(result.errors):
             r = len(rows) + e
-            self.preview_table.setItem(r, 0, _item(error.split(":")[0]))
-            self.preview_table.setItem(r, 2, _item("not imported"))
-            self.preview_table.setItem(r, 6, _item(error))
+            self.preview_table.setItem(r, 0, plain_item(error.split(":")[0]))
+            self.preview_table.setItem(r, 2, plain_item("not imported"))
+            self.preview_table.setItem(r, 6, plain_item(error))
             self._row_details.append(error)
         self._show_account()
         self.preview_table.resizeColumnsToContents()
@@ -453,7 +416,7 @@ class ImportView(QWidget):
         override = self.options().account
         for r, row in enumerate(self.preview.rows):
             account = f"{override} (chosen)" if override and row.format else row.account
-            self.preview_table.setItem(r, 3, _item(account or ""))
+            self.preview_table.setItem(r, 3, plain_item(account or ""))
 
     def _show_preview_details(self) -> None:
         rows = self.preview_table.selectionModel().selectedRows()
@@ -528,40 +491,11 @@ class ImportView(QWidget):
         self.summary_table.setRowCount(len(files))
         self._summary_details = []
         for r, f in enumerate(files):
-            problems = ([f"error: {f.error}"] if f.error else []) + list(f.warnings)
-            missing = [f"media missing: {m}" for m in f.media_missing]
-            values: list[object] = [
-                f.source,
-                f.path,
-                STATUS_WORDS.get(f.status, f.status),
-                f.format or "",
-                f.added,
-                f.new_versions,
-                f.unchanged,
-                f.flagged_deleted,
-                f.media_stored,
-                len(f.media_missing),
-                "; ".join(problems),
-            ]
-            for c, value in enumerate(values):
-                self.summary_table.setItem(r, c, _item(value, number=4 <= c <= 9))
-            self._summary_details.append("\n".join([*problems, *missing]) or "No problems.")
+            for c, value in enumerate(summary_cells(f)):
+                self.summary_table.setItem(r, c, plain_item(value, number=isinstance(value, int)))
+            self._summary_details.append(file_details(f))
         self.summary_table.resizeColumnsToContents()
-        t = summary.totals()
-        text = (
-            f"Batch {summary.batch_id}: {summary.status.replace('_', ' ')}. Totals:"
-            f" {fmt.count(t['added'])} added, {fmt.count(t['new_versions'])} new versions,"
-            f" {fmt.count(t['unchanged'])} unchanged duplicates,"
-            f" {fmt.count(t['flagged_deleted'])} flagged deleted,"
-            f" {fmt.count(t['media_stored'])} media stored,"
-            f" {fmt.count(t['media_missing'])} media missing;"
-            f" files: {t['files_imported']} imported, {t['files_duplicate']} already imported,"
-            f" {t['files_failed']} failed, {t['files_refused']} refused,"
-            f" {t['files_stored']} kept without parsing."
-        )
-        if summary.errors:
-            text += " Errors: " + "; ".join(summary.errors)
-        self.totals_label.setText(text)
+        self.totals_label.setText(totals_text(summary))
 
     def _show_summary_details(self) -> None:
         rows = self.summary_table.selectionModel().selectedRows()
@@ -590,13 +524,3 @@ class ImportView(QWidget):
         ready = self.preview is not None and self.preview.importable
         self.import_button.setEnabled(self._archive is not None and ready and not busy)
         self.cancel_button.setEnabled(busy)
-
-
-def _describe_preview_row(row: PreviewRow) -> str:
-    lines = [f"{row.source}", f"Files: {', '.join(row.files)}", f"Detected as: {row.label}"]
-    if row.account:
-        lines.append(f"Account: {row.account}")
-    if row.approx_records is not None:
-        lines.append(f"About {row.approx_records} records")
-    lines += list(row.notes)
-    return "\n".join(lines)
