@@ -41,6 +41,20 @@ class SqliteBackend:
         parameters itself, so SQLAlchemy's per-statement compile step is skipped."""
         return conn.exec_driver_sql(sql, dict(params or {}))
 
+    @staticmethod
+    def fetch_all(
+        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """All rows as plain tuples from the driver's own cursor: for result sets of tens of
+        thousands of ids, SQLAlchemy's per-row wrapping costs more than the query."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            return cursor.execute(sql, dict(params or {})).fetchall()
+        finally:
+            cursor.close()
+
     def prepare_read(self, conn: Connection) -> None:
         """Tune a connection that is about to run searches (before its first read)."""
         for pragma in self.READ_PRAGMAS:
@@ -95,6 +109,24 @@ class SqliteBackend:
             "SELECT count(*) FROM (SELECT rowid FROM record_fts WHERE record_fts MATCH"
             f" :{param} LIMIT :{cap_param})"
         )
+
+    @staticmethod
+    def date_key_sql(column: str) -> str:
+        """SQL for datecache.sort_key(column): the stored UTC text as an ordered integer
+        (years clamped to 1900-2800 so it fits 63 bits; NULL stays NULL)."""
+        year = f"min(max(CAST(substr({column}, 1, 4) AS INTEGER), 1900), 2800)"
+        rest = " || ".join(
+            f"substr({column}, {start}, {length})"
+            for start, length in ((6, 2), (9, 2), (12, 2), (15, 2), (18, 2), (21, 6))
+        )
+        return f"(({year} - 1900) * 10000000000000000 + CAST({rest} AS INTEGER))"
+
+    @staticmethod
+    def records_by_id() -> str:
+        """`records r` for statements that name their rows by id (`r.id IN (...)`): NOT
+        INDEXED keeps the planner from preferring a filter's index (scanning a whole
+        platform or year) over looking up the listed ids."""
+        return "records r NOT INDEXED"
 
     # ---------------------------------------------------------------- predicates
     def escape_like(self, value: str) -> str:

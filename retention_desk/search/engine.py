@@ -17,6 +17,7 @@ indexed term with that prefix.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,17 +32,20 @@ from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import facets as facets_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery, compile_query
+from retention_desk.search.datecache import DateCache
 from retention_desk.search.errors import QueryError
 from retention_desk.search.filters import known_filters
 from retention_desk.search.query import parse
 from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, SearchResult
 from retention_desk.search.rows import fetch_rows as _fetch_rows
+from retention_desk.search.rows import id_list
 
 COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
 PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
 PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
 MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
 BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
+VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
 MAX_LIMIT = 10_000
 
 QueryLike = str | CompiledQuery
@@ -63,6 +67,7 @@ class SearchEngine:
         backend: SqliteBackend | None = None,
         *,
         keep_connection: bool = True,
+        date_cache: bool | None = None,
     ) -> None:
         self.archive = archive
         self.backend = backend or SqliteBackend()
@@ -74,6 +79,11 @@ class SearchEngine:
         self._keep = keep_connection
         self._conn: Connection | None = None
         self._lock = threading.RLock()
+        # In-memory date keys (datecache.py): worth their build time only in a long-lived
+        # engine, so on by default exactly when the connection is kept.
+        self._dates = (
+            DateCache() if (keep_connection if date_cache is None else date_cache) else None
+        )
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -113,6 +123,13 @@ class SearchEngine:
                 if db.is_busy_error(exc):
                     raise ArchiveBusy(f"The archive {self.archive.path.name} is busy.") from exc
                 raise
+
+    def warm_up(self) -> None:
+        """Load the in-memory date keys now (seconds per million versions) instead of on the
+        first date-sorted word search; call it on a worker after opening an archive."""
+        if self._dates is not None:
+            with self._read() as conn:
+                self._dates.refresh(self.backend, conn)
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""
@@ -287,27 +304,66 @@ class SearchEngine:
 
     def _page_ids(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int
-    ) -> tuple[list[int], dict[int, float], str]:
+    ) -> tuple[list[int], dict[int, float], str, set[int] | None]:
+        """(ids, relevance scores, plan name, matching version ids when the plan read them)."""
         if sort == "relevance" and q.has_text:
             ids, scores = self._ids_relevance(conn, q, want)
-            return ids, scores, "relevance"
+            return ids, scores, "relevance", None
         if not q.has_text:
             sql = self._ids_sorted_sql(q, sort, want)
-            return (
-                [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))],
-                {},
-                "filters",
-            )
+            ids = [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
+            return ids, {}, "filters", None
+        if self._dates is not None:
+            matches = self._count_matches(conn, q, COUNT_CAP)
+            if matches < COUNT_CAP:
+                found, vids = self._from_date_cache(conn, q, sort, want, self._dates)
+                if found is not None:
+                    return found, {}, "memory", vids
+                ids = self._materialized(conn, q, sort, want)
+                return ids, {}, "memory+materialize", vids
         budget = self._walk_budget(conn, q, want)
         if budget is not None:
             walked = self._walk(conn, q, sort, want, budget)
             if walked is not None:
-                return walked, {}, "walk"
+                return walked, {}, "walk", None
             strategy = "walk+materialize"
         else:
             strategy = "materialize"
+        return self._materialized(conn, q, sort, want), {}, strategy, None
+
+    def _materialized(self, conn: Connection, q: CompiledQuery, sort: str, want: int) -> list[int]:
         sql = self._ids_sorted_sql(q, sort, want)
-        return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))], {}, strategy
+        return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
+
+    def _from_date_cache(
+        self, conn: Connection, q: CompiledQuery, sort: str, want: int, dates: DateCache
+    ) -> tuple[list[int] | None, set[int]]:
+        """The first `want` matches in date order from the cached keys, SQL checking only
+        the candidates against the filters (None when filters reject too many), and the
+        matching version ids (they tell each row which versions matched, without probes)."""
+        dates.refresh(self.backend, conn)
+        rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
+        vids = [r[0] for r in rows]
+        candidates = dates.candidates(vids, newest=sort != "oldest")
+        found: list[int] = []
+        checked = 0
+        batch = max(64, want * 2)
+        while len(found) < want:
+            part = list(itertools.islice(candidates, batch))
+            if not part:
+                break
+            # SQL applies the filters, and drops records destroyed since they were cached
+            sql = (
+                f"SELECT r.id FROM {self.backend.records_by_id()}"
+                f" WHERE r.id IN ({id_list(part)}) AND ({q.where})"
+            )
+            passing = {int(r[0]) for r in self.backend.execute(conn, sql, q.params)}
+            found += [rid for rid in part if rid in passing]
+            checked += len(part)
+            if checked >= VERIFY_CAP and len(found) < want:
+                return None, set(vids)
+            batch = min(batch * 4, 4_000)
+        return found[:want], set(vids)
 
     # ------------------------------------------------------------------- public
     def page(
@@ -329,9 +385,9 @@ class SearchEngine:
         limit = max(0, min(int(limit), MAX_LIMIT))
         offset = max(0, int(offset))
         with self._read() as conn:
-            ids, scores, strategy = self._page_ids(conn, q, sort, offset + limit + 1)
+            ids, scores, strategy, vids = self._page_ids(conn, q, sort, offset + limit + 1)
             page_ids = ids[offset : offset + limit]
-            rows = _fetch_rows(self.backend, conn, page_ids, q, scores)
+            rows = _fetch_rows(self.backend, conn, page_ids, q, scores, vids)
             total = self._count(conn, q) if with_total else None
         return SearchPage(
             query=q.text,

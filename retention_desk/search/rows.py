@@ -33,6 +33,9 @@ _MATCHED_SQL = (
 )
 
 
+_VERSIONS_SQL = "SELECT record_id, seq, id FROM record_versions WHERE record_id IN ({ids})"
+
+
 def parse_time(value: str | None) -> datetime | None:
     """The archive's fixed-width UTC text as a datetime (fromisoformat: ~50x strptime)."""
     if value is None:
@@ -49,14 +52,25 @@ def id_list(ids: Sequence[int]) -> str:
 
 
 def matched_versions(
-    backend: SqliteBackend, conn: Connection, ids: Sequence[int], query: CompiledQuery
+    backend: SqliteBackend,
+    conn: Connection,
+    ids: Sequence[int],
+    query: CompiledQuery,
+    known: set[int] | None = None,
 ) -> dict[int, tuple[int, ...]]:
-    """record id -> seq numbers of its versions that match the query's words."""
+    """record id -> seq numbers of its versions that match the query's words. With `known`
+    (every matching version id, when the caller has read them) no index probe is needed."""
     if not query.has_text or not ids:
         return {}
     found: dict[int, list[int]] = {}
     for start in range(0, len(ids), BATCH):
         part = ids[start : start + BATCH]
+        if known is not None:
+            sql = _VERSIONS_SQL.format(ids=id_list(part))
+            for record_id, seq, vid in backend.execute(conn, sql):
+                if vid in known:
+                    found.setdefault(int(record_id), []).append(int(seq))
+            continue
         sql = _MATCHED_SQL.format(ids=id_list(part))
         for record_id, seq in backend.execute(conn, sql, {"fts": query.fts}):
             found.setdefault(int(record_id), []).append(int(seq))
@@ -118,6 +132,7 @@ def fetch_rows(
     ids: Sequence[int],
     query: CompiledQuery | None = None,
     scores: dict[int, float] | None = None,
+    known_versions: set[int] | None = None,
 ) -> list[ResultRow]:
     """Rows for `ids`, in the order given; ids no longer in the archive are left out."""
     ids = [int(i) for i in ids]
@@ -126,6 +141,8 @@ def fetch_rows(
         part = ids[start : start + BATCH]
         for raw in backend.execute(conn, _ROW_SQL.format(ids=id_list(part))):
             raw_by_id[int(raw[0])] = raw
-    matched = matched_versions(backend, conn, ids, query) if query is not None else {}
+    matched = (
+        matched_versions(backend, conn, ids, query, known_versions) if query is not None else {}
+    )
     scores = scores or {}
     return [_row(raw_by_id[i], matched.get(i, ()), scores.get(i)) for i in ids if i in raw_by_id]
