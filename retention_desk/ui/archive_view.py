@@ -66,7 +66,7 @@ from retention_desk.ui.results_table_model import (
 from retention_desk.ui.search_bar import SearchBar
 from retention_desk.ui.search_facets import FacetsPanel
 from retention_desk.ui.search_saved import SavedSearchesPanel
-from retention_desk.ui.search_worker import FirstPage, IdList, all_ids, facet_counts, first_page
+from retention_desk.ui.search_worker import FirstPage, IdList, SearchWorker
 from retention_desk.ui.tasks import Task, TaskRunner
 
 SELECT_DELAY_MS = 60  # holding Down should not start a record load per row passed
@@ -98,12 +98,14 @@ class ArchiveView(QWidget):
         self._search_runner = search_runner or TaskRunner(self, inline=runner.inline)
         self._detail_runner = detail_runner or TaskRunner(self, inline=runner.inline)
         self._archive: Archive | None = None
-        self._fetch_engine: SearchEngine | None = None
+        self._fetch_engine: SearchEngine | None = None  # GUI thread: rows as they are painted
+        self._worker: SearchWorker | None = None  # search runner thread: queries
         self._generation = 0
         self._tasks: list[Task] = []
         self._stale = False
         self._total: int | None = None
         self._current: tuple[str, str] = ("", "date")  # the last query that ran
+        self._warm = False  # load the engine's date keys once the first screen is up
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(SELECT_DELAY_MS)
@@ -208,14 +210,21 @@ class ArchiveView(QWidget):
     def set_archive(self, archive: Archive | None) -> None:
         self._cancel_tasks()
         self._generation += 1
-        if self._archive is not None and archive is not self._archive:
-            # Work still running against the old archive must stop before it is closed.
+        if self._archive is not None:
+            # Work still running against the old archive must stop before it is closed,
+            # and the engines' kept connections must go with it.
             self._search_runner.cancel_all()
             self._detail_runner.cancel_all()
             self._search_runner.wait()
             self._detail_runner.wait()
+        for engine in (self._worker, self._fetch_engine):
+            if engine is not None:
+                engine.close()
         self._archive = archive
-        self._fetch_engine = SearchEngine(archive) if archive is not None else None
+        self._worker = SearchWorker(archive) if archive is not None else None
+        # rows only: no date keys (those belong to the worker's engine, which sorts)
+        self._fetch_engine = SearchEngine(archive, date_cache=False) if archive else None
+        self._warm = archive is not None
         self.model.clear()
         self.facets.set_facets(None)
         self.viewer.set_archive(archive)
@@ -250,7 +259,7 @@ class ArchiveView(QWidget):
     # ------------------------------------------------------------------- search
     def run_search(self, text: str | None = None, sort: str | None = None) -> Task | None:
         """Run `text` (default: the field) in `sort` order (default: the combo)."""
-        if self._archive is None:
+        if self._worker is None:
             return None
         text = self.bar.text() if text is None else text
         sort = self.bar.sort() if sort is None else sort
@@ -259,7 +268,7 @@ class ArchiveView(QWidget):
         generation = self._generation
         self.count_label.setText("Searching…")
         task = Task(
-            partial(first_page, self._archive, text, sort),
+            partial(self._worker.first_page, text, sort),
             progress=False,
             cancel=True,
             title="Search",
@@ -313,14 +322,15 @@ class ArchiveView(QWidget):
         self._show_count()
         self._select_after_search(previous)
         self.first_page_shown.emit()
+        worker = self._worker
+        if worker is None:
+            return
         if page.has_more:
-            ids = Task(
-                partial(all_ids, self._archive, query, result.sort), progress=False, title="Ids"
-            )
+            ids = Task(partial(worker.all_ids, query, result.sort), progress=False, title="Ids")
             ids.finished.connect(lambda found: self._ids(generation, found))
             ids.failed.connect(lambda message: self._failed(generation, message))
             self._submit(ids)
-        facets = Task(partial(facet_counts, self._archive, query), progress=False, title="Facets")
+        facets = Task(partial(worker.facets, query), progress=False, title="Facets")
         facets.finished.connect(lambda found: self._facets(generation, found))
         facets.failed.connect(lambda message: self._failed(generation, message))
         self._submit(facets)
@@ -340,6 +350,11 @@ class ArchiveView(QWidget):
         self._total = facets.total
         self._show_count()
         self.facets_loaded.emit()
+        if self._warm and self._worker is not None:
+            # After the first screen of a newly opened archive; a query typed meanwhile
+            # cancels it (and then loads the keys itself if it needs them).
+            self._warm = False
+            self._submit(Task(self._worker.warm_up, progress=False, title="Warm up"))
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()

@@ -1,11 +1,12 @@
-"""Worker-side search work for the Archive view: cancellable engines and the three steps of a
-query (first page, every id, facets), each returning a frozen result the GUI can take.
+"""Worker-side search work for the Archive view: one cancellable engine for the view's search
+runner, and the three steps of a query (first page, every id, facets), each returning a
+frozen result the GUI can take. Nothing here touches widgets.
 
 Cancelling: a newer query must not wait for an older one still counting a million matches.
-The engine opens a fresh SQLite connection for every call (the archive uses NullPool) and asks
-its backend to prepare it, so `CancellableBackend` installs a progress handler on that one
-connection which aborts the running statement once the task's cancel event is set; the
-interrupted statement surfaces as `Cancelled`. Nothing here touches widgets.
+The engine keeps one SQLite connection and asks its backend to prepare it once; the
+`CancellableBackend` installs a progress handler on it that aborts the running statement
+when the cancel event of the task now running is set. The interrupted statement surfaces as
+`Cancelled` (the engine drops that connection and opens a fresh one on the next call).
 """
 
 from __future__ import annotations
@@ -22,13 +23,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, Cancelled
-from retention_desk.search import (
-    CompiledQuery,
-    Facets,
-    QueryError,
-    SearchEngine,
-    SearchPage,
-)
+from retention_desk.search import CompiledQuery, Facets, QueryError, SearchEngine, SearchPage
 from retention_desk.search.backend import SqliteBackend
 
 FIRST_PAGE = 50
@@ -40,44 +35,22 @@ T = TypeVar("T")
 
 
 class CancellableBackend(SqliteBackend):
-    """The SQLite backend, plus a progress handler that aborts statements once `cancel` is set."""
+    """The SQLite backend, plus a progress handler that aborts a statement once the event in
+    `current` (set per task by `SearchWorker`) is set."""
 
-    def __init__(self, cancel: threading.Event) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.cancel = cancel
+        self.current: threading.Event | None = None
 
     def prepare_read(self, conn: Connection) -> None:
         super().prepare_read(conn)
         raw = conn.connection.driver_connection
         if isinstance(raw, sqlite3.Connection):
-            event = self.cancel
-            raw.set_progress_handler(lambda: 1 if event.is_set() else 0, PROGRESS_STEPS)
+            raw.set_progress_handler(self._should_stop, PROGRESS_STEPS)
 
-
-def cancellable_engine(archive: Archive, cancel: threading.Event) -> SearchEngine:
-    """A SearchEngine whose statements stop when `cancel` is set."""
-    return SearchEngine(archive, backend=CancellableBackend(cancel))
-
-
-@contextmanager
-def _interruptible(cancel: threading.Event) -> Iterator[None]:
-    """Turn SQLite's "interrupted" (our progress handler said stop) into Cancelled."""
-    if cancel.is_set():
-        raise Cancelled()
-    try:
-        yield
-    except (OperationalError, sqlite3.OperationalError) as exc:
-        if cancel.is_set() or "interrupted" in str(exc).lower():
-            raise Cancelled() from exc
-        raise
-    if cancel.is_set():
-        raise Cancelled()
-
-
-def run_cancellable(cancel: threading.Event, fn: Callable[[], T]) -> T:
-    """Call `fn`, raising Cancelled if the event was set before, during or after it."""
-    with _interruptible(cancel):
-        return fn()
+    def _should_stop(self) -> int:
+        event = self.current
+        return 1 if event is not None and event.is_set() else 0
 
 
 @dataclass(frozen=True)
@@ -97,33 +70,69 @@ class IdList:
     ids: array[int]
 
 
-def first_page(
-    archive: Archive, text: str, sort: str, *, limit: int = FIRST_PAGE, cancel: threading.Event
-) -> FirstPage:
-    """Parse `text` and read its first page (the fast part of a search)."""
-    engine = cancellable_engine(archive, cancel)
+class SearchWorker:
+    """The engine the view's search runner uses (one thread at a time, as the engine needs).
 
-    def work() -> FirstPage:
-        tz = engine.tz.key
+    Each method takes the task's cancel event (Task passes `cancel=`) and raises Cancelled
+    when it was set before, during or right after the work.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self.backend = CancellableBackend()
+        self.engine = SearchEngine(archive, backend=self.backend)
+
+    def close(self) -> None:
+        """Release the kept connection (call with the runner idle, before the archive closes)."""
+        self.engine.close()
+
+    @contextmanager
+    def _cancellable(self, cancel: threading.Event) -> Iterator[None]:
+        if cancel.is_set():
+            raise Cancelled()
+        self.backend.current = cancel
         try:
-            query = engine.parse(text)
-        except QueryError as exc:
-            return FirstPage(text, sort, None, None, tz, error=str(exc))
-        page = engine.page(query, sort=sort, limit=limit)
-        return FirstPage(text, sort, query, page, tz)
+            yield
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            # "interrupted" is our handler's doing; anything else is a real failure
+            if cancel.is_set() or "interrupted" in str(exc).lower():
+                raise Cancelled() from exc
+            raise
+        finally:
+            self.backend.current = None
+        if cancel.is_set():
+            raise Cancelled()
 
-    return run_cancellable(cancel, work)
+    def run(self, cancel: threading.Event, fn: Callable[[], T]) -> T:
+        with self._cancellable(cancel):
+            return fn()
 
+    def warm_up(self, *, cancel: threading.Event) -> None:
+        """Load the engine's in-memory date keys (seconds on a million records) now, after the
+        first screen, rather than in the first date-sorted word search the user runs."""
+        self.run(cancel, self.engine.warm_up)
 
-def all_ids(
-    archive: Archive, query: CompiledQuery, sort: str, *, cancel: threading.Event
-) -> IdList:
-    """Every matching id in order, packed (8 bytes an id: a million-row result is 8 MB)."""
-    engine = cancellable_engine(archive, cancel)
-    return IdList(run_cancellable(cancel, lambda: array("q", engine.search_ids(query, sort=sort))))
+    def first_page(
+        self, text: str, sort: str, *, limit: int = FIRST_PAGE, cancel: threading.Event
+    ) -> FirstPage:
+        """Parse `text` and read its first page (the fast part of a search)."""
 
+        def work() -> FirstPage:
+            tz = self.engine.tz.key
+            try:
+                query = self.engine.parse(text)
+            except QueryError as exc:
+                return FirstPage(text, sort, None, None, tz, error=str(exc))
+            page = self.engine.page(query, sort=sort, limit=limit)
+            return FirstPage(text, sort, query, page, tz)
 
-def facet_counts(archive: Archive, query: CompiledQuery, *, cancel: threading.Event) -> Facets:
-    """Counts per platform, account, kind and year over all matches (and the total)."""
-    engine = cancellable_engine(archive, cancel)
-    return run_cancellable(cancel, lambda: engine.facets(query))
+        return self.run(cancel, work)
+
+    def all_ids(self, query: CompiledQuery, sort: str, *, cancel: threading.Event) -> IdList:
+        """Every matching id in order, packed (8 bytes an id: a million-row result is 8 MB)."""
+        return self.run(
+            cancel, lambda: IdList(array("q", self.engine.search_ids(query, sort=sort)))
+        )
+
+    def facets(self, query: CompiledQuery, *, cancel: threading.Event) -> Facets:
+        """Counts per platform, account, kind and year over all matches (and the total)."""
+        return self.run(cancel, lambda: self.engine.facets(query))
