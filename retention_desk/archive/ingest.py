@@ -198,7 +198,6 @@ class RecordWriter:
         self.account_id = account_id
         self.counts = WriteCounts()
         self._buffer: list[RecordIn] = []
-        self._keys: set[tuple[str, str]] = set()
         self._platforms: set[str] = set()
         self._new_parented: list[int] = []
         self._on_flush = on_flush
@@ -216,12 +215,6 @@ class RecordWriter:
             rec.record_key = _SURROGATES.sub("\ufffd", rec.record_key)
         if rec.parent_key and not rec.parent_key.isascii():
             rec.parent_key = _SURROGATES.sub("\ufffd", rec.parent_key)
-        key = (rec.platform, rec.record_key)
-        if key in self._keys:
-            # The same record twice in one file: write what we have so the second occurrence
-            # merges against the first (new version or unchanged), like a later import would.
-            self.flush()
-        self._keys.add(key)
         self._buffer.append(rec)
         if len(self._buffer) >= BATCH:
             self.flush()
@@ -241,7 +234,6 @@ class RecordWriter:
         if not self._buffer:
             return
         buffer, self._buffer = self._buffer, []
-        self._keys = set()
         by_platform: dict[str, list[RecordIn]] = {}
         for rec in buffer:
             by_platform.setdefault(rec.platform, []).append(rec)
@@ -274,9 +266,28 @@ class RecordWriter:
                 found[row[0]] = tuple(row[1:])
         return found
 
+    def _known_hashes(self, existing: dict[str, list[Any]]) -> dict[int, set[str]]:
+        """Every version's content hash for records with more than one version."""
+        multi = [hit[0] for hit in existing.values() if hit[1] > 1]
+        hashes: dict[int, set[str]] = {}
+        for start in range(0, len(multi), 500):
+            marks = ",".join(str(int(rid)) for rid in multi[start : start + 500])
+            for rid, chash in self.conn.execute(
+                text(
+                    f"SELECT record_id, content_hash FROM record_versions"
+                    f" WHERE record_id IN ({marks})"
+                )
+            ):
+                hashes.setdefault(int(rid), set()).add(chash)
+        return hashes
+
     def _flush_platform(self, platform: str, recs: list[RecordIn]) -> None:
         conn = self.conn
-        existing = self._existing(platform, [r.record_key for r in recs])
+        existing = {
+            k: list(v)
+            for k, v in self._existing(platform, list({r.record_key for r in recs})).items()
+        }
+        hashes = self._known_hashes(existing)
         now = timeutil.now_db()
         next_record = _next_id(conn, "records")
         next_version = _next_id(conn, "record_versions")
@@ -287,26 +298,37 @@ class RecordWriter:
         fill_rows: list[dict[str, Any]] = []
         media_work: list[tuple[int, RecordIn]] = []
 
+        # One pass in input order; `existing` is updated as we go, so a record repeated in the
+        # same batch (an edit chain, a revision history) merges exactly as a later import would.
         for rec in recs:
             chash = content_hash(rec.title, rec.text_raw if rec.text_raw is not None else rec.text)
             hit = existing.get(rec.record_key)
             if hit is None:
                 rid = next_record
                 next_record += 1
-                record_rows.append(self._record_row(rid, rec, now))
+                row = self._record_row(rid, rec, now)
+                record_rows.append(row)
                 if rec.parent_key:
                     self._new_parented.append(rid)
                 version_rows.append(self._version_row(next_version, rid, 1, rec, chash, now))
                 next_version += 1
                 self.counts.added += 1
+                existing[rec.record_key] = [
+                    rid,
+                    1,
+                    row["deleted_at"],
+                    row["hidden_at"],
+                    chash,
+                    row["extra_json"],
+                    *(row[c] for c in _FILLABLE),
+                ]
+                hashes[rid] = {chash}
             else:
                 rid, version_count, deleted_at, hidden_at, last_hash, old_extra, *known = hit
-                fill = _fill_row(rid, rec, old_extra, known)
-                if fill is not None:
-                    fill_rows.append(fill)
-                    if rec.parent_key and known[_FILLABLE.index("parent_key")] is None:
-                        self._new_parented.append(rid)
-                if last_hash != chash:
+                seen = hashes.setdefault(rid, {last_hash})
+                if chash not in seen:
+                    # A text the record never had: a new version. A text it had before (an
+                    # overlapping export repeating old history) is recognised, not re-added.
                     version_rows.append(
                         self._version_row(next_version, rid, version_count + 1, rec, chash, now)
                     )
@@ -315,6 +337,9 @@ class RecordWriter:
                         {"id": rid, "kind": "version", "edited": timeutil.to_db(rec.edited_at)}
                     )
                     self.counts.new_versions += 1
+                    seen.add(chash)
+                    hit[1] = version_count + 1
+                    hit[4] = chash
                 else:
                     self.counts.unchanged += 1
                 if rec.deleted_at is not None and deleted_at is None:
@@ -327,11 +352,23 @@ class RecordWriter:
                         }
                     )
                     self.counts.flagged_deleted += 1
+                    hit[2] = timeutil.to_db(rec.deleted_at)
                 if rec.hidden_at is not None and hidden_at is None:
                     flag_rows.append(
                         {"id": rid, "kind": "hidden", "at": timeutil.to_db(rec.hidden_at)}
                     )
                     self.counts.flagged_hidden += 1
+                    hit[3] = timeutil.to_db(rec.hidden_at)
+                fill = _fill_row(rid, rec, old_extra, known)
+                if fill is not None:
+                    fill_rows.append(fill)
+                    if rec.parent_key and known[_FILLABLE.index("parent_key")] is None:
+                        self._new_parented.append(rid)
+                    hit[5] = fill["extra_json"]
+                    hit[6:] = [
+                        old if old is not None else fill[c]
+                        for c, old in zip(_FILLABLE, known, strict=True)
+                    ]
             self.record_ids[(platform, rec.record_key)] = rid
             source_rows.append({"r": rid, "s": self.source_file_id, "l": rec.locator})
             if rec.media:
@@ -373,8 +410,8 @@ class RecordWriter:
                 ),
                 source_rows,
             )
-        for rid, rec in media_work:
-            self._write_media(rid, rec)
+        if media_work:
+            self._write_media(media_work)
 
     def _record_row(self, rid: int, rec: RecordIn, now: str) -> dict[str, Any]:
         return {
@@ -427,26 +464,24 @@ class RecordWriter:
             "raw_json": rec.raw_json,
         }
 
-    def _write_media(self, rid: int, rec: RecordIn) -> None:
-        for position, media in enumerate(rec.media):
-            sha = media.sha256
-            size: int | None = None
-            if sha is None and media.data is not None:
-                sha, size = blobs.put_bytes(self.conn, media.data)
-            elif sha is None and media.opener is not None:
-                sha, size = blobs.put_stream(self.conn, media.opener)
-            elif sha is not None:
-                size = self.conn.execute(
-                    text("SELECT size FROM blobs WHERE sha256 = :s"), {"s": sha}
-                ).scalar()
-            if sha is None:
-                self.counts.media_missing.append(_SURROGATES.sub("\ufffd", media.original_uri))
-            else:
-                self.counts.media_stored += 1
-            _execute_rows(
-                self.conn,
-                _UPSERT_MEDIA,
-                [
+    def _write_media(self, work: list[tuple[int, RecordIn]]) -> None:
+        """Store media bytes and upsert the batch's media rows in one executemany."""
+        rows: list[dict[str, Any]] = []
+        for rid, rec in work:
+            for position, media in enumerate(rec.media):
+                sha = media.sha256
+                size: int | None = None
+                if sha is None and media.data is not None:
+                    sha, size = blobs.put_bytes(self.conn, media.data)
+                elif sha is None and media.opener is not None:
+                    sha, size = blobs.put_stream(self.conn, media.opener)
+                elif sha is not None:
+                    size = self.conn.execute(
+                        text("SELECT size FROM blobs WHERE sha256 = :s"), {"s": sha}
+                    ).scalar()
+                if sha is not None:
+                    self.counts.media_stored += 1
+                rows.append(
                     {
                         "r": rid,
                         "p": position,
@@ -459,9 +494,23 @@ class RecordWriter:
                         "x": sha is None,
                         "j": _dumps(media.metadata),
                     }
-                ],
-            )
-        self.conn.execute(text("UPDATE records SET has_media = 1 WHERE id = :id"), {"id": rid})
+                )
+        _execute_rows(self.conn, _UPSERT_MEDIA, rows)
+        ids = sorted({rid for rid, _ in work})
+        for start in range(0, len(ids), 500):
+            marks = ",".join(str(int(i)) for i in ids[start : start + 500])
+            self.conn.execute(text(f"UPDATE records SET has_media = 1 WHERE id IN ({marks})"))
+            # Missing means missing from the archive, not from this export: an earlier import
+            # may already hold the file.
+            self.counts.media_missing += [
+                r[0]
+                for r in self.conn.execute(
+                    text(
+                        f"SELECT original_uri FROM media WHERE record_id IN ({marks})"
+                        " AND blob_sha256 IS NULL ORDER BY record_id, position"
+                    )
+                )
+            ]
 
 
 # Columns a later export may supply for a record the archive already has. They are filled
@@ -567,30 +616,76 @@ def link_threads(conn: Connection, platform: str, new_parented: Iterable[int] = 
                 text(f"SELECT id FROM records WHERE id IN ({marks}) AND parent_id IS NOT NULL")
             )
         )
-    for rid in sorted(dirty):
-        root = _find_root(conn, rid)
-        conn.execute(
-            text(
-                "WITH RECURSIVE down(id) AS (SELECT :rid UNION SELECT r.id FROM records r"
-                " JOIN down ON r.parent_id = down.id)"
-                " UPDATE records SET thread_id = :root WHERE id IN (SELECT id FROM down)"
-                " AND (thread_id IS NULL OR thread_id != :root)"
-            ),
-            {"rid": rid, "root": root},
-        )
+    if dirty:
+        _assign_roots(conn, dirty)
     return len(linked)
 
 
+# Reply chains longer than this are treated as cycles (only hostile data has them).
+_MAX_DEPTH = 5000
+
+
+def _assign_roots(conn: Connection, dirty: set[int]) -> None:
+    """Set thread_id of every dirty record and all its descendants to its root, in SQL."""
+    for ddl in (
+        "CREATE TEMP TABLE IF NOT EXISTS _thread_dirty (id INTEGER PRIMARY KEY)",
+        "CREATE TEMP TABLE IF NOT EXISTS _thread_roots"
+        " (id INTEGER PRIMARY KEY, root INTEGER, depth INTEGER)",
+        "CREATE TEMP TABLE IF NOT EXISTS _thread_down (id INTEGER PRIMARY KEY, root INTEGER)",
+        "DELETE FROM _thread_dirty",
+        "DELETE FROM _thread_roots",
+        "DELETE FROM _thread_down",
+    ):
+        conn.exec_driver_sql(ddl)
+    conn.execute(
+        text("INSERT INTO _thread_dirty (id) VALUES (:id)"), [{"id": rid} for rid in sorted(dirty)]
+    )
+    conn.execute(
+        text(
+            "INSERT INTO _thread_roots (id, root, depth)"
+            " WITH RECURSIVE up(start, cur, depth) AS ("
+            "  SELECT id, id, 0 FROM _thread_dirty"
+            "  UNION ALL SELECT up.start, r.parent_id, up.depth + 1 FROM up"
+            "  JOIN records r ON r.id = up.cur"
+            "  WHERE r.parent_id IS NOT NULL AND up.depth < :max)"
+            " SELECT start, cur, max(depth) FROM up GROUP BY start"
+        ),
+        {"max": _MAX_DEPTH},
+    )
+    # (SQLite's bare-column rule makes `cur` the value from the max(depth) row.)
+    for (rid,) in conn.execute(
+        text("SELECT id FROM _thread_roots WHERE depth >= :max"), {"max": _MAX_DEPTH}
+    ).all():
+        conn.execute(
+            text("UPDATE _thread_roots SET root = :root WHERE id = :id"),
+            {"root": _find_root(conn, rid), "id": rid},
+        )
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO _thread_down (id, root)"
+        " WITH RECURSIVE down(id, root) AS ("
+        "  SELECT id, root FROM _thread_roots"
+        "  UNION SELECT r.id, down.root FROM records r JOIN down ON r.parent_id = down.id)"
+        " SELECT id, root FROM down"
+    )
+    conn.exec_driver_sql(
+        "UPDATE records SET thread_id = (SELECT root FROM _thread_down d WHERE d.id = records.id)"
+        " WHERE id IN (SELECT id FROM _thread_down)"
+        " AND thread_id IS NOT (SELECT root FROM _thread_down d WHERE d.id = records.id)"
+    )
+
+
 def _find_root(conn: Connection, rid: int) -> int:
-    seen = {rid}
-    current = rid
+    """Walk up from `rid`; in a cycle the smallest id of the cycle is the root, so every
+    member of a cyclic thread agrees on it."""
+    path = [rid]
+    position = {rid: 0}
     while True:
         parent = conn.execute(
-            text("SELECT parent_id FROM records WHERE id = :id"), {"id": current}
+            text("SELECT parent_id FROM records WHERE id = :id"), {"id": path[-1]}
         ).scalar()
-        # A cycle can only come from hostile data (a -> b -> a); the record where it closes
-        # becomes the root so the thread is still shown whole.
-        if parent is None or parent in seen:
-            return current
-        seen.add(parent)
-        current = int(parent)
+        if parent is None:
+            return path[-1]
+        if parent in position:
+            return min(path[position[parent] :])
+        position[int(parent)] = len(path)
+        path.append(int(parent))

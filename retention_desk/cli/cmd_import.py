@@ -75,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
             if args.dry_run:
                 previews = preview(detection, options)
                 if args.json:
-                    print_json({"previews": previews, "errors": detection.errors})
+                    print_json(
+                        {"previews": previews, "errors": detection.errors, "notes": detection.notes}
+                    )
                 else:
                     for p in previews:
                         span = (
@@ -83,10 +85,21 @@ def run(args: argparse.Namespace) -> int:
                             if p.date_from and p.date_to
                             else "dates unknown"
                         )
+                        count = (
+                            f"about {p.approx_records} records"
+                            if p.approx_records is not None
+                            else "record count unknown"
+                        )
                         print(
                             f"{p.source}: {p.label}; account {p.account or '(none)'};"
-                            f" {span}; about {p.approx_records} records"
+                            f" {span}; {count}"
                         )
+                        for note in p.notes:
+                            print(f"  note: {note}")
+                    for note in detection.notes:
+                        print(f"note: {note}")
+                    for label, problem in detection.refused:
+                        print(f"refused: {label}: {problem}")
                     for error in detection.errors:
                         print(f"error: {error}")
                 return 1 if detection.errors and not previews else 0
@@ -125,6 +138,8 @@ def _print_summary(summary: ImportSummary) -> None:
             print(f"          warning: {w}")
         if len(f.warnings) > 20:
             print(f"          ... and {len(f.warnings) - 20} more warnings")
+    for note in summary.notes:
+        print(f"note: {note}")
     for error in summary.errors:
         print(f"error: {error}")
     t = summary.totals()

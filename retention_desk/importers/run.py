@@ -69,6 +69,10 @@ class Detection:
     claims: list[tuple[SourceTree, Importer, Claim]]
     errors: list[str]
     refused: list[tuple[str, str]]  # (input, problem) entries refused inside containers
+    # zips/folders with no data files of their own, imported beside a recognised export: the
+    # other parts of a split download (media zips). Their files are kept with the import.
+    companions: list[SourceTree] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         for tree in self.trees:
@@ -81,6 +85,7 @@ class ImportSummary:
     status: str
     files: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         keys = (
@@ -103,6 +108,7 @@ class ImportSummary:
             "status": self.status,
             "totals": self.totals(),
             "errors": self.errors,
+            "notes": self.notes,
             "files": [asdict(f) for f in self.files],
         }
 
@@ -117,6 +123,7 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
         )
     importers = [get_importer(options.format)] if options.format else list(all_importers())
     detection = Detection(trees=[], claims=[], errors=[], refused=[])
+    unclaimed: list[tuple[SourceTree, str]] = []
     for raw in paths:
         path = Path(raw).expanduser()
         try:
@@ -132,8 +139,10 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
         for importer in importers:
             try:
                 found += [(importer, c) for c in importer.detect(tree, options)]
-            except (ParseError, TreeError, OSError) as exc:
-                detection.errors.append(f"{tree.label}: {importer.label} detection failed: {exc}")
+            except Exception as exc:  # one importer's failure must not stop others
+                detection.errors.append(
+                    f"{tree.label}: {importer.label} detection failed: {_describe(exc)}"
+                )
         found = _resolve_conflicts(found)
         if not found:
             what = (
@@ -141,8 +150,17 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
                 if options.format
                 else ("a recognised export (" + ", ".join(format_names()) + ")")
             )
-            detection.errors.append(f"{tree.label}: not {what}; nothing imported from it")
+            unclaimed.append((tree, f"{tree.label}: not {what}; nothing imported from it"))
         detection.claims += [(tree, imp, claim) for imp, claim in found]
+    for tree, message in unclaimed:
+        if detection.claims and tree.kind != "file":
+            detection.companions.append(tree)
+            detection.notes.append(
+                f"{tree.label}: no data files of its own; its files are kept"
+                " with this import (part of a split download?)"
+            )
+        else:
+            detection.errors.append(message)
     return detection
 
 
@@ -163,8 +181,27 @@ def _resolve_conflicts(found: list[tuple[Importer, Claim]]) -> list[tuple[Import
 
 
 def preview(detection: Detection, options: ImportOptions | None = None) -> list[Preview]:
+    """One preview per claim; a claim whose preview fails still appears, with the reason."""
     options = options or ImportOptions()
-    return [imp.preview(tree, claim, options) for tree, imp, claim in detection.claims]
+    previews = []
+    for tree, imp, claim in detection.claims:
+        try:
+            previews.append(imp.preview(tree, claim, options))
+        except Exception as exc:  # shown to the user; the import decides later
+            previews.append(
+                Preview(
+                    format=imp.name,
+                    label=claim.label,
+                    source=tree.label,
+                    account=None,
+                    date_from=None,
+                    date_to=None,
+                    approx_records=None,
+                    files=claim.files,
+                    notes=[f"preview failed: {_describe(exc)}"],
+                )
+            )
+    return previews
 
 
 # ------------------------------------------------------------------------------ import
@@ -202,7 +239,12 @@ class _Run:
         self.options = options
         self.progress = progress or (lambda done, total, message: None)
         self.cancel = cancel
-        self.summary = ImportSummary(batch_id=None, status="running", errors=list(detection.errors))
+        self.summary = ImportSummary(
+            batch_id=None,
+            status="running",
+            errors=list(detection.errors),
+            notes=list(detection.notes),
+        )
         self.total = sum(len(c.files) for _, _, c in detection.claims) + len(detection.trees)
         self.done = 0
         self.stored_paths: dict[int, set[str]] = {}
@@ -243,7 +285,13 @@ class _Run:
                 claims = [(imp, c) for t, imp, c in self.detection.claims if t is tree]
                 if claims:
                     self._import_tree(tree, claims)
-                self.done += 1
+                    self.done += 1
+            # after the exports, whose media may live in these
+            for tree in self.detection.companions:
+                self._preserve_rest(
+                    tree, self._container(tree), self.stored_paths.setdefault(id(tree), set())
+                )
+            self.done = self.total
         except Cancelled:
             status = "cancelled"
         except ArchiveBusy as exc:
@@ -349,7 +397,7 @@ class _Run:
                 source_id = self._store_original(
                     conn, tree, path, sha, importer.name, "imported", container_id
                 )
-                account_id = self._account(conn, importer, claim)
+                account_id, account_is_new = self._account(conn, importer, claim)
                 writer = RecordWriter(
                     conn,
                     batch_id=batch_id,
@@ -371,6 +419,15 @@ class _Run:
                 )
                 importer.import_file(ctx, tree, claim, path)
                 counts = writer.finish()
+                if account_id is not None and account_is_new:
+                    # e.g. --account on a CSV whose rows name their own platform accounts
+                    conn.execute(
+                        text(
+                            "DELETE FROM accounts WHERE id = :id AND NOT EXISTS"
+                            " (SELECT 1 FROM records WHERE account_id = :id)"
+                        ),
+                        {"id": account_id},
+                    )
                 self._fill(result, counts, ctx.warnings)
                 update_source_file(
                     conn,
@@ -487,12 +544,20 @@ class _Run:
             details=details,
         )
 
-    def _account(self, conn: Connection, importer: Importer, claim: Claim) -> int | None:
+    def _account(
+        self, conn: Connection, importer: Importer, claim: Claim
+    ) -> tuple[int | None, bool]:
+        """The account the file's records belong to, and whether this call created it."""
         account: AccountIn | None = claim.account
         if self.options.account:
             handle = self.options.account.lstrip("@")
-            account = AccountIn(platform=importer.platform, account_key=handle, handle=handle)
-        return upsert_account(conn, account) if account is not None else None
+            platform = self.options.platform or importer.platform
+            account = AccountIn(platform=platform, account_key=handle, handle=handle)
+        if account is None:
+            return None, False
+        before = conn.execute(text("SELECT max(id) FROM accounts")).scalar() or 0
+        account_id = upsert_account(conn, account)
+        return account_id, account_id > before
 
     def _on_records(self, path: str, written: int) -> None:
         self.progress(self.done, self.total, f"{Path(path).name}: {written} records")

@@ -166,7 +166,8 @@ def test_unrecognised_input_is_an_error_and_nothing_is_stored(
     other.write_bytes(b"\xff\xd8")
     detection = detect([other, tmp_path / "missing"], ImportOptions())
     assert len(detection.errors) == 2
-    assert "holiday.jpg: not a recognised export" in detection.errors[0]
+    assert any("holiday.jpg: not a recognised export" in e for e in detection.errors)
+    assert any("missing: no such file or folder" in e for e in detection.errors)
     summary = run_import(archive, [other])
     assert summary.status == "completed_with_errors" and counts(archive)["source_files"] == 0
 
@@ -253,3 +254,67 @@ def test_identical_files_in_different_places_are_both_imported(
     assert [f.status for f in first.files if f.path.endswith(".fake.json")] == ["imported"] * 2
     again = run_import(archive, [tmp_path / "e"])
     assert {f.status for f in again.files} == {"duplicate"}
+
+
+def test_media_only_companion_input_is_kept_with_the_import(
+    archive: Archive, tmp_path: Path
+) -> None:
+    data = write(
+        tmp_path / "part1" / "posts.fake.json",
+        [{"id": 1, "text": "photo post", "media": "media/1.jpg"}],
+    ).parent
+    media = tmp_path / "part2"
+    (media / "media").mkdir(parents=True)
+    (media / "media" / "1.jpg").write_bytes(b"jpeg-1")
+    (media / "media" / "unlinked.jpg").write_bytes(b"jpeg-2")
+    detection = detect([data, media], ImportOptions())
+    assert detection.errors == [] and len(detection.notes) == 1
+    detection.close()
+    summary = run_import(archive, [data, media])
+    assert summary.status == "completed"
+    assert summary.files[0].media_missing == []
+    with archive.read() as conn:
+        names = set(conn.execute(text("SELECT name FROM source_files")).scalars())
+    assert {"media/1.jpg", "media/unlinked.jpg", "posts.fake.json"} <= names
+
+
+def test_account_option_without_records_leaves_no_stray_account(
+    archive: Archive, tmp_path: Path
+) -> None:
+    empty = write(tmp_path / "e" / "none.fake.json", []).parent
+    run_import(archive, [empty], ImportOptions(account="@nobody"))
+    full = write(tmp_path / "f" / "some.fake.json", [{"id": 5, "text": "x"}]).parent
+    run_import(archive, [full], ImportOptions(account="@sandia_pd"))
+    with archive.read() as conn:
+        handles = conn.execute(text("SELECT handle FROM accounts")).scalars().all()
+    assert handles == ["sandia_pd"]
+
+
+def test_one_importers_bug_does_not_hide_the_others(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retention_desk.importers import run as run_module
+    from tests.importers.fake_importer import FakeImporter
+
+    class Broken(FakeImporter):
+        name = "broken"
+        label = "Broken importer"
+
+        def detect(self, tree, options):  # type: ignore[no-untyped-def]
+            raise ZeroDivisionError("bug")
+
+        def preview(self, tree, claim, options):  # type: ignore[no-untyped-def]
+            raise ZeroDivisionError("bug")
+
+    good = FakeImporter()
+    monkeypatch.setattr(run_module, "all_importers", lambda: (Broken(), good))
+    export = write(tmp_path / "x" / "a.fake.json", [{"id": 1, "text": "t"}]).parent
+    detection = detect([export], ImportOptions())
+    assert any("Broken importer detection failed" in e for e in detection.errors)
+    assert [imp.name for _, imp, _ in detection.claims] == ["fake"]
+    from retention_desk.importers.run import preview
+
+    detection.claims.append((detection.claims[0][0], Broken(), detection.claims[0][2]))
+    previews = preview(detection)
+    assert previews[0].notes == [] and previews[1].notes[0].startswith("preview failed")
+    detection.close()
