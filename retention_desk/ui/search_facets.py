@@ -7,7 +7,7 @@ Clicking a value that a filter can express emits `filter_chosen` with the filter
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from retention_desk.search import FacetCount, Facets
@@ -93,4 +93,6 @@ class FacetsPanel(QTreeWidget):
     def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         value = item.data(0, FilterRole)
         if isinstance(value, str) and value:
-            self.filter_chosen.emit(value)
+            # Emitted from the event loop, not inside the click: the search it starts rebuilds
+            # this tree, and the clicked item must not be deleted while Qt still handles it.
+            QTimer.singleShot(0, lambda: self.filter_chosen.emit(value))

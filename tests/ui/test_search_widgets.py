@@ -87,14 +87,10 @@ def test_error_line_is_plain_text(qtbot, qsettings: QSettings) -> None:
     bar.set_error(f"Unknown filter '{HOSTILE}'")
     assert bar.error_label.isVisible()
     assert bar.error_label.text() == f"Unknown filter '{HOSTILE}'"
-    assert all(
-        label.textFormat() == Qt.TextFormat.PlainText for label in bar.findChildren(QLabel)
-    )
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in bar.findChildren(QLabel))
 
 
-def test_syntax_help_lists_every_filter_and_inserts_examples(
-    qtbot, qsettings: QSettings
-) -> None:
+def test_syntax_help_lists_every_filter_and_inserts_examples(qtbot, qsettings: QSettings) -> None:
     bar = SearchBar(qsettings)
     qtbot.addWidget(bar)
     bar.set_text("budget")
@@ -134,6 +130,8 @@ def test_facets_panel_emits_the_filter_of_a_clicked_value(qtbot) -> None:
     accounts = panel.value_items("Account")
     assert accounts[0].text(0) == HOSTILE  # item text: plain
     panel.itemClicked.emit(accounts[0], 0)
+    qtbot.waitUntil(lambda: len(chosen) == 2)
+    qtbot.wait(10)
     assert chosen == ["platform:x", 'account:"x/a b"']
     assert [i.text(0) for i in panel.value_items("Year")] == ["2021", "(no date)"]
     assert panel.value_items("Kind")[0].font(0).italic()  # already in the query
