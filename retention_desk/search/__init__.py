@@ -4,7 +4,10 @@ and record details. Headless (no Qt); every result is a frozen dataclass.
 API for the Archive view and the CLI (all raise QueryError with a one-line message for a
 query that cannot run: unknown filter, unreadable date or kind, over-long text):
 
-    engine = SearchEngine(archive)                     # cheap; reads the agency time zone
+    engine = SearchEngine(archive)                     # keeps one read connection;
+    engine.warm_up()                                   #   optional: load date keys now
+    ...                                                #   (seconds per million versions)
+    engine.close()                                     # or `with SearchEngine(a) as e:`
     q = engine.parse("police -snow platform:x")        # -> CompiledQuery (reusable)
     page = engine.page(q, sort="date", limit=50, offset=0)   # -> SearchPage (rows, has_more)
     total = engine.count(q)                            # -> int
@@ -23,7 +26,9 @@ query that cannot run: unknown filter, unreadable date or kind, over-long text):
 Sorts: "date" (newest first, undated last, ties by id descending), "oldest" (oldest first,
 undated last), "relevance" (bm25 over title and text; falls back to "date" without words).
 For a lazy table: call `page` for the first screen (fast), then `search_ids` and `facets`
-on a background task, and `fetch_rows` for the rows being painted.
+on a background task, and `fetch_rows` for the rows being painted. Call the engine from one
+worker thread (calls are serialised by a lock); close it before the archive file is closed,
+moved or backed up by copying.
 
 Query language (see query.py and filters.py): words, "exact phrases", OR (binds tighter than
 the implicit AND), -excluded, prefix*, and filters platform:, account:, author:, kind:,

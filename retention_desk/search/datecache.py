@@ -96,21 +96,25 @@ class DateCache:
         """
         records, keys = self.records, self.keys
         size = len(records)
-        pairs = [(keys[v], records[v]) for v in vids if v < size and records[v] != NO_RECORD]
-        if not newest:  # oldest first, undated still last
+        if vids and max(vids) >= size:  # not refreshed for these: never guess
+            raise LookupError("date cache is older than the matches; refresh it first")
+        # map() over array.__getitem__ keeps the per-match work in C. A destroyed version
+        # (NO_RECORD) cannot come from the index, and would fail the caller's SQL check.
+        pairs = list(zip(map(keys.__getitem__, vids), map(records.__getitem__, vids), strict=True))
+        sign = 1
+        if not newest:  # oldest first, undated still last: negate, so "largest" is oldest
             top = max(k for k, _ in pairs) + 1 if pairs else 0
             pairs = [(-(k if k != UNDATED else top), -r) for k, r in pairs]
+            sign = -1
         seen: set[int] = set()
         first = heapq.nlargest(256, pairs)
         for _key, rid in first:
-            rid = abs(rid)
             if rid not in seen:
                 seen.add(rid)
-                yield rid
+                yield sign * rid
         if len(first) < len(pairs):
             pairs.sort(reverse=True)
             for _key, rid in pairs[len(first) :]:
-                rid = abs(rid)
                 if rid not in seen:
                     seen.add(rid)
-                    yield rid
+                    yield sign * rid

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +34,7 @@ from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery, compile_query
 from retention_desk.search.datecache import DateCache
 from retention_desk.search.errors import QueryError
+from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.filters import known_filters
 from retention_desk.search.query import parse
 from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, SearchResult
@@ -81,9 +82,9 @@ class SearchEngine:
         self._lock = threading.RLock()
         # In-memory date keys (datecache.py): worth their build time only in a long-lived
         # engine, so on by default exactly when the connection is kept.
-        self._dates = (
-            DateCache() if (keep_connection if date_cache is None else date_cache) else None
-        )
+        caching = keep_connection if date_cache is None else date_cache
+        self._dates = DateCache() if caching else None
+        self._facet_cache = FacetCache() if caching else None
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -125,11 +126,13 @@ class SearchEngine:
                 raise
 
     def warm_up(self) -> None:
-        """Load the in-memory date keys now (seconds per million versions) instead of on the
-        first date-sorted word search; call it on a worker after opening an archive."""
-        if self._dates is not None:
-            with self._read() as conn:
+        """Load the in-memory date keys and facet columns now (seconds per million records)
+        instead of on first use; call it on a worker after opening an archive."""
+        with self._read() as conn:
+            if self._dates is not None:
                 self._dates.refresh(self.backend, conn)
+            if self._facet_cache is not None:
+                self._facet_cache.refresh(self.backend, conn)
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""
@@ -362,7 +365,10 @@ class SearchEngine:
             checked += len(part)
             if checked >= VERIFY_CAP and len(found) < want:
                 return None, set(vids)
-            batch = min(batch * 4, 4_000)
+            # size the next batch from the share of candidates the filters let through
+            rate = len(found) / checked
+            need = want - len(found)
+            batch = min(int(need / rate * 1.5) + 16 if rate else batch * 8, VERIFY_CAP)
         return found[:want], set(vids)
 
     # ------------------------------------------------------------------- public
@@ -431,7 +437,21 @@ class SearchEngine:
         """Counts per platform, account, kind and year (agency time zone) over ALL matches."""
         q = self.parse(query)
         with self._read() as conn:
-            return facets_mod.compute(self.backend, conn, q, self._text_condition(q), self.tz)
+            if self._facet_cache is None or not (q.has_text or q.has_conditions):
+                return facets_mod.compute(self.backend, conn, q, self._text_condition(q), self.tz)
+            ids = self._matching_record_ids(conn, q)
+            return facets_mod.from_cache(self.backend, conn, self._facet_cache, ids, self.tz)
+
+    def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
+        """Every matching record id, once each, in no particular order."""
+        if q.has_text and not q.has_conditions and self._dates is not None:
+            # straight from the full-text index, through the cached version -> record map
+            self._dates.refresh(self.backend, conn)
+            rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
+            records = self._dates.records
+            return set(map(records.__getitem__, (r[0] for r in rows)))
+        sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
+        return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 
     def search(
         self,

@@ -1,8 +1,10 @@
 """Facet counts (platform, account, kind, year) over a whole result set.
 
-Two plans:
+Three plans:
 - no query at all (the Archive view's first screen): one small count per dimension along an
   index (platform, kind, account, and created_at ranges per local year), no full row pass;
+- a long-lived engine: the matching record ids from SQL/FTS5, counted against in-memory
+  facet columns (facetcache.py) - no sorting of the matches;
 - otherwise one grouped pass over the matching records by (platform, account, kind, year),
   added up per dimension here.
 Years are local years in the agency's time zone: the year boundaries are local midnights on
@@ -12,6 +14,7 @@ Years are local years in the agency's time zone: the year boundaries are local m
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +23,16 @@ from sqlalchemy import Connection
 from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
+from retention_desk.search.datecache import sort_key
 from retention_desk.search.dates import year_starts
+from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.results import FacetCount, Facets
 
 
 def _years(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> list[tuple[int, str]]:
-    lo, hi = backend.execute(conn, "SELECT min(created_at), max(created_at) FROM records").one()
+    # two statements: SQLite reads min() or max() from the index only when it is alone
+    lo = backend.execute(conn, "SELECT min(created_at) FROM records").scalar()
+    hi = backend.execute(conn, "SELECT max(created_at) FROM records").scalar()
     if lo is None:
         return []
     first = timeutil.from_db(lo)
@@ -131,6 +138,22 @@ def _whole_archive(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> Fa
     if undated:
         years[None] = undated
     return _build(backend, conn, sum(platforms.values()), platforms, accounts, kinds, years)
+
+
+def from_cache(
+    backend: SqliteBackend,
+    conn: Connection,
+    cache: FacetCache,
+    record_ids: Iterable[int],
+    tz: ZoneInfo,
+) -> Facets:
+    """Facets for the given distinct record ids, counted from the in-memory columns."""
+    cache.refresh(backend, conn)
+    bounds = [(year, sort_key(start)) for year, start in _years(backend, conn, tz)]
+    total, counts = cache.count(record_ids, bounds)
+    return _build(
+        backend, conn, total, counts["platform"], counts["account"], counts["kind"], counts["year"]
+    )
 
 
 def compute(

@@ -127,9 +127,12 @@ def as_counter(values: tuple[object, ...], key: str = "label") -> Counter[object
 @pytest.mark.parametrize(
     "query", ["", "alpha", "beta -gamma", "kind:comment", "alpha platform:facebook"]
 )
+@pytest.mark.parametrize("cached", [True, False], ids=["facet-cache", "sql-group-by"])
 def test_facets_match_independent_counts(
-    random_archive: list[dict[str, object]], engine: SearchEngine, query: str
+    random_archive: list[dict[str, object]], archive: Archive, query: str, cached: bool
 ) -> None:
+    engine = SearchEngine(archive, date_cache=cached)
+
     def keep(r: dict[str, object]) -> bool:
         words = str(r["text"]).split()
         return {
@@ -154,6 +157,7 @@ def test_facets_match_independent_counts(
     for value in facets.platform + facets.kind + facets.year + facets.account:
         if value.filter:
             assert engine.count(f"{query} {value.filter}") == value.count, value
+    engine.close()
 
 
 def test_empty_archive_facets(engine: SearchEngine) -> None:

