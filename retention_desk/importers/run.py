@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -32,176 +32,17 @@ from retention_desk.archive.batches import (
 )
 from retention_desk.archive.errors import ArchiveBusy, Cancelled
 from retention_desk.archive.ingest import AccountIn, RecordWriter, WriteCounts, upsert_account
-from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions, Preview
-from retention_desk.importers.common import ParseError
-from retention_desk.importers.registry import all_importers, format_names, get_importer
-from retention_desk.importers.tree import SourceTree, TreeError, open_tree
+from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions
+from retention_desk.importers.detection import Detection, describe_error, detect, preview
+from retention_desk.importers.summary import FileResult, ImportSummary
+
+# The runner's public face: callers import detection and summaries from here too.
+__all__ = ["Detection", "FileResult", "ImportSummary", "detect", "preview", "run_import"]
+from retention_desk.importers.tree import SourceTree, TreeError
 
 Progress = Callable[[int, int, str], None]
 # Files we keep but do not parse are stored in transactions of about this many bytes.
 PRESERVE_TX_BYTES = 64 * 1024 * 1024
-
-
-@dataclass
-class FileResult:
-    source: str
-    path: str
-    format: str | None
-    status: str  # imported | duplicate | failed | stored | refused | cancelled
-    added: int = 0
-    new_versions: int = 0
-    unchanged: int = 0
-    flagged_deleted: int = 0
-    flagged_hidden: int = 0
-    media_stored: int = 0
-    media_missing: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-    sha256: str | None = None
-    source_file_id: int | None = None
-
-
-@dataclass
-class Detection:
-    """What was found in the inputs, before anything is written."""
-
-    trees: list[SourceTree]
-    claims: list[tuple[SourceTree, Importer, Claim]]
-    errors: list[str]
-    refused: list[tuple[str, str]]  # (input, problem) entries refused inside containers
-    # zips/folders with no data files of their own, imported beside a recognised export: the
-    # other parts of a split download (media zips). Their files are kept with the import.
-    companions: list[SourceTree] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def close(self) -> None:
-        for tree in self.trees:
-            tree.close()
-
-
-@dataclass
-class ImportSummary:
-    batch_id: int | None
-    status: str
-    files: list[FileResult] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def totals(self) -> dict[str, int]:
-        keys = (
-            "added",
-            "new_versions",
-            "unchanged",
-            "flagged_deleted",
-            "flagged_hidden",
-            "media_stored",
-        )
-        totals = {k: sum(getattr(f, k) for f in self.files) for k in keys}
-        totals["media_missing"] = sum(len(f.media_missing) for f in self.files)
-        for status in ("imported", "duplicate", "failed", "stored", "refused"):
-            totals[f"files_{status}"] = sum(1 for f in self.files if f.status == status)
-        return totals
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch_id,
-            "status": self.status,
-            "totals": self.totals(),
-            "errors": self.errors,
-            "notes": self.notes,
-            "files": [asdict(f) for f in self.files],
-        }
-
-
-# --------------------------------------------------------------------------- detection
-def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) -> Detection:
-    """Open every input and find which importer claims which files. Writes nothing."""
-    options = options or ImportOptions()
-    if options.format is not None and options.format not in format_names():
-        raise ValueError(
-            f"unknown format {options.format!r}; known formats: " + ", ".join(format_names())
-        )
-    importers = [get_importer(options.format)] if options.format else list(all_importers())
-    detection = Detection(trees=[], claims=[], errors=[], refused=[])
-    unclaimed: list[tuple[SourceTree, str]] = []
-    for raw in paths:
-        path = Path(raw).expanduser()
-        try:
-            tree = open_tree(path)
-        except (TreeError, OSError) as exc:
-            detection.errors.append(
-                str(exc) if isinstance(exc, TreeError) else f"{path}: {exc.strerror or exc}"
-            )
-            continue
-        detection.trees.append(tree)
-        detection.refused += [(tree.label, p) for p in tree.problems]
-        found: list[tuple[Importer, Claim]] = []
-        for importer in importers:
-            try:
-                found += [(importer, c) for c in importer.detect(tree, options)]
-            except Exception as exc:  # one importer's failure must not stop others
-                detection.errors.append(
-                    f"{tree.label}: {importer.label} detection failed: {_describe(exc)}"
-                )
-        found = _resolve_conflicts(found)
-        if not found:
-            what = (
-                f"a {get_importer(options.format).label}"
-                if options.format
-                else ("a recognised export (" + ", ".join(format_names()) + ")")
-            )
-            unclaimed.append((tree, f"{tree.label}: not {what}; nothing imported from it"))
-        detection.claims += [(tree, imp, claim) for imp, claim in found]
-    for tree, message in unclaimed:
-        if detection.claims and tree.kind != "file":
-            detection.companions.append(tree)
-            detection.notes.append(
-                f"{tree.label}: no data files of its own; its files are kept"
-                " with this import (part of a split download?)"
-            )
-        else:
-            detection.errors.append(message)
-    return detection
-
-
-def _resolve_conflicts(found: list[tuple[Importer, Claim]]) -> list[tuple[Importer, Claim]]:
-    """A file claimed by several importers goes to the most confident claim."""
-    owner: dict[str, tuple[int, int]] = {}
-    for index, (_imp, claim) in enumerate(found):
-        for path in claim.files:
-            best = owner.get(path)
-            if best is None or claim.confidence > best[0]:
-                owner[path] = (claim.confidence, index)
-    result = []
-    for index, (imp, claim) in enumerate(found):
-        claim.files = [p for p in claim.files if owner[p][1] == index]
-        if claim.files:
-            result.append((imp, claim))
-    return result
-
-
-def preview(detection: Detection, options: ImportOptions | None = None) -> list[Preview]:
-    """One preview per claim; a claim whose preview fails still appears, with the reason."""
-    options = options or ImportOptions()
-    previews = []
-    for tree, imp, claim in detection.claims:
-        try:
-            previews.append(imp.preview(tree, claim, options))
-        except Exception as exc:  # shown to the user; the import decides later
-            previews.append(
-                Preview(
-                    format=imp.name,
-                    label=claim.label,
-                    source=tree.label,
-                    account=None,
-                    date_from=None,
-                    date_to=None,
-                    approx_records=None,
-                    files=claim.files,
-                    notes=[f"preview failed: {_describe(exc)}"],
-                )
-            )
-    return previews
 
 
 # ------------------------------------------------------------------------------ import
@@ -457,7 +298,7 @@ class _Run:
         except ArchiveBusy:
             raise
         except Exception as exc:
-            result.error = _describe(exc)
+            result.error = describe_error(exc)
             # what the importer learnt before failing (e.g. WACZ fixity results) is kept with
             # the failed original
             details = ctx.details if ctx is not None else None
@@ -629,13 +470,3 @@ def _counts_dict(counts: WriteCounts, warnings: list[str]) -> dict[str, Any]:
     if warnings:
         data["warnings"] = warnings[:200]
     return data
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, ParseError | TreeError):
-        return str(exc)
-    if isinstance(exc, KeyError):
-        return f"expected field {exc} is missing"
-    if isinstance(exc, UnicodeError):
-        return f"text encoding problem: {exc}"
-    return f"{type(exc).__name__}: {exc}"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from retention_desk.archive.ingest import RecordIn
-from retention_desk.importers import registry, run
+from retention_desk.importers import detection, registry
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import loads
 from retention_desk.importers.tree import SourceTree
@@ -53,7 +53,7 @@ class FakeImporter:
 def install(monkeypatch: pytest.MonkeyPatch) -> FakeImporter:
     fake = FakeImporter()
     monkeypatch.setattr(registry, "all_importers", lambda: (fake,))
-    monkeypatch.setattr(run, "all_importers", lambda: (fake,))
-    monkeypatch.setattr(run, "format_names", lambda: [fake.name])
-    monkeypatch.setattr(run, "get_importer", lambda name: fake)
+    monkeypatch.setattr(detection, "all_importers", lambda: (fake,))
+    monkeypatch.setattr(detection, "format_names", lambda: [fake.name])
+    monkeypatch.setattr(detection, "get_importer", lambda name: fake)
     return fake

@@ -293,7 +293,7 @@ def test_account_option_without_records_leaves_no_stray_account(
 def test_one_importers_bug_does_not_hide_the_others(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from retention_desk.importers import run as run_module
+    from retention_desk.importers import detection as detection_module
     from tests.importers.fake_importer import FakeImporter
 
     class Broken(FakeImporter):
@@ -307,7 +307,7 @@ def test_one_importers_bug_does_not_hide_the_others(
             raise ZeroDivisionError("bug")
 
     good = FakeImporter()
-    monkeypatch.setattr(run_module, "all_importers", lambda: (Broken(), good))
+    monkeypatch.setattr(detection_module, "all_importers", lambda: (Broken(), good))
     export = write(tmp_path / "x" / "a.fake.json", [{"id": 1, "text": "t"}]).parent
     detection = detect([export], ImportOptions())
     assert any("Broken importer detection failed" in e for e in detection.errors)
