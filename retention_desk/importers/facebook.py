@@ -38,33 +38,28 @@ from typing import Any
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
-from retention_desk.importers.meta_common import (
+from retention_desk.importers.meta_common import claim_owner, emit, timestamps_range, when
+from retention_desk.importers.meta_files import (
     FamilyIndex,
     Head,
+    html_error,
+    html_variant,
+    json_paths,
+    load_json,
+    name_of,
+    sniff,
+)
+from retention_desk.importers.meta_media import add_media, make_media, media_meta, media_type_for
+from retention_desk.importers.meta_messages import count_thread, import_thread
+from retention_desk.importers.meta_text import (
     KeyedItem,
-    add_media,
     assign_keys,
-    claim_owner,
-    count_thread,
-    emit,
     fix_deep,
     fx,
     fx_opt,
-    html_error,
-    html_variant,
-    import_thread,
-    json_paths,
-    load_json,
-    make_media,
-    media_meta,
-    media_type_for,
-    name_of,
     normalise,
     scrub,
     short_hash,
-    sniff,
-    timestamps_range,
-    when,
 )
 from retention_desk.importers.tree import SourceTree
 

@@ -32,29 +32,20 @@ from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
-from retention_desk.importers.meta_common import (
+from retention_desk.importers.meta_common import claim_owner, emit, timestamps_range, when
+from retention_desk.importers.meta_files import (
     FamilyIndex,
     Head,
-    add_media,
-    claim_owner,
-    count_thread,
-    emit,
-    fix_deep,
-    fx,
-    fx_opt,
     html_error,
     html_variant,
-    import_thread,
     json_paths,
     load_json,
-    make_media,
-    media_meta,
     name_of,
-    short_hash,
     sniff,
-    timestamps_range,
-    when,
 )
+from retention_desk.importers.meta_media import add_media, make_media, media_meta
+from retention_desk.importers.meta_messages import count_thread, import_thread
+from retention_desk.importers.meta_text import fix_deep, fx, fx_opt, short_hash
 from retention_desk.importers.tree import SourceTree
 
 PLATFORM = "instagram"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.meta_common import fx
+from retention_desk.importers.meta_text import fx
 from retention_desk.importers.run import ImportSummary, detect, run_import
 
 HUNTER = "facebook/posts-hunterhillis-2022/your_posts_1.json"
