@@ -1,0 +1,75 @@
+"""Comments the account wrote (`comments_v2`, `group_comments_v2`, under any file name).
+
+Keyed like posts (time and attachments, not text) plus the comment's author; an entry whose
+text Facebook left out is still kept, flagged `text_missing`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retention_desk.archive.ingest import AccountIn, RecordIn
+from retention_desk.importers.base import FileContext
+from retention_desk.importers.common import dumps_raw
+from retention_desk.importers.facebook_layout import PLATFORM, items_of
+from retention_desk.importers.facebook_posts import key_items
+from retention_desk.importers.meta_common import emit, when
+from retention_desk.importers.meta_text import fx, fx_opt
+
+
+def import_comments(ctx: FileContext, path: str, data: Any, owner: AccountIn | None) -> None:
+    """Write the comments of one file, identical repeats once with an `occurrences` count."""
+    entries = items_of(data, path)
+    keyed, parsed = key_items(
+        ctx,
+        entries,
+        "comment",
+        owner,
+        author_of=lambda raw: fx_opt(_comment(raw).get("author")),
+    )
+    for item in keyed:
+        ctx.check_cancel()
+        locator, raw = entries[item.index]
+        att = parsed[item.index]
+        comment = _comment(raw)
+        stamp = raw.get("timestamp", comment.get("timestamp"))
+        created, created_raw = when(stamp, ctx, locator, required=True)
+        extra = dict(att.extra)
+        text_raw = comment.get("comment") if isinstance(comment.get("comment"), str) else None
+        text = fx(text_raw) if text_raw is not None else ""
+        if text_raw is None:
+            # Facebook leaves the text out of some entries: the entry (its time and title)
+            # is still a record of the account's activity, so it is kept, flagged.
+            extra["text_missing"] = True
+            text = "\n".join(att.words)
+        if comment.get("group"):
+            extra["group"] = fx(comment["group"])
+        if item.duplicates:
+            extra["occurrences"] = 1 + len(item.duplicates)
+        emit(
+            ctx,
+            RecordIn(
+                platform=PLATFORM,
+                kind="comment",
+                record_key=item.key,
+                text=text,
+                text_raw=text_raw,
+                title=fx_opt(raw.get("title")),
+                author_name=fx_opt(comment.get("author")),
+                created_at=created,
+                created_at_raw=created_raw,
+                extra=extra,
+                sensitive=att.sensitive,
+                raw_json=dumps_raw(raw),
+                locator=locator,
+                media=att.media,
+            ),
+        )
+
+
+def _comment(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        for d in raw.get("data") or []:
+            if isinstance(d, dict) and isinstance(d.get("comment"), dict):
+                return d["comment"]
+    return {}
