@@ -47,12 +47,7 @@ from retention_desk.importers.x_common import (
     load_js_object,
 )
 from retention_desk.importers.x_dm import conversation_records
-from retention_desk.importers.x_tweets import (
-    TweetFile,
-    VersionAligner,
-    scan_edit_chains,
-    tweet_record,
-)
+from retention_desk.importers.x_tweets import TweetFile, scan_edit_chains, tweet_record
 
 _YTD = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=")
 _THAR = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.__THAR_CONFIG\s*=")
@@ -463,7 +458,6 @@ class XArchiveImporter:
         where = TweetFile(path=path, media_dir=claim.state["media_dirs"][kind], kind=kind)
         owner = self._owner(claim)
         finder = _Finder(ctx)
-        aligner = VersionAligner(ctx.conn, ctx.writer, claim.state)
         pending: dict[str, list[tuple[int, int, RecordIn]]] = {}
         count = 0
         for index, item in iter_js_array(source, name=path):
@@ -476,11 +470,14 @@ class XArchiveImporter:
                 order = int(parsed.own_id) if parsed.own_id else 0
                 pending.setdefault(rec.record_key, []).append((order, index, rec))
             else:
-                aligner.write([rec])
+                ctx.writer.add(rec)
+        # Edit chains, held back until the whole file is read (versions can be anywhere in
+        # it): each written oldest first (snowflake ids grow with time).
         edited = 0
         for versions in pending.values():
             versions.sort(key=lambda v: (v[0], v[1]))
-            aligner.write([v[2] for v in versions], check=True)
+            for _order, _index, version in versions:
+                ctx.writer.add(version)
             edited += 1
         if edited:
             ctx.details["edit_chains"] = edited
@@ -494,7 +491,6 @@ class XArchiveImporter:
         and text: the tweet's text, less its trailing link and ellipsis, begins the note.
         """
         owner = self._owner(claim)
-        aligner = VersionAligner(ctx.conn, ctx.writer, claim.state)
         count = 0
         for index, item in iter_js_array(source, name=path):
             count += 1
@@ -535,7 +531,7 @@ class XArchiveImporter:
                     f"{locator}: long post {note_id} matches no tweet in the archive;"
                     " kept as its own record"
                 )
-            aligner.write([clean_record(base)], check=True)
+            ctx.writer.add(clean_record(base))
         return count
 
     @staticmethod

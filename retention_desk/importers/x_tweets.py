@@ -3,22 +3,19 @@ and the version logic for edit chains and long posts.
 
 Edits: X stores each edit as its own tweet, linked by `edit_info` (`initial.editTweetIds` on
 the first tweet, `edit.initialTweetId` on each edit). All versions become ONE record keyed by
-the initial tweet id; each version is written in edit order as a RecordIn with that key, so
-the RecordWriter stores one version per distinct text. Re-importing a newer or older archive
-must not add versions for texts the record already has: `VersionAligner` compares the chain
-with the record's stored history first and writes only what comes after the last known text.
+the initial tweet id; each version is written in edit order (oldest first) as a RecordIn with
+that key, so the RecordWriter stores one version per distinct text. Re-importing an older or
+newer archive adds only texts the record never had: the writer recognises every earlier
+version's text, not just the latest, so a chain written again is counted unchanged.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, text
-
-from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, RecordWriter, content_hash
+from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
 from retention_desk.importers.common import dumps_raw, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
@@ -279,99 +276,3 @@ def tweet_record(
         media=tweet_media(tweet, own_id, where, resolve),
     )
     return ParsedTweet(rec, own_id, initial is not None)
-
-
-# --------------------------------------------------------------------------- versions
-@dataclass(frozen=True)
-class _Version:
-    title: str | None
-    text: str
-    text_raw: str | None
-    content_hash: str
-
-
-class VersionAligner:
-    """Writes the versions of one record without repeating texts the archive already holds.
-
-    `state` is the claim's state dict, shared by the files of one import run: it caches the
-    keys of X records that have more than one version (the only ones whose history must be
-    read before writing; computed once per run, then kept up to date).
-    """
-
-    def __init__(self, conn: Connection, writer: RecordWriter, state: dict[str, Any]) -> None:
-        self.conn = conn
-        self.writer = writer
-        multi = state.get("multi_version_keys")
-        if multi is None:
-            multi = {
-                row[0]
-                for row in conn.execute(
-                    text(
-                        "SELECT record_key FROM records WHERE platform = :p AND version_count > 1"
-                    ),
-                    {"p": PLATFORM},
-                )
-            }
-            state["multi_version_keys"] = multi
-        self.multi: set[str] = multi
-
-    def write(self, versions: list[RecordIn], *, check: bool = False) -> None:
-        """Write `versions` (oldest first, one record key)."""
-        key = versions[0].record_key
-        if len(versions) == 1 and not check and key not in self.multi:
-            self.writer.add(versions[0])
-            return
-        self.writer.flush()  # the history query must see what this file already wrote
-        history = self._history(key)
-        deleted = next((v for v in versions if v.deleted_at is not None), None)
-        media = _merged_media(versions)
-        if not history:
-            todo = versions
-        else:
-            known = {v.content_hash for v in history}
-            hashes = [
-                content_hash(v.title, v.text_raw if v.text_raw is not None else v.text)
-                for v in versions
-            ]
-            last_known = max((i for i, h in enumerate(hashes) if h in known), default=-1)
-            todo = versions[last_known + 1 :]
-            if not todo:
-                # Nothing new: restate the newest stored text so the writer counts the record
-                # unchanged, and still records this source and any deletion flag.
-                newest = history[-1]
-                todo = [
-                    dataclasses.replace(
-                        versions[-1],
-                        title=newest.title,
-                        text=newest.text,
-                        text_raw=newest.text_raw,
-                    )
-                ]
-        last = todo[-1]
-        if deleted is not None and last.deleted_at is None:
-            last.deleted_at, last.deleted_at_raw = deleted.deleted_at, deleted.deleted_at_raw
-        last.media = media
-        for version in todo:
-            self.writer.add(version)
-        if len(todo) > 1 or history:
-            self.multi.add(key)
-
-    def _history(self, key: str) -> list[_Version]:
-        rows = self.conn.execute(
-            text(
-                "SELECT v.title, v.text, v.text_raw, v.content_hash FROM record_versions v"
-                " JOIN records r ON r.id = v.record_id"
-                " WHERE r.platform = :p AND r.record_key = :k ORDER BY v.seq"
-            ),
-            {"p": PLATFORM, "k": key},
-        ).all()
-        return [_Version(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def _merged_media(versions: list[RecordIn]) -> list[MediaIn]:
-    merged: dict[str, MediaIn] = {}
-    for version in versions:
-        for media in version.media:
-            merged.setdefault(media.original_uri, media)
-        version.media = []
-    return list(merged.values())
