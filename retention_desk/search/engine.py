@@ -46,6 +46,7 @@ PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized mat
 PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
 MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
 BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
+CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
 MAX_LIMIT = 10_000
 
@@ -84,7 +85,8 @@ class SearchEngine:
         # engine, so on by default exactly when the connection is kept.
         caching = keep_connection if date_cache is None else date_cache
         self._dates = DateCache() if caching else None
-        self._facet_cache = FacetCache() if caching else None
+        self._caching = caching
+        self._facet_cache: FacetCache | None = None  # made on first use: needs the time zone
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -100,7 +102,14 @@ class SearchEngine:
 
     def reload_settings(self) -> None:
         """Forget the cached time zone (call after the archive settings change)."""
-        self._tz = None
+        with self._lock:
+            self._tz = None
+            self._facet_cache = None  # its years are in the old zone
+
+    def _facets_cache(self) -> FacetCache | None:
+        if self._caching and (self._facet_cache is None or self._facet_cache.tz != self.tz):
+            self._facet_cache = FacetCache(self.tz)
+        return self._facet_cache
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -131,8 +140,9 @@ class SearchEngine:
         with self._read() as conn:
             if self._dates is not None:
                 self._dates.refresh(self.backend, conn)
-            if self._facet_cache is not None:
-                self._facet_cache.refresh(self.backend, conn)
+            facet_cache = self._facets_cache()
+            if facet_cache is not None:
+                facet_cache.refresh(self.backend, conn)
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""
@@ -437,19 +447,37 @@ class SearchEngine:
         """Counts per platform, account, kind and year (agency time zone) over ALL matches."""
         q = self.parse(query)
         with self._read() as conn:
-            if self._facet_cache is None or not (q.has_text or q.has_conditions):
+            cache = self._facets_cache()
+            if cache is None or not (q.has_text or q.has_conditions):
                 return facets_mod.compute(self.backend, conn, q, self._text_condition(q), self.tz)
             ids = self._matching_record_ids(conn, q)
-            return facets_mod.from_cache(self.backend, conn, self._facet_cache, ids, self.tz)
+            return facets_mod.from_cache(self.backend, conn, cache, ids)
 
     def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
         """Every matching record id, once each, in no particular order."""
-        if q.has_text and not q.has_conditions and self._dates is not None:
+        if q.has_text and self._dates is not None:
             # straight from the full-text index, through the cached version -> record map
             self._dates.refresh(self.backend, conn)
             rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
             records = self._dates.records
-            return set(map(records.__getitem__, (r[0] for r in rows)))
+            ids = set(map(records.__getitem__, (r[0] for r in rows)))
+            if not q.has_conditions:
+                return ids
+            if len(ids) <= CHECK_BY_ID_MAX:
+                # few matches: look each up by id rather than let SQL rebuild the match set
+                passing: list[int] = []
+                listed = sorted(ids)
+                for start in range(0, len(listed), 4_000):
+                    part = id_list(listed[start : start + 4_000])
+                    sql = (
+                        f"SELECT r.id FROM {self.backend.records_by_id()}"
+                        f" WHERE r.id IN ({part}) AND ({q.where})"
+                    )
+                    passing += [r[0] for r in self.backend.fetch_all(conn, sql, q.params)]
+                return passing
+            # many matches: the filters' own result (along their indexes), intersected
+            sql = f"SELECT r.id FROM records r WHERE {q.where}"
+            return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
         sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
         return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 

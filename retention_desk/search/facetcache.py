@@ -1,12 +1,14 @@
-"""In-memory facet columns per record: facet counts over large result sets without an SQL
+"""In-memory facet groups per record: facet counts over large result sets without an SQL
 GROUP BY (SQLite sorts every matching row to group them: seconds for a million).
 
-Four arrays indexed by record id: platform code, kind code, account id and the date key of
-datecache.sort_key. Counting a result set is then `Counter(map(array.__getitem__, ids))`
-per facet, which runs at C speed. The record ids still come from SQL/FTS5, so the counts are
-exactly those of the query; the cache only answers "what is record N's platform, kind,
-account and year", which never changes after a record is archived (the ingest layer never
-rewrites these columns). Kept current incrementally by record id; about 20 bytes a record.
+Each record id maps to a small group number standing for its (platform, kind, account,
+local year) - a few hundred distinct groups in a real archive. Counting a result set is one
+`Counter(map(group.__getitem__, ids))` at C speed, then a sum per facet over the groups. The
+record ids still come from SQL/FTS5, so the counts are exactly those of the query; the cache
+only answers "which platform, kind, account and year is record N", which never changes after
+a record is archived (the ingest layer never rewrites these columns). The year depends on
+the agency time zone, so a cache belongs to one zone. Kept current incrementally by record id;
+about 8 bytes a record.
 """
 
 from __future__ import annotations
@@ -15,79 +17,84 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from functools import partial
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.datecache import UNDATED
+from retention_desk.search.datecache import UNDATED, sort_key
+from retention_desk.search.dates import local_midnight
 
 NO_ACCOUNT = -1
+FIRST_YEAR, LAST_YEAR = 1900, 2800  # the date keys' range
+
+Group = tuple[str, str, int | None, int | None]  # platform, kind, account id, local year
 
 
 class FacetCache:
-    def __init__(self) -> None:
-        self.platforms: list[str] = []
-        self.kinds: list[str] = []
-        self._platform_code: dict[str, int] = {}
-        self._kind_code: dict[str, int] = {}
-        # index 0 is never a record id
-        self.platform = array("h", [0])
-        self.kind = array("h", [0])
-        self.account = array("q", [NO_ACCOUNT])
-        self.key = array("q", [UNDATED])
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.groups: list[Group] = [("", "", None, None)]  # 0: no record (never counted)
+        self._group_ids: dict[Group, int] = {}
+        self.group = array("l", [0])  # indexed by record id
         self.max_id = 0
+        self._starts: list[int] = []  # date keys of local new years, built on first use
 
-    def _code(self, value: str, names: list[str], codes: dict[str, int]) -> int:
-        code = codes.get(value)
-        if code is None:
-            code = codes[value] = len(names)
-            names.append(value)
-        return code
+    def _year_starts(self) -> list[int]:
+        if not self._starts:
+            self._starts = [
+                sort_key(timeutil.to_db(local_midnight(date(y, 1, 1), self.tz)))
+                for y in range(FIRST_YEAR, LAST_YEAR + 1)
+            ]
+        return self._starts
+
+    def _group_id(self, group: Group) -> int:
+        gid = self._group_ids.get(group)
+        if gid is None:
+            gid = self._group_ids[group] = len(self.groups)
+            self.groups.append(group)
+        return gid
 
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the records archived since the last refresh; returns how many."""
         rows = backend.fetch_all(
             conn,
-            "SELECT id, platform, kind, coalesce(account_id, :none), coalesce("
+            "SELECT id, platform, kind, account_id, "
             + backend.date_key_sql("created_at")
-            + f", {UNDATED}) FROM records WHERE id > :last ORDER BY id",
-            {"last": self.max_id, "none": NO_ACCOUNT},
+            + " FROM records WHERE id > :last ORDER BY id",
+            {"last": self.max_id},
         )
+        starts = self._year_starts()
+        ids: list[int] = []
         for rid, platform, kind, account, key in rows:
-            gap = rid - len(self.platform)
-            if gap > 0:  # ids of destroyed records
-                self.platform.extend([0] * gap)
-                self.kind.extend([0] * gap)
-                self.account.extend([NO_ACCOUNT] * gap)
-                self.key.extend([UNDATED] * gap)
-            self.platform.append(self._code(platform, self.platforms, self._platform_code))
-            self.kind.append(self._code(kind, self.kinds, self._kind_code))
-            self.account.append(account)
-            self.key.append(key)
-            self.max_id = rid
+            gap = rid - len(self.group) - len(ids)
+            if gap > 0:  # ids of destroyed records: group 0
+                ids.extend([0] * gap)
+            year = None if key is None else FIRST_YEAR + max(bisect_right(starts, key) - 1, 0)
+            ids.append(self._group_id((platform, kind, account, year)))
+        self.group.extend(array("l", ids))
+        if rows:
+            self.max_id = rows[-1][0]
         return len(rows)
 
-    def count(
-        self, ids: Iterable[int], year_bounds: list[tuple[int, int]]
-    ) -> tuple[int, dict[str, Counter[Any]]]:
-        """(total, counts per facet) for distinct record `ids`; `year_bounds` is a list of
-        (year, date key where that local year starts), oldest first."""
-        ids = list(ids)
-        platforms = Counter(map(self.platform.__getitem__, ids))
-        kinds = Counter(map(self.kind.__getitem__, ids))
-        accounts = Counter(map(self.account.__getitem__, ids))
-        # bucket i >= 1: the year starting at year_bounds[i - 1]; bucket 0: undated (the
-        # first bound is the local new year of the oldest record, before every dated one)
-        starts = [start for _year, start in year_bounds]
-        buckets = Counter(map(partial(bisect_right, starts), map(self.key.__getitem__, ids)))
-        years: Counter[Any] = Counter()
-        for index, n in buckets.items():
-            years[year_bounds[index - 1][0] if index else None] += n
-        return len(ids), {
-            "platform": Counter({self.platforms[c]: n for c, n in platforms.items()}),
-            "kind": Counter({self.kinds[c]: n for c, n in kinds.items()}),
-            "account": Counter({(None if a == NO_ACCOUNT else a): n for a, n in accounts.items()}),
-            "year": years,
+    def count(self, record_ids: Iterable[int]) -> tuple[int, dict[str, Counter[Any]]]:
+        """(total, counts per facet) for distinct live record ids."""
+        per_group = Counter(map(self.group.__getitem__, record_ids))
+        facets: dict[str, Counter[Any]] = {
+            name: Counter() for name in ("platform", "kind", "account", "year")
         }
+        total = 0
+        for gid, n in per_group.items():
+            platform, kind, account, year = self.groups[gid]
+            total += n
+            facets["platform"][platform] += n
+            facets["kind"][kind] += n
+            facets["account"][account] += n
+            facets["year"][year] += n
+        return total, facets
+
+
+__all__ = ["NO_ACCOUNT", "UNDATED", "FacetCache"]

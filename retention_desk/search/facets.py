@@ -23,7 +23,6 @@ from sqlalchemy import Connection
 from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
-from retention_desk.search.datecache import sort_key
 from retention_desk.search.dates import year_starts
 from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.results import FacetCount, Facets
@@ -141,16 +140,11 @@ def _whole_archive(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> Fa
 
 
 def from_cache(
-    backend: SqliteBackend,
-    conn: Connection,
-    cache: FacetCache,
-    record_ids: Iterable[int],
-    tz: ZoneInfo,
+    backend: SqliteBackend, conn: Connection, cache: FacetCache, record_ids: Iterable[int]
 ) -> Facets:
-    """Facets for the given distinct record ids, counted from the in-memory columns."""
+    """Facets for the given distinct, live record ids, counted from the in-memory groups."""
     cache.refresh(backend, conn)
-    bounds = [(year, sort_key(start)) for year, start in _years(backend, conn, tz)]
-    total, counts = cache.count(record_ids, bounds)
+    total, counts = cache.count(record_ids)
     return _build(
         backend, conn, total, counts["platform"], counts["account"], counts["kind"], counts["year"]
     )

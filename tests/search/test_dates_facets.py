@@ -12,6 +12,7 @@ import pytest
 from retention_desk.archive import Archive, ArchiveSettings
 from retention_desk.archive.ingest import AccountIn
 from retention_desk.search import SearchEngine
+from retention_desk.search import engine as engine_mod
 from retention_desk.search.dates import parse_period
 from tests.search.conftest import rec, utc, write
 
@@ -63,11 +64,14 @@ def test_on_before_after_follow_local_midnights_across_dst(
 
 def test_time_zone_setting_is_used(archive: Archive) -> None:
     write(archive, [rec("a", "t", created_at=utc(2021, 1, 1, 3))], account=AccountIn("x", "1"))
-    assert SearchEngine(archive).search_ids("on:2020") != []  # 20:00 on 31 Dec in Denver
-    archive.update_settings(ArchiveSettings(time_zone="UTC"))
-    engine = SearchEngine(archive)
-    assert engine.search_ids("on:2020") == []
-    assert engine.search_ids("on:2021") != []
+    with SearchEngine(archive) as engine:
+        assert engine.search_ids("on:2020") != []  # 20:00 on 31 Dec in Denver
+        assert [f.label for f in engine.facets("t").year] == ["2020"]
+        archive.update_settings(ArchiveSettings(time_zone="UTC"))
+        engine.reload_settings()
+        assert engine.search_ids("on:2020") == []
+        assert engine.search_ids("on:2021") != []
+        assert [f.label for f in engine.facets("t").year] == ["2021"]
 
 
 def independent(records: list[dict[str, object]]) -> dict[str, Counter[object]]:
@@ -127,11 +131,21 @@ def as_counter(values: tuple[object, ...], key: str = "label") -> Counter[object
 @pytest.mark.parametrize(
     "query", ["", "alpha", "beta -gamma", "kind:comment", "alpha platform:facebook"]
 )
-@pytest.mark.parametrize("cached", [True, False], ids=["facet-cache", "sql-group-by"])
+@pytest.mark.parametrize(
+    ("cached", "by_id_max"),
+    [(True, 10**6), (True, 0), (False, 10**6)],
+    ids=["cache-by-id", "cache-intersect", "sql-group-by"],
+)
 def test_facets_match_independent_counts(
-    random_archive: list[dict[str, object]], archive: Archive, query: str, cached: bool
+    random_archive: list[dict[str, object]],
+    archive: Archive,
+    query: str,
+    cached: bool,
+    by_id_max: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     engine = SearchEngine(archive, date_cache=cached)
+    monkeypatch.setattr(engine_mod, "CHECK_BY_ID_MAX", by_id_max)
 
     def keep(r: dict[str, object]) -> bool:
         words = str(r["text"]).split()
