@@ -18,6 +18,7 @@ indexed term with that prefix.
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -128,8 +129,9 @@ class SearchEngine:
             try:
                 with self._conn.begin():
                     yield self._conn
-            except OperationalError as exc:
-                self.close()  # a broken connection is not reused
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                # an interrupted or failed statement: start the next call on a new connection
+                self.close()
                 if db.is_busy_error(exc):
                     raise ArchiveBusy(f"The archive {self.archive.path.name} is busy.") from exc
                 raise

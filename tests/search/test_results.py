@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, timeutil
 from retention_desk.archive.ingest import AccountIn
@@ -257,3 +259,35 @@ def test_date_cache_skips_gaps_and_destroyed_records() -> None:
     with pytest.raises(LookupError):
         list(cache.candidates([99], newest=True))
     assert list(cache.candidates([1, 3, 4], newest=False)) == [9, 7]
+
+
+class _InterruptOnce(SqliteBackend):
+    """A backend whose connection aborts its next statement once (a GUI's cancel)."""
+
+    armed = False
+
+    def prepare_read(self, conn: Connection) -> None:
+        super().prepare_read(conn)
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        raw.set_progress_handler(self._stop, 10)
+
+    def _stop(self) -> int:
+        if self.armed:
+            self.armed = False
+            return 1
+        return 0
+
+
+def test_interrupted_statement_drops_the_connection(archive: Archive) -> None:
+    write(archive, [rec(f"k{i}", "word") for i in range(50)], account=ACCOUNT)
+    backend = _InterruptOnce()
+    with SearchEngine(archive, backend=backend) as engine:
+        assert len(engine.search_ids("word")) == 50
+        first = engine._conn
+        backend.armed = True
+        with pytest.raises((sqlite3.OperationalError, OperationalError)):
+            engine.facets("word")
+        assert engine._conn is None  # not reused after the interruption
+        assert engine.count("word") == 50
+        assert engine._conn is not None and engine._conn is not first
