@@ -18,7 +18,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive, Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE, get_value
 from retention_desk.importers.base import ImportOptions
-from retention_desk.importers.csv_generic import FilePlan
+from retention_desk.importers.csv_records import FilePlan
 from retention_desk.importers.run import detect
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive
 from retention_desk.archive.settings import set_value
 from retention_desk.cli import main as cli_main
-from retention_desk.importers import csv_generic
+from retention_desk.importers import csv_read
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
 
@@ -290,7 +290,7 @@ def test_cell_over_the_field_limit_is_an_error_naming_the_row(
     tmp_path: Path, archive: Archive
 ) -> None:
     path = tmp_path / "huge.csv"
-    big = "x" * (csv_generic.FIELD_LIMIT + 10)
+    big = "x" * (csv_read.FIELD_LIMIT + 10)
     path.write_text(f'ID,Date,Text\n1,2015-10-02,ok\n2,2015-10-02,"{big}"\n')
     (result,) = _import(archive, path).files
     assert result.status == "failed"
