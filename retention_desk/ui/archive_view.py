@@ -23,6 +23,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import (
+    QByteArray,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -33,7 +34,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -71,6 +72,9 @@ from retention_desk.ui.tasks import Task, TaskRunner
 
 SELECT_DELAY_MS = 60  # holding Down should not start a record load per row passed
 SAVED_CHANGE = "saved_searches"
+SPLITTER_KEY = "archive_view/splitter"
+TEXT_MIN_WIDTH = 260
+HEADER_KEY = "archive_view/columns"
 
 
 class ArchiveView(QWidget):
@@ -111,7 +115,9 @@ class ArchiveView(QWidget):
         self._select_timer.setInterval(SELECT_DELAY_MS)
         self._select_timer.timeout.connect(self._open_current)
         self.model = ResultsTableModel(self)
-        self._build(settings if settings is not None else QSettings())
+        self._settings = settings if settings is not None else QSettings()
+        self._build(self._settings)
+        self._restore_layout()
         changes.changed.connect(self._on_changed)
 
     # ------------------------------------------------------------------ layout
@@ -155,21 +161,23 @@ class ArchiveView(QWidget):
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         widths = {
-            COL_DATE: 140,
-            COL_PLATFORM: 66,
-            COL_ACCOUNT: 105,
-            COL_KIND: 60,
-            COL_AUTHOR: 105,
-            COL_TEXT: 300,
-            COL_FLAGS: 75,
-            COL_MATCH: 75,
+            COL_DATE: 122,
+            COL_TEXT: TEXT_MIN_WIDTH,
+            COL_AUTHOR: 100,
+            COL_ACCOUNT: 100,
+            COL_PLATFORM: 64,
+            COL_KIND: 62,
+            COL_FLAGS: 70,
+            COL_MATCH: 70,
         }
         for col, width in widths.items():
             header.resizeSection(col, width)
-        # the text takes whatever width is left; the short columns keep theirs
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
+        # The text column takes the room left, but never less than TEXT_MIN_WIDTH: in a
+        # narrow window the table scrolls sideways rather than squeezing the text away.
+        self.table.viewport().installEventFilter(self)
+        header.sectionResized.connect(self._fit_text_column)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -181,7 +189,7 @@ class ArchiveView(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([180, 580, 440])
+        splitter.setSizes([170, 620, 410])
         layout.addWidget(splitter, 1)
         self.splitter = splitter
 
@@ -205,6 +213,26 @@ class ArchiveView(QWidget):
 
     def _show_column(self, col: int, shown: bool) -> None:
         self.table.setColumnHidden(col, not shown)
+        self._fit_text_column()
+        self.save_layout()
+
+    def _restore_layout(self) -> None:
+        """The pane sizes and columns the user left, if any (QSettings)."""
+        for key, target in (
+            (SPLITTER_KEY, self.splitter),
+            (HEADER_KEY, self.table.horizontalHeader()),
+        ):
+            state = self._settings.value(key)
+            if isinstance(state, QByteArray):
+                target.restoreState(state)
+
+    def save_layout(self) -> None:
+        self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        self._settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_layout()
+        super().hideEvent(event)
 
     # ------------------------------------------------------------------ archive
     def set_archive(self, archive: Archive | None) -> None:
@@ -240,6 +268,13 @@ class ArchiveView(QWidget):
             return
         if what == SAVED_CHANGE:
             return  # our own save/delete: the panel already shows the new list
+        if what == "settings" and self._worker is not None:
+            # the agency time zone may have changed; on the runner, so it precedes the rerun
+            # (and outside the generation's tasks, so a new query does not cancel it)
+            engine = self._worker.engine
+            self._search_runner.submit(
+                Task(engine.reload_settings, progress=False, cancel=False, title="Settings")
+            )
         if self.isVisible():
             self.refresh()
         else:
@@ -317,6 +352,7 @@ class ArchiveView(QWidget):
         self.model.set_fetcher(partial(engine.fetch_rows, query=query) if engine else None)
         self.model.show_page(page.rows, complete=not page.has_more)
         self.table.setColumnHidden(COL_MATCH, not query.has_text)  # empty without words
+        self._fit_text_column()
         self.facets.set_facets(None)
         self._total = None if page.has_more else len(page.rows)
         self._show_count()
@@ -426,8 +462,24 @@ class ArchiveView(QWidget):
         else:
             self.table.clearSelection()
 
+    def _fit_text_column(self, section: int = -1, *_sizes: int) -> None:
+        if section == COL_TEXT:
+            return  # the user (or we) sized the text column itself
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(c)
+            for c in range(self.model.columnCount())
+            if c != COL_TEXT and not header.isSectionHidden(c)
+        )
+        width = max(TEXT_MIN_WIDTH, self.table.viewport().width() - others)
+        if header.sectionSize(COL_TEXT) != width:
+            header.resizeSection(COL_TEXT, width)
+
     # --------------------------------------------------------------------- keys
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_text_column()
+            return False
         # Down in the search field goes to the results, as in a mail client.
         if (
             watched is self.bar.field

@@ -18,7 +18,7 @@ from PySide6.QtGui import QImage
 from sqlalchemy import text
 
 from retention_desk.archive import Archive, Cancelled, blobs
-from retention_desk.search import RecordDetail, RecordNotFound, SearchEngine, record_detail
+from retention_desk.search import RecordDetail, RecordNotFound, record_detail
 from retention_desk.search.detail import MediaInfo
 
 THUMB_SIZE = 96
@@ -164,6 +164,6 @@ def load_record(
         detail=detail,
         media=tuple(media),
         sources=_sources(archive, detail),
-        time_zone=SearchEngine(archive).tz.key,
+        time_zone=archive.settings().time_zone or "",
         matched_versions=tuple(matched_versions),
     )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from retention_desk.ui.plain import plain_label
 
 FIELDS = (
     ("record", "Record"),
+    ("key", "Key"),
     ("platform_id", "Platform id"),
     ("account", "Account"),
     ("author", "Author"),
@@ -42,6 +44,9 @@ FIELDS = (
     ("flags", "Other"),
     ("url", "Link"),
 )
+# Long unbreakable values (keys, ids, links) go in read-only line edits, which scroll inside
+# themselves instead of widening the whole pane.
+LINE_FIELDS = frozenset({"key", "platform_id", "url"})
 
 
 def web_link(url: str | None) -> QUrl | None:
@@ -97,7 +102,8 @@ def field_values(detail: RecordDetail, tz: ZoneInfo) -> dict[str, str]:
         if on
     ]
     return {
-        "record": f"#{rec.id}  {rec.platform} {rec.kind}  (key {rec.record_key})",
+        "record": f"#{rec.id}  {rec.platform} {rec.kind}",
+        "key": rec.record_key,
         "platform_id": rec.platform_id or "",
         "account": shown_account,
         "author": who,
@@ -118,11 +124,18 @@ class RecordMetaPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel | QLineEdit] = {}
         self._captions: dict[str, QLabel] = {}
         for key, caption in FIELDS:
-            label = plain_label(selectable=True)
-            label.setWordWrap(True)
+            label: QLabel | QLineEdit
+            if key in LINE_FIELDS:
+                label = QLineEdit()
+                label.setReadOnly(True)
+                label.setFrame(False)
+                label.setStyleSheet("QLineEdit { background: transparent; }")
+            else:
+                label = plain_label(selectable=True)
+                label.setWordWrap(True)
             caption_label = plain_label(caption)
             form.addRow(caption_label, label)
             self.values[key] = label
@@ -143,6 +156,7 @@ class RecordMetaPane(QWidget):
         self.extra.setReadOnly(True)
         self.extra.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.extra.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.extra.setMinimumHeight(self.extra.fontMetrics().lineSpacing() * 8)
         layout.addWidget(self.extra, 1)
         self._url = ""
         self._update_buttons()
@@ -150,6 +164,8 @@ class RecordMetaPane(QWidget):
     def set_detail(self, detail: RecordDetail, tz: ZoneInfo) -> None:
         for key, value in field_values(detail, tz).items():
             self.values[key].setText(value)
+            if isinstance(self.values[key], QLineEdit):
+                self.values[key].setCursorPosition(0)
             shown = bool(value) or key in ("record", "created", "author", "url")
             self.values[key].setVisible(shown)
             self._captions[key].setVisible(shown)

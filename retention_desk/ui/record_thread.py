@@ -53,12 +53,13 @@ class ThreadTree(QTreeWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setIndentation(16)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The text keeps a readable width even in a narrow viewer (the tree scrolls sideways
+        # instead); marks, last, take what is left.
         header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TEXT, header.ResizeMode.Stretch)
+        header.resizeSection(COL_TEXT, 240)
         header.resizeSection(COL_AUTHOR, 110)
         header.setSectionResizeMode(COL_CREATED, header.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_MARKS, header.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.currentItemChanged.connect(self._current_changed)
         self.itemActivated.connect(self._activated)
         self.focus_item: QTreeWidgetItem | None = None

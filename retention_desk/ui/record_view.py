@@ -17,6 +17,7 @@ from functools import partial
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -109,7 +110,11 @@ class RecordView(QWidget):
         self.media = MediaPane()
         self.provenance = ProvenancePane()
         self.capture = CapturePane()
-        self.tabs.addTab(self.meta, "Record")
+        meta_scroll = QScrollArea()  # wrapped values must not be squeezed when space is short
+        meta_scroll.setWidget(self.meta)
+        meta_scroll.setWidgetResizable(True)
+        meta_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(meta_scroll, "Record")
         self.tabs.addTab(self.versions, "Versions")
         self.tabs.addTab(self.media, "Media")
         self.tabs.addTab(self.provenance, "Provenance")

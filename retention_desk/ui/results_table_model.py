@@ -30,8 +30,9 @@ from retention_desk.ui.plain import tooltip_text
 
 log = logging.getLogger(__name__)
 
-COL_DATE, COL_PLATFORM, COL_ACCOUNT, COL_KIND, COL_AUTHOR, COL_TEXT, COL_FLAGS, COL_MATCH = range(8)
-HEADERS = ("Date", "Platform", "Account", "Kind", "Author", "Text", "Flags", "Matched")
+# The text comes second: in a narrow window it is what must stay in view.
+COL_DATE, COL_TEXT, COL_AUTHOR, COL_ACCOUNT, COL_PLATFORM, COL_KIND, COL_FLAGS, COL_MATCH = range(8)
+HEADERS = ("Date", "Text", "Author", "Account", "Platform", "Kind", "Flags", "Matched")
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
@@ -251,7 +252,10 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _display(self, row: ResultRow, col: int) -> str:
         if col == COL_DATE:
-            return fmt.local_time(row.created_at, self._tz) if row.created_at else "(no date)"
+            # the zone's name is in the tooltip: the column stays narrow
+            if row.created_at is None:
+                return "(no date)"
+            return row.created_at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M")
         if col == COL_PLATFORM:
             return row.platform
         if col == COL_ACCOUNT:
@@ -270,7 +274,10 @@ class ResultsTableModel(QAbstractTableModel):
     def _tooltip(self, row: ResultRow, col: int) -> str | None:
         # Tooltips parse markup and every value here was imported: always through tooltip_text.
         if col == COL_DATE:
-            return tooltip_text(fmt.utc_time(row.created_at)) if row.created_at else None
+            if row.created_at is None:
+                return None
+            local = fmt.local_time(row.created_at, self._tz, seconds=True)
+            return tooltip_text(f"{local}\n{fmt.utc_time(row.created_at)}")
         if col == COL_TEXT:
             full = f"{row.title}\n\n{row.text}" if row.title else row.text
             return tooltip_text(full[:TOOLTIP_CHARS]) if full else None

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -94,15 +94,20 @@ class SavedSearchesPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.list, 1)
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save…")
+        # tool buttons: the side panel must be able to stay narrow
+        self.save_button = QToolButton()
+        self.save_button.setText("Save…")
         self.save_button.setToolTip("Save the current search under a name")
         self.save_button.clicked.connect(self.ask_save)
-        self.run_button = QPushButton("Run")
+        self.run_button = QToolButton()
+        self.run_button.setText("Run")
         self.run_button.clicked.connect(lambda: self._run_item(self.list.currentItem()))
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QToolButton()
+        self.delete_button.setText("Delete")
         self.delete_button.clicked.connect(self.ask_delete)
         for button in (self.save_button, self.run_button, self.delete_button):
             buttons.addWidget(button)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.status = plain_label()
         self.status.setWordWrap(True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import threading
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -321,3 +323,17 @@ def test_hostile_text_is_shown_literally_everywhere(qtbot, tmp_path: Path, qsett
     finally:
         view.set_archive(None)
         archive.close()
+
+
+def test_new_time_zone_setting_applies_after_the_broadcast(qtbot, demo, qsettings) -> None:
+    view, changes = make_view(qtbot, demo, qsettings)
+    view.show()
+    assert view.model.time_zone.key == "America/Denver"
+    first = view.model.data(view.model.index(0, 0), RowRole)
+    demo.update_settings(replace(demo.settings(), time_zone="America/New_York"))
+    changes.notify("settings")
+    assert view.model.time_zone.key == "America/New_York"
+    shown = view.model.data(view.model.index(0, 0))
+    assert shown == first.created_at.astimezone(ZoneInfo("America/New_York")).strftime(
+        "%Y-%m-%d %H:%M"
+    )
