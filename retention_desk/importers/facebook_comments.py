@@ -14,29 +14,25 @@ from retention_desk.importers.common import dumps_raw
 from retention_desk.importers.facebook_layout import PLATFORM, items_of
 from retention_desk.importers.facebook_posts import key_items
 from retention_desk.importers.meta_common import emit, when
-from retention_desk.importers.meta_text import fx, fx_opt
+from retention_desk.importers.meta_text import fx, fx_opt, text_pair
 
 
 def import_comments(ctx: FileContext, path: str, data: Any, owner: AccountIn | None) -> None:
     """Write the comments of one file, identical repeats once with an `occurrences` count."""
-    entries = items_of(data, path)
-    keyed, parsed = key_items(
+    keyed = key_items(
         ctx,
-        entries,
+        items_of(data, path),
         "comment",
         owner,
         author_of=lambda raw: fx_opt(_comment(raw).get("author")),
     )
-    for item in keyed:
+    for item, locator, raw, att in keyed:
         ctx.check_cancel()
-        locator, raw = entries[item.index]
-        att = parsed[item.index]
         comment = _comment(raw)
         stamp = raw.get("timestamp", comment.get("timestamp"))
         created, created_raw = when(stamp, ctx, locator, required=True)
         extra = dict(att.extra)
-        text_raw = comment.get("comment") if isinstance(comment.get("comment"), str) else None
-        text = fx(text_raw) if text_raw is not None else ""
+        text, text_raw = text_pair(comment.get("comment"))
         if text_raw is None:
             # Facebook leaves the text out of some entries: the entry (its time and title)
             # is still a record of the account's activity, so it is kept, flagged.

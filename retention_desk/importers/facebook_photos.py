@@ -12,7 +12,7 @@ from retention_desk.importers.facebook_layout import PLATFORM, items_of
 from retention_desk.importers.meta_common import emit, when
 from retention_desk.importers.meta_files import name_of
 from retention_desk.importers.meta_media import add_media, make_media, media_meta, media_type_for
-from retention_desk.importers.meta_text import fx, fx_opt, normalise, short_hash
+from retention_desk.importers.meta_text import fx, fx_opt, normalise, short_hash, text_pair
 
 
 def import_photos(ctx: FileContext, path: str, data: Any, owner: AccountIn | None) -> None:
@@ -64,14 +64,14 @@ def import_photos(ctx: FileContext, path: str, data: Any, owner: AccountIn | Non
             ordinal = seen.get((author, stamp), 0)
             seen[(author, stamp)] = ordinal + 1
             c_created, c_raw = when(stamp, ctx, f"{locator}.comments[{j}]")
-            body = comment.get("comment") if isinstance(comment.get("comment"), str) else None
+            text, body = text_pair(comment.get("comment"))
             emit(
                 ctx,
                 RecordIn(
                     platform=PLATFORM,
                     kind="comment",
                     record_key=f"comment:{stamp}:{short_hash([key, author, ordinal])}",
-                    text=fx(body),
+                    text=text,
                     text_raw=body,
                     parent_key=key,
                     author_name=author,

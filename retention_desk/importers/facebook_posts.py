@@ -12,6 +12,7 @@ file (Facebook repeats an item with an extra `{}` in `data`) are one record with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn, RecordIn
@@ -28,6 +29,7 @@ from retention_desk.importers.meta_text import (
     fx_opt,
     normalise,
     scrub,
+    text_pair,
 )
 
 # posts others wrote on the timeline; only English titles are read, and only for the author
@@ -47,13 +49,9 @@ def import_posts(
     if not isinstance(data, list | dict):
         raise ParseError(f"{path}: expected a list of posts, found {type(data).__name__}")
     namespace = _NAMESPACE.get(kind, "post")
-    entries = items_of(data, path)
-    keyed, parsed = key_items(ctx, entries, namespace, owner)
     repeats = 0
-    for item in keyed:
+    for item, locator, raw, attachments in key_items(ctx, items_of(data, path), namespace, owner):
         ctx.check_cancel()
-        locator, raw = entries[item.index]
-        attachments = parsed[item.index]
         rec = _post_record(ctx, raw, attachments, item.key, locator, kind, owner)
         if item.duplicates:
             rec.extra["occurrences"] = 1 + len(item.duplicates)
@@ -71,11 +69,12 @@ def key_items(
     entries: list[tuple[str, Any]],
     namespace: str,
     owner: AccountIn | None,
-    author_of: Any = None,
-) -> tuple[list[KeyedItem], dict[int, Attachments]]:
+    author_of: Callable[[dict[str, Any]], Any] | None = None,
+) -> list[tuple[KeyedItem, str, dict[str, Any], Attachments]]:
     """Stable keys for the items of a file (see `assign_keys`): the base is the namespace,
     the owner, the time, what identifies the attachments and, with `author_of`, the author.
-    Also returns each item's parsed attachments by index; non-objects are warned, skipped."""
+    Returns (item, locator, raw item, its parsed attachments) for the first occurrence of each
+    record, in file order; non-objects are warned and skipped."""
     items: list[KeyedItem] = []
     parsed: dict[int, Attachments] = {}
     owner_key = owner.account_key if owner else None
@@ -89,7 +88,8 @@ def key_items(
         if author_of is not None:
             base.append(author_of(raw))
         items.append(KeyedItem(index=index, base=base, content=normalise(raw)))
-    return assign_keys(namespace, items, lambda base: str(base[2])), parsed
+    keyed = assign_keys(namespace, items, lambda base: str(base[2]))
+    return [(item, *entries[item.index], parsed[item.index]) for item in keyed]
 
 
 def _post_record(
@@ -104,8 +104,7 @@ def _post_record(
     created, created_raw = when(raw.get("timestamp"), ctx, locator, required=True)
     data = [d for d in raw.get("data") or [] if isinstance(d, dict)]
     texts = [d["post"] for d in data if isinstance(d.get("post"), str) and d["post"]]
-    text_raw: str | None = "\n\n".join(texts) if texts else None
-    text = fx(text_raw) if text_raw is not None else ""
+    text, text_raw = text_pair("\n\n".join(texts) if texts else None)
     if not text.strip():
         text, text_raw = "\n".join(att.words), None
     extra = dict(att.extra)

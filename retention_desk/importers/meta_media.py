@@ -16,7 +16,7 @@ from retention_desk.importers.base import FileContext
 from retention_desk.importers.common import clean_text
 from retention_desk.importers.meta_files import name_of
 from retention_desk.importers.meta_text import fix_deep
-from retention_desk.importers.tree import SourceTree, safe_member_name
+from retention_desk.importers.tree import safe_member_name
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _TYPES = {
@@ -71,44 +71,12 @@ def make_media(
         "media_type": mtype,
         "metadata": meta,
     }
-    real = _resolve(ctx, safe)
-    if real is None:  # not in the download: listed as missing
+    # In this input or another of the same import (split downloads), also when the export
+    # sits under a root folder.
+    found = ctx.locate(safe)
+    if found is None:  # not in the download: listed as missing
         return MediaIn(**fields)
-    return ctx.media(real, **fields)
-
-
-def _resolve(ctx: FileContext, path: str) -> str | None:
-    """The tree path of an export-relative `path`, in this input or another input of the
-    same import (split downloads), also when the export sits under a root folder.
-
-    Same rule as FileContext.locate, but through an index: `SourceTree.find` scans every file,
-    which made each lookup linear and an export with tens of thousands of media quadratic.
-    """
-    trees = (ctx.tree, *ctx.other_trees)
-    for tree in trees:
-        if tree.exists(path):
-            return path
-    for tree in trees:
-        hits = _suffix_index(tree).get(path, ())
-        if len(hits) == 1:
-            return hits[0]
-    return None
-
-
-def _suffix_index(tree: SourceTree) -> dict[str, list[str]]:
-    cached = tree.__dict__.get("_meta_suffix_index")
-    if cached is not None and cached[0] == len(tree.files):
-        return cached[1]
-    index: dict[str, list[str]] = {}
-    for f in tree.files:
-        path = f.path
-        index.setdefault(path, []).append(path)
-        start = path.find("/")
-        while start >= 0:
-            index.setdefault(path[start + 1 :], []).append(path)
-            start = path.find("/", start + 1)
-    tree.__dict__["_meta_suffix_index"] = (len(tree.files), index)
-    return index
+    return ctx.media(found[1], **fields)
 
 
 def add_media(media: list[MediaIn], item: MediaIn | None) -> None:

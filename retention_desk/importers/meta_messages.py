@@ -12,7 +12,14 @@ from retention_desk.importers.base import FileContext
 from retention_desk.importers.common import ParseError, dumps_raw
 from retention_desk.importers.meta_common import emit, when
 from retention_desk.importers.meta_media import add_media, make_media, media_meta
-from retention_desk.importers.meta_text import fix_deep, fx, fx_opt, scrub, short_hash
+from retention_desk.importers.meta_text import (
+    fix_deep,
+    fx,
+    fx_opt,
+    scrub,
+    short_hash,
+    text_pair,
+)
 
 MAX_PARTICIPANTS_PER_MESSAGE = 50
 _MESSAGE_MEDIA = {
@@ -83,8 +90,7 @@ def import_thread(ctx: FileContext, path: str, data: Any, platform: str) -> None
         ordinal = seen.get((stamp, sender or ""), 0)
         seen[(stamp, sender or "")] = ordinal + 1
         key = f"message:{thread}:{stamp}:{short_hash([sender, ordinal])}"
-        raw_text = msg.get("content") if isinstance(msg.get("content"), str) else None
-        text = fx(raw_text) if raw_text is not None else ""
+        text, raw_text = text_pair(msg.get("content"))
         extra: dict[str, Any] = {k: v for k, v in thread_extra.items() if v}
         media: list[MediaIn] = []
         for field_name, mtype in _MESSAGE_MEDIA.items():

@@ -44,6 +44,14 @@ def fx(value: Any) -> str:
     return fix_mojibake(clean_text(value)) if value is not None else ""
 
 
+def text_pair(value: Any) -> tuple[str, str | None]:
+    """(display text, text as the export wrote it) of a value that should be a string:
+    ("", None) when it is not one."""
+    if not isinstance(value, str):
+        return "", None
+    return fx(value), value
+
+
 def fx_opt(value: Any) -> str | None:
     """`fx` for optional values: None or empty stays None."""
     if value is None:
@@ -52,15 +60,21 @@ def fx_opt(value: Any) -> str | None:
     return fixed or None
 
 
+def map_strings(value: Any, fn: Callable[[Any], str]) -> Any:
+    """`fn` applied to every string and every dict key at any depth, in a copy; other values
+    unchanged."""
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [map_strings(v, fn) for v in value]
+    if isinstance(value, dict):
+        return {fn(k): map_strings(v, fn) for k, v in value.items()}
+    return value
+
+
 def fix_deep(value: Any) -> Any:
     """`fx` applied to every string (keys too) at any depth; other values unchanged."""
-    if isinstance(value, str):
-        return fx(value)
-    if isinstance(value, list):
-        return [fix_deep(v) for v in value]
-    if isinstance(value, dict):
-        return {fx(k): fix_deep(v) for k, v in value.items()}
-    return value
+    return map_strings(value, fx)
 
 
 def scrub(value: Any) -> tuple[Any, dict[str, Any]]:
@@ -107,13 +121,7 @@ def normalise(value: Any) -> Any:
 
 def clean_deep(value: Any) -> Any:
     """Every string (keys too) made SQLite-safe at any depth; other values unchanged."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, list):
-        return [clean_deep(v) for v in value]
-    if isinstance(value, dict):
-        return {clean_text(k): clean_deep(v) for k, v in value.items()}
-    return value
+    return map_strings(value, clean_text)
 
 
 @dataclass
