@@ -17,37 +17,29 @@ stays in that original only.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import text
-
-from retention_desk.archive import timeutil
-from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
+from retention_desk.archive.ingest import AccountIn, RecordIn
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import (
     ParseError,
-    clean_record,
     decode_text,
-    dumps_raw,
     parse_time,
-    time_or_warn,
 )
 from retention_desk.importers.tree import SourceTree
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
-    display_text,
     exact_id,
-    has_surrogate,
     iter_js_array,
-    last_segment,
     load_js_object,
 )
 from retention_desk.importers.x_dm import conversation_records
-from retention_desk.importers.x_tweets import TweetFile, scan_edit_chains, tweet_record
+from retention_desk.importers.x_notes import import_notes
+from retention_desk.importers.x_profile import import_profile
+from retention_desk.importers.x_tweets import ExportMedia, TweetFile, scan_edit_chains, tweet_record
 
 _YTD = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.YTD\.([A-Za-z0-9_]+)\.part(\d+)\s*=")
 _THAR = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.__THAR_CONFIG\s*=")
@@ -97,26 +89,6 @@ def _data_rel(file_name: str) -> str:
     """'data/tweets.js' -> 'tweets.js': manifest names are relative to the export root, we
     resolve them against the folder that holds manifest.js (the user may give that folder)."""
     return file_name[5:] if file_name.startswith("data/") else file_name
-
-
-class _Finder:
-    """MediaFinder over this import's inputs: O(1) existence checks (an archive can hold tens
-    of thousands of media files; FileContext.locate falls back to a linear search)."""
-
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
-        self.trees = (ctx.tree, *ctx.other_trees)
-
-    def first_present(self, paths: list[str]) -> str | None:
-        for path in paths:
-            if any(tree.exists(path) for tree in self.trees):
-                return path
-        return None
-
-    def media(self, path: str, **fields: Any) -> MediaIn:
-        if any(tree.exists(path) for tree in self.trees):
-            return self.ctx.media(path, **fields)
-        return MediaIn(original_uri=path, **fields)
 
 
 class XArchiveImporter:
@@ -327,11 +299,11 @@ class XArchiveImporter:
         source = decode_text(data, name=path)
         del data
         if kind == "profile":
-            count = self._import_profile(ctx, claim, path, source)
+            count = import_profile(ctx, claim, path, source)
         elif kind in _TWEET_KINDS:
             count = self._import_tweets(ctx, claim, path, source, _TWEET_KINDS[kind])
         elif kind == "note":
-            count = self._import_notes(ctx, claim, path, source)
+            count = import_notes(ctx, claim, path, source)
         elif kind in ("dm", "dm_group"):
             count = self._import_dms(ctx, claim, path, source, kind)
         else:  # pragma: no cover - detection only claims the types above
@@ -369,86 +341,6 @@ class XArchiveImporter:
     def _owner(self, claim: Claim) -> AccountIn | None:
         return claim.account
 
-    # ---------------------------------------------------------------------- profile
-    def _import_profile(self, ctx: FileContext, claim: Claim, path: str, source: str) -> int:
-        owner = self._owner(claim)
-        finder = _Finder(ctx)
-        count = 0
-        for index, item in iter_js_array(source, name=path):
-            count += 1
-            locator = f"{path}[{index}]"
-            raw = dumps_raw(item)
-            if has_surrogate(raw):
-                item = clean_deep(item)
-            profile = item.get("profile") if isinstance(item, dict) else None
-            if not isinstance(profile, dict):
-                ctx.warn(f"{locator}: not a profile object; kept only in the original file")
-                continue
-            desc = (
-                profile.get("description") if isinstance(profile.get("description"), dict) else {}
-            )
-            bio = as_text(desc.get("bio"))
-            lines = [bio] if bio else []
-            details = [
-                f"{label}: {as_text(desc.get(field))}"
-                for label, field in (("Location", "location"), ("Website", "website"))
-                if desc.get(field)
-            ]
-            shown = "\n\n".join([*lines, "\n".join(details)] if details else lines)
-            account_id = owner.platform_account_id if owner else None
-            handle = owner.handle if owner else None
-            media = []
-            for field in ("avatarMediaUrl", "headerMediaUrl"):
-                url = profile.get(field)
-                if isinstance(url, str) and url and account_id:
-                    media_path = (
-                        f"{claim.state['media_dirs']['profile']}/{account_id}-{last_segment(url)}"
-                    )
-                    media.append(
-                        finder.media(
-                            media_path,
-                            filename=media_path.rsplit("/", 1)[-1],
-                            media_type="avatar" if field == "avatarMediaUrl" else "header",
-                            metadata={"url": url},
-                        )
-                    )
-            title = None
-            if owner is not None:
-                title = (
-                    f"{owner.display_name or handle} (@{handle})" if handle else owner.display_name
-                )
-            created_raw = claim.state.get("account_created")
-            rec = RecordIn(
-                platform=PLATFORM,
-                kind="page",
-                record_key=f"profile:{account_id or handle or index}",
-                text=shown,
-                title=title,
-                platform_id=account_id,
-                author_name=owner.display_name if owner else None,
-                author_handle=handle,
-                author_platform_id=account_id,
-                created_at=time_or_warn(created_raw, ctx.warnings, locator),
-                created_at_raw=created_raw,
-                url=f"https://x.com/{handle}" if handle else None,
-                extra={
-                    k: v
-                    for k, v in {
-                        "bio": bio or None,
-                        "website": desc.get("website"),
-                        "location": desc.get("location"),
-                        "avatar_url": profile.get("avatarMediaUrl"),
-                        "header_url": profile.get("headerMediaUrl"),
-                    }.items()
-                    if v
-                },
-                raw_json=raw,
-                locator=locator,
-                media=media,
-            )
-            ctx.writer.add(clean_record(rec))
-        return count
-
     # ----------------------------------------------------------------------- tweets
     def _import_tweets(
         self, ctx: FileContext, claim: Claim, path: str, source: str, kind: str
@@ -457,7 +349,7 @@ class XArchiveImporter:
         chains.update(scan_edit_chains(source))
         where = TweetFile(path=path, media_dir=claim.state["media_dirs"][kind], kind=kind)
         owner = self._owner(claim)
-        finder = _Finder(ctx)
+        finder = ExportMedia(ctx)
         pending: dict[str, list[tuple[int, int, RecordIn]]] = {}
         count = 0
         for index, item in iter_js_array(source, name=path):
@@ -483,91 +375,10 @@ class XArchiveImporter:
             ctx.details["edit_chains"] = edited
         return count
 
-    # ------------------------------------------------------------------------ notes
-    def _import_notes(self, ctx: FileContext, claim: Claim, path: str, source: str) -> int:
-        """Long posts: the full text becomes a version of the tweet that carries its start.
-
-        The archive does not name that tweet; it is found by creation time (to the second)
-        and text: the tweet's text, less its trailing link and ellipsis, begins the note.
-        """
-        owner = self._owner(claim)
-        count = 0
-        for index, item in iter_js_array(source, name=path):
-            count += 1
-            locator = f"{path}[{index}]"
-            raw = dumps_raw(item)
-            if has_surrogate(raw):
-                item = clean_deep(item)
-            note = item.get("noteTweet") if isinstance(item, dict) else None
-            if not isinstance(note, dict):
-                ctx.warn(f"{locator}: not a noteTweet object; kept only in the original file")
-                continue
-            core = note.get("core") if isinstance(note.get("core"), dict) else {}
-            note_text = as_text(core.get("text"))
-            urls = [u for u in core.get("urls") or [] if isinstance(u, dict)]
-            shown = display_text(note_text, urls)
-            note_id = exact_id(note.get("noteTweetId"))
-            created_raw = note.get("createdAt")
-            created = time_or_warn(created_raw, ctx.warnings, locator)
-            target = self._note_target(ctx, created, note_id, shown)
-            base = RecordIn(
-                platform=PLATFORM,
-                kind="post",
-                record_key=target or f"note:{note_id or index}",
-                text=shown,
-                text_raw=note_text,
-                platform_id=note_id,
-                author_name=owner.display_name if owner else None,
-                author_handle=owner.handle if owner else None,
-                author_platform_id=owner.platform_account_id if owner else None,
-                created_at=created,
-                created_at_raw=as_text(created_raw) if created_raw is not None else None,
-                extra={"note_tweet_id": note_id, "long_post": True},
-                raw_json=raw,
-                locator=f"{locator} (long text of note {note_id})",
-            )
-            if target is None:
-                ctx.warn(
-                    f"{locator}: long post {note_id} matches no tweet in the archive;"
-                    " kept as its own record"
-                )
-            ctx.writer.add(clean_record(base))
-        return count
-
-    @staticmethod
-    def _note_target(
-        ctx: FileContext, created: datetime | None, note_id: str | None, shown: str
-    ) -> str | None:
-        if created is None:
-            return None
-        rows = ctx.conn.execute(
-            text(
-                "SELECT r.record_key, v.text FROM records r JOIN record_versions v"
-                " ON v.record_id = r.id AND v.seq = 1"
-                " WHERE r.platform = :p AND r.kind IN ('post', 'reply')"
-                " AND r.created_at BETWEEN :a AND :b"
-            ),
-            {
-                "p": PLATFORM,
-                "a": timeutil.to_db(created - timedelta(seconds=2)),
-                "b": timeutil.to_db(created + timedelta(seconds=2)),
-            },
-        ).all()
-        best: tuple[int, int, str] | None = None
-        for key, first_text in rows:
-            start = re.sub(r"\s*(?:https?://\S+)?\s*…?\s*$", "", first_text or "")
-            start = start.rstrip("…").strip()
-            prefix = 0 if start and shown.startswith(start[: max(20, len(start) - 5)]) else 1
-            distance = abs(int(key) - int(note_id)) if note_id and key.isdigit() else 1 << 62
-            candidate = (prefix, distance, key)
-            if best is None or candidate < best:
-                best = candidate
-        return best[2] if best is not None else None
-
     # ------------------------------------------------------------------------- DMs
     def _import_dms(self, ctx: FileContext, claim: Claim, path: str, source: str, kind: str) -> int:
         owner = self._owner(claim)
-        finder = _Finder(ctx)
+        finder = ExportMedia(ctx)
         media_dir = claim.state["media_dirs"][kind]
         count = 0
         for index, item in iter_js_array(source, name=path):

@@ -97,6 +97,7 @@ def _message_record(
     raw = dumps_raw(message)
     if has_surrogate(raw):
         message = clean_deep(message)
+        raw = dumps_raw(message)
     ((event, body),) = message.items()
     body = body if isinstance(body, dict) else {"value": body}
     created_raw = body.get("createdAt")
