@@ -86,6 +86,11 @@ class RecordView(QWidget):
         self.byline.setWordWrap(True)
         layout.addWidget(self.byline)
 
+        self.thread_note = plain_label()
+        self.thread_note.setWordWrap(True)
+        self.thread_note.setVisible(False)
+        layout.addWidget(self.thread_note)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.thread = ThreadTree()
         self.thread.node_selected.connect(self._node_selected)
@@ -140,6 +145,7 @@ class RecordView(QWidget):
         self.record_id = None
         self.header.setText(message or "No record selected")
         self.byline.clear()
+        self.thread_note.setVisible(False)
         self.thread.clear()
         self.text_caption.clear()
         self.text.clear()
@@ -211,6 +217,13 @@ class RecordView(QWidget):
         when = fmt.local_time(rec.created_at, tz) if rec.created_at else "no date"
         self.byline.setText(f"{author} · {when}")
         self.thread.set_thread(detail.thread, tz)
+        self.thread_note.setText(
+            f"This thread is longer than the {len(detail.thread):,} records shown here; search"
+            " (e.g. by author or date) to reach the rest."
+            if detail.thread_truncated
+            else ""
+        )
+        self.thread_note.setVisible(detail.thread_truncated)
         if self.thread.focus_item is None:
             self._show_focus_text()
         self.meta.set_detail(detail, tz)

@@ -343,3 +343,17 @@ def test_loader_reads_no_url(tmp_archive: Archive, tmp_path: Path) -> None:
     ids = write(tmp_archive, [post("see attachment", media=media)], "export.json")
     data = load_record(tmp_archive, ids["p1"], cancel=threading.Event())
     assert data.media[0].thumbnail is None and "missing" in data.media[0].note
+
+
+def test_truncated_thread_says_so(qtbot, thread_archive, monkeypatch) -> None:
+    from retention_desk.search import detail as detail_mod
+
+    archive, ids = thread_archive
+    viewer = make_viewer(qtbot, archive)
+    viewer.show()
+    viewer.show_record(ids["p1"])
+    assert viewer.thread_note.isHidden()
+    monkeypatch.setattr(detail_mod, "MAX_THREAD_NODES", 2)
+    viewer.show_record(ids["r1"])
+    assert viewer.thread_note.isVisible() and "longer than the" in viewer.thread_note.text()
+    assert ids["r1"] in {n.id for n in viewer.thread_nodes()}  # the record itself is kept
