@@ -13,12 +13,12 @@ Semantics:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.filters import FILTERS, FilterContext
+from retention_desk.search.filters import FILTERS, PREFILTERS, FilterContext, Prefilter
 from retention_desk.search.query import Atom, FilterTerm, QueryTree, Term
 
 
@@ -35,6 +35,8 @@ class CompiledQuery:
     params: dict[str, Any]
     # the positive text terms in `fts`, by clause (the executor's cost model reads them)
     text_clauses: tuple[tuple[Term, ...], ...] = ()
+    # what the AND-ed date/platform/kind filters imply (in-memory candidate pruning)
+    prefilter: Prefilter = field(default_factory=Prefilter)
 
     @property
     def has_text(self) -> bool:
@@ -76,8 +78,14 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
     text_clauses: list[list[Term]] = []
     excluded: list[Term] = []
     conditions: list[str] = []
+    prefilter = Prefilter()
     for clause in tree.clauses:
         atoms = clause.atoms
+        only = atoms[0] if len(atoms) == 1 else None
+        if only is not None and not only.negated and isinstance(only.item, FilterTerm):
+            narrow = PREFILTERS.get(only.item.name)
+            if narrow is not None:
+                prefilter = narrow(only.item.value, tz, prefilter)
         if all(isinstance(a.item, Term) and not a.negated for a in atoms):
             text_clauses.append([a.item for a in atoms if isinstance(a.item, Term)])
         elif len(atoms) == 1 and atoms[0].negated and isinstance(atoms[0].item, Term):
@@ -97,4 +105,5 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
         where=where,
         params=ctx.params,
         text_clauses=tuple(tuple(c) for c in text_clauses),
+        prefilter=prefilter,
     )

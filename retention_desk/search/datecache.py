@@ -28,6 +28,7 @@ from retention_desk.search.backend import SqliteBackend
 
 UNDATED = -(2**63)  # sorts below every date: undated records come last when newest first
 NO_RECORD = -1
+CLAMP_LOW, CLAMP_HIGH = 10**16, 900 * 10**16  # keys of years 1901..2799 are exact
 
 
 def sort_key(created_at: str | None) -> int:
@@ -88,11 +89,20 @@ class DateCache:
         self.max_vid = rows[-1][0]
         return len(rows)
 
-    def candidates(self, vids: list[int], newest: bool) -> Iterator[int]:
+    def candidates(
+        self,
+        vids: list[int],
+        newest: bool,
+        *,
+        key_range: tuple[int | None, int | None] | None = None,
+        groups: tuple[array[int], set[int]] | None = None,
+    ) -> Iterator[int]:
         """Record ids of the given versions, best first, each once.
 
-        Yields lazily: the first page needs only the top few, found with a heap; the full
-        sort happens only if filters reject so many that the caller keeps asking.
+        `key_range` and `groups` prune candidates the query's filters must reject anyway (the
+        caller still checks every survivor in SQL). Yields lazily: the first page needs only
+        the top few, found with a heap; the full sort happens only if filters reject so many
+        that the caller keeps asking.
         """
         records, keys = self.records, self.keys
         size = len(records)
@@ -101,6 +111,22 @@ class DateCache:
         # map() over array.__getitem__ keeps the per-match work in C. A destroyed version
         # (NO_RECORD) cannot come from the index, and would fail the caller's SQL check.
         pairs = list(zip(map(keys.__getitem__, vids), map(records.__getitem__, vids), strict=True))
+        if key_range is not None:
+            # dated filters: drop undated records and keys outside [lo, hi); keys of clamped
+            # years (before 1901, from 2800) are kept, their order being approximate
+            lo, hi = key_range
+            pairs = [
+                (k, r)
+                for k, r in pairs
+                if k != UNDATED
+                and (
+                    ((lo is None or k >= lo) and (hi is None or k < hi))
+                    or not CLAMP_LOW <= k < CLAMP_HIGH
+                )
+            ]
+        if groups is not None:
+            group, allowed = groups
+            pairs = [(k, r) for k, r in pairs if r > 0 and group[r] in allowed]
         sign = 1
         if not newest:  # oldest first, undated still last: negate, so "largest" is oldest
             top = max(k for k, _ in pairs) + 1 if pairs else 0

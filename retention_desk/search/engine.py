@@ -33,7 +33,7 @@ from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import facets as facets_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery, compile_query
-from retention_desk.search.datecache import DateCache
+from retention_desk.search.datecache import DateCache, sort_key
 from retention_desk.search.errors import QueryError
 from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.filters import known_filters
@@ -350,6 +350,27 @@ class SearchEngine:
         sql = self._ids_sorted_sql(q, sort, want)
         return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
 
+    def _pruning(self, conn: Connection, q: CompiledQuery) -> dict[str, Any]:
+        """Candidate pruning from the query's date/platform/kind filters (see Prefilter)."""
+        pf = q.prefilter
+        out: dict[str, Any] = {}
+        if pf.dated:
+            out["key_range"] = (
+                sort_key(pf.start) if pf.start else None,
+                sort_key(pf.end) if pf.end else None,
+            )
+        cache = self._facets_cache()
+        if cache is not None and (pf.platforms is not None or pf.kinds is not None):
+            cache.refresh(self.backend, conn)
+            allowed = {
+                gid
+                for gid, (platform, kind, _account, _year) in enumerate(cache.groups)
+                if (pf.platforms is None or platform in pf.platforms)
+                and (pf.kinds is None or kind in pf.kinds)
+            }
+            out["groups"] = (cache.group, allowed)
+        return out
+
     def _from_date_cache(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int, dates: DateCache
     ) -> tuple[list[int] | None, set[int]]:
@@ -359,7 +380,7 @@ class SearchEngine:
         dates.refresh(self.backend, conn)
         rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
         vids = [r[0] for r in rows]
-        candidates = dates.candidates(vids, newest=sort != "oldest")
+        candidates = dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
         found: list[int] = []
         checked = 0
         batch = max(64, want * 2)
@@ -450,6 +471,11 @@ class SearchEngine:
         q = self.parse(query)
         with self._read() as conn:
             cache = self._facets_cache()
+            if cache is not None and not (q.has_text or q.has_conditions):
+                whole = facets_mod.whole_from_cache(self.backend, conn, cache)
+                if whole is not None:
+                    return whole
+                self._facet_cache = cache = None  # records were destroyed: rebuild next time
             if cache is None or not (q.has_text or q.has_conditions):
                 return facets_mod.compute(self.backend, conn, q, self._text_condition(q), self.tz)
             ids = self._matching_record_ids(conn, q)

@@ -41,6 +41,7 @@ class FacetCache:
         self._group_ids: dict[Group, int] = {}
         self.group = array("l", [0])  # indexed by record id
         self.max_id = 0
+        self.totals: Counter[int] = Counter()  # records per group, as of the last refresh
         self._starts: list[int] = []  # date keys of local new years, built on first use
 
     def _year_starts(self) -> list[int]:
@@ -74,7 +75,9 @@ class FacetCache:
             if gap > 0:  # ids of destroyed records: group 0
                 ids.extend([0] * gap)
             year = None if key is None else FIRST_YEAR + max(bisect_right(starts, key) - 1, 0)
-            ids.append(self._group_id((platform, kind, account, year)))
+            gid = self._group_id((platform, kind, account, year))
+            ids.append(gid)
+            self.totals[gid] += 1
         self.group.extend(array("l", ids))
         if rows:
             self.max_id = rows[-1][0]
@@ -82,7 +85,16 @@ class FacetCache:
 
     def count(self, record_ids: Iterable[int]) -> tuple[int, dict[str, Counter[Any]]]:
         """(total, counts per facet) for distinct live record ids."""
-        per_group = Counter(map(self.group.__getitem__, record_ids))
+        return self.count_groups(Counter(map(self.group.__getitem__, record_ids)))
+
+    def count_all(self, live_records: int) -> tuple[int, dict[str, Counter[Any]]] | None:
+        """Counts for the whole archive from the running totals; None when records were
+        destroyed since they were cached (the totals then over-count)."""
+        if sum(self.totals.values()) != live_records:
+            return None
+        return self.count_groups(self.totals)
+
+    def count_groups(self, per_group: Counter[int]) -> tuple[int, dict[str, Counter[Any]]]:
         facets: dict[str, Counter[Any]] = {
             name: Counter() for name in ("platform", "kind", "account", "year")
         }

@@ -150,6 +150,20 @@ def from_cache(
     )
 
 
+def whole_from_cache(backend: SqliteBackend, conn: Connection, cache: FacetCache) -> Facets | None:
+    """Facets of the whole archive from the cache's running totals (one count(*) to check
+    no record was destroyed since); None when the totals cannot be trusted."""
+    cache.refresh(backend, conn)
+    live = int(backend.execute(conn, "SELECT count(*) FROM records").scalar_one())
+    counted = cache.count_all(live)
+    if counted is None:
+        return None
+    total, counts = counted
+    return _build(
+        backend, conn, total, counts["platform"], counts["account"], counts["kind"], counts["year"]
+    )
+
+
 def compute(
     backend: SqliteBackend, conn: Connection, q: CompiledQuery, text_condition: str, tz: ZoneInfo
 ) -> Facets:

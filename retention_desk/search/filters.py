@@ -16,7 +16,7 @@ handler raises QueryError (with a sentence for the user) for a value it cannot r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,40 @@ class FilterContext:
 
 
 Handler = Callable[[str, FilterContext], str]
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """What a query's AND-ed, positive date/platform/kind filters imply, for the executor's
+    in-memory candidate pruning. Only ever a superset of the SQL result (SQL still checks
+    every filter), so a filter without a prefilter function simply prunes nothing."""
+
+    start: str | None = None  # created_at >= start (stored UTC text)
+    end: str | None = None  # created_at < end
+    platforms: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    @property
+    def active(self) -> bool:
+        return self.dated or self.platforms is not None or self.kinds is not None
+
+    def between(self, start: str | None, end: str | None) -> Prefilter:
+        lo = max(filter(None, (self.start, start)), default=None)
+        hi = min(filter(None, (self.end, end)), default=None)
+        return replace(self, start=lo, end=hi)
+
+    def only(self, field_name: str, value: str) -> Prefilter:
+        current: frozenset[str] | None = getattr(self, field_name)
+        wanted = frozenset([value])
+        return replace(self, **{field_name: wanted if current is None else current & wanted})
+
+
+PrefilterFn = Callable[[str, ZoneInfo, Prefilter], Prefilter]
+PREFILTERS: dict[str, PrefilterFn] = {}
 
 
 @dataclass(frozen=True)
@@ -88,8 +122,7 @@ KIND_ALIASES = {
 
 
 def _platform(value: str, ctx: FilterContext) -> str:
-    name = value.strip().lower()
-    return f"r.platform = {ctx.bind(PLATFORM_ALIASES.get(name, name))}"
+    return f"r.platform = {ctx.bind(platform_name(value))}"
 
 
 def _account(value: str, ctx: FilterContext) -> str:
@@ -127,8 +160,7 @@ def _author(value: str, ctx: FilterContext) -> str:
 
 
 def _kind(value: str, ctx: FilterContext) -> str:
-    name = value.strip().lower()
-    name = KIND_ALIASES.get(name, name)
+    name = kind_name(value)
     if name not in KINDS:
         raise QueryError(f"kind: must be one of {', '.join(KINDS)}; not '{value}'.")
     return f"r.kind = {ctx.bind(name)}"
@@ -177,6 +209,35 @@ def _url(value: str, ctx: FilterContext) -> str:
     p = ctx.bind_name("%" + ctx.backend.escape_like(value.strip()) + "%")
     return ctx.backend.like("r.url", p)
 
+
+def platform_name(value: str) -> str:
+    name = value.strip().lower()
+    return PLATFORM_ALIASES.get(name, name)
+
+
+def kind_name(value: str) -> str:
+    name = value.strip().lower()
+    return KIND_ALIASES.get(name, name)
+
+
+def _on_prefilter(value: str, tz: ZoneInfo, pf: Prefilter) -> Prefilter:
+    period = parse_range(value, tz, filter_name="on")
+    return pf.between(period.start_db, period.end_db)
+
+
+PREFILTERS.update(
+    {
+        "platform": lambda v, tz, pf: pf.only("platforms", platform_name(v)),
+        "kind": lambda v, tz, pf: pf.only("kinds", kind_name(v)),
+        "on": _on_prefilter,
+        "before": lambda v, tz, pf: pf.between(
+            None, parse_period(v, tz, filter_name="before").start_db
+        ),
+        "after": lambda v, tz, pf: pf.between(
+            parse_period(v, tz, filter_name="after").end_db, None
+        ),
+    }
+)
 
 register_filter(
     "platform", _platform, "platform: x, facebook, instagram, youtube, web...", "platform:facebook"

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 
 from retention_desk.archive import Archive, ArchiveSettings
 from retention_desk.archive.ingest import AccountIn
@@ -177,3 +178,26 @@ def test_facets_match_independent_counts(
 def test_empty_archive_facets(engine: SearchEngine) -> None:
     facets = engine.facets("")
     assert facets.total == 0 and facets.year == () and facets.platform == ()
+
+
+def test_cached_facets_notice_destroyed_records(
+    random_archive: list[dict[str, object]], archive: Archive
+) -> None:
+    with SearchEngine(archive) as engine:
+        before = engine.facets("")
+        assert before.total == len(random_archive)
+        victim = engine.search_ids("kind:post")[0]
+        with archive.write() as conn:  # what destruction will do: the row and its versions go
+            conn.execute(
+                text("UPDATE records SET parent_id = NULL WHERE parent_id = :id"), {"id": victim}
+            )
+            conn.execute(text("DELETE FROM records WHERE id = :id"), {"id": victim})
+        for _ in range(2):  # the first call detects it, the second uses the rebuilt cache
+            after = engine.facets("")
+            assert after.total == before.total - 1
+            kinds = {f.label: f.count for f in after.kind}
+            assert kinds["post"] == {f.label: f.count for f in before.kind}["post"] - 1
+            assert victim not in engine.search_ids("alpha OR beta OR gamma")
+            assert engine.facets("alpha OR beta OR gamma").total == engine.count(
+                "alpha OR beta OR gamma"
+            )

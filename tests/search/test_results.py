@@ -142,6 +142,10 @@ def big(many_built: tuple[SearchEngine, list[int]]) -> SearchEngine:
         "x OR y",
         '"common x"',
         "common is:deleted",
+        "common on:2020-01-05..2020-01-20",
+        "common before:2020-01-10 kind:post",
+        "x after:2020-01-15 platform:facebook",
+        "x platform:x kind:post -on:2020-01-07",
     ],
 )
 @pytest.mark.parametrize(
@@ -291,3 +295,21 @@ def test_interrupted_statement_drops_the_connection(archive: Archive) -> None:
         assert engine._conn is None  # not reused after the interruption
         assert engine.count("word") == 50
         assert engine._conn is not None and engine._conn is not first
+
+
+def test_absurd_dates_are_not_pruned(archive: Archive) -> None:
+    # keys clamp years outside 1900-2800; the pruning must still keep such records
+    keys = write(
+        archive,
+        [
+            rec("old", "word", created_at=utc(1850, 6, 1)),
+            rec("far", "word", created_at=utc(2950, 1, 1)),
+            rec("now", "word", created_at=utc(2020, 1, 1)),
+        ],
+        account=ACCOUNT,
+    )
+    for cached in (True, False):
+        with SearchEngine(archive, date_cache=cached) as engine:
+            assert page_ids(engine, "word before:1900") == [keys["old"]]
+            assert page_ids(engine, "word after:2900") == [keys["far"]]
+            assert page_ids(engine, "word") == [keys["far"], keys["now"], keys["old"]]
