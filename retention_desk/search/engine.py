@@ -446,8 +446,16 @@ class SearchEngine:
         with self._read() as conn:
             if sort == "relevance" and q.has_text:
                 return self._ids_relevance(conn, q, None)[0]
+            if q.has_text and self._dates is not None:
+                # order the matches by their cached date keys instead of sorting in SQL
+                vids = self._matching_versions(conn, q)
+                ordered = list(
+                    self._dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
+                )
+                passing = self._passing(conn, q, set(ordered))
+                return [rid for rid in ordered if rid in passing]
             sql = self._ids_sorted_sql(q, sort, None)
-            return [int(r[0]) for r in self.backend.execute(conn, sql, q.bind())]
+            return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 
     def fetch_rows(self, ids: Sequence[int], query: QueryLike | None = None) -> list[ResultRow]:
         """Rows for `ids` in the given order (what a view paints); with `query`, each row
@@ -481,31 +489,39 @@ class SearchEngine:
             ids = self._matching_record_ids(conn, q)
             return facets_mod.from_cache(self.backend, conn, cache, ids)
 
+    def _matching_versions(self, conn: Connection, q: CompiledQuery) -> list[int]:
+        """Every version id matching the words (the date cache refreshed to cover them)."""
+        assert self._dates is not None
+        self._dates.refresh(self.backend, conn)
+        rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
+        return [r[0] for r in rows]
+
+    def _passing(self, conn: Connection, q: CompiledQuery, ids: set[int]) -> set[int]:
+        """The records among `ids` that also pass the query's record conditions."""
+        if not q.has_conditions:
+            return ids
+        if len(ids) <= CHECK_BY_ID_MAX:
+            # few: look each up by id rather than let SQL rebuild the match set
+            passing: set[int] = set()
+            listed = sorted(ids)
+            for start in range(0, len(listed), 4_000):
+                part = id_list(listed[start : start + 4_000])
+                sql = (
+                    f"SELECT r.id FROM {self.backend.records_by_id()}"
+                    f" WHERE r.id IN ({part}) AND ({q.where})"
+                )
+                passing.update(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
+            return passing
+        # many: the conditions' own result (along their indexes), intersected
+        sql = f"SELECT r.id FROM records r WHERE {q.where}"
+        return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
+
     def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
         """Every matching record id, once each, in no particular order."""
         if q.has_text and self._dates is not None:
             # straight from the full-text index, through the cached version -> record map
-            self._dates.refresh(self.backend, conn)
-            rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
-            records = self._dates.records
-            ids = set(map(records.__getitem__, (r[0] for r in rows)))
-            if not q.has_conditions:
-                return ids
-            if len(ids) <= CHECK_BY_ID_MAX:
-                # few matches: look each up by id rather than let SQL rebuild the match set
-                passing: list[int] = []
-                listed = sorted(ids)
-                for start in range(0, len(listed), 4_000):
-                    part = id_list(listed[start : start + 4_000])
-                    sql = (
-                        f"SELECT r.id FROM {self.backend.records_by_id()}"
-                        f" WHERE r.id IN ({part}) AND ({q.where})"
-                    )
-                    passing += [r[0] for r in self.backend.fetch_all(conn, sql, q.params)]
-                return passing
-            # many matches: the filters' own result (along their indexes), intersected
-            sql = f"SELECT r.id FROM records r WHERE {q.where}"
-            return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
+            vids = self._matching_versions(conn, q)
+            return self._passing(conn, q, set(map(self._dates.records.__getitem__, vids)))
         sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
         return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 
