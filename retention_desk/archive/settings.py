@@ -50,6 +50,21 @@ class ArchiveSettings:
 SETTINGS_KEYS = tuple(f.name for f in fields(ArchiveSettings))
 
 
+def zone_or_default(name: str | None) -> tuple[ZoneInfo, str | None]:
+    """The named IANA zone, or the default zone and a sentence saying why it was used."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIME_ZONE), None
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE), (
+            f"the archive's time zone {name!r} is unknown; {DEFAULT_TIME_ZONE} used"
+        )
+
+
+def agency_zone(conn: Connection) -> tuple[ZoneInfo, str | None]:
+    """The agency's time zone from the archive settings (dates without a zone are in it)."""
+    return zone_or_default(str(get_value(conn, "setting.time_zone", DEFAULT_TIME_ZONE) or ""))
+
+
 def get_value(conn: Connection, key: str, default: Any = None) -> Any:
     row = conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": key}).first()
     return json.loads(row[0]) if row else default

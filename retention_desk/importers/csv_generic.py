@@ -12,11 +12,10 @@ rows to records in `csv_records`; this module detects, previews and imports file
 
 from __future__ import annotations
 
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
-from retention_desk.archive.settings import DEFAULT_TIME_ZONE, get_value
+from retention_desk.archive.settings import DEFAULT_TIME_ZONE, agency_zone
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError
 from retention_desk.importers.csv_mapping import MappingError, validate_mapping
@@ -27,17 +26,6 @@ from retention_desk.importers.tree import SourceTree
 CSV_SUFFIXES = (".csv", ".tsv", ".tab")
 TEXT_SUFFIXES = (".txt",)  # claimed only when the columns map: prose .txt files are common
 PREVIEW_ROWS = 200_000
-
-
-def agency_zone(conn: Any) -> tuple[ZoneInfo, str | None]:
-    """The archive's time zone for cells without one, and a problem when it is unknown."""
-    name = str(get_value(conn, "setting.time_zone", DEFAULT_TIME_ZONE) or DEFAULT_TIME_ZONE)
-    try:
-        return ZoneInfo(name), None
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE), (
-            f"the archive's time zone {name!r} is unknown; {DEFAULT_TIME_ZONE} used"
-        )
 
 
 class CsvImporter:

@@ -4,18 +4,15 @@ archive's time zone (its settings), with UTC available in tooltips for the recor
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from retention_desk.archive import timeutil
-from retention_desk.archive.settings import DEFAULT_TIME_ZONE
+from retention_desk.archive.settings import zone_or_default
 
 
 def zone(name: str | None) -> ZoneInfo:
     """The named zone; the default zone for an empty or unknown name (never raises)."""
-    try:
-        return ZoneInfo(name or DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
+    return zone_or_default(name)[0]
 
 
 def _parse(value: str | datetime | None) -> datetime | None:
