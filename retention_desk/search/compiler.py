@@ -37,6 +37,10 @@ class CompiledQuery:
     text_clauses: tuple[tuple[Term, ...], ...] = ()
     # what the AND-ed date/platform/kind filters imply (in-memory candidate pruning)
     prefilter: Prefilter = field(default_factory=Prefilter)
+    # `-word` exclusions as one FTS expression, and `where` without them: an executor that
+    # removes the excluded records itself checks only `base_where` in SQL
+    exclude_fts: str | None = None
+    base_where: str = "1 = 1"
 
     @property
     def has_text(self) -> bool:
@@ -93,8 +97,10 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
         else:
             preds = [_atom_predicate(a, ctx) for a in atoms]
             conditions.append(preds[0] if len(preds) == 1 else "(" + " OR ".join(preds) + ")")
-    if excluded:
-        param = ctx.bind_name(backend.match_expression([excluded]))
+    base_where = " AND ".join(conditions) if conditions else "1 = 1"
+    exclude_fts = backend.match_expression([excluded]) if excluded else None
+    if exclude_fts is not None:
+        param = ctx.bind_name(exclude_fts)
         conditions.append(f"r.id NOT IN ({_records_with_text(backend, param)})")
     fts = backend.match_expression(text_clauses) if text_clauses else None
     where = " AND ".join(conditions) if conditions else "1 = 1"
@@ -106,4 +112,6 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
         params=ctx.params,
         text_clauses=tuple(tuple(c) for c in text_clauses),
         prefilter=prefilter,
+        exclude_fts=exclude_fts,
+        base_where=base_where,
     )

@@ -96,13 +96,14 @@ class DateCache:
         *,
         key_range: tuple[int | None, int | None] | None = None,
         groups: tuple[array[int], set[int]] | None = None,
+        excluded: set[int] | None = None,
     ) -> Iterator[int]:
         """Record ids of the given versions, best first, each once.
 
-        `key_range` and `groups` prune candidates the query's filters must reject anyway (the
-        caller still checks every survivor in SQL). Yields lazily: the first page needs only
-        the top few, found with a heap; the full sort happens only if filters reject so many
-        that the caller keeps asking.
+        `key_range`, `groups` and `excluded` prune candidates the query's filters must reject
+        anyway (the caller still checks every survivor in SQL). Yields lazily: the first page
+        needs only the top few, found with a heap; the full sort happens only if filters
+        reject so many that the caller keeps asking.
         """
         records, keys = self.records, self.keys
         size = len(records)
@@ -127,6 +128,8 @@ class DateCache:
         if groups is not None:
             group, allowed = groups
             pairs = [(k, r) for k, r in pairs if r > 0 and group[r] in allowed]
+        if excluded:
+            pairs = [(k, r) for k, r in pairs if r not in excluded]
         sign = 1
         if not newest:  # oldest first, undated still last: negate, so "largest" is oldest
             top = max(k for k, _ in pairs) + 1 if pairs else 0

@@ -354,6 +354,8 @@ class SearchEngine:
         """Candidate pruning from the query's date/platform/kind filters (see Prefilter)."""
         pf = q.prefilter
         out: dict[str, Any] = {}
+        if q.exclude_fts is not None:
+            out["excluded"] = self._excluded(conn, q)
         if pf.dated:
             out["key_range"] = (
                 sort_key(pf.start) if pf.start else None,
@@ -370,6 +372,14 @@ class SearchEngine:
             }
             out["groups"] = (cache.group, allowed)
         return out
+
+    def _excluded(self, conn: Connection, q: CompiledQuery) -> set[int]:
+        """Records any version of which contains an excluded word (date cache refreshed)."""
+        assert self._dates is not None and q.exclude_fts is not None
+        self._dates.refresh(self.backend, conn)
+        sql = self.backend.matching_versions_sql("x")
+        rows = self.backend.fetch_all(conn, sql, {"x": q.exclude_fts})
+        return set(map(self._dates.records.__getitem__, (r[0] for r in rows)))
 
     def _from_date_cache(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int, dates: DateCache
@@ -389,9 +399,10 @@ class SearchEngine:
             if not part:
                 break
             # SQL applies the filters, and drops records destroyed since they were cached
+            # (exclusions were pruned in memory: only the other conditions go to SQL)
             sql = (
                 f"SELECT r.id FROM {self.backend.records_by_id()}"
-                f" WHERE r.id IN ({id_list(part)}) AND ({q.where})"
+                f" WHERE r.id IN ({id_list(part)}) AND ({q.base_where})"
             )
             passing = {int(r[0]) for r in self.backend.execute(conn, sql, q.params)}
             found += [rid for rid in part if rid in passing]
@@ -500,6 +511,12 @@ class SearchEngine:
         """The records among `ids` that also pass the query's record conditions."""
         if not q.has_conditions:
             return ids
+        where = q.where
+        if q.exclude_fts is not None:  # exclusions from the index, in memory
+            ids = ids - self._excluded(conn, q)
+            where = q.base_where
+            if where == "1 = 1":
+                return ids
         if len(ids) <= CHECK_BY_ID_MAX:
             # few: look each up by id rather than let SQL rebuild the match set
             passing: set[int] = set()
@@ -508,12 +525,12 @@ class SearchEngine:
                 part = id_list(listed[start : start + 4_000])
                 sql = (
                     f"SELECT r.id FROM {self.backend.records_by_id()}"
-                    f" WHERE r.id IN ({part}) AND ({q.where})"
+                    f" WHERE r.id IN ({part}) AND ({where})"
                 )
                 passing.update(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
             return passing
         # many: the conditions' own result (along their indexes), intersected
-        sql = f"SELECT r.id FROM records r WHERE {q.where}"
+        sql = f"SELECT r.id FROM records r WHERE {where}"
         return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
 
     def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
