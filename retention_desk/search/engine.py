@@ -1,18 +1,15 @@
 """The executor: compiled queries -> pages, id lists, counts and facets.
 
-Date-sorted pages with words pick one of two plans per query, because the cheap plan for a
-rare word is ruinous for a common one and the reverse:
-- "materialize": every matching version -> its record -> filters -> sort -> first page. Cost
-  grows with M, the number of matching versions.
-- "walk": read records newest-first along the created_at index (filters applied by SQL) and
-  probe the full-text index for each one (an indexed rowid seek), stopping when the page is
-  full. Cost grows with `want` x N / M probes, each a few times dearer than a materialized
-  match (more for phrases and several words).
-A count of matching versions capped at COUNT_CAP gives M; the plan with the lower estimated
-cost runs. A walk that has probed its budget without filling the page (the words cluster
-in old records, or the filters exclude most matches) falls back to materializing, so a bad
-guess costs at most the budget. Prefix queries never walk: a prefix probe expands to every
-indexed term with that prefix.
+Plans for a date-sorted page (the `strategy` a SearchPage reports):
+- "filters": no words; SQL reads records along the best index in date order and stops.
+- "memory" (long-lived engines): a word in fewer than COUNT_CAP versions. The matching
+  version ids come from the full-text index, the in-memory date keys (datecache.py) pick
+  the newest, pruned by the query's date/platform/kind filters and exclusions, and SQL
+  checks only those candidates against the remaining filters.
+- "walk" (walk.py): a common word; records newest-first, each probed in the index.
+- "materialize": every match joined to its record and sorted in SQL; the fallback, and the
+  plan for an engine without the in-memory keys when the walk is estimated dearer.
+Relevance always materializes (bm25 over every match).
 """
 
 from __future__ import annotations
@@ -31,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import facets as facets_mod
+from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery, compile_query
 from retention_desk.search.datecache import DateCache, sort_key
@@ -42,11 +40,6 @@ from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, 
 from retention_desk.search.rows import fetch_rows as _fetch_rows
 from retention_desk.search.rows import id_list
 
-COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
-PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
-PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
-MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
-BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
 MAX_LIMIT = 10_000
@@ -206,117 +199,6 @@ class SearchEngine:
         rows = self.backend.execute(conn, sql, q.bind(k=limit)).all()
         return [int(r[0]) for r in rows], {int(r[0]): float(r[1]) for r in rows}
 
-    def _count_matches(self, conn: Connection, q: CompiledQuery, cap: int) -> int:
-        sql = self.backend.count_matches_sql("fts", "cap")
-        return int(self.backend.execute(conn, sql, {"fts": q.fts, "cap": cap}).scalar_one())
-
-    def _walk_budget(self, conn: Connection, q: CompiledQuery, want: int) -> int | None:
-        """Records a walk may probe when walking is estimated cheaper; None: materialize."""
-        terms = [t for clause in q.text_clauses for t in clause]
-        if any(t.mode == "prefix" for t in terms):
-            return None
-        several = len(terms) > 1 or any(len(t.text.split()) > 1 for t in terms)
-        probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
-        matches = self._count_matches(conn, q, COUNT_CAP)
-        if matches == 0:
-            return None
-        records = int(
-            self.backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one()
-        )
-        expected_probes = want * records / matches
-        if expected_probes * probe_cost >= matches:
-            return None
-        return int(max(MIN_WALK_BUDGET, BUDGET_FACTOR * expected_probes))
-
-    def _walk(
-        self, conn: Connection, q: CompiledQuery, sort: str, want: int, budget: int
-    ) -> list[int] | None:
-        """Records in date order, probing each for the words; None when over budget.
-
-        Works in windows of `chunk` records: one statement finds the window's far end along
-        the index (no probes), a second probes the window in order and stops at the first
-        `need` hits (ORDER BY follows the index, so SQLite needs no sort and stops early).
-        """
-        newest = sort != "oldest"
-        found: list[int] = []
-        probed = 0
-        chunk = max(256, want * 4)
-        for phase in ("dated", "undated"):
-            cursor: tuple[str | None, int] | None = None
-            while True:
-                cond, order, params = self._walk_window(q, newest, phase, cursor, None)
-                params["skip"] = chunk - 1
-                end = self.backend.execute(
-                    conn,
-                    f"SELECT r.created_at, r.id FROM records r WHERE ({q.where}) AND {cond}"
-                    f" ORDER BY {order} LIMIT 1 OFFSET :skip",
-                    params,
-                ).first()
-                bound = (end[0], int(end[1])) if end is not None else None
-                cond, order, params = self._walk_window(q, newest, phase, cursor, bound)
-                params["need"] = want - len(found)
-                hits = self.backend.execute(
-                    conn,
-                    f"SELECT r.id FROM records r WHERE ({q.where}) AND {cond}"
-                    f" AND {self._probe('r.id')} ORDER BY {order} LIMIT :need",
-                    params,
-                ).all()
-                found += [int(h[0]) for h in hits]
-                if len(found) >= want:
-                    return found
-                if bound is None:
-                    break  # this phase has no records left
-                probed += chunk
-                if probed >= budget:
-                    return None
-                cursor = bound
-                chunk = min(chunk * 2, 8_192)
-        return found
-
-    @staticmethod
-    def _probe(record_id: str) -> str:
-        # per version an FTS lookup by rowid (an index seek), not a scan of every match
-        return (
-            "EXISTS (SELECT 1 FROM record_versions v JOIN record_fts f ON f.rowid = v.id"
-            f" WHERE v.record_id = {record_id} AND record_fts MATCH :fts)"
-        )
-
-    @staticmethod
-    def _walk_window(
-        q: CompiledQuery,
-        newest: bool,
-        phase: str,
-        after: tuple[str | None, int] | None,
-        through: tuple[str | None, int] | None,
-    ) -> tuple[str, str, dict[str, Any]]:
-        """Condition for records strictly past `after` and up to `through` (inclusive) in
-        walk order, with the ORDER BY for that order. Keyset bounds, never OFFSET."""
-        params = q.bind()
-        lt, gt, desc = ("<", ">", "DESC") if newest else (">", "<", "ASC")
-        if phase == "dated":
-            cond = "r.created_at IS NOT NULL"
-            order = f"r.created_at {desc}, r.id {desc}"
-            if after is not None:
-                cond += (
-                    f" AND r.created_at {lt}= :a_c AND (r.created_at {lt} :a_c OR r.id {lt} :a_i)"
-                )
-                params.update(a_c=after[0], a_i=after[1])
-            if through is not None:
-                cond += (
-                    f" AND r.created_at {gt}= :t_c AND (r.created_at {gt} :t_c OR r.id {gt}= :t_i)"
-                )
-                params.update(t_c=through[0], t_i=through[1])
-        else:
-            cond = "r.created_at IS NULL"
-            order = f"r.id {desc}"
-            if after is not None:
-                cond += f" AND r.id {lt} :a_i"
-                params.update(a_i=after[1])
-            if through is not None:
-                cond += f" AND r.id {gt}= :t_i"
-                params.update(t_i=through[1])
-        return cond, order, params
-
     def _page_ids(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int
     ) -> tuple[list[int], dict[int, float], str, set[int] | None]:
@@ -329,16 +211,16 @@ class SearchEngine:
             ids = [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
             return ids, {}, "filters", None
         if self._dates is not None:
-            matches = self._count_matches(conn, q, COUNT_CAP)
-            if matches < COUNT_CAP:
+            matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
+            if matches < walk_mod.COUNT_CAP:
                 found, vids = self._from_date_cache(conn, q, sort, want, self._dates)
                 if found is not None:
                     return found, {}, "memory", vids
                 ids = self._materialized(conn, q, sort, want)
                 return ids, {}, "memory+materialize", vids
-        budget = self._walk_budget(conn, q, want)
+        budget = walk_mod.walk_budget(self.backend, conn, q, want)
         if budget is not None:
-            walked = self._walk(conn, q, sort, want, budget)
+            walked = walk_mod.walk(self.backend, conn, q, sort, want, budget)
             if walked is not None:
                 return walked, {}, "walk", None
             strategy = "walk+materialize"

@@ -18,6 +18,7 @@ from retention_desk.archive import Archive, timeutil
 from retention_desk.archive.ingest import AccountIn
 from retention_desk.search import SearchEngine
 from retention_desk.search import engine as engine_mod
+from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.datecache import NO_RECORD, UNDATED, DateCache, sort_key
 from tests.search.conftest import page_ids, rec, utc, write
@@ -163,21 +164,21 @@ def test_both_plans_give_the_exact_order(
     expected = big.search_ids(query, sort=sort)
     # force each plan through the cost model's knobs
     big = SearchEngine(big.archive, date_cache=plan.startswith("memory"))
-    monkeypatch.setattr(engine_mod, "COUNT_CAP", 10**9 if plan.startswith("memory") else 40_000)
+    monkeypatch.setattr(walk_mod, "COUNT_CAP", 10**9 if plan.startswith("memory") else 40_000)
     if plan == "memory+materialize":
         monkeypatch.setattr(engine_mod, "VERIFY_CAP", 1)
     if plan == "walk":
-        monkeypatch.setattr(engine_mod, "PROBE_COST", 0.0)
-        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 0.0)
-        monkeypatch.setattr(engine_mod, "MIN_WALK_BUDGET", 10**9)
+        monkeypatch.setattr(walk_mod, "PROBE_COST", 0.0)
+        monkeypatch.setattr(walk_mod, "PHRASE_PROBE_COST", 0.0)
+        monkeypatch.setattr(walk_mod, "MIN_WALK_BUDGET", 10**9)
     elif plan == "materialize":
-        monkeypatch.setattr(engine_mod, "PROBE_COST", 10.0**9)
-        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 10.0**9)
+        monkeypatch.setattr(walk_mod, "PROBE_COST", 10.0**9)
+        monkeypatch.setattr(walk_mod, "PHRASE_PROBE_COST", 10.0**9)
     else:
-        monkeypatch.setattr(engine_mod, "PROBE_COST", 0.0)
-        monkeypatch.setattr(engine_mod, "PHRASE_PROBE_COST", 0.0)
-        monkeypatch.setattr(engine_mod, "MIN_WALK_BUDGET", 1)
-        monkeypatch.setattr(engine_mod, "BUDGET_FACTOR", 0.0)
+        monkeypatch.setattr(walk_mod, "PROBE_COST", 0.0)
+        monkeypatch.setattr(walk_mod, "PHRASE_PROBE_COST", 0.0)
+        monkeypatch.setattr(walk_mod, "MIN_WALK_BUDGET", 1)
+        monkeypatch.setattr(walk_mod, "BUDGET_FACTOR", 0.0)
     pages: list[int] = []
     offset = 0
     while True:

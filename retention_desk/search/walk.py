@@ -1,0 +1,135 @@
+"""The "walk" plan for date-sorted pages of common words, and the cost model choosing it.
+
+Read records newest-first along the created_at index (filters applied by SQL) and probe the
+full-text index for each (an indexed rowid seek), stopping when the page is full. Cost grows
+with `want` x N / M probes (M matching versions, N records), each a few times dearer than
+materializing one match, more for phrases and several words. A walk that has probed its
+budget without filling the page (the words cluster in old records, or the filters exclude
+most matches) returns None and the caller materializes, so a bad guess costs at most the
+budget. Prefix queries never walk: a prefix probe expands to every term with that prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.compiler import CompiledQuery
+
+COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
+PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
+PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
+MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
+BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
+
+
+def count_matches(backend: SqliteBackend, conn: Connection, q: CompiledQuery, cap: int) -> int:
+    sql = backend.count_matches_sql("fts", "cap")
+    return int(backend.execute(conn, sql, {"fts": q.fts, "cap": cap}).scalar_one())
+
+
+def walk_budget(
+    backend: SqliteBackend, conn: Connection, q: CompiledQuery, want: int
+) -> int | None:
+    """Records a walk may probe when walking is estimated cheaper; None: materialize."""
+    terms = [t for clause in q.text_clauses for t in clause]
+    if any(t.mode == "prefix" for t in terms):
+        return None
+    several = len(terms) > 1 or any(len(t.text.split()) > 1 for t in terms)
+    probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
+    matches = count_matches(backend, conn, q, COUNT_CAP)
+    if matches == 0:
+        return None
+    records = int(backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one())
+    expected_probes = want * records / matches
+    if expected_probes * probe_cost >= matches:
+        return None
+    return int(max(MIN_WALK_BUDGET, BUDGET_FACTOR * expected_probes))
+
+
+def walk(
+    backend: SqliteBackend, conn: Connection, q: CompiledQuery, sort: str, want: int, budget: int
+) -> list[int] | None:
+    """Records in date order, probing each for the words; None when over budget.
+
+    Works in windows of `chunk` records: one statement finds the window's far end along
+    the index (no probes), a second probes the window in order and stops at the first
+    `need` hits (ORDER BY follows the index, so SQLite needs no sort and stops early).
+    """
+    newest = sort != "oldest"
+    found: list[int] = []
+    probed = 0
+    chunk = max(256, want * 4)
+    for phase in ("dated", "undated"):
+        cursor: tuple[str | None, int] | None = None
+        while True:
+            cond, order, params = _walk_window(q, newest, phase, cursor, None)
+            params["skip"] = chunk - 1
+            end = backend.execute(
+                conn,
+                f"SELECT r.created_at, r.id FROM records r WHERE ({q.where}) AND {cond}"
+                f" ORDER BY {order} LIMIT 1 OFFSET :skip",
+                params,
+            ).first()
+            bound = (end[0], int(end[1])) if end is not None else None
+            cond, order, params = _walk_window(q, newest, phase, cursor, bound)
+            params["need"] = want - len(found)
+            hits = backend.execute(
+                conn,
+                f"SELECT r.id FROM records r WHERE ({q.where}) AND {cond}"
+                f" AND {_probe('r.id')} ORDER BY {order} LIMIT :need",
+                params,
+            ).all()
+            found += [int(h[0]) for h in hits]
+            if len(found) >= want:
+                return found
+            if bound is None:
+                break  # this phase has no records left
+            probed += chunk
+            if probed >= budget:
+                return None
+            cursor = bound
+            chunk = min(chunk * 2, 8_192)
+    return found
+
+
+def _probe(record_id: str) -> str:
+    # per version an FTS lookup by rowid (an index seek), not a scan of every match
+    return (
+        "EXISTS (SELECT 1 FROM record_versions v JOIN record_fts f ON f.rowid = v.id"
+        f" WHERE v.record_id = {record_id} AND record_fts MATCH :fts)"
+    )
+
+
+def _walk_window(
+    q: CompiledQuery,
+    newest: bool,
+    phase: str,
+    after: tuple[str | None, int] | None,
+    through: tuple[str | None, int] | None,
+) -> tuple[str, str, dict[str, Any]]:
+    """Condition for records strictly past `after` and up to `through` (inclusive) in
+    walk order, with the ORDER BY for that order. Keyset bounds, never OFFSET."""
+    params = q.bind()
+    lt, gt, desc = ("<", ">", "DESC") if newest else (">", "<", "ASC")
+    if phase == "dated":
+        cond = "r.created_at IS NOT NULL"
+        order = f"r.created_at {desc}, r.id {desc}"
+        if after is not None:
+            cond += f" AND r.created_at {lt}= :a_c AND (r.created_at {lt} :a_c OR r.id {lt} :a_i)"
+            params.update(a_c=after[0], a_i=after[1])
+        if through is not None:
+            cond += f" AND r.created_at {gt}= :t_c AND (r.created_at {gt} :t_c OR r.id {gt}= :t_i)"
+            params.update(t_c=through[0], t_i=through[1])
+    else:
+        cond = "r.created_at IS NULL"
+        order = f"r.id {desc}"
+        if after is not None:
+            cond += f" AND r.id {lt} :a_i"
+            params.update(a_i=after[1])
+        if through is not None:
+            cond += f" AND r.id {gt}= :t_i"
+            params.update(t_i=through[1])
+    return cond, order, params
