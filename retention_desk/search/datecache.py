@@ -28,6 +28,15 @@ from retention_desk.search.backend import SqliteBackend
 
 UNDATED = -(2**63)  # sorts below every date: undated records come last when newest first
 NO_RECORD = -1
+# Ids are dense in archives the ingest layer writes (destruction leaves small holes); a file
+# whose ids jump further is served by SQL alone rather than by arrays sized by the jump.
+MAX_GAP = 1_000_000
+
+
+class CacheUnusable(Exception):
+    """The archive's ids are too sparse for array caches; the engine stops using them."""
+
+
 CLAMP_LOW, CLAMP_HIGH = 10**16, 900 * 10**16  # keys of years 1901..2799 are exact
 
 
@@ -81,6 +90,8 @@ class DateCache:
         else:
             for vid, rid, key in rows:
                 gap = vid - len(records)
+                if gap > MAX_GAP:
+                    raise CacheUnusable(f"version ids jump by {gap}")
                 if gap > 0:  # ids of destroyed versions: no record
                     records.extend([NO_RECORD] * gap)
                     keys.extend([UNDATED] * gap)

@@ -14,12 +14,13 @@ Relevance always materializes (bm25 over every match).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
@@ -31,7 +32,7 @@ from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery, compile_query
-from retention_desk.search.datecache import DateCache, sort_key
+from retention_desk.search.datecache import CacheUnusable, DateCache, sort_key
 from retention_desk.search.errors import QueryError
 from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.filters import known_filters
@@ -45,6 +46,24 @@ VERIFY_CAP = 20_000  # date-cache candidates checked against filters before givi
 MAX_LIMIT = 10_000
 
 QueryLike = str | CompiledQuery
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _falls_back_to_sql(method: F) -> F:
+    """Run `method`; if the archive's ids are too sparse for the array caches, switch the
+    caches off for good and run it again on SQL alone."""
+
+    @functools.wraps(method)
+    def wrapper(self: SearchEngine, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except CacheUnusable:
+            self._disable_caches()
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class SearchEngine:
@@ -100,6 +119,12 @@ class SearchEngine:
             self._tz = None
             self._facet_cache = None  # its years are in the old zone
 
+    def _disable_caches(self) -> None:
+        with self._lock:
+            self._caching = False
+            self._dates = None
+            self._facet_cache = None
+
     def _facets_cache(self) -> FacetCache | None:
         if self._caching and (self._facet_cache is None or self._facet_cache.tz != self.tz):
             self._facet_cache = FacetCache(self.tz)
@@ -129,6 +154,7 @@ class SearchEngine:
                     raise ArchiveBusy(f"The archive {self.archive.path.name} is busy.") from exc
                 raise
 
+    @_falls_back_to_sql
     def warm_up(self) -> None:
         """Load the in-memory date keys and facet columns now (seconds per million records)
         instead of on first use; call it on a worker after opening an archive."""
@@ -298,6 +324,7 @@ class SearchEngine:
         return found[:want], set(vids)
 
     # ------------------------------------------------------------------- public
+    @_falls_back_to_sql
     def page(
         self,
         query: QueryLike,
@@ -332,6 +359,7 @@ class SearchEngine:
             strategy=strategy,
         )
 
+    @_falls_back_to_sql
     def search_ids(self, query: QueryLike, *, sort: str = "date") -> list[int]:
         """Every matching record id in sort order (ids only: for a lazy table model)."""
         q = self.parse(query)
@@ -367,6 +395,7 @@ class SearchEngine:
         with self._read() as conn:
             return self._count(conn, q)
 
+    @_falls_back_to_sql
     def facets(self, query: QueryLike) -> Facets:
         """Counts per platform, account, kind and year (agency time zone) over ALL matches."""
         q = self.parse(query)

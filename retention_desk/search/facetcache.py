@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.datecache import UNDATED, sort_key
+from retention_desk.search.datecache import MAX_GAP, UNDATED, CacheUnusable, sort_key
 from retention_desk.search.dates import local_midnight
 
 NO_ACCOUNT = -1
@@ -72,6 +72,8 @@ class FacetCache:
         ids: list[int] = []
         for rid, platform, kind, account, key in rows:
             gap = rid - len(self.group) - len(ids)
+            if gap > MAX_GAP:
+                raise CacheUnusable(f"record ids jump by {gap}")
             if gap > 0:  # ids of destroyed records: group 0
                 ids.extend([0] * gap)
             year = None if key is None else FIRST_YEAR + max(bisect_right(starts, key) - 1, 0)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, timeutil
@@ -314,3 +314,19 @@ def test_absurd_dates_are_not_pruned(archive: Archive) -> None:
             assert page_ids(engine, "word before:1900") == [keys["old"]]
             assert page_ids(engine, "word after:2900") == [keys["far"]]
             assert page_ids(engine, "word") == [keys["far"], keys["now"], keys["old"]]
+
+
+def test_sparse_ids_fall_back_to_sql(archive: Archive) -> None:
+    keys = write(archive, [rec("a", "word", created_at=utc(2020, 1, 1))], account=ACCOUNT)
+    with archive.write() as conn:  # a hand-edited file: ids far beyond any real archive's
+        conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+        params = {"i": keys["a"], "n": 5_000_000_000}
+        conn.execute(text("UPDATE records SET id = :n, thread_id = :n WHERE id = :i"), params)
+        conn.execute(text("UPDATE record_versions SET record_id = :n, id = 7000000000"), params)
+        conn.execute(text("UPDATE record_sources SET record_id = :n"), params)
+        conn.execute(text("INSERT INTO record_fts(record_fts) VALUES ('rebuild')"))
+    with SearchEngine(archive) as engine:
+        assert engine.search_ids("word") == [5_000_000_000]
+        assert [r.id for r in engine.page("word").rows] == [5_000_000_000]
+        assert engine.facets("word").total == 1
+        assert engine._dates is None  # the arrays were given up, not sized by the jump
