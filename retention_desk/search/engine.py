@@ -119,6 +119,15 @@ class SearchEngine:
             self._tz = None
             self._facet_cache = None  # its years are in the old zone
 
+    def reset_caches(self) -> None:
+        """Forget the in-memory date keys and facet groups (they rebuild on next use). Needed
+        only after something rewrites an archived record's created_at, platform, kind or
+        account, which the ingest layer never does."""
+        with self._lock:
+            if self._caching:
+                self._dates = DateCache()
+                self._facet_cache = None
+
     def _disable_caches(self) -> None:
         with self._lock:
             self._caching = False

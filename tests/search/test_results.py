@@ -330,3 +330,24 @@ def test_sparse_ids_fall_back_to_sql(archive: Archive) -> None:
         assert [r.id for r in engine.page("word").rows] == [5_000_000_000]
         assert engine.facets("word").total == 1
         assert engine._dates is None  # the arrays were given up, not sized by the jump
+
+
+def test_reset_caches_picks_up_rewritten_dates(archive: Archive) -> None:
+    keys = write(
+        archive,
+        [
+            rec("a", "word", created_at=utc(2020, 1, 1)),
+            rec("b", "word", created_at=utc(2021, 1, 1)),
+        ],
+        account=ACCOUNT,
+    )
+    with SearchEngine(archive) as engine:
+        assert engine.search_ids("word") == [keys["b"], keys["a"]]
+        with archive.write() as conn:  # a correction no current feature makes
+            conn.execute(
+                text("UPDATE records SET created_at = '2022-01-01T00:00:00.000000Z' WHERE id = :i"),
+                {"i": keys["a"]},
+            )
+        engine.reset_caches()
+        assert engine.search_ids("word") == [keys["a"], keys["b"]]
+        assert [f.label for f in engine.facets("word").year] == ["2021", "2020"]
