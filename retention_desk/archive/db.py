@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 # 'RDSK' — lets us refuse SQLite files that are not ours before touching them.
 APPLICATION_ID = 0x5244534B
@@ -30,6 +30,12 @@ PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA secure_delete=ON",
+    # Read tuning, per connection: memory-mapped reads use the OS cache without copying, a
+    # 64 MiB page cache, and sorts in memory. temp_store must be set before the connection
+    # ever uses temporary storage, so it belongs here, not before a query.
+    "PRAGMA mmap_size=1073741824",
+    "PRAGMA cache_size=-65536",
+    "PRAGMA temp_store=MEMORY",
 )
 # Execution option read by the begin hook: writers take the write lock up front, because a
 # deferred transaction that upgrades to a writer gets SQLITE_BUSY at once, ignoring busy_timeout.
@@ -52,18 +58,32 @@ def _pragma_hook(busy_timeout_s: float) -> Any:
     return on_connect
 
 
+def _clear_connection_hooks(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    if dbapi_conn is not None:
+        dbapi_conn.set_progress_handler(None, 0)
+
+
 def make_engine(path: Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine whose every connection carries the archive pragmas.
 
-    NullPool: each session gets a fresh connection, so a worker thread never reuses another
-    thread's connection and closing the archive leaves no file handle open (Windows backups).
+    A small pool keeps connections open between transactions: closing the last connection
+    makes SQLite checkpoint and remove the WAL, which cost ~8 ms on every short read when each
+    transaction had its own connection. The pool hands a connection to one thread at a time
+    (hence check_same_thread=False); Archive.close() disposes the pool, so no file handle is
+    left open (Windows backups, moves).
     """
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
         connect_args={"timeout": busy_timeout_s, "check_same_thread": False},
-        poolclass=NullPool,
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=12,
+        pool_timeout=busy_timeout_s,
     )
     event.listen(engine, "connect", _pragma_hook(busy_timeout_s))
+    # Pooled connections serve many callers: a progress handler a search installed to make
+    # itself cancellable must never interrupt the next user of the connection (an import).
+    event.listen(engine, "checkin", _clear_connection_hooks)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -31,6 +31,7 @@ from retention_desk.archive.batches import (
     update_source_file,
 )
 from retention_desk.archive.errors import ArchiveBusy, Cancelled
+from retention_desk.archive.fts import tidy_search_index
 from retention_desk.archive.ingest import AccountIn, RecordWriter, WriteCounts, upsert_account
 from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions
 from retention_desk.importers.detection import Detection, describe_error, detect, preview
@@ -147,7 +148,9 @@ class _Run:
         errors = self.summary.errors + [
             f"{f.source}: {f.path}: {f.error}" for f in self.summary.files if f.error
         ]
+        totals = self.summary.totals()
         with self.archive.write() as conn:
+            tidy_search_index(conn, totals["added"] + totals["new_versions"])
             finish_batch(
                 conn, batch_id, status=status, counts=self.summary.totals(), errors=errors[:500]
             )

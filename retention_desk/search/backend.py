@@ -24,15 +24,6 @@ class SqliteBackend:
     BM25_WEIGHTS = (2.0, 1.0)
     LIKE_ESCAPE = "\\"
 
-    # Per-connection read tuning: memory-mapped reads (a fresh connection starts with an empty
-    # page cache; mmap lets it use the operating system's cache without copying) and room for
-    # sorting in memory instead of temporary files.
-    READ_PRAGMAS = (
-        "PRAGMA mmap_size = 1073741824",
-        "PRAGMA cache_size = -65536",
-        "PRAGMA temp_store = MEMORY",
-    )
-
     @staticmethod
     def execute(
         conn: Connection, sql: str, params: Mapping[str, Any] | None = None
@@ -56,9 +47,9 @@ class SqliteBackend:
             cursor.close()
 
     def prepare_read(self, conn: Connection) -> None:
-        """Tune a connection that is about to run searches (before its first read)."""
-        for pragma in self.READ_PRAGMAS:
-            conn.exec_driver_sql(pragma)
+        """Hook called on a connection before it runs searches (subclasses install a progress
+        handler to make searches cancellable). Read tuning pragmas are set for every archive
+        connection in archive/db.py; the pool removes handlers when a connection is returned."""
 
     # ------------------------------------------------------------- full text
     @staticmethod

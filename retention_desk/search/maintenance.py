@@ -4,15 +4,14 @@ FTS5 adds a segment to the index for every write transaction and merges them onl
 gradually. A search that probes the index record by record (the "walk" plan for common
 words, the matched-version lookup of every result page) pays for each segment on each
 probe: on a million-record archive built by one bulk import, probes cost ~25 times more
-before `optimize_index` than after. Call it after a large import (the importer runner is
-the natural place) or from a maintenance command.
+before `optimize_index` than after. The import runner tidies the index itself when an import
+finishes (archive/fts.py); this is the explicit, audited full optimize for maintenance.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from retention_desk.archive import Archive
+from retention_desk.archive.fts import OPTIMIZE_THRESHOLD, tidy_search_index
 
 
 def optimize_index(archive: Archive) -> None:
@@ -22,5 +21,5 @@ def optimize_index(archive: Archive) -> None:
     trail should say when and by whom.
     """
     with archive.write() as conn:
-        conn.execute(text("INSERT INTO record_fts(record_fts) VALUES ('optimize')"))
+        tidy_search_index(conn, OPTIMIZE_THRESHOLD)
         archive.audit(conn, action="search.optimize_index", object_type="archive")

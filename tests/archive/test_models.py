@@ -96,3 +96,17 @@ def test_pragmas_on_every_connection(archive: Archive) -> None:
     assert values["secure_delete"] == 1
     assert values["busy_timeout"] > 0
     assert values["application_id"] == 0x5244534B
+
+
+def test_pooled_connection_does_not_keep_a_searchs_cancel_handler(archive: Archive) -> None:
+    # A search makes itself cancellable with a progress handler; once its connection goes
+    # back to the pool, the next user (an import) must not be interrupted by it.
+    with archive.read() as conn:
+        raw = conn.connection.driver_connection
+        raw.set_progress_handler(lambda: 1, 1)  # aborts every statement
+    for _ in range(6):  # whichever pooled connection comes back next
+        with archive.write() as conn:
+            archive.audit(conn, action="test.after_cancel")
+    with archive.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_log WHERE action ="
+                                 " 'test.after_cancel'")).scalar() == 6
