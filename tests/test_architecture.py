@@ -25,9 +25,12 @@ def _modules() -> list[tuple[str, set[str]]]:
 
 
 def test_only_ui_imports_qt() -> None:
-    offenders = [name for name, imports in _modules()
-                 if not name.startswith("ui/") and any(i.split(".")[0] in ("PySide6", "shiboken6")
-                                                       for i in imports)]
+    offenders = [
+        name
+        for name, imports in _modules()
+        if not name.startswith("ui/")
+        and any(i.split(".")[0] in ("PySide6", "shiboken6") for i in imports)
+    ]
     assert offenders == []
 
 
@@ -43,6 +46,9 @@ def test_domain_packages_do_not_import_ui_or_cli() -> None:
 
 def test_archive_does_not_import_higher_layers() -> None:
     higher = ("retention_desk.importers", "retention_desk.search", "retention_desk.demo")
-    offenders = [name for name, imports in _modules()
-                 if name.startswith("archive/") and any(i.startswith(higher) for i in imports)]
+    offenders = [
+        name
+        for name, imports in _modules()
+        if name.startswith("archive/") and any(i.startswith(higher) for i in imports)
+    ]
     assert offenders == []

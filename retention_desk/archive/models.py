@@ -176,7 +176,6 @@ class Record(Base):
         # migration 0002 (search): date-sorted pages filtered by platform or kind
         Index("ix_records_platform_created", "platform", "created_at"),
         Index("ix_records_kind_created", "kind", "created_at"),
-        Index("ix_records_parent_key", "platform", "parent_key"),
         # replies whose parent is not (yet) in the archive: linked when it arrives
         Index(
             "ix_records_unlinked",
@@ -189,7 +188,7 @@ class Record(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(30))
     # post | comment | reply | message | page | capture
-    kind: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
     # identity inside the platform: the platform id, or a derived key where the export has none
     record_key: Mapped[str] = mapped_column(Text)
     platform_id: Mapped[str | None] = mapped_column(Text)

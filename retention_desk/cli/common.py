@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,17 @@ def open_archive(args: argparse.Namespace) -> Archive:
     return Archive.open(archive_path(args), operator=getattr(args, "operator", None))
 
 
-def print_json(value: Any) -> None:
+def _json_default(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        value = asdict(value)
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=str)
+        return asdict(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(value: Any) -> None:
+    """JSON on stdout; dataclasses at any depth become objects, times ISO 8601."""
+    json.dump(value, sys.stdout, indent=2, ensure_ascii=False, default=_json_default)
     sys.stdout.write("\n")
 
 

@@ -457,6 +457,7 @@ class _Run:
                             container_id=container_id,
                             original_path=tree.label if tree.kind != "zip" else None,
                         )
+                    self.summary.kept_files += 1
                     stored.add(item.path)
 
 

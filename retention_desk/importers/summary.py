@@ -32,6 +32,7 @@ class ImportSummary:
     files: list[FileResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kept_files: int = 0  # files of the exports kept byte-exact but not parsed (media, assets)
 
     def totals(self) -> dict[str, int]:
         keys = (
@@ -46,6 +47,7 @@ class ImportSummary:
         totals["media_missing"] = sum(len(f.media_missing) for f in self.files)
         for status in ("imported", "duplicate", "failed", "stored", "refused"):
             totals[f"files_{status}"] = sum(1 for f in self.files if f.status == status)
+        totals["files_stored"] += self.kept_files
         return totals
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,5 +57,6 @@ class ImportSummary:
             "totals": self.totals(),
             "errors": self.errors,
             "notes": self.notes,
+            "kept_files": self.kept_files,
             "files": [asdict(f) for f in self.files],
         }

@@ -110,5 +110,9 @@ def test_pooled_connection_does_not_keep_a_searchs_cancel_handler(archive: Archi
         with archive.write() as conn:
             archive.audit(conn, action="test.after_cancel")
     with archive.read() as conn:
-        assert conn.execute(text("SELECT count(*) FROM audit_log WHERE action ="
-                                 " 'test.after_cancel'")).scalar() == 6
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM audit_log WHERE action = 'test.after_cancel'")
+            ).scalar()
+            == 6
+        )

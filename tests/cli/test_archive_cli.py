@@ -94,3 +94,19 @@ def test_init_refuses_existing_file(tmp_path: Path) -> None:
     result = cli("--archive", str(path), "init")
     assert result.returncode == 1 and "already exists" in result.stderr
     assert path.read_text() == "not mine"
+
+
+def test_dry_run_json_has_structured_previews(tmp_path: Path) -> None:
+    path = tmp_path / "d.rdesk"
+    cli("--archive", str(path), "init")
+    export = tmp_path / "tweets.csv"
+    export.write_text(
+        '"tweet_id","in_reply_to_status_id","in_reply_to_user_id","timestamp",'
+        '"source","text","retweeted_status_id","retweeted_status_user_id",'
+        '"retweeted_status_timestamp","expanded_urls"\n'
+        '"1","","","2015-10-02 20:15:40 +0000","web","hello","","","",""\n'
+    )
+    result = cli("--archive", str(path), "import", "--dry-run", "--json", str(export))
+    assert result.returncode == 0, result.stderr
+    preview = json.loads(result.stdout)["previews"][0]
+    assert isinstance(preview, dict) and preview["approx_records"] == 1

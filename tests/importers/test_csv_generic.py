@@ -138,7 +138,7 @@ def test_archivesocial_like_export_is_auto_mapped(tmp_path: Path, archive: Archi
     summary = _import(archive, path)
     assert summary.status == "completed", summary.to_dict()
     assert summary.files[0].added == 3
-    assert summary.files[0].flagged_deleted == 0  # flagged on first sight, not "newly"
+    assert summary.files[0].flagged_deleted == 1  # one row arrives marked deleted
     recs = _records(archive)
     post, comment, tweet = recs["1001"], recs["1002"], recs["1003"]
     assert post["platform"] == "facebook" and post["kind"] == "post"

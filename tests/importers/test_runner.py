@@ -318,3 +318,15 @@ def test_one_importers_bug_does_not_hide_the_others(
     previews = preview(detection)
     assert previews[0].notes == [] and previews[1].notes[0].startswith("preview failed")
     detection.close()
+
+
+def test_summary_counts_kept_files_and_records_arriving_deleted(
+    archive: Archive, tmp_path: Path
+) -> None:
+    export = write(tmp_path / "k" / "a.fake.json", [{"id": 1, "text": "gone", "deleted": 1}])
+    (export.parent / "README.txt").write_text("viewer notes")
+    (export.parent / "assets").mkdir()
+    (export.parent / "assets" / "app.js").write_text("x")
+    totals = run_import(archive, [export.parent]).totals()
+    assert totals["flagged_deleted"] == 1
+    assert totals["files_stored"] == 2
