@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.archive.settings import set_value
@@ -20,6 +19,7 @@ from retention_desk.cli import main as cli_main
 from retention_desk.importers import csv_read
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
+from tests.importers.helpers import fetch_rows, latest_records
 
 TWEETS_CSV = "twitter/grailbird-bizweekgraphics-2015/tweets.csv"
 TWEETS_MAPPING = {
@@ -32,22 +32,6 @@ TWEETS_MAPPING = {
 
 def _import(archive: Archive, *paths: Path, **options: Any) -> ImportSummary:
     return run_import(archive, list(paths), ImportOptions(**options))
-
-
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
-def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    """record_key -> record columns + latest version text/title/raw_json."""
-    rows = _rows(
-        archive,
-        "SELECT r.*, v.text AS v_text, v.title AS v_title, v.raw_json AS v_raw"
-        " FROM records r JOIN record_versions v ON v.record_id = r.id"
-        " AND v.seq = r.version_count ORDER BY r.id",
-    )
-    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
 
 
 def _write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", **fmt: Any) -> Path:
@@ -72,7 +56,7 @@ def test_real_tweets_csv_with_explicit_mapping(samples: Path, archive: Archive) 
     assert summary.status == "completed", summary.to_dict()
     (result,) = summary.files
     assert (result.format, result.added, result.warnings) == ("csv", 6966, [])
-    records = _records(archive)
+    records = latest_records(archive)
     assert set(records) == ids  # ids are the exact strings, never via float
     for key, rec in records.items():
         assert rec["platform_id"] == key
@@ -139,7 +123,7 @@ def test_archivesocial_like_export_is_auto_mapped(tmp_path: Path, archive: Archi
     assert summary.status == "completed", summary.to_dict()
     assert summary.files[0].added == 3
     assert summary.files[0].flagged_deleted == 1  # one row arrives marked deleted
-    recs = _records(archive)
+    recs = latest_records(archive)
     post, comment, tweet = recs["1001"], recs["1002"], recs["1003"]
     assert post["platform"] == "facebook" and post["kind"] == "post"
     assert post["v_text"] == "Road closure on Cerrillos,\nuse St. Francis."
@@ -154,9 +138,9 @@ def test_archivesocial_like_export_is_auto_mapped(tmp_path: Path, archive: Archi
     assert comment["v_text"] == 'Thanks for the "heads up"'
     assert tweet["platform"] == "x" and tweet["author_handle"] == "SantaFePD"
     assert tweet["v_text"] == '=HYPERLINK("http://evil.example","click")'  # never evaluated
-    accounts = _rows(archive, "SELECT platform, account_key FROM accounts ORDER BY id")
+    accounts = fetch_rows(archive, "SELECT platform, account_key FROM accounts ORDER BY id")
     assert [tuple(a) for a in accounts] == [("facebook", "CityOfSantaFe"), ("x", "SantaFePD")]
-    owners = _rows(
+    owners = fetch_rows(
         archive,
         "SELECT r.record_key, a.account_key FROM records r JOIN accounts a"
         " ON a.id = r.account_id ORDER BY r.record_key",
@@ -173,7 +157,7 @@ def test_agency_time_zone_setting_is_used(tmp_path: Path, archive: Archive) -> N
         set_value(conn, "setting.time_zone", "America/New_York")
     path = _write_csv(tmp_path / "t.csv", [["ID", "Date", "Text"], ["1", "2015-10-02 14:15", "x"]])
     _import(archive, path)
-    assert _records(archive)["1"]["created_at"] == "2015-10-02T18:15:00.000000Z"
+    assert latest_records(archive)["1"]["created_at"] == "2015-10-02T18:15:00.000000Z"
 
 
 # ------------------------------------------------------------------ encodings, dialects
@@ -182,7 +166,7 @@ def test_cp1252_file_is_read_and_reported(tmp_path: Path, archive: Archive) -> N
     path = _write_csv(tmp_path / "excel.csv", rows, encoding="cp1252")
     summary = _import(archive, path)
     assert summary.status == "completed", summary.to_dict()
-    assert _records(archive)["1"]["v_text"] == "Café – naïve “quotes” €5"
+    assert latest_records(archive)["1"]["v_text"] == "Café – naïve “quotes” €5"
     assert any("Windows-1252" in w for w in summary.files[0].warnings)
 
 
@@ -192,7 +176,7 @@ def test_utf8_bom_is_not_part_of_the_first_header(tmp_path: Path, archive: Archi
     summary = _import(archive, path)
     assert summary.status == "completed", summary.to_dict()
     assert summary.files[0].warnings == []
-    rec = _records(archive)["7"]
+    rec = latest_records(archive)["7"]
     assert rec["v_text"] == "hé"
     assert json.loads(rec["v_raw"]) == {"Post ID": "7", "Created": "2015-10-02", "Message": "hé"}
 
@@ -205,7 +189,7 @@ def test_utf16_excel_unicode_text_is_read(tmp_path: Path, archive: Archive) -> N
     path.write_bytes(buffer.getvalue().encode("utf-16"))
     summary = _import(archive, path)
     assert summary.status == "completed", summary.to_dict()
-    assert _records(archive)["1"]["v_text"] == "añoranza 🌵"
+    assert latest_records(archive)["1"]["v_text"] == "añoranza 🌵"
 
 
 def test_semicolon_delimited_european_export(tmp_path: Path, archive: Archive) -> None:
@@ -218,7 +202,7 @@ def test_semicolon_delimited_european_export(tmp_path: Path, archive: Archive) -
     mapping = {"id": "Post ID", "created_at": "Datum", "text": "Message", "author": "Author"}
     summary = _import(archive, path, mapping=mapping)
     assert summary.status == "completed", summary.to_dict()
-    recs = _records(archive)
+    recs = latest_records(archive)
     assert recs["11"]["v_text"] == "eins, zwei; drei"
     assert recs["11"]["created_at"] == "2015-10-02T20:15:00.000000Z"
     assert recs["12"]["author_name"] == "Ben"
@@ -234,8 +218,8 @@ def test_title_line_above_the_header_is_skipped(tmp_path: Path, archive: Archive
     path = _write_csv(tmp_path / "vendor.csv", rows)
     summary = _import(archive, path)
     assert summary.status == "completed", summary.to_dict()
-    assert list(_records(archive)) == ["1"]
-    locator = _rows(archive, "SELECT locator FROM record_versions")[0][0]
+    assert list(latest_records(archive)) == ["1"]
+    locator = fetch_rows(archive, "SELECT locator FROM record_versions")[0][0]
     assert locator == "vendor.csv row 4 (line 4)"
 
 
@@ -244,7 +228,7 @@ def test_formula_cells_stay_literal_strings(tmp_path: Path, archive: Archive) ->
     cells = ['=HYPERLINK("http://x","y")', "=1+1", "@SUM(1)", "+1", "-1+1", "#N/A", "\t=1"]
     rows = [["ID", "Date", "Text"]] + [[str(i), "2015-10-02", c] for i, c in enumerate(cells)]
     _import(archive, _write_csv(tmp_path / "f.csv", rows))
-    recs = _records(archive)
+    recs = latest_records(archive)
     assert [recs[str(i)]["v_text"] for i in range(len(cells))] == cells
 
 
@@ -262,7 +246,7 @@ def test_excel_damaged_ids_warn_and_do_not_collide(tmp_path: Path, archive: Arch
     assert summary.files[0].added == 5
     warnings = " ".join(summary.files[0].warnings)
     assert "3 id(s)" in warnings and "unrecoverable" in warnings and "row 2" in warnings
-    recs = _records(archive)
+    recs = latest_records(archive)
     damaged = [r for k, r in recs.items() if k.startswith("6.50041E+17~")]
     assert sorted(r["v_text"] for r in damaged) == ["first", "second"]
     assert all(r["platform_id"] is None for r in damaged)
@@ -282,7 +266,7 @@ def test_unterminated_quote_fails_the_file_naming_it_and_the_line(
     assert "cut.csv" in result.error and "line 3" in result.error
     assert "unterminated quote" in result.error
     assert archive.count("SELECT count(*) FROM records") == 0  # the file is all or nothing
-    kept = _rows(archive, "SELECT status FROM source_files WHERE name = 'cut.csv'")
+    kept = fetch_rows(archive, "SELECT status FROM source_files WHERE name = 'cut.csv'")
     assert [r[0] for r in kept] == ["failed"]  # the original is still kept
 
 
@@ -319,7 +303,7 @@ def test_unmappable_csv_inside_a_folder_is_kept_but_not_claimed(
     summary = _import(archive, folder)
     by_path = {f.path: f.status for f in summary.files}
     assert by_path == {"posts.csv": "imported"}
-    assert [r[0] for r in _rows(archive, "SELECT status FROM source_files ORDER BY name")] == [
+    assert [r[0] for r in fetch_rows(archive, "SELECT status FROM source_files ORDER BY name")] == [
         "imported",
         "stored",
     ]
@@ -340,7 +324,7 @@ def test_bad_dates_warn_and_the_record_is_kept(tmp_path: Path, archive: Archive)
     summary = _import(archive, _write_csv(tmp_path / "d.csv", rows))
     assert summary.files[0].added == 2
     assert any("row 2" in w and "sometime in May" in w for w in summary.files[0].warnings)
-    rec = _records(archive)["1"]
+    rec = latest_records(archive)["1"]
     assert rec["created_at"] is None and rec["created_at_raw"] == "sometime in May"
 
 
@@ -350,11 +334,11 @@ def test_identical_rows_without_ids_are_kept_apart_and_reimport_is_stable(
     rows = [["Date", "Message"], ["2015-10-02", "same"], ["2015-10-02", "same"], ["", "other"]]
     path = _write_csv(tmp_path / "noids.csv", rows)
     assert _import(archive, path).files[0].added == 3
-    keys = set(_records(archive))
+    keys = set(latest_records(archive))
     path.write_bytes(path.read_bytes() + b"2015-10-03,new\r\n")  # a later, longer copy
     result = _import(archive, path).files[0]
     assert (result.added, result.unchanged) == (1, 3)
-    assert keys < set(_records(archive))
+    assert keys < set(latest_records(archive))
 
 
 def test_media_paths_are_stored_and_urls_listed(tmp_path: Path, archive: Archive) -> None:
@@ -370,7 +354,7 @@ def test_media_paths_are_stored_and_urls_listed(tmp_path: Path, archive: Archive
     (result,) = [f for f in _import(archive, folder).files if f.path == "posts.csv"]
     assert result.media_stored == 1
     assert sorted(result.media_missing) == ["https://cdn.example/p.jpg", "media/absent.png"]
-    media = _rows(archive, "SELECT original_uri, missing FROM media ORDER BY id")
+    media = fetch_rows(archive, "SELECT original_uri, missing FROM media ORDER BY id")
     assert [tuple(m) for m in media] == [
         (r"C:\Exports\media\photo1.png", 0),
         ("https://cdn.example/p.jpg", 1),
@@ -399,10 +383,15 @@ def test_cli_import_with_json_mapping_and_with_a_preset(
     assert cli_main([*base, "import", "--mapping", "No such", str(second)]) == 1
     assert "no saved CSV mapping preset" in capsys.readouterr().err
     with Archive.open(archive_path) as archive:
-        texts = _rows(archive, "SELECT r.platform, v.text FROM records r JOIN record_versions v"
-                      " ON v.record_id = r.id ORDER BY r.id")  # fmt: skip
+        texts = fetch_rows(
+            archive,
+            "SELECT r.platform, v.text FROM records r JOIN record_versions v"
+            " ON v.record_id = r.id ORDER BY r.id",
+        )
         assert [tuple(t) for t in texts] == [("facebook", "hello"), ("csv", "again")]
-        sources = _rows(archive, "SELECT details_json FROM source_files WHERE name = 'two.csv'")
+        sources = fetch_rows(
+            archive, "SELECT details_json FROM source_files WHERE name = 'two.csv'"
+        )
     assert json.loads(sources[0][0])["csv"]["preset"] == "Hand sheet"
 
 
@@ -425,7 +414,7 @@ def test_any_cell_text_round_trips(tmp_path_factory: Any, texts: list[str], deli
     with Archive.create(folder / "rt.rdesk", operator="pytest") as archive:
         summary = _import(archive, path, format="csv")
         assert summary.status == "completed", summary.to_dict()
-        recs = _records(archive)
+        recs = latest_records(archive)
         assert [recs[str(i)]["v_text"] for i in range(len(texts))] == texts
         for i, t in enumerate(texts):
             assert json.loads(recs[str(i)]["v_raw"])["Note"] == t[::-1]

@@ -14,11 +14,11 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.meta_text import fx
 from retention_desk.importers.run import ImportSummary, detect, run_import
+from tests.importers.helpers import fetch_rows
 
 HUNTER = "facebook/posts-hunterhillis-2022/your_posts_1.json"
 KUNLE = "facebook/posts-kunleiky-2020/your_posts_1.json"
@@ -26,18 +26,13 @@ WAULTAR = "facebook/waultar-fixtures"
 
 
 # ------------------------------------------------------------------------ helpers
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
 def _one(archive: Archive, sql: str, **params: Any) -> Any:
-    return _rows(archive, sql, **params)[0][0]
+    return fetch_rows(archive, sql, **params)[0][0]
 
 
 def _latest(archive: Archive, platform: str = "facebook") -> list[Any]:
     """Every record with its newest version."""
-    return _rows(
+    return fetch_rows(
         archive,
         "SELECT r.record_key, r.kind, r.author_name, r.extra_json, r.sensitive_json, v.text,"
         " v.text_raw, v.title, r.restricted, r.conversation_key, r.deleted_at, r.created_at,"
@@ -190,7 +185,7 @@ def test_waultar_fixtures(samples: Path, archive: Archive) -> None:
     assert participants == [p["name"] for p in thread["participants"]]
 
     # profile: the account, a page record, personal data kept apart
-    account = _rows(archive, "SELECT account_key, handle, display_name FROM accounts")
+    account = fetch_rows(archive, "SELECT account_key, handle, display_name FROM accounts")
     assert [tuple(a) for a in account] == [("cyb0rgninj4", "cyb0rgninj4", "Gustav Johansen")]
     page = [r for r in recs if r.kind == "page"]
     assert len(page) == 1 and "https://www.facebook.com/cyb0rgninj4" in page[0].text
@@ -251,7 +246,7 @@ def test_overlapping_later_export_merges(samples: Path, archive: Archive, tmp_pa
     summary = run_import(archive, [tmp_path / "later"])
     t = summary.totals()
     assert (t["added"], t["new_versions"], t["unchanged"]) == (1, 1, len(items) - 1)
-    versions = _rows(
+    versions = fetch_rows(
         archive,
         "SELECT v.seq, v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
         " WHERE r.version_count = 2 ORDER BY v.seq",
@@ -318,7 +313,7 @@ def test_mojibake_cases_and_search(archive: Archive, tmp_path: Path) -> None:
     assert texts["Rados\u00c5\u0082aw wrote this"] == "Radosław wrote this"
     assert texts[_fb(genuine)] == genuine  # fixed once, not twice ("Ã©" stays)
     assert texts["Already fixed: Radosław, café"] == "Already fixed: Radosław, café"
-    hits = _rows(
+    hits = fetch_rows(
         archive,
         "SELECT v.text FROM record_fts f JOIN record_versions v ON v.id = f.rowid"
         " WHERE record_fts MATCH :q",
@@ -600,7 +595,7 @@ def test_split_download_finds_the_account_in_the_other_part(
     part2.mkdir(parents=True)
     shutil.copy(samples / HUNTER, part2 / "your_posts_1.json")
     run_import(archive, [tmp_path / "part2", tmp_path / "part1"])
-    accounts = _rows(archive, "SELECT id, account_key FROM accounts")
+    accounts = fetch_rows(archive, "SELECT id, account_key FROM accounts")
     assert [a.account_key for a in accounts] == ["cyb0rgninj4"]
     assert {r.account_id for r in _latest(archive)} == {accounts[0].id}
 
@@ -652,7 +647,7 @@ def test_album_photos_with_comments_by_others(archive: Archive, tmp_path: Path) 
     )
     summary = run_import(archive, [tmp_path / "fb"])
     assert summary.status == "completed", summary.to_dict()
-    rows = _rows(
+    rows = fetch_rows(
         archive,
         "SELECT c.author_name, v.text, p.record_key AS parent FROM records c"
         " JOIN record_versions v ON v.record_id = c.id JOIN records p ON p.id = c.parent_id"

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
+from tests.importers.helpers import fetch_rows, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "flickr"
 META = FIXTURES / "72157700000000000_abcdef12_part1"
@@ -35,21 +35,6 @@ def export(tmp_path: Path) -> Path:
     return folder
 
 
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
-def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    rows = _rows(
-        archive,
-        "SELECT r.*, v.text AS v_text, v.title AS v_title, v.raw_json AS v_raw"
-        " FROM records r JOIN record_versions v ON v.record_id = r.id"
-        " AND v.seq = r.version_count WHERE r.platform = 'flickr'",
-    )
-    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
-
-
 def _photos() -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(META.glob("photo_*.json"))]
 
@@ -61,7 +46,7 @@ def test_photos_and_comments_with_their_authors(archive: Archive, export: Path) 
     assert (len(photos), len(comments)) == (3, 3)
     assert summary.totals()["added"] == len(photos) + len(comments)
     assert summary.status == "completed", summary.to_dict()
-    recs = _records(archive)
+    recs = latest_records(archive, "flickr")
     for photo in photos:
         rec = recs[photo["id"]]
         assert (rec["kind"], rec["v_title"], rec["v_text"]) == (
@@ -83,13 +68,13 @@ def test_photos_and_comments_with_their_authors(archive: Archive, export: Path) 
     assert extra["tags"] == ["volunteers", "oakpark"]
     assert extra["albums"] == ["Spring cleanup 2024"]
     assert extra["date_taken"] == "2024-03-30 09:12:44"
-    account = _rows(archive, "SELECT account_key, handle, display_name FROM accounts")
+    account = fetch_rows(archive, "SELECT account_key, handle, display_name FROM accounts")
     assert account == [("12345678@N04", "examplecityparks", "Example City Parks")]
 
 
 def test_geo_and_email_stay_out_of_shown_columns(archive: Archive, export: Path) -> None:
     run_import(archive, [export])
-    recs = _records(archive)
+    recs = latest_records(archive, "flickr")
     geo = json.loads(recs["53500000001"]["sensitive_json"])["geo"]
     assert geo == _photos()[0]["geo"]
     assert json.loads(recs["53500000002"]["sensitive_json"]) == {}  # "geo": [] is no location
@@ -103,7 +88,7 @@ def test_geo_and_email_stay_out_of_shown_columns(archive: Archive, export: Path)
 
 def test_photo_files_linked_by_id_and_missing_ones_listed(archive: Archive, export: Path) -> None:
     summary = run_import(archive, [export])
-    media = _rows(
+    media = fetch_rows(
         archive,
         "SELECT r.record_key, m.blob_sha256, m.missing, m.original_uri FROM media m"
         " JOIN records r ON r.id = m.record_id ORDER BY r.record_key",
@@ -139,7 +124,7 @@ def test_reimport_and_later_export(archive: Archive, export: Path) -> None:
     assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
     later = run_import(archive, [LATER])
     assert (later.totals()["added"], later.totals()["new_versions"]) == (1, 1)
-    versions = _rows(
+    versions = fetch_rows(
         archive,
         "SELECT v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
         " WHERE r.record_key = '53500000001' ORDER BY v.seq",
@@ -149,13 +134,16 @@ def test_reimport_and_later_export(archive: Archive, export: Path) -> None:
         "Thank you to the 42 volunteers!",
     ]
     # the photo file was in the first export only: still linked, not duplicated
-    media = _rows(
+    media = fetch_rows(
         archive,
         "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id"
         " WHERE r.record_key = '53500000001'",
     )
     assert media == [(0,)]
-    assert _records(archive)["comment:72157722222222223"]["parent_key"] == "53500000001"
+    assert (
+        latest_records(archive, "flickr")["comment:72157722222222223"]["parent_key"]
+        == "53500000001"
+    )
 
 
 def test_detected_by_keys_not_names(tmp_path: Path) -> None:
@@ -178,7 +166,7 @@ def test_broken_photo_file_fails_alone(archive: Archive, export: Path) -> None:
     failed = [f for f in summary.files if f.status == "failed"]
     assert [f.path for f in failed] == ["photo_53500000002.json"]
     assert failed[0].error.startswith("photo_53500000002.json: broken JSON at line")
-    assert set(_records(archive)) >= {"53500000001", "53500000003"}
+    assert set(latest_records(archive, "flickr")) >= {"53500000001", "53500000003"}
 
 
 def test_comment_without_id_keys_on_photo_author_and_time(archive: Archive, tmp_path: Path) -> None:
@@ -192,7 +180,7 @@ def test_comment_without_id_keys_on_photo_author_and_time(archive: Archive, tmp_
     (folder / "photo_x.json").write_text(json.dumps(photo))
     run_import(archive, [folder])
     key = f"comment:{photo['id']}:u1:2024-04-03 07:45:00"
-    rec = _records(archive)[key]
+    rec = latest_records(archive, "flickr")[key]
     assert (rec["version_count"], rec["v_text"]) == (2, "one (edited)")
 
 

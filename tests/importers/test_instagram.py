@@ -12,27 +12,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
 from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import detect, run_import
+from tests.importers.helpers import fetch_rows
 
 SR = "instagram/sr4136-ig-import/posts_1.json"
 WAULTAR = "instagram/waultar-fixtures"
 
 
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
 def _one(archive: Archive, sql: str, **params: Any) -> Any:
-    return _rows(archive, sql, **params)[0][0]
+    return fetch_rows(archive, sql, **params)[0][0]
 
 
 def _latest(archive: Archive) -> list[Any]:
-    return _rows(
+    return fetch_rows(
         archive,
         "SELECT r.record_key, r.kind, r.platform, r.author_handle, r.extra_json,"
         " r.sensitive_json, v.text, v.text_raw, r.restricted, r.conversation_key,"
@@ -337,7 +331,7 @@ def test_messages_go_to_the_right_platform(archive: Archive, tmp_path: Path) -> 
     thread["title"] = "A"  # byte-identical files would be one source file for the runner
     _write(tmp_path / "fb/messages/inbox/a_1/message_1.json", thread)
     run_import(archive, [tmp_path / "ig", tmp_path / "fb"])
-    rows = _rows(
+    rows = fetch_rows(
         archive,
         "SELECT platform, count(*) FROM records WHERE kind = 'message'"
         " GROUP BY platform ORDER BY platform",
@@ -402,7 +396,7 @@ def test_stories_and_recently_deleted_media(archive: Archive, tmp_path: Path) ->
     assert summary.status == "completed", summary.to_dict()
     recs = {
         r.text: r
-        for r in _rows(
+        for r in fetch_rows(
             archive,
             "SELECT v.text, r.deleted_at, r.deleted_at_raw, r.extra_json FROM records r"
             " JOIN record_versions v ON v.record_id = r.id",

@@ -14,10 +14,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
+from tests.importers.helpers import fetch_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "mediawiki"
 JUNE = FIXTURES / "examplewiki-2024-06.xml"
@@ -31,18 +30,13 @@ HEAD = (
 )
 
 
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
 def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    rows = _rows(archive, "SELECT * FROM records WHERE platform = 'wiki'")
+    rows = fetch_rows(archive, "SELECT * FROM records WHERE platform = 'wiki'")
     return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
 
 
 def _versions(archive: Archive, key: str) -> list[dict[str, Any]]:
-    rows = _rows(
+    rows = fetch_rows(
         archive,
         "SELECT v.* FROM record_versions v JOIN records r ON r.id = v.record_id"
         " WHERE r.record_key = :k ORDER BY v.seq",
@@ -123,7 +117,7 @@ def test_anonymous_editor_ip_only_in_sensitive(archive: Archive, tmp_path: Path)
     recs = _records(archive)
     assert json.loads(recs["w:5"]["sensitive_json"]) == {"editor_ip": IP}
     assert recs["w:5"]["author_name"] is None
-    leaks = _rows(
+    leaks = fetch_rows(
         archive,
         "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
         " WHERE instr(v.text, :ip) OR instr(r.extra_json, :ip) OR instr(v.raw_json, :ip)"
@@ -142,7 +136,9 @@ def test_reimport_and_later_export_append_only_new_revisions(archive: Archive) -
     texts = [v["text"] for v in _versions(archive, "examplewiki:1")]
     july = _pages(JULY)[0].findall(NS + "revision")
     assert len(texts) == 4 and texts[-1] == july[-1].find(NS + "text").text
-    details = _rows(archive, "SELECT details_json FROM source_files WHERE name = :n", n=JULY.name)
+    details = fetch_rows(
+        archive, "SELECT details_json FROM source_files WHERE name = :n", n=JULY.name
+    )
     assert json.loads(details[0][0])["mediawiki"]["already_archived"] == len(july) - 1
 
 
@@ -223,7 +219,7 @@ def test_two_wikis_in_one_folder_get_their_own_accounts(archive: Archive, tmp_pa
         + "</mediawiki>"
     )
     run_import(archive, [folder])
-    owners = _rows(
+    owners = fetch_rows(
         archive,
         "SELECT r.record_key, a.account_key FROM records r JOIN accounts a"
         " ON a.id = r.account_id ORDER BY r.id",

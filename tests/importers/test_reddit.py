@@ -11,15 +11,14 @@ import csv
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers import export_csv
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import detect, preview, run_import
+from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "reddit"
 EXPORT = FIXTURES / "export_CityOfExample_20240601"
@@ -27,28 +26,9 @@ LATER = FIXTURES / "export_CityOfExample_20240701"
 IP = "203.0.113.7"
 
 
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
-def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    rows = _rows(
-        archive,
-        "SELECT r.*, v.text AS v_text, v.title AS v_title, v.raw_json AS v_raw"
-        " FROM records r JOIN record_versions v ON v.record_id = r.id"
-        " AND v.seq = r.version_count WHERE r.platform = 'reddit'",
-    )
-    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
-
-
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def _by_file(summary: Any) -> dict[str, Any]:
-    return {Path(f.path).name: f for f in summary.files}
 
 
 def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> None:
@@ -59,18 +39,20 @@ def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> No
     chats = _csv(EXPORT / "chat_history.csv")
     assert (len(posts), len(comments), len(messages), len(chats)) == (3, 6, 4, 2)
     assert summary.totals()["added"] == len(posts) + len(comments) + len(messages) + len(chats)
-    files = _by_file(summary)
+    files = files_by_name(summary)
     assert {n for n, f in files.items() if f.status == "imported"} == {
         "posts.csv",
         "comments.csv",
         "messages.csv",
         "chat_history.csv",
     }
-    stored = {r[0] for r in _rows(archive, "SELECT name FROM source_files WHERE status='stored'")}
+    stored = {
+        r[0] for r in fetch_rows(archive, "SELECT name FROM source_files WHERE status='stored'")
+    }
     # the body-less duplicates and non-content tables are kept, not imported
     assert {"post_headers.csv", "statistics.csv", "post_votes.csv"} <= stored
 
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     for row in posts:
         rec = recs["t3_" + row["id"]]
         assert (rec["kind"], rec["v_title"], rec["v_text"]) == ("post", row["title"], row["body"])
@@ -84,13 +66,13 @@ def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> No
         rec = recs["t1_" + row["id"]]
         assert rec["v_text"] == row["body"]  # hostile text stays literal, quotes intact
         assert rec["kind"] == ("reply" if row["parent"].startswith("t1_") else "comment")
-    accounts = _rows(archive, "SELECT handle, account_key FROM accounts")
+    accounts = fetch_rows(archive, "SELECT handle, account_key FROM accounts")
     assert accounts == [("CityOfExample", "cityofexample")]
 
 
 def test_reply_threading_by_fullname(archive: Archive) -> None:
     run_import(archive, [EXPORT])
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     post = recs["t3_1b2c3d"]
     top = recs["t1_kq1aaaa"]
     reply = recs["t1_kq1bbbb"]
@@ -119,7 +101,7 @@ def test_reply_threading_by_fullname(archive: Archive) -> None:
 
 def test_deleted_and_removed_bodies_flag_but_keep_text(archive: Archive) -> None:
     run_import(archive, [EXPORT])
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     deleted = recs["t3_1b2c3f"]
     assert deleted["deleted_at"] is not None and deleted["deleted_at_raw"] == "[deleted]"
     assert deleted["hidden_at"] is None and deleted["v_text"] == "[deleted]"
@@ -132,7 +114,7 @@ def test_deleted_and_removed_bodies_flag_but_keep_text(archive: Archive) -> None
 
 def test_ip_is_only_in_sensitive(archive: Archive) -> None:
     run_import(archive, [EXPORT])
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     with_ip = {k for k, r in recs.items() if json.loads(r["sensitive_json"]).get("ip") == IP}
     expected = {
         prefix + row["id"]
@@ -141,7 +123,7 @@ def test_ip_is_only_in_sensitive(archive: Archive) -> None:
         if row["ip"] == IP
     }
     assert with_ip == expected and len(expected) == 6
-    leaks = _rows(
+    leaks = fetch_rows(
         archive,
         "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
         " WHERE instr(v.text, :ip) OR instr(coalesce(v.title, ''), :ip)"
@@ -154,8 +136,10 @@ def test_ip_is_only_in_sensitive(archive: Archive) -> None:
 
 def test_linked_media_is_listed_missing(archive: Archive) -> None:
     summary = run_import(archive, [EXPORT])
-    assert _by_file(summary)["comments.csv"].media_missing == ["https://i.redd.it/detourmap123.png"]
-    media = _rows(archive, "SELECT original_uri, missing FROM media")
+    assert files_by_name(summary)["comments.csv"].media_missing == [
+        "https://i.redd.it/detourmap123.png"
+    ]
+    media = fetch_rows(archive, "SELECT original_uri, missing FROM media")
     assert media == [("https://i.redd.it/detourmap123.png", 1)]
 
 
@@ -166,7 +150,7 @@ def test_reimport_adds_nothing_and_later_export_merges(archive: Archive) -> None
     later = run_import(archive, [LATER])
     totals = later.totals()
     assert (totals["added"], totals["new_versions"], totals["unchanged"]) == (1, 1, 1)
-    versions = _rows(
+    versions = fetch_rows(
         archive,
         "SELECT v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
         " WHERE r.record_key = 't1_kq1aaaa' ORDER BY v.seq",
@@ -175,7 +159,7 @@ def test_reimport_adds_nothing_and_later_export_merges(archive: Archive) -> None
         "Signs are up at both ends.",
         "Signs are up at both ends. EDIT: and at Oak.",
     ]
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     new = recs["t1_kq1gggg"]
     assert new["parent_id"] == recs["t1_kq1aaaa"]["id"]
     assert new["thread_id"] == recs["t3_1b2c3d"]["id"]
@@ -183,7 +167,7 @@ def test_reimport_adds_nothing_and_later_export_merges(archive: Archive) -> None
 
 def test_author_from_account_option_without_messages(archive: Archive) -> None:
     run_import(archive, [LATER], ImportOptions(account="@CityOfExample"))
-    assert _records(archive)["t1_kq1gggg"]["author_handle"] == "CityOfExample"
+    assert latest_records(archive, "reddit")["t1_kq1gggg"]["author_handle"] == "CityOfExample"
 
 
 # ------------------------------------------------------------------------ detection
@@ -219,14 +203,14 @@ def test_damaged_files_fail_alone_with_clear_errors(archive: Archive, tmp_path: 
     data = messages.read_bytes()
     messages.write_bytes(data[: data.index(b"Fixed, thank")])  # ends inside a quoted body
     summary = run_import(archive, [folder])
-    files = _by_file(summary)
+    files = files_by_name(summary)
     assert files["comments.csv"].status == "failed"
     assert files["comments.csv"].error.startswith("comments.csv: line 2 is not UTF-8")
     assert files["messages.csv"].status == "failed"
     assert files["messages.csv"].error.startswith("messages.csv: broken CSV")
     assert files["posts.csv"].status == "imported"
     assert files["chat_history.csv"].status == "imported"
-    kinds = {r[0] for r in _rows(archive, "SELECT substr(record_key, 1, 3) FROM records")}
+    kinds = {r[0] for r in fetch_rows(archive, "SELECT substr(record_key, 1, 3) FROM records")}
     assert kinds == {"t3_", "cha"}
 
 
@@ -239,7 +223,7 @@ def test_unreadable_date_is_a_warning(archive: Archive, tmp_path: Path) -> None:
         "z2,/r/x/comments/z2/t/,2024-02-30 10:00:00 UTC,,x,0,T2,,B2\n"
     )
     summary = run_import(archive, [folder])
-    recs = _records(archive)
+    recs = latest_records(archive, "reddit")
     assert recs["t3_z1"]["created_at"] is None and recs["t3_z2"]["created_at"] is None
     assert recs["t3_z1"]["created_at_raw"] == "someday UTC"
     assert len(summary.files[0].warnings) == 2
@@ -259,7 +243,7 @@ def test_zipped_export_imports_the_same(archive: Archive, tmp_path: Path) -> Non
     zipped = Path(shutil.make_archive(str(tmp_path / "export_CityOfExample"), "zip", EXPORT))
     summary = run_import(archive, [zipped])
     assert summary.totals()["added"] == 15 and summary.status == "completed"
-    assert _records(archive)["t1_kq1bbbb"]["parent_key"] == "t1_kq1aaaa"
+    assert latest_records(archive, "reddit")["t1_kq1bbbb"]["parent_key"] == "t1_kq1aaaa"
 
 
 def test_a_file_without_line_ends_is_refused(

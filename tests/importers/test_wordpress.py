@@ -16,12 +16,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
-
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.tree import open_tree
 from retention_desk.importers.wordpress_wxr import Channel, html_to_text, iter_items
+from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "wordpress"
 JUNE = FIXTURES / "site-2024-06"
@@ -39,25 +38,16 @@ HEADER = (
 )
 
 
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
 def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    rows = _rows(
-        archive,
-        "SELECT r.*, v.text AS v_text, v.text_raw AS v_text_raw, v.title AS v_title,"
-        " v.raw_json AS v_raw FROM records r JOIN record_versions v ON v.record_id = r.id"
-        " AND v.seq = r.version_count WHERE r.platform = 'wordpress'",
-    )
-    return {row._mapping["record_key"].split("#", 1)[1]: dict(row._mapping) for row in rows}
+    """Records keyed by their item id (the record_key without the site)."""
+    recs = latest_records(archive, "wordpress")
+    return {key.split("#", 1)[1]: rec for key, rec in recs.items()}
 
 
 def _versions(archive: Archive, key: str) -> list[tuple[str, str]]:
     return [
         (r[0], r[1])
-        for r in _rows(
+        for r in fetch_rows(
             archive,
             "SELECT v.platform_edited_at, v.text FROM record_versions v JOIN records r"
             " ON r.id = v.record_id WHERE r.record_key = :k ORDER BY v.seq",
@@ -72,10 +62,6 @@ def _items_of(path: Path) -> list[ET.Element]:
 
 def _wp(item: ET.Element, name: str) -> str:
     return (item.findtext(WP + name) or "").strip()
-
-
-def _by_file(summary: Any) -> dict[str, Any]:
-    return {Path(f.path).name: f for f in summary.files}
 
 
 # --------------------------------------------------------------------------- full import
@@ -104,10 +90,10 @@ def test_posts_pages_comments_and_site(archive: Archive) -> None:
     site = recs["site"]
     assert (site["kind"], site["v_title"]) == ("page", "City of Example News")
     assert site["v_text"] == "Updates from the City of Example & its departments"
-    assert _rows(archive, "SELECT account_key, display_name FROM accounts") == [
+    assert fetch_rows(archive, "SELECT account_key, display_name FROM accounts") == [
         (SITE, "City of Example News")
     ]
-    warning = _by_file(summary)[JUNE_XML.name].warnings
+    warning = files_by_name(summary)[JUNE_XML.name].warnings
     assert warning and "autosave: 1, nav_menu_item: 1" in warning[0]
 
 
@@ -165,7 +151,7 @@ def test_trash_private_and_media(archive: Archive) -> None:
     # script content is not display text; the raw HTML keeps it
     assert private["v_text"] == "Plows start at 4am. Call 555-0100."
     assert "<script>" in private["v_text_raw"]
-    media = _rows(
+    media = fetch_rows(
         archive,
         "SELECT r.record_key, m.original_uri, m.blob_sha256, m.missing, m.mime_type"
         " FROM media m JOIN records r ON r.id = m.record_id ORDER BY m.id",
@@ -212,7 +198,7 @@ def test_reimport_adds_nothing_and_later_export_appends_history(archive: Archive
     run_import(archive, [JUNE])
     again = run_import(archive, [JUNE])
     assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
-    assert _by_file(again)[JUNE_XML.name].status == "duplicate"
+    assert files_by_name(again)[JUNE_XML.name].status == "duplicate"
     later = run_import(archive, [JULY])
     assert later.totals()["added"] == 1  # comment 105
     assert later.totals()["new_versions"] == 2  # revision 15 of post 10, edited comment 100
@@ -223,7 +209,7 @@ def test_reimport_adds_nothing_and_later_export_appends_history(archive: Archive
         "Main St is open again. Thank you for your patience.",
     )
     assert [v[0] for v in versions] == sorted(v[0] for v in versions)
-    details = _rows(
+    details = fetch_rows(
         archive,
         "SELECT details_json FROM source_files WHERE name = :n",
         n="examplecitynews.wordpress.2024-07-01.xml",
@@ -271,12 +257,12 @@ def test_billion_laughs_is_refused_and_the_rest_imports(archive: Archive, tmp_pa
     )
     shutil.copy(JUNE_XML, folder / "good.xml")
     summary = run_import(archive, [folder])
-    files = _by_file(summary)
+    files = files_by_name(summary)
     for name in ("bomb.xml", "external.xml"):
         assert files[name].status == "failed"
         assert files[name].error.startswith(f"{name}: refused: the file declares XML entities")
     assert files["good.xml"].status == "imported"
-    texts = [r[0] for r in _rows(archive, "SELECT text FROM record_versions")]
+    texts = [r[0] for r in fetch_rows(archive, "SELECT text FROM record_versions")]
     assert texts and not any("root:" in t for t in texts)
 
 
@@ -288,7 +274,7 @@ def test_broken_xml_fails_that_file_with_its_line(archive: Archive, tmp_path: Pa
     (folder / "cut.xml").write_text(cut, encoding="utf-8")
     (folder / "bad-byte.xml").write_bytes(HEADER.encode() + b"<item><title>caf\xe9</title>")
     summary = run_import(archive, [folder])
-    files = _by_file(summary)
+    files = files_by_name(summary)
     assert files["cut.xml"].status == "failed"
     assert files["cut.xml"].error.startswith("cut.xml: broken XML at line")
     line = HEADER.count("\n") + 1
@@ -296,7 +282,7 @@ def test_broken_xml_fails_that_file_with_its_line(archive: Archive, tmp_path: Pa
         f"bad-byte.xml: broken XML at line {line} column 16: not well-formed (invalid token)"
     )
     # an atomic file: nothing of the cut file was kept as records
-    assert _rows(archive, "SELECT count(*) FROM records") == [(0,)]
+    assert fetch_rows(archive, "SELECT count(*) FROM records") == [(0,)]
 
 
 def test_streaming_keeps_memory_bounded(tmp_path: Path) -> None:
@@ -355,7 +341,7 @@ def test_wxr_1_0_and_a_draft_without_gmt_dates(archive: Archive, tmp_path: Path)
     )
     summary = run_import(archive, [path])
     assert summary.status == "completed", summary.to_dict()
-    rec = _rows(
+    rec = fetch_rows(
         archive,
         "SELECT created_at, created_at_raw, extra_json FROM records WHERE record_key = :k",
         k="t.example#post-5",

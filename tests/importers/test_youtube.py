@@ -12,35 +12,19 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.youtube_takeout import parse_comment_text
+from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "youtube"
 NEW = FIXTURES / "takeout-2024"
 OLD = FIXTURES / "takeout-2023"
 YT = NEW / "Takeout" / "YouTube and YouTube Music"
-
-
-def _rows(archive: Archive, sql: str, **params: Any) -> list[Any]:
-    with archive.read() as conn:
-        return list(conn.execute(text(sql), params).all())
-
-
-def _records(archive: Archive) -> dict[str, dict[str, Any]]:
-    rows = _rows(
-        archive,
-        "SELECT r.*, v.text AS v_text, v.text_raw AS v_text_raw, v.title AS v_title,"
-        " v.raw_json AS v_raw FROM records r JOIN record_versions v ON v.record_id = r.id"
-        " AND v.seq = r.version_count WHERE r.platform = 'youtube'",
-    )
-    return {row._mapping["record_key"]: dict(row._mapping) for row in rows}
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -56,20 +40,16 @@ def _fragments(raw: str) -> str:
     return "".join(s.get("text") or s.get("link", {}).get("linkUrl", "") for s in value)
 
 
-def _by_file(summary: Any) -> dict[str, Any]:
-    return {Path(f.path).name: f for f in summary.files}
-
-
 def _stored(archive: Archive) -> set[str]:
     """Files kept byte-exact but not parsed into records."""
-    rows = _rows(archive, "SELECT name FROM source_files WHERE status = 'stored'")
+    rows = fetch_rows(archive, "SELECT name FROM source_files WHERE status = 'stored'")
     return {Path(r[0]).name for r in rows}
 
 
 # --------------------------------------------------------------------------- full import
 def test_takeout_imports_channel_videos_comments_and_threads(archive: Archive) -> None:
     summary = run_import(archive, [NEW])
-    files = _by_file(summary)
+    files = files_by_name(summary)
     channels = _csv(YT / "channels" / "channel.csv")
     videos = _csv(YT / "video metadata" / "videos.csv")
     comments = _csv(YT / "comments" / "comments.csv")
@@ -82,12 +62,12 @@ def test_takeout_imports_channel_videos_comments_and_threads(archive: Archive) -
     # the history file and the recordings file are kept, not parsed into records
     assert {"watch-history.html", "video recordings.csv"} <= _stored(archive)
 
-    recs = _records(archive)
+    recs = latest_records(archive, "youtube")
     assert len(recs) == expected
     channel_id = channels[0]["Channel ID"]
     assert recs[channel_id]["kind"] == "page"
     assert recs[channel_id]["v_title"] == channels[0]["Channel Title (Original)"]
-    account = _rows(archive, "SELECT account_key, display_name FROM accounts")
+    account = fetch_rows(archive, "SELECT account_key, display_name FROM accounts")
     assert account == [(channel_id, "Example City PD")]
 
     # videos: title, description, URL, privacy
@@ -140,13 +120,13 @@ def test_takeout_imports_channel_videos_comments_and_threads(archive: Archive) -
 def test_video_files_linked_by_title_and_ambiguous_titles_reported(archive: Archive) -> None:
     summary = run_import(archive, [NEW])
     video_file = YT / "videos" / "Road closure update.mp4"
-    media = _rows(
+    media = fetch_rows(
         archive,
         "SELECT r.record_key, m.blob_sha256, m.missing FROM media m JOIN records r"
         " ON r.id = m.record_id",
     )
     assert media == [("vRoadClos01", hashlib.sha256(video_file.read_bytes()).hexdigest(), 0)]
-    warnings = _by_file(summary)["videos.csv"].warnings
+    warnings = files_by_name(summary)["videos.csv"].warnings
     assert sum("several videos are titled 'Weekly update'" in w for w in warnings) == 2
     # the unlinked file is still kept byte-exact
     assert "Weekly update.mp4" in _stored(archive)
@@ -154,7 +134,7 @@ def test_video_files_linked_by_title_and_ambiguous_titles_reported(archive: Arch
 
 def test_recording_location_is_sensitive_only(archive: Archive) -> None:
     run_import(archive, [NEW])
-    rec = _records(archive)["vRoadClos01"]
+    rec = latest_records(archive, "youtube")["vRoadClos01"]
     sensitive = json.loads(rec["sensitive_json"])
     assert sensitive["recording_location"]["Video Recording Latitude"] == "35.0844"
     for column in ("v_text", "extra_json", "v_raw", "v_title"):
@@ -163,17 +143,17 @@ def test_recording_location_is_sensitive_only(archive: Archive) -> None:
 
 def test_reimport_adds_nothing(archive: Archive) -> None:
     run_import(archive, [NEW])
-    before = _rows(archive, "SELECT count(*) FROM records")[0][0]
+    before = fetch_rows(archive, "SELECT count(*) FROM records")[0][0]
     again = run_import(archive, [NEW])
     assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
     imported = [f for f in again.files if f.format == "youtube-takeout"]
     assert imported and all(f.status == "duplicate" for f in imported)
-    assert _rows(archive, "SELECT count(*) FROM records")[0][0] == before
+    assert fetch_rows(archive, "SELECT count(*) FROM records")[0][0] == before
 
 
 def test_older_localised_takeout_then_newer_export_merges(archive: Archive) -> None:
     old = run_import(archive, [OLD])
-    files = _by_file(old)
+    files = files_by_name(old)
     assert files["Kommentare.csv"].status == "imported"
     assert files["uploads.json"].status == "imported"
     # likes have the same JSON shape but are someone else's videos: kept, not records
@@ -182,13 +162,13 @@ def test_older_localised_takeout_then_newer_export_merges(archive: Archive) -> N
     uploads = json.loads((old_yt / "Playlists" / "uploads.json").read_text())
     old_comments = _csv(old_yt / "Kommentare" / "Kommentare.csv")
     assert old.totals()["added"] == 1 + len(uploads) + len(old_comments)
-    first = _records(archive)["UgxC1aaaaaaaaaaaaaaaaaaaa"]
+    first = latest_records(archive, "youtube")["UgxC1aaaaaaaaaaaaaaaaaaaa"]
     assert first["v_text"] == _fragments(old_comments[0]["Comment Text"])
 
     new = run_import(archive, [NEW])
-    recs = _records(archive)
+    recs = latest_records(archive, "youtube")
     # the comment edited between the exports has both texts, oldest first
-    versions = _rows(
+    versions = fetch_rows(
         archive,
         "SELECT v.text FROM record_versions v JOIN records r ON r.id = v.record_id"
         " WHERE r.record_key = 'UgxC1aaaaaaaaaaaaaaaaaaaa' ORDER BY v.seq",
@@ -242,7 +222,7 @@ def test_header_case_and_column_order_vary(archive: Archive, tmp_path: Path) -> 
     )
     summary = run_import(archive, [folder])
     assert summary.totals()["added"] == 1, summary.to_dict()
-    rec = _records(archive)["UgyA"]
+    rec = latest_records(archive, "youtube")["UgyA"]
     assert rec["v_text"] == "> quoted\nsecond line"
     assert rec["created_at"] == "2023-04-14T07:39:35.956042Z"
     assert rec["parent_key"] == "vidA"
@@ -261,14 +241,14 @@ def test_cp1252_bytes_fail_that_file_only(archive: Archive, tmp_path: Path) -> N
     data = path.read_bytes().replace("— detour".encode(), b"\x97 detour")  # Excel's em dash
     path.write_bytes(data)
     summary = run_import(archive, [tmp_path / "takeout"])
-    files = _by_file(summary)
+    files = files_by_name(summary)
     assert files["comments.csv"].status == "failed"
     assert "comments.csv" in files["comments.csv"].error
     assert "line 2 is not UTF-8" in files["comments.csv"].error
     assert files["videos.csv"].status == "imported"
     assert files["live chats.csv"].status == "imported"
     assert summary.status == "completed_with_errors"
-    assert not _rows(archive, "SELECT 1 FROM records WHERE record_key LIKE 'UgxC%'")
+    assert not fetch_rows(archive, "SELECT 1 FROM records WHERE record_key LIKE 'UgxC%'")
 
 
 def test_truncated_row_with_open_quote_fails_clearly(archive: Archive, tmp_path: Path) -> None:
@@ -277,10 +257,10 @@ def test_truncated_row_with_open_quote_fails_clearly(archive: Archive, tmp_path:
     data = path.read_bytes()
     path.write_bytes(data[: data.rindex(b"Questions?")])  # cut inside the quoted text
     summary = run_import(archive, [tmp_path / "takeout"])
-    chat = _by_file(summary)["live chats.csv"]
+    chat = files_by_name(summary)["live chats.csv"]
     assert chat.status == "failed"
     assert "live chats.csv" in chat.error and "broken CSV" in chat.error
-    assert _by_file(summary)["comments.csv"].status == "imported"
+    assert files_by_name(summary)["comments.csv"].status == "imported"
 
 
 def test_short_row_fails_instead_of_shifting_columns(archive: Archive, tmp_path: Path) -> None:
@@ -289,7 +269,7 @@ def test_short_row_fails_instead_of_shifting_columns(archive: Archive, tmp_path:
     original = path.read_text(encoding="utf-8")
     path.write_text(original + "vBroken0001,1000\r\n", encoding="utf-8")
     summary = run_import(archive, [tmp_path / "takeout"])
-    videos = _by_file(summary)["videos.csv"]
+    videos = files_by_name(summary)["videos.csv"]
     assert videos.status == "failed"
     # the physical line (a description above spans two lines), and the header's width
     line = original.count("\n") + 1
@@ -306,7 +286,7 @@ def test_bad_timestamp_keeps_the_record_with_a_warning(archive: Archive, tmp_pat
         encoding="utf-8",
     )
     summary = run_import(archive, [folder])
-    rec = _records(archive)["UgyB"]
+    rec = latest_records(archive, "youtube")["UgyB"]
     assert rec["created_at"] is None and rec["created_at_raw"] == "yesterday-ish"
     assert any("yesterday-ish" in w for w in summary.files[0].warnings)
 
@@ -386,5 +366,7 @@ def test_videos_in_another_zip_of_a_split_takeout(archive: Archive, tmp_path: Pa
     zips = [Path(shutil.make_archive(str(p), "zip", p)) for p in (first, tmp_path / "takeout-002")]
     summary = run_import(archive, zips)
     assert summary.totals()["media_stored"] == 1
-    media = _rows(archive, "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id")
+    media = fetch_rows(
+        archive, "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id"
+    )
     assert media == [(0,)]
