@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive
 from retention_desk.archive.audit import AuditRow, canonical_json, to_row
 from retention_desk.ui import formatting as fmt
+from retention_desk.ui.lazy_rows import PageCache
 from retention_desk.ui.plain import tooltip_text
 
 COL_ID, COL_TIME, COL_OPERATOR, COL_ACTION, COL_OBJECT, COL_DETAILS = range(6)
@@ -101,7 +101,7 @@ class AuditTableModel(QAbstractTableModel):
         self._archive: Archive | None = None
         self._tz = fmt.zone(None)
         self._ids: array[int] = array("q")
-        self._cache: OrderedDict[int, AuditRow] = OrderedDict()
+        self._cache: PageCache[AuditRow] = PageCache(PAGE_SIZE, CACHE_ROWS)
         self.filter = AuditFilter()
         self.page_fetches = 0  # how many page queries ran; tests use it to check laziness
 
@@ -148,9 +148,9 @@ class AuditTableModel(QAbstractTableModel):
         if not 0 <= row < len(self._ids):
             return None
         entry_id = int(self._ids[row])
-        cached = self._cache.get(entry_id)
-        if cached is not None:
-            self._cache.move_to_end(entry_id)
+        # Missing rows are never cached here, so a hit is always a row.
+        hit, cached = self._cache.lookup(entry_id)
+        if hit:
             return cached
         self._fetch_page(row)
         return self._cache.get(entry_id)
@@ -158,8 +158,7 @@ class AuditTableModel(QAbstractTableModel):
     def _fetch_page(self, row: int) -> None:
         if self._archive is None:
             return
-        start = (row // PAGE_SIZE) * PAGE_SIZE
-        wanted = [int(i) for i in self._ids[start : start + PAGE_SIZE] if i not in self._cache]
+        _start, wanted = self._cache.page_of(self._ids, row)
         if not wanted:
             return
         self.page_fetches += 1
@@ -167,11 +166,8 @@ class AuditTableModel(QAbstractTableModel):
         marks = ",".join(str(i) for i in wanted)
         with self._archive.read() as conn:
             rows = conn.execute(text(f"SELECT {_COLUMNS} FROM audit_log WHERE id IN ({marks})"))
-            for raw in rows:
-                entry = to_row(tuple(raw))
-                self._cache[entry.id] = entry
-        while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
+            entries = [to_row(tuple(raw)) for raw in rows]
+        self._cache.store((entry.id, entry) for entry in entries)
 
     def cached_rows(self) -> int:
         return len(self._cache)

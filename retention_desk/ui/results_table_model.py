@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from retention_desk.search import ResultRow
 from retention_desk.ui import formatting as fmt
+from retention_desk.ui.lazy_rows import PageCache
 from retention_desk.ui.plain import tooltip_text
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,8 @@ class ResultsTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._ids: array[int] = array("q")
-        self._cache: OrderedDict[int, ResultRow | None] = OrderedDict()
+        # None marks an id gone from the archive, so it is not re-read on every paint
+        self._cache: PageCache[ResultRow | None] = PageCache(PAGE_SIZE, CACHE_ROWS)
         self._fetcher: RowFetcher | None = None
         self._tz = fmt.zone(None)
         self._complete = True  # False while only the first page is known
@@ -127,7 +128,7 @@ class ResultsTableModel(QAbstractTableModel):
         self._ids = array("q", (r.id for r in rows))
         self._cache.clear()
         for r in rows:
-            self._cache[r.id] = r
+            self._cache.put(r.id, r)
         self._complete = complete
         self.endResetModel()
 
@@ -167,9 +168,9 @@ class ResultsTableModel(QAbstractTableModel):
         if not 0 <= row < len(self._ids):
             return None
         record_id = int(self._ids[row])
-        if record_id in self._cache:
-            self._cache.move_to_end(record_id)
-            return self._cache[record_id]
+        hit, cached = self._cache.lookup(record_id)
+        if hit:
+            return cached
         self._fetch_page(row)
         return self._cache.get(record_id)
 
@@ -177,8 +178,7 @@ class ResultsTableModel(QAbstractTableModel):
         fetcher = self._fetcher
         if fetcher is None:
             return
-        start = (row // PAGE_SIZE) * PAGE_SIZE
-        wanted = [int(i) for i in self._ids[start : start + PAGE_SIZE] if i not in self._cache]
+        start, wanted = self._cache.page_of(self._ids, row)
         if not wanted:
             return
         self.page_fetches += 1
@@ -191,11 +191,7 @@ class ResultsTableModel(QAbstractTableModel):
             log.exception("Could not read result rows %s..%s", start, start + PAGE_SIZE)
             return
         found = {r.id: r for r in rows}
-        for record_id in wanted:
-            # None marks an id that is gone from the archive, so it is not re-read per paint
-            self._cache[record_id] = found.get(record_id)
-        while len(self._cache) > CACHE_ROWS:
-            self._cache.popitem(last=False)
+        self._cache.store((record_id, found.get(record_id)) for record_id in wanted)
 
     def cached_rows(self) -> int:
         return len(self._cache)
