@@ -60,16 +60,15 @@ from retention_desk.importers.facebook_layout import (
 )
 from retention_desk.importers.facebook_photos import import_photos, photo_entries
 from retention_desk.importers.facebook_posts import import_posts
-from retention_desk.importers.meta_common import claim_owner, timestamps_range
+from retention_desk.importers.meta_common import claim_owner
+from retention_desk.importers.meta_detect import meta_claims, meta_preview, sniff_kinds
 from retention_desk.importers.meta_files import (
     FamilyIndex,
     Head,
     html_error,
-    html_variant,
     json_paths,
     load_json,
     name_of,
-    sniff,
 )
 from retention_desk.importers.meta_messages import count_thread, import_thread
 from retention_desk.importers.tree import SourceTree
@@ -99,46 +98,10 @@ class FacebookImporter:
 
     # ------------------------------------------------------------------ detection
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
-        families = FamilyIndex(tree)
-        confirmed: dict[str, str] = {}
-        by_name: dict[str, str] = {}
-        for path in json_paths(tree):
-            try:
-                head = sniff(tree, path)
-            except OSError:
-                continue
-            kind = self._classify(path, head, families)
-            if kind is None:
-                continue
-            if kind.startswith("name:"):
-                by_name[path] = kind[5:]
-            else:
-                confirmed[path] = kind
-        account = self._account_in(tree, [p for p, k in confirmed.items() if k == "profile"])
-        claims = []
-        if confirmed:
-            claims.append(self._claim(confirmed, account, 90))
-        if by_name:
-            claims.append(self._claim(by_name, account, 40))
-        if not confirmed and not by_name:
-            page = html_variant(tree, _HTML_NAMES, "facebook")
-            if page is not None:
-                claims.append(self._claim({page: "html"}, None, 60, "Facebook download (HTML)"))
-        return claims
-
-    def _claim(
-        self, kinds: dict[str, str], account: AccountIn | None, confidence: int, label: str = ""
-    ) -> Claim:
-        files = sorted(
-            kinds, key=lambda p: (_ORDER.index(kinds[p]) if kinds[p] in _ORDER else 9, p)
-        )
-        return Claim(
-            format=self.name,
-            files=files,
-            label=label or self.label,
-            confidence=confidence,
-            account=account,
-            state={"kinds": kinds},
+        found = sniff_kinds(tree, self._classify)
+        account = self._account_in(tree, [p for p, k in found[0].items() if k == "profile"])
+        return meta_claims(
+            tree, self.name, self.label, found, account, _ORDER, _HTML_NAMES, "Facebook"
         )
 
     def _classify(self, path: str, head: Head, families: FamilyIndex) -> str | None:
@@ -210,38 +173,10 @@ class FacebookImporter:
 
     # -------------------------------------------------------------------- preview
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
-        kinds: dict[str, str] = claim.state.get("kinds", {})
-        notes: list[str] = []
-        total = 0
-        stamps: list[Any] = []
-        for path in claim.files:
-            kind = kinds.get(path, "posts")
-            if kind == "html":
-                notes.append(str(html_error(path, "Facebook")))
-                continue
-            try:
-                count, times = _scan(kind, load_json(tree, path), path)
-            except (ParseError, OSError) as exc:
-                notes.append(str(exc))
-                continue
-            if kind == "reactions":
-                notes.append(f"{path}: {count} likes/reactions (kept, not as records)")
-                count = 0
-            total += count
-            stamps += times
-        first, last = timestamps_range(stamps)
         account = claim.account.display_name or claim.account.account_key if claim.account else None
-        return Preview(
-            format=self.name,
-            label=claim.label,
-            source=tree.label,
-            account=account,
-            date_from=first,
-            date_to=last,
-            approx_records=total,
-            files=list(claim.files),
-            notes=notes,
-        )
+        # likes and reactions are kept as files and counted, but make no records
+        kept_only = {"reactions": "likes/reactions"}
+        return meta_preview(tree, self.name, claim, "Facebook", _scan, account, kept_only)
 
     # --------------------------------------------------------------------- import
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:

@@ -32,16 +32,15 @@ from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
-from retention_desk.importers.meta_common import claim_owner, emit, timestamps_range, when
+from retention_desk.importers.meta_common import claim_owner, emit, when
+from retention_desk.importers.meta_detect import meta_claims, meta_preview, sniff_kinds
 from retention_desk.importers.meta_files import (
     FamilyIndex,
     Head,
     html_error,
-    html_variant,
     json_paths,
     load_json,
     name_of,
-    sniff,
 )
 from retention_desk.importers.meta_media import add_media, make_media, media_meta
 from retention_desk.importers.meta_messages import count_thread, import_thread
@@ -71,49 +70,13 @@ class InstagramImporter:
 
     # ------------------------------------------------------------------ detection
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
-        families = FamilyIndex(tree)
-        confirmed: dict[str, str] = {}
-        by_name: dict[str, str] = {}
-        for path in json_paths(tree):
-            try:
-                head = sniff(tree, path)
-            except OSError:
-                continue
-            kind = self._classify(path, head, families)
-            if kind is None:
-                continue
-            if kind.startswith("name:"):
-                by_name[path] = kind[5:]
-            else:
-                confirmed[path] = kind
-        profiles = [p for p, k in confirmed.items() if k == "profile"]
+        found = sniff_kinds(tree, self._classify)
+        profiles = [p for p, k in found[0].items() if k == "profile"]
         # account_information.json names the account in some versions; it is not a record
         profiles += [p for p in json_paths(tree) if name_of(p) == "account_information.json"]
         account = self._account_in(tree, profiles)
-        claims = []
-        if confirmed:
-            claims.append(self._claim(confirmed, account, 90))
-        if by_name:
-            claims.append(self._claim(by_name, account, 40))
-        if not confirmed and not by_name:
-            page = html_variant(tree, _HTML_NAMES, "instagram")
-            if page is not None:
-                claims.append(self._claim({page: "html"}, None, 60, "Instagram download (HTML)"))
-        return claims
-
-    def _claim(
-        self, kinds: dict[str, str], account: AccountIn | None, confidence: int, label: str = ""
-    ) -> Claim:
-        files = sorted(
-            kinds, key=lambda p: (_ORDER.index(kinds[p]) if kinds[p] in _ORDER else 9, p)
-        )
-        return Claim(
-            format=self.name,
-            files=files,
-            label=label or self.label,
-            confidence=confidence,
-            account=account,
-            state={"kinds": kinds},
+        return meta_claims(
+            tree, self.name, self.label, found, account, _ORDER, _HTML_NAMES, "Instagram"
         )
 
     def _classify(self, path: str, head: Head, families: FamilyIndex) -> str | None:
@@ -182,35 +145,8 @@ class InstagramImporter:
 
     # -------------------------------------------------------------------- preview
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
-        kinds: dict[str, str] = claim.state.get("kinds", {})
-        notes: list[str] = []
-        total = 0
-        stamps: list[Any] = []
-        for path in claim.files:
-            kind = kinds.get(path, "posts")
-            if kind == "html":
-                notes.append(str(html_error(path, "Instagram")))
-                continue
-            try:
-                count, times = _scan(kind, load_json(tree, path), path)
-            except (ParseError, OSError) as exc:
-                notes.append(str(exc))
-                continue
-            total += count
-            stamps += times
-        first, last = timestamps_range(stamps)
         account = claim.account.account_key if claim.account else None
-        return Preview(
-            format=self.name,
-            label=claim.label,
-            source=tree.label,
-            account=account,
-            date_from=first,
-            date_to=last,
-            approx_records=total,
-            files=list(claim.files),
-            notes=notes,
-        )
+        return meta_preview(tree, self.name, claim, "Instagram", _scan, account)
 
     # --------------------------------------------------------------------- import
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
