@@ -38,6 +38,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.measure import peak_rss_mb
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "retention_desk_bench"
@@ -295,10 +297,6 @@ def generate(out: Path, tweets: int, part_size: int, seed: int) -> dict[str, Any
 
 
 # ------------------------------------------------------------------------ measurements
-def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def _cpu() -> float:
     """This process's CPU seconds: less disturbed than wall time on a busy machine."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -335,7 +333,7 @@ def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
         "status": summary.status,
         "media_stored": totals["media_stored"],
         "media_missing": totals["media_missing"],
-        "maxrss_mb": _maxrss_mb(),
+        "maxrss_mb": peak_rss_mb(),
     }
 
 
@@ -382,7 +380,7 @@ def child_bare(src: Path, db: Path) -> dict[str, Any]:
         "records": items,
         "items": items,
         "status": "completed",
-        "maxrss_mb": _maxrss_mb(),
+        "maxrss_mb": peak_rss_mb(),
     }
 
 

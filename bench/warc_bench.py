@@ -36,6 +36,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from bench.measure import peak_rss_mb
+
 WORDS = tuple(
     [
         "city",
@@ -296,10 +298,6 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
 def run_retention(warc: Path, workdir: Path) -> dict[str, Any]:
     from retention_desk.archive import Archive
     from retention_desk.importers.base import ImportOptions
@@ -308,7 +306,7 @@ def run_retention(warc: Path, workdir: Path) -> dict[str, Any]:
 
     all_importers()  # module imports are a one-off start-up cost, not import throughput
     archive = Archive.create(workdir / "bench.rdesk", operator="bench")
-    before = _rss_mb()
+    before = peak_rss_mb()
     cpu = _cpu_seconds()
     start = time.perf_counter()
     summary = run_import(archive, [warc], ImportOptions(format="warc"))
@@ -323,7 +321,7 @@ def run_retention(warc: Path, workdir: Path) -> dict[str, Any]:
         "status": result.status,
         "warnings": len(result.warnings),
         "rss_before_mb": before,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -342,7 +340,7 @@ def run_bare(warc: Path, workdir: Path) -> dict[str, Any]:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.executescript(_BARE_SCHEMA)
-    before = _rss_mb()
+    before = peak_rss_mb()
     cpu = _cpu_seconds()
     start = time.perf_counter()
     rows: list[tuple[Any, ...]] = []
@@ -410,7 +408,7 @@ def run_bare(warc: Path, workdir: Path) -> dict[str, Any]:
         "records": count,
         "status": "done",
         "rss_before_mb": before,
-        "peak_rss_mb": _rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
     }
 
 
