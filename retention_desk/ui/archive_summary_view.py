@@ -32,6 +32,7 @@ from retention_desk.archive.info import ArchiveInfo, archive_info
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
+from retention_desk.ui.refresh import RefreshWhenShown
 from retention_desk.ui.tasks import Task, TaskRunner
 
 PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube"}
@@ -103,7 +104,7 @@ class ArchiveSummaryView(QWidget):
         self._runner = runner
         self._archive: Archive | None = None
         self._generation = 0
-        self._stale = False
+        self._refresher = RefreshWhenShown(self, self.reload)
         self.info: ArchiveInfo | None = None
         self.values: dict[str, QLabel] = {}
         changes.changed.connect(self._on_changed)
@@ -216,7 +217,7 @@ class ArchiveSummaryView(QWidget):
         """Count the archive again on the task runner; the result is shown when it arrives."""
         if self._archive is None:
             return
-        self._stale = False
+        self._refresher.stale = False
         self._generation += 1
         generation = self._generation
         self.status_label.setText("Loading…")
@@ -232,17 +233,12 @@ class ArchiveSummaryView(QWidget):
         self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
-        if self._archive is None:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
+        if self._archive is not None:
+            self._refresher.request()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.reload()
+        self._refresher.shown()
 
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:

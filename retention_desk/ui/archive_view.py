@@ -51,6 +51,7 @@ from retention_desk.ui import formatting as fmt
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.record_view import RecordView
+from retention_desk.ui.refresh import RefreshWhenShown
 from retention_desk.ui.results_table_model import (
     COL_ACCOUNT,
     COL_AUTHOR,
@@ -106,7 +107,7 @@ class ArchiveView(QWidget):
         self._worker: SearchWorker | None = None  # search runner thread: queries
         self._generation = 0
         self._tasks: list[Task] = []
-        self._stale = False
+        self._refresher = RefreshWhenShown(self, self.refresh)
         self._total: int | None = None
         self._current: tuple[str, str] = ("", "date")  # the last query that ran
         self._warm = False  # load the engine's date keys once the first screen is up
@@ -275,19 +276,15 @@ class ArchiveView(QWidget):
             self._search_runner.submit(
                 Task(engine.reload_settings, progress=False, cancel=False, title="Settings")
             )
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+        self._refresher.request()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self._refresher.shown()
 
     def refresh(self) -> None:
         """Run the last query again (the archive changed: an import, new settings)."""
-        self._stale = False
+        self._refresher.stale = False
         self.saved.reload()
         self.run_search(*self._current)
 

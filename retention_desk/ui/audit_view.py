@@ -46,6 +46,7 @@ from retention_desk.ui.audit_table_model import (
 )
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
+from retention_desk.ui.refresh import RefreshWhenShown
 from retention_desk.ui.tasks import Task, TaskRunner
 
 ALL_ACTIONS = "All actions"
@@ -80,7 +81,7 @@ class AuditView(QWidget):
         self._runner = runner
         self._archive: Archive | None = None
         self._generation = 0
-        self._stale = False
+        self._refresher = RefreshWhenShown(self, self.reload)
         self._filling_combo = False
         self.model = AuditTableModel(self)
         changes.changed.connect(self._on_changed)
@@ -192,7 +193,7 @@ class AuditView(QWidget):
     def reload(self) -> None:
         if self._archive is None:
             return
-        self._stale = False
+        self._refresher.stale = False
         self._generation += 1
         generation = self._generation
         self.count_label.setText("Loading…")
@@ -207,17 +208,12 @@ class AuditView(QWidget):
         self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
-        if self._archive is None:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
+        if self._archive is not None:
+            self._refresher.request()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.reload()
+        self._refresher.shown()
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
