@@ -21,6 +21,42 @@ class ParseError(Exception):
     """A file (or one record of it) cannot be understood; the message says why."""
 
 
+# ------------------------------------------------------------------------------- files
+# Files that are never a structured export data file (media, archives, documents, web pages,
+# JSON/JS): format sniffers skip them without opening them, since an export can hold tens of
+# thousands of media files. Each format adds its own exclusions to this set.
+NOT_TABULAR_OR_XML_SUFFIXES = frozenset(
+    {
+        ".avi",
+        ".bmp",
+        ".gif",
+        ".gz",
+        ".heic",
+        ".htm",
+        ".html",
+        ".jpeg",
+        ".jpg",
+        ".js",
+        ".json",
+        ".m4a",
+        ".m4v",
+        ".mkv",
+        ".mov",
+        ".mp3",
+        ".mp4",
+        ".ogg",
+        ".pdf",
+        ".png",
+        ".tif",
+        ".tiff",
+        ".wav",
+        ".webm",
+        ".webp",
+        ".zip",
+    }
+)
+
+
 # ---------------------------------------------------------------------------------- JSON
 def _keep_big_int(token: str) -> int | str:
     # Python refuses int() over 4300 digits (CVE-2020-10735) and a huge number is never a

@@ -14,41 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from retention_desk.importers.common import ParseError
+from retention_desk.importers.common import NOT_TABULAR_OR_XML_SUFFIXES, ParseError
 from retention_desk.importers.tree import SourceTree
 
 # Media and other files that can never be an export CSV: skipped without reading them.
-BINARY_SUFFIXES = frozenset(
-    [
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".gif",
-        ".webp",
-        ".heic",
-        ".bmp",
-        ".tif",
-        ".tiff",
-        ".mp4",
-        ".mov",
-        ".m4v",
-        ".webm",
-        ".mkv",
-        ".avi",
-        ".mp3",
-        ".m4a",
-        ".wav",
-        ".ogg",
-        ".zip",
-        ".gz",
-        ".pdf",
-        ".html",
-        ".htm",
-        ".js",
-        ".xml",
-        ".json",
-    ]
-)
+BINARY_SUFFIXES = NOT_TABULAR_OR_XML_SUFFIXES | {".xml"}
 _BLOCK = 64 * 1024
 MAX_LINE_BYTES = 16 * 1024 * 1024
 

@@ -21,7 +21,7 @@ import defusedxml.ElementTree as DET
 from defusedxml.common import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from sqlalchemy import Connection, text
 
-from retention_desk.importers.common import ParseError
+from retention_desk.importers.common import NOT_TABULAR_OR_XML_SUFFIXES, ParseError
 
 # Values of these names (any namespace) never go into raw_json: they are personal data that the
 # importer keeps in `sensitive` instead. The original file is kept byte-exact in the archive.
@@ -29,39 +29,7 @@ SENSITIVE_MARK = "[sensitive: kept in sensitive_json]"
 
 # Files that cannot be an XML export: detection does not even open them (a Takeout or an X
 # archive holds tens of thousands of media and JSON files).
-NOT_XML_SUFFIXES = frozenset(
-    [
-        ".jpg",
-        ".jpeg",
-        ".png",
-        ".gif",
-        ".webp",
-        ".heic",
-        ".svg",
-        ".bmp",
-        ".tif",
-        ".tiff",
-        ".mp4",
-        ".mov",
-        ".m4v",
-        ".webm",
-        ".mkv",
-        ".avi",
-        ".mp3",
-        ".m4a",
-        ".wav",
-        ".ogg",
-        ".pdf",
-        ".zip",
-        ".gz",
-        ".json",
-        ".js",
-        ".csv",
-        ".tsv",
-        ".html",
-        ".htm",
-    ]
-)
+NOT_XML_SUFFIXES = NOT_TABULAR_OR_XML_SUFFIXES | {".csv", ".svg", ".tsv"}
 
 
 def local(tag: str) -> str:
