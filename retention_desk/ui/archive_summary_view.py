@@ -33,7 +33,7 @@ from retention_desk.ui import formatting as fmt
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.refresh import RefreshWhenShown
-from retention_desk.ui.tasks import Task, TaskRunner
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube"}
 KIND_NAMES = {
@@ -103,7 +103,7 @@ class ArchiveSummaryView(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._archive: Archive | None = None
-        self._generation = 0
+        self._latest = Latest()
         self._refresher = RefreshWhenShown(self, self.reload)
         self.info: ArchiveInfo | None = None
         self.values: dict[str, QLabel] = {}
@@ -207,7 +207,7 @@ class ArchiveSummaryView(QWidget):
     def set_archive(self, archive: Archive | None) -> None:
         self._archive = archive
         self.info = None
-        self._generation += 1
+        self._latest.invalidate()
         if archive is None:
             self._clear()
         else:
@@ -218,8 +218,7 @@ class ArchiveSummaryView(QWidget):
         if self._archive is None:
             return
         self._refresher.stale = False
-        self._generation += 1
-        generation = self._generation
+        current = self._latest.next()
         self.status_label.setText("Loading…")
         self.refresh_button.setEnabled(False)
         task = Task(
@@ -228,8 +227,8 @@ class ArchiveSummaryView(QWidget):
             cancel=False,
             title="Archive summary",
         )
-        task.finished.connect(lambda info: self._loaded(generation, info))
-        task.failed.connect(lambda message: self._failed(generation, message))
+        task.finished.connect(current(self._loaded))
+        task.failed.connect(current(self._failed))
         self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
@@ -240,15 +239,11 @@ class ArchiveSummaryView(QWidget):
         super().showEvent(event)
         self._refresher.shown()
 
-    def _failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
+    def _failed(self, message: str) -> None:
         self.refresh_button.setEnabled(True)
         self.status_label.setText(f"Could not read the archive: {message}")
 
-    def _loaded(self, generation: int, info: ArchiveInfo) -> None:
-        if generation != self._generation:
-            return  # a newer load (or another archive) superseded this one
+    def _loaded(self, info: ArchiveInfo) -> None:
         self.refresh_button.setEnabled(True)
         self.status_label.setText("")
         self.info = info

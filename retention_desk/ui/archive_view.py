@@ -7,9 +7,9 @@ A query runs in three steps on the view's own search worker, so the window never
 1. the first page (`SearchEngine.page`, 50 rows): shown as soon as it arrives;
 2. every matching id (`search_ids`): the table grows to the full result in place;
 3. the facets (counts per platform/account/kind/year and the total).
-Each query has a generation number; a newer query cancels the older one's tasks (queued ones
+Each query is the `Latest` request; a newer query cancels the older one's tasks (queued ones
 never start, a running statement is interrupted, see `search_worker`) and any result that
-still arrives for an older generation is dropped. Rows beyond the first page are read by the
+still arrives for an older query is dropped. Rows beyond the first page are read by the
 model on the GUI thread, a page of 100 at a time, from their ids (an indexed read of a few
 milliseconds even on a million-record archive).
 
@@ -69,7 +69,7 @@ from retention_desk.ui.search_bar import SearchBar
 from retention_desk.ui.search_facets import FacetsPanel
 from retention_desk.ui.search_saved import SavedSearchesPanel
 from retention_desk.ui.search_worker import FirstPage, IdList, SearchWorker
-from retention_desk.ui.tasks import Task, TaskRunner
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 SELECT_DELAY_MS = 60  # holding Down should not start a record load per row passed
 SAVED_CHANGE = "saved_searches"
@@ -105,7 +105,9 @@ class ArchiveView(QWidget):
         self._archive: Archive | None = None
         self._fetch_engine: SearchEngine | None = None  # GUI thread: rows as they are painted
         self._worker: SearchWorker | None = None  # search runner thread: queries
-        self._generation = 0
+        self._latest = Latest()
+        # the current search's callback guard, reused for its follow-up tasks (ids, facets)
+        self._request = self._latest.next()
         self._tasks: list[Task] = []
         self._refresher = RefreshWhenShown(self, self.refresh)
         self._total: int | None = None
@@ -238,7 +240,7 @@ class ArchiveView(QWidget):
     # ------------------------------------------------------------------ archive
     def set_archive(self, archive: Archive | None) -> None:
         self._cancel_tasks()
-        self._generation += 1
+        self._latest.invalidate()
         if self._archive is not None:
             # Work still running against the old archive must stop before it is closed,
             # and the engines' kept connections must go with it.
@@ -271,7 +273,7 @@ class ArchiveView(QWidget):
             return  # our own save/delete: the panel already shows the new list
         if what == "settings" and self._worker is not None:
             # the agency time zone may have changed; on the runner, so it precedes the rerun
-            # (and outside the generation's tasks, so a new query does not cancel it)
+            # (and outside the query's tasks, so a new query does not cancel it)
             engine = self._worker.engine
             self._search_runner.submit(
                 Task(engine.reload_settings, progress=False, cancel=False, title="Settings")
@@ -296,8 +298,7 @@ class ArchiveView(QWidget):
         text = self.bar.text() if text is None else text
         sort = self.bar.sort() if sort is None else sort
         self._cancel_tasks()
-        self._generation += 1
-        generation = self._generation
+        self._request = current = self._latest.next()
         self.count_label.setText("Searching…")
         task = Task(
             partial(self._worker.first_page, text, sort),
@@ -305,8 +306,8 @@ class ArchiveView(QWidget):
             cancel=True,
             title="Search",
         )
-        task.finished.connect(lambda result: self._first_page(generation, result))
-        task.failed.connect(lambda message: self._failed(generation, message))
+        task.finished.connect(current(self._first_page))
+        task.failed.connect(current(self._failed))
         return self._submit(task)
 
     def _submit(self, task: Task) -> Task:
@@ -319,14 +320,14 @@ class ArchiveView(QWidget):
             task.cancel()
         self._tasks = []
 
-    def _failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
-            self.count_label.setText(f"The search could not be completed: {message}")
-            self.first_page_shown.emit()
+    def _failed(self, message: str) -> None:
+        self.count_label.setText(f"The search could not be completed: {message}")
+        self.first_page_shown.emit()
 
-    def _first_page(self, generation: int, result: object) -> None:
-        if generation != self._generation or not isinstance(result, FirstPage):
+    def _first_page(self, result: object) -> None:
+        if not isinstance(result, FirstPage):
             return
+        current = self._request
         if result.error is not None or result.query is None or result.page is None:
             # The results of the last query that ran stay up; the error says why this one
             # did not, under the field, where it is being corrected.
@@ -360,25 +361,21 @@ class ArchiveView(QWidget):
             return
         if page.has_more:
             ids = Task(partial(worker.all_ids, query, result.sort), progress=False, title="Ids")
-            ids.finished.connect(lambda found: self._ids(generation, found))
-            ids.failed.connect(lambda message: self._failed(generation, message))
+            ids.finished.connect(current(self._ids))
+            ids.failed.connect(current(self._failed))
             self._submit(ids)
         facets = Task(partial(worker.facets, query), progress=False, title="Facets")
-        facets.finished.connect(lambda found: self._facets(generation, found))
-        facets.failed.connect(lambda message: self._failed(generation, message))
+        facets.finished.connect(current(self._facets))
+        facets.failed.connect(current(self._failed))
         self._submit(facets)
 
-    def _ids(self, generation: int, found: IdList) -> None:
-        if generation != self._generation:
-            return
+    def _ids(self, found: IdList) -> None:
         self.model.set_ids(found.ids)
         self._total = len(found.ids)
         self._show_count()
         self.ids_loaded.emit()
 
-    def _facets(self, generation: int, facets: Facets) -> None:
-        if generation != self._generation:
-            return
+    def _facets(self, facets: Facets) -> None:
         self.facets.set_facets(facets, active=self._current[0])
         self._total = facets.total
         self._show_count()

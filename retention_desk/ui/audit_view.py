@@ -47,7 +47,7 @@ from retention_desk.ui.audit_table_model import (
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.refresh import RefreshWhenShown
-from retention_desk.ui.tasks import Task, TaskRunner
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 ALL_ACTIONS = "All actions"
 
@@ -80,7 +80,7 @@ class AuditView(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._archive: Archive | None = None
-        self._generation = 0
+        self._latest = Latest()
         self._refresher = RefreshWhenShown(self, self.reload)
         self._filling_combo = False
         self.model = AuditTableModel(self)
@@ -183,7 +183,7 @@ class AuditView(QWidget):
     # ------------------------------------------------------------------- data
     def set_archive(self, archive: Archive | None) -> None:
         self._archive = archive
-        self._generation += 1
+        self._latest.invalidate()
         self.model.set_archive(archive)
         self.details.clear()
         self.count_label.setText("")
@@ -194,8 +194,7 @@ class AuditView(QWidget):
         if self._archive is None:
             return
         self._refresher.stale = False
-        self._generation += 1
-        generation = self._generation
+        current = self._latest.next()
         self.count_label.setText("Loading…")
         task = Task(
             partial(load_audit, self._archive, self.current_filter()),
@@ -203,8 +202,8 @@ class AuditView(QWidget):
             cancel=False,
             title="Audit log",
         )
-        task.finished.connect(lambda result: self._loaded(generation, result))
-        task.failed.connect(lambda message: self._failed(generation, message))
+        task.finished.connect(current(self._loaded))
+        task.failed.connect(current(self._failed))
         self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
@@ -215,13 +214,10 @@ class AuditView(QWidget):
         super().showEvent(event)
         self._refresher.shown()
 
-    def _failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
-            self.count_label.setText(f"Could not read the audit trail: {message}")
+    def _failed(self, message: str) -> None:
+        self.count_label.setText(f"Could not read the audit trail: {message}")
 
-    def _loaded(self, generation: int, result: AuditLoad) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, result: AuditLoad) -> None:
         self._fill_actions(result.actions)
         self.model.set_time_zone(fmt.zone(result.time_zone))
         self.model.set_ids(result.ids, result.filter)

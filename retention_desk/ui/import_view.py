@@ -53,7 +53,7 @@ from retention_desk.ui.import_tables import (
 )
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label, show_error, tooltip_text
-from retention_desk.ui.tasks import Task, TaskRunner
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 
 class ImportView(QWidget):
@@ -72,7 +72,7 @@ class ImportView(QWidget):
         self._mapping: dict[str, str] | None = None
         self._preset: str | None = None
         self._platform: str | None = None
-        self._generation = 0
+        self._latest = Latest()
         self._import_task: Task | None = None
         self.preview: PreviewResult | None = None
         self.summary: ImportSummary | None = None
@@ -207,7 +207,7 @@ class ImportView(QWidget):
     # ----------------------------------------------------------------- archive
     def set_archive(self, archive: Archive | None) -> None:
         self._archive = archive
-        self._generation += 1
+        self._latest.invalidate()
         self.summary = None
         self.summary_table.setRowCount(0)
         self.totals_label.setText("")
@@ -333,8 +333,7 @@ class ImportView(QWidget):
     # ----------------------------------------------------------------- preview
     def refresh_preview(self) -> Task | None:
         """Detect and preview the inputs on the task runner; nothing is written."""
-        self._generation += 1
-        generation = self._generation
+        current = self._latest.next()
         self.preview = None
         self.preview_table.setRowCount(0)
         self.preview_details.clear()
@@ -347,19 +346,16 @@ class ImportView(QWidget):
             partial(gather_preview, self._archive, list(self._paths), self.options()),
             title="Import preview",
         )
-        task.finished.connect(lambda result: self._preview_arrived(generation, result))
-        task.failed.connect(lambda message: self._preview_failed(generation, message))
+        task.finished.connect(current(self._preview_arrived))
+        task.failed.connect(current(self._preview_failed))
         self._update_buttons()
         return self._runner.submit(task)
 
-    def _preview_failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
-            self.preview_status.setText(f"The inputs could not be read: {message}")
-            self._update_buttons()
+    def _preview_failed(self, message: str) -> None:
+        self.preview_status.setText(f"The inputs could not be read: {message}")
+        self._update_buttons()
 
-    def _preview_arrived(self, generation: int, result: PreviewResult) -> None:
-        if generation != self._generation:
-            return  # inputs or options changed since; a newer preview is coming
+    def _preview_arrived(self, result: PreviewResult) -> None:
         self.preview = result
         tz = fmt.zone(result.time_zone)
         rows = list(result.rows)

@@ -34,7 +34,7 @@ from retention_desk.ui.record_meta import RecordMetaPane
 from retention_desk.ui.record_provenance import CapturePane, ProvenancePane, is_capture
 from retention_desk.ui.record_thread import ThreadTree, marks
 from retention_desk.ui.record_versions import VersionsPane
-from retention_desk.ui.tasks import Task, TaskRunner
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 PLACEHOLDER = "Select a result to read it here, with its thread, versions and provenance."
 
@@ -65,7 +65,7 @@ class RecordView(QWidget):
         super().__init__(parent)
         self._runner = runner
         self._archive: Archive | None = None
-        self._generation = 0
+        self._latest = Latest()
         self._task: Task | None = None
         self.data: RecordViewData | None = None
         self.record_id: int | None = None
@@ -168,8 +168,7 @@ class RecordView(QWidget):
         ):
             return None  # already shown
         self._cancel()
-        self._generation += 1
-        generation = self._generation
+        current = self._latest.next()
         self.record_id = record_id
         self.header.setText(f"Loading record #{record_id}…")
         task = Task(
@@ -178,9 +177,9 @@ class RecordView(QWidget):
             cancel=True,
             title="Record",
         )
-        task.finished.connect(lambda result: self._loaded(generation, result))
-        task.failed.connect(lambda message: self._failed(generation, message))
-        task.ended.connect(lambda: self._ended(generation))
+        task.finished.connect(current(self._loaded))
+        task.failed.connect(current(self._failed))
+        task.ended.connect(current(self._ended))
         self._task = task
         return self._runner.submit(task)
 
@@ -188,20 +187,15 @@ class RecordView(QWidget):
         if self._task is not None:
             self._task.cancel()
             self._task = None
-        self._generation += 1
+        self._latest.invalidate()
 
-    def _ended(self, generation: int) -> None:
-        if generation == self._generation:
-            self._task = None
+    def _ended(self) -> None:
+        self._task = None
 
-    def _failed(self, generation: int, message: str) -> None:
-        if generation == self._generation:
-            shown = self.record_id
-            self.clear(f"Could not read record #{shown}: {message}")
+    def _failed(self, message: str) -> None:
+        self.clear(f"Could not read record #{self.record_id}: {message}")
 
-    def _loaded(self, generation: int, result: RecordViewData | RecordGone) -> None:
-        if generation != self._generation:
-            return
+    def _loaded(self, result: RecordViewData | RecordGone) -> None:
         if isinstance(result, RecordGone):
             self.clear(result.message)
             return

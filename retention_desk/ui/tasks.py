@@ -194,3 +194,32 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = -1) -> bool:
         """Block until the worker is idle (closing an archive); True when it is."""
         return self._pool.waitForDone(msecs)
+
+
+class Latest:
+    """Only the newest request's answers count.
+
+    A page that reloads on every change submits task after task; an older one may finish
+    after a newer one started. `next()` starts a request and returns a wrapper for its
+    callbacks that drops them once a newer request (or `invalidate()`, e.g. another archive)
+    has made it stale.
+    """
+
+    def __init__(self) -> None:
+        self._generation = 0
+
+    def invalidate(self) -> None:
+        self._generation += 1
+
+    def next(self) -> Callable[[Callable[..., None]], Callable[..., None]]:
+        self._generation += 1
+        generation = self._generation
+
+        def only_if_current(callback: Callable[..., None]) -> Callable[..., None]:
+            def call(*args: object) -> None:
+                if generation == self._generation:
+                    callback(*args)
+
+            return call
+
+        return only_if_current

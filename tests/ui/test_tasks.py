@@ -90,3 +90,18 @@ def test_inline_runner_runs_synchronously(qtbot) -> None:
     task.finished.connect(results.append)
     runner.submit(task)
     assert results == [42] and task.done
+
+
+def test_latest_drops_answers_of_superseded_requests() -> None:
+    from retention_desk.ui.tasks import Latest
+
+    latest = Latest()
+    seen: list[str] = []
+    first = latest.next()(seen.append)
+    second = latest.next()(seen.append)
+    first("stale")
+    second("current")
+    third = latest.next()(seen.append)
+    latest.invalidate()  # e.g. another archive was opened
+    third("after invalidate")
+    assert seen == ["current"]
