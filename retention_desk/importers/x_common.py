@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from retention_desk.importers.common import ParseError, decode_text, time_or_warn
+from retention_desk.importers.common import ParseError, decode_text, dumps_raw, time_or_warn
 
 PLATFORM = "x"
 
@@ -241,6 +241,16 @@ def clean_deep(value: Any) -> Any:
 
 def has_surrogate(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def with_raw(item: Any) -> tuple[Any, str]:
+    """`item` made storable and its raw JSON: one surrogate check on the dumped text, and only
+    an item that has one is cleaned (every text of a record comes from its item)."""
+    raw = dumps_raw(item)
+    if has_surrogate(raw):
+        item = clean_deep(item)
+        raw = dumps_raw(item)
+    return item, raw
 
 
 _MONTHS = {

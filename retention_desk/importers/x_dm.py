@@ -15,15 +15,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn, RecordIn
-from retention_desk.importers.common import clean_record, dumps_raw, time_or_warn
+from retention_desk.importers.common import clean_record, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
     exact_id,
     expand_links,
-    has_surrogate,
     last_segment,
+    with_raw,
 )
 from retention_desk.importers.x_tweets import MediaFinder
 
@@ -94,10 +93,7 @@ def _message_record(
     finder: MediaFinder,
     warnings: list[str],
 ) -> RecordIn:
-    raw = dumps_raw(message)
-    if has_surrogate(raw):
-        message = clean_deep(message)
-        raw = dumps_raw(message)
+    message, raw = with_raw(message)
     ((event, body),) = message.items()
     body = body if isinstance(body, dict) else {"value": body}
     created_raw = body.get("createdAt")

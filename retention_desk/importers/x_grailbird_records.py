@@ -8,17 +8,16 @@ import re
 from typing import Any
 
 from retention_desk.archive.ingest import MediaIn, RecordIn
-from retention_desk.importers.common import ParseError, clean_record, dumps_raw, time_or_warn
+from retention_desk.importers.common import ParseError, clean_record, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
     content_key,
     display_text,
     exact_id,
-    has_surrogate,
     source_app,
     tweet_id,
+    with_raw,
 )
 
 CSV_HEADER = (
@@ -67,10 +66,7 @@ def _base_record(
 
 def json_record(item: Any, locator: str, handle: str | None, warnings: list[str]) -> RecordIn:
     """One tweet of a month file (Grailbird or API style) as a RecordIn."""
-    raw = dumps_raw(item)
-    if has_surrogate(raw):
-        item = clean_deep(item)
-        raw = dumps_raw(item)
+    item, raw = with_raw(item)
     if not isinstance(item, dict):
         raise ParseError(f"{locator}: not a tweet object")
     key = tweet_id(item, warnings, locator) or content_key(raw)
@@ -150,10 +146,7 @@ def csv_record(row: list[str], locator: str, handle: str | None, warnings: list[
         )
         row = (row + [""] * len(CSV_HEADER))[: len(CSV_HEADER)]
     values = dict(zip(CSV_HEADER, row, strict=True))
-    raw = dumps_raw(values)
-    if has_surrogate(raw):
-        values = clean_deep(values)
-        raw = dumps_raw(values)
+    values, raw = with_raw(values)
     key = exact_id(values["tweet_id"])
     if key is None:
         shown = values["tweet_id"][:30]

@@ -16,15 +16,14 @@ from sqlalchemy import text
 from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import RecordIn
 from retention_desk.importers.base import Claim, FileContext
-from retention_desk.importers.common import clean_record, dumps_raw, time_or_warn
+from retention_desk.importers.common import clean_record, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
     display_text,
     exact_id,
-    has_surrogate,
     iter_js_array,
+    with_raw,
 )
 
 
@@ -39,10 +38,7 @@ def import_notes(ctx: FileContext, claim: Claim, path: str, source: str) -> int:
     for index, item in iter_js_array(source, name=path):
         count += 1
         locator = f"{path}[{index}]"
-        raw = dumps_raw(item)
-        if has_surrogate(raw):
-            item = clean_deep(item)
-            raw = dumps_raw(item)
+        item, raw = with_raw(item)
         note = item.get("noteTweet") if isinstance(item, dict) else None
         if not isinstance(note, dict):
             ctx.warn(f"{locator}: not a noteTweet object; kept only in the original file")

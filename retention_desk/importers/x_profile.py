@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from retention_desk.archive.ingest import RecordIn
 from retention_desk.importers.base import Claim, FileContext
-from retention_desk.importers.common import clean_record, dumps_raw, time_or_warn
+from retention_desk.importers.common import clean_record, time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
-    has_surrogate,
     iter_js_array,
     last_segment,
+    with_raw,
 )
 from retention_desk.importers.x_tweets import ExportMedia
 
@@ -29,10 +28,7 @@ def import_profile(ctx: FileContext, claim: Claim, path: str, source: str) -> in
     for index, item in iter_js_array(source, name=path):
         count += 1
         locator = f"{path}[{index}]"
-        raw = dumps_raw(item)
-        if has_surrogate(raw):
-            item = clean_deep(item)
-            raw = dumps_raw(item)
+        item, raw = with_raw(item)
         profile = item.get("profile") if isinstance(item, dict) else None
         if not isinstance(profile, dict):
             ctx.warn(f"{locator}: not a profile object; kept only in the original file")

@@ -17,20 +17,19 @@ from typing import Any, Protocol
 
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
 from retention_desk.importers.base import FileContext
-from retention_desk.importers.common import dumps_raw, time_or_warn
+from retention_desk.importers.common import time_or_warn
 from retention_desk.importers.x_common import (
     PLATFORM,
     as_text,
-    clean_deep,
     content_key,
     count_value,
     display_text,
     exact_id,
-    has_surrogate,
     last_segment,
     source_app,
     tweet_id,
     twitter_time,
+    with_raw,
 )
 
 
@@ -203,12 +202,7 @@ def tweet_record(
     the version's locator names the tweet's own id when they differ.
     """
     locator = f"{where.path}[{index}]"
-    raw = dumps_raw(item)
-    if has_surrogate(raw):
-        # JSON allows lone surrogates, SQLite refuses them. Every text of the record comes
-        # from `item`, so cleaning it once makes the whole record (and raw_json) safe.
-        item = clean_deep(item)
-        raw = dumps_raw(item)
+    item, raw = with_raw(item)
     tweet = item.get("tweet", item) if isinstance(item, dict) else item
     if not isinstance(tweet, dict):
         raise ValueError(f"{locator}: not a tweet object")
