@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from retention_desk.archive.ingest import AccountIn, RecordIn, upsert_account
+from retention_desk.archive.ingest import AccountIn, upsert_account
 from retention_desk.importers.base import FileContext
 from retention_desk.importers.common import ParseError, dumps_raw
 from retention_desk.importers.facebook_layout import PLATFORM, PROFILE_KEYS, items_of
-from retention_desk.importers.meta_common import emit, timestamps_range, when
+from retention_desk.importers.meta_common import emit_profile_page, timestamps_range, when
 from retention_desk.importers.meta_text import fix_deep, fx, fx_opt
 
 
@@ -70,24 +70,17 @@ def import_profile(ctx: FileContext, path: str, data: Any) -> None:
     extra["fields"] = sorted(fixed)
     # everything else (emails, phones, birthday, family, relationships...) is personal
     sensitive = {k: v for k, v in fixed.items() if k not in public}
-    emit(
+    emit_profile_page(
         ctx,
-        RecordIn(
-            platform=PLATFORM,
-            kind="page",
-            record_key=f"profile:{account.account_key}",
-            text="\n".join(str(x) for x in lines if x),
-            title="Profile information",
-            author_name=account.display_name,
-            author_handle=account.handle,
-            created_at=created,
-            created_at_raw=created_raw,
-            url=fixed.get("profile_uri") or None,
-            extra=extra,
-            sensitive=sensitive,
-            raw_json=dumps_raw(data),
-            locator=path,
-        ),
+        PLATFORM,
+        account,
+        lines,
+        (created, created_raw),
+        extra=extra,
+        sensitive=sensitive,
+        raw=dumps_raw(data),
+        path=path,
+        url=fixed.get("profile_uri") or None,
     )
 
 

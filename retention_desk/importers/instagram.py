@@ -32,7 +32,7 @@ from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
-from retention_desk.importers.meta_common import claim_owner, emit, when
+from retention_desk.importers.meta_common import claim_owner, emit, emit_profile_page, when
 from retention_desk.importers.meta_detect import meta_claims, meta_preview, sniff_kinds
 from retention_desk.importers.meta_files import (
     FamilyIndex,
@@ -324,23 +324,16 @@ class InstagramImporter:
             fields.get("Website") or fields.get("website"),
         ]
         created, created_raw = when(fields.get("date_joined"), ctx, path)
-        emit(
+        emit_profile_page(
             ctx,
-            RecordIn(
-                platform=PLATFORM,
-                kind="page",
-                record_key=f"profile:{account.account_key}",
-                text="\n".join(str(x) for x in lines if x),
-                title="Profile information",
-                author_name=account.display_name,
-                author_handle=account.handle,
-                created_at=created,
-                created_at_raw=created_raw,
-                extra=extra,
-                sensitive=sensitive,
-                raw_json=dumps_raw(data),
-                locator=path,
-            ),
+            PLATFORM,
+            account,
+            lines,
+            (created, created_raw),
+            extra=extra,
+            sensitive=sensitive,
+            raw=dumps_raw(data),
+            path=path,
         )
 
 

@@ -90,3 +90,39 @@ def timestamps_range(values: Iterable[Any]) -> tuple[datetime | None, datetime |
         if parsed is not None:
             found.append(parsed)
     return (min(found), max(found)) if found else (None, None)
+
+
+def emit_profile_page(
+    ctx: FileContext,
+    platform: str,
+    account: AccountIn,
+    lines: list[Any],
+    created: tuple[datetime | None, str | None],
+    *,
+    extra: dict[str, Any],
+    sensitive: dict[str, Any],
+    raw: str,
+    path: str,
+    url: str | None = None,
+) -> None:
+    """The account's profile as one 'page' record, keyed by the account so a later export's
+    profile is the same record (changed text: a new version)."""
+    emit(
+        ctx,
+        RecordIn(
+            platform=platform,
+            kind="page",
+            record_key=f"profile:{account.account_key}",
+            text="\n".join(str(x) for x in lines if x),
+            title="Profile information",
+            author_name=account.display_name,
+            author_handle=account.handle,
+            created_at=created[0],
+            created_at_raw=created[1],
+            url=url,
+            extra=extra,
+            sensitive=sensitive,
+            raw_json=raw,
+            locator=path,
+        ),
+    )
