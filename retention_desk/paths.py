@@ -1,9 +1,8 @@
-"""Where things live: default archive location and bundled resources (source, wheel, frozen)."""
+"""Where things live: the user data folder, the default archive and the demo archive."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -25,15 +24,3 @@ def default_archive_path() -> Path:
 
 def demo_archive_path() -> Path:
     return data_dir() / "demo.rdesk"
-
-
-def resource_path(*parts: str) -> Path:
-    """A file under resources/ or schedules/, in a source tree, a wheel or a frozen build."""
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root).joinpath(*parts)
-    package_root = Path(__file__).resolve().parent
-    bundled = package_root / "_data"
-    if bundled.exists():
-        return bundled.joinpath(*parts)
-    return package_root.parent.joinpath(*parts)

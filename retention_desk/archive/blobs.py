@@ -11,7 +11,6 @@ approaches SQLite's 1 GB limit.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -94,10 +93,6 @@ def put_stream(
     return expected_sha256, total
 
 
-def put_file(conn: Connection, path: Path) -> tuple[str, int]:
-    return put_stream(conn, lambda: path.open("rb"))
-
-
 def _insert(conn: Connection, sha: str, size: int, chunks: Iterator[bytes]) -> None:
     conn.execute(
         text("INSERT INTO blobs (sha256, size, created_at) VALUES (:s, :n, :t)"),
@@ -134,55 +129,3 @@ def as_bytes(value: object) -> bytes:
 
 def read_bytes(conn: Connection, sha256: str) -> bytes:
     return b"".join(block for _, block in iter_chunks(conn, sha256))
-
-
-class BlobReader(io.RawIOBase):
-    """A seekable read-only file over a stored blob (zipfile needs seek to read a container)."""
-
-    def __init__(self, conn: Connection, sha256: str) -> None:
-        super().__init__()
-        self._conn = conn
-        self._sha = sha256
-        size = conn.execute(
-            text("SELECT size FROM blobs WHERE sha256 = :s"), {"s": sha256}
-        ).scalar()
-        if size is None:
-            raise FileNotFoundError(f"blob {sha256} is not in the archive")
-        self._size = int(size)
-        self._pos = 0
-        self._cache_seq = -1
-        self._cache = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def _chunk(self, seq: int) -> bytes:
-        if seq != self._cache_seq:
-            data = self._conn.execute(
-                text("SELECT CAST(data AS BLOB) FROM blob_chunks WHERE sha256 = :s AND seq = :q"),
-                {"s": self._sha, "q": seq},
-            ).scalar()
-            self._cache = as_bytes(data)
-            self._cache_seq = seq
-        return self._cache
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._pos >= self._size:
-            return 0
-        seq, offset = divmod(self._pos, CHUNK_SIZE)
-        chunk = self._chunk(seq)
-        piece = chunk[offset : offset + len(buffer)]
-        buffer[: len(piece)] = piece
-        self._pos += len(piece)
-        return len(piece)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -55,8 +54,3 @@ def stderr_progress(enabled: bool) -> Callable[[int, int, str], None] | None:
             sys.stderr.write("\r" + " " * 76 + "\r")
 
     return report
-
-
-def cancel_on_interrupt() -> threading.Event:
-    """The event long operations poll; set by nothing here (Ctrl-C raises KeyboardInterrupt)."""
-    return threading.Event()

@@ -143,16 +143,6 @@ def fix_mojibake(value: str) -> str:
         return value
 
 
-def fix_mojibake_deep(value: Any) -> Any:
-    if isinstance(value, str):
-        return fix_mojibake(value)
-    if isinstance(value, list):
-        return [fix_mojibake_deep(v) for v in value]
-    if isinstance(value, dict):
-        return {fix_mojibake_deep(k): fix_mojibake_deep(v) for k, v in value.items()}
-    return value
-
-
 def decode_entities(value: str) -> str:
     """X leaves &amp; &lt; &gt; in full_text: decode once for display and search."""
     return html.unescape(value) if "&" in value else value
