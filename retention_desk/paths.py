@@ -8,9 +8,15 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 ENV_ARCHIVE = "RETENTION_DESK_ARCHIVE"
+# Where the app keeps its own files (demo archive, audit anchors). Tests and portable installs
+# point it elsewhere so they never touch the user's real anchors.
+ENV_DATA_DIR = "RETENTION_DESK_DATA_DIR"
 
 
 def data_dir() -> Path:
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
     return user_data_path("retention-desk", appauthor=False)
 
 

@@ -17,6 +17,13 @@ from retention_desk.archive import Archive
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own app data folder, so audit anchors and the demo archive never
+    touch (or depend on) the user's real ones."""
+    monkeypatch.setenv("RETENTION_DESK_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+
+
 @pytest.fixture
 def tmp_archive(tmp_path: Path) -> Iterator[Archive]:
     """A freshly created, empty archive in the test's temporary folder (closed afterwards)."""
