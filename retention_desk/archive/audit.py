@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -73,6 +73,7 @@ def append(
     object_type: str | None = None,
     object_ids: Iterable[Any] = (),
     details: dict[str, Any] | None = None,
+    expected_id: int | None = None,
 ) -> int:
     """Append one row inside the caller's (write) transaction; returns its id.
 
@@ -82,6 +83,8 @@ def append(
     last = conn.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
     entry_id = (last[0] + 1) if last else 1
     prev_hash = last[1] if last else GENESIS_HASH
+    if expected_id is not None and entry_id != expected_id:
+        raise RuntimeError(f"audit row {expected_id} was expected, the chain is at {entry_id}")
     at = timeutil.now_db()
     ids_text = canonical_json(list(object_ids))
     details_text = canonical_json(details or {})
@@ -112,7 +115,22 @@ def append(
             "h": digest,
         },
     )
+    # The head this transaction leaves, for the anchor kept outside the archive after commit.
+    conn.info[HEAD_KEY] = (entry_id, digest)
     return entry_id
+
+
+HEAD_KEY = "retention_desk.audit.head"
+
+
+def next_id(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT coalesce(max(id), 0) + 1 FROM audit_log")).scalar_one())
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    """(row count, hash of the last row) as stored; (0, GENESIS_HASH) for an empty trail."""
+    last = conn.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS_HASH)
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,10 @@ class ChainResult:
     rows: int
     head_hash: str
     problems: list[ChainProblem]
+    # audit id -> (objects, root) for every row whose details bind content seals
+    seals: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # hashes of the rows asked for with `hashes_at`, where the chain reaches them
+    hashes_at: dict[int, str] = field(default_factory=dict)
 
 
 def iter_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
@@ -144,13 +166,24 @@ def iter_rows(conn: Connection, batch: int = 5000) -> Iterator[tuple[Any, ...]]:
         last_id = rows[-1][0]
 
 
-def check_chain(conn: Connection, max_problems: int = 100) -> ChainResult:
+def check_chain(
+    conn: Connection, max_problems: int = 100, hashes_at: Iterable[int] = ()
+) -> ChainResult:
     problems: list[ChainProblem] = []
+    seals: dict[int, tuple[int, str]] = {}
+    wanted = set(hashes_at)
+    found_at: dict[int, str] = {}
     prev = GENESIS_HASH
     expected_id = 1
     count = 0
     for entry_id, at, op, action, otype, ids, details, prev_hash, digest in iter_rows(conn):
         count += 1
+        if entry_id in wanted:
+            found_at[int(entry_id)] = digest
+        if isinstance(details, str) and '"seal":' in details:
+            seal = _seal_of(details)
+            if seal is not None:
+                seals[int(entry_id)] = seal
         if entry_id != expected_id:
             problems.append(
                 ChainProblem(entry_id, f"rows {expected_id}..{entry_id - 1} are missing")
@@ -173,15 +206,33 @@ def check_chain(conn: Connection, max_problems: int = 100) -> ChainResult:
         expected_id = entry_id + 1
         if len(problems) >= max_problems:
             break
-    return ChainResult(rows=count, head_hash=prev, problems=problems)
+    return ChainResult(
+        rows=count, head_hash=prev, problems=problems, seals=seals, hashes_at=found_at
+    )
 
 
-TRIGGER_NAMES = ("audit_log_no_update", "audit_log_no_delete")
+def _seal_of(details: str) -> tuple[int, str] | None:
+    try:
+        value = json.loads(details).get("seal")
+        return (int(value["objects"]), str(value["root"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+TRIGGER_NAMES = (
+    "audit_log_no_update",
+    "audit_log_no_delete",
+    "seal_log_no_update",
+    "seal_log_no_delete",
+)
 
 
 def triggers_present(conn: Connection) -> list[str]:
     rows = conn.execute(
-        text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+        text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            " AND tbl_name IN ('audit_log', 'seal_log')"
+        )
     ).all()
     names = {r[0] for r in rows}
     return [name for name in TRIGGER_NAMES if name not in names]

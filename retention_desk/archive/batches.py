@@ -3,30 +3,107 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from retention_desk import __version__
-from retention_desk.archive import timeutil
+from retention_desk.archive import seal, timeutil
+
+
+def _this_process() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname()}
 
 
 def start_batch(conn: Connection, *, operator: str, options: dict[str, Any]) -> int:
     result = conn.execute(
         text(
             "INSERT INTO import_batches (started_at, operator, app_version, status, options_json,"
-            " counts_json, errors_json) VALUES (:t, :op, :v, 'running', :o, '{}', '[]')"
-            " RETURNING id"
+            " counts_json, errors_json, process) VALUES (:t, :op, :v, 'running', :o, '{}',"
+            " '[]', :proc) RETURNING id"
         ),
         {
             "t": timeutil.now_db(),
             "op": operator,
             "v": __version__,
             "o": json.dumps(options, ensure_ascii=False, default=str),
+            "proc": json.dumps(_this_process()),
         },
     )
-    return int(result.scalar_one())
+    batch_id = int(result.scalar_one())
+    seal.touch(conn, seal.BATCH, [batch_id])
+    return batch_id
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (a reused id counts as alive:
+    a batch is then left `running` rather than wrongly marked interrupted)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_batches(conn: Connection) -> list[int]:
+    """Batches still `running` whose process is gone.
+
+    A batch from another machine (an archive on a shared drive) is left alone: its process
+    cannot be seen from here. A batch without process information was written by a version
+    that never marked interruptions, so its `running` can only be a leftover.
+    """
+    host = socket.gethostname()
+    dead: list[int] = []
+    for batch_id, process in conn.execute(
+        text("SELECT id, process FROM import_batches WHERE status = 'running' ORDER BY id")
+    ):
+        try:
+            info = json.loads(process) if process else {}
+            pid, where = int(info.get("pid", 0)), str(info.get("host", ""))
+        except (ValueError, TypeError, AttributeError):
+            pid, where = 0, ""
+        if process and where != host:
+            continue
+        if not process or not process_alive(pid):
+            dead.append(int(batch_id))
+    return dead
+
+
+def mark_interrupted(conn: Connection, batch_ids: list[int]) -> None:
+    for batch_id in batch_ids:
+        conn.execute(
+            text(
+                "UPDATE import_batches SET status = 'interrupted', finished_at = :t,"
+                " errors_json = :e WHERE id = :id AND status = 'running'"
+            ),
+            {
+                "t": timeutil.now_db(),
+                "e": json.dumps(["the importing program stopped before the batch finished"]),
+                "id": batch_id,
+            },
+        )
+    seal.touch(conn, seal.BATCH, batch_ids)
 
 
 def finish_batch(
@@ -45,6 +122,7 @@ def finish_batch(
             "id": batch_id,
         },
     )
+    seal.touch(conn, seal.BATCH, [batch_id])
 
 
 @dataclass(frozen=True)
@@ -95,7 +173,9 @@ def add_source_file(
             "t": timeutil.now_db(),
         },
     )
-    return int(result.scalar_one())
+    source_id = int(result.scalar_one())
+    seal.touch(conn, seal.SOURCE_FILE, [source_id])
+    return source_id
 
 
 def update_source_file(
@@ -115,6 +195,7 @@ def update_source_file(
             text("UPDATE source_files SET details_json = :d WHERE id = :id"),
             {"d": json.dumps(details, ensure_ascii=False, default=str), "id": source_id},
         )
+    seal.touch(conn, seal.SOURCE_FILE, [source_id])
 
 
 def place(name: str) -> str:

@@ -106,6 +106,14 @@ def is_busy_error(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+def is_full_error(exc: BaseException) -> bool:
+    orig = exc.orig if isinstance(exc, OperationalError) else exc
+    if not isinstance(orig, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return False
+    text = str(orig).lower()
+    return "disk is full" in text or "database or disk is full" in text
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -23,6 +23,10 @@ class ArchiveExists(ArchiveError):
     pass
 
 
+class ArchiveFull(ArchiveError):
+    """The disk is full (or the file hit its size limit): the step was rolled back."""
+
+
 class Cancelled(ArchiveError):
     """Raised by long operations when the caller's cancel event is set."""
 

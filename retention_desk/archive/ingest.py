@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from retention_desk.archive import blobs, timeutil
+from retention_desk.archive import blobs, seal, timeutil
 from retention_desk.archive.records_in import AccountIn, MediaIn, RecordIn, WriteCounts
 from retention_desk.archive.threads import link_threads
 
@@ -112,6 +112,7 @@ def upsert_account(conn: Connection, account: AccountIn) -> int:
                 "id": row[0],
             },
         )
+        seal.touch(conn, seal.ACCOUNT, [int(row[0])])
         return int(row[0])
     result = conn.execute(
         text(
@@ -129,7 +130,9 @@ def upsert_account(conn: Connection, account: AccountIn) -> int:
             "t": timeutil.now_db(),
         },
     )
-    return int(result.scalar_one())
+    account_id = int(result.scalar_one())
+    seal.touch(conn, seal.ACCOUNT, [account_id])
+    return account_id
 
 
 def _next_id(conn: Connection, table: str) -> int:
@@ -188,6 +191,7 @@ class RecordWriter:
         self.flush()
         for platform in sorted(self._platforms):
             link_threads(self.conn, platform, self._new_parented)
+        seal.touch(self.conn, seal.RECORD, self.record_ids.values())
         return self.counts
 
     # ----------------------------------------------------------------- flushing

@@ -89,6 +89,8 @@ class ImportBatch(Base):
     options_json: Mapped[str] = mapped_column(Text, default="{}")
     counts_json: Mapped[str] = mapped_column(Text, default="{}")
     errors_json: Mapped[str] = mapped_column(Text, default="[]")
+    # {"pid", "host"} of the process running it; a dead process's batch becomes interrupted
+    process: Mapped[str | None] = mapped_column(Text)
 
 
 class Blob(Base):
@@ -298,3 +300,30 @@ class MappingPreset(Base):
     mapping_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+
+
+class SealSalt(Base):
+    """One random salt per sealed object (see archive/seal.py); destroyed with its content."""
+
+    __tablename__ = "seal_salts"
+
+    kind: Mapped[int] = mapped_column(Integer, primary_key=True)
+    object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SealLog(Base):
+    """Append-only: every salted leaf an audited write bound into the audit chain.
+
+    Rows of one audit row are contiguous (one transaction), so verify recomputes each root
+    from a single scan in id order without an index.
+    """
+
+    __tablename__ = "seal_log"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[int] = mapped_column(Integer)
+    object_id: Mapped[int] = mapped_column(Integer)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)

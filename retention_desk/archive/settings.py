@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, text
 
+from retention_desk.archive import seal
+
 DEFAULT_TIME_ZONE = "America/Denver"
 _BATES_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 
@@ -78,6 +80,8 @@ def set_value(conn: Connection, key: str, value: Any) -> None:
         ),
         {"k": key, "v": json.dumps(value, ensure_ascii=False)},
     )
+    if not key.startswith(seal.VOLATILE_SETTINGS):
+        seal.touch(conn, seal.SETTINGS, [0])
 
 
 def load(conn: Connection) -> ArchiveSettings:

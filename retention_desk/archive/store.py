@@ -19,13 +19,15 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from retention_desk import __version__
+from retention_desk.archive import anchor as anchor_mod
 from retention_desk.archive import audit as audit_mod
-from retention_desk.archive import db, migrate, timeutil
+from retention_desk.archive import batches, db, migrate, seal, timeutil
 from retention_desk.archive import settings as settings_mod
 from retention_desk.archive.errors import (
     ArchiveBusy,
     ArchiveError,
     ArchiveExists,
+    ArchiveFull,
     NotAnArchive,
 )
 
@@ -38,6 +40,8 @@ class Archive:
         self._engine = engine
         self._writer = db.writer(engine)
         self._operator_override: str | None = None
+        self._uuid: str | None = None
+        self._checked_interrupted = False
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -144,12 +148,39 @@ class Archive:
                     "app_version": __version__,
                 },
             )
+        self.seal_baseline()
+
+    def seal_baseline(self) -> int:
+        """Seal what an archive from before content seals holds, under one audit row.
+
+        Returns how many objects were sealed. What was changed before this moment cannot be
+        told apart from what was imported; the audit row says so, so a reader of the trail
+        knows which content the seals vouch for from its import on and which from this row on.
+        """
+        with self.write() as conn:
+            missing = seal.unsealed(conn)
+            if not missing:
+                return 0
+            for kind, ids in missing.items():
+                seal.touch(conn, kind, ids)
+            self.audit(
+                conn,
+                action="archive.seal_baseline",
+                object_type="archive",
+                details={
+                    "objects": {seal.KIND_NAMES[k]: len(v) for k, v in missing.items()},
+                    "note": "content stored before seals existed, sealed as found",
+                },
+            )
+            return sum(len(v) for v in missing.values())
 
     def close(self) -> None:
-        # another process may be writing; it will checkpoint on its own close
-        with contextlib.suppress(ArchiveError):
+        # Another process may be writing (it checkpoints on its own close), or the disk may be
+        # full: the WAL then simply stays and is folded in by the next open.
+        with contextlib.suppress(ArchiveError, OperationalError, sqlite3.Error):
             self.checkpoint()
-        self._engine.dispose()
+        with contextlib.suppress(OperationalError, sqlite3.Error):
+            self._engine.dispose()
 
     def __enter__(self) -> Archive:
         return self
@@ -168,25 +199,78 @@ class Archive:
     def write(self) -> Iterator[Connection]:
         """A connection in a BEGIN IMMEDIATE transaction; commits on success, else rolls back.
 
-        Raises ArchiveBusy when another process holds the write lock past the busy timeout.
+        Everything the transaction stored is sealed into the audit chain before it commits
+        (see seal.py), and the chain's new head is anchored outside the archive afterwards.
+        Raises ArchiveBusy when another process holds the write lock past the busy timeout,
+        ArchiveFull when the disk is full (nothing of the transaction is kept).
         """
-        with self._translate(), self._writer.begin() as conn:
-            yield conn
+        if not self._checked_interrupted:
+            self._checked_interrupted = True
+            self._mark_interrupted()
+        head: tuple[int, str] | None = None
+        with self._translate():
+            with self._writer.begin() as conn:
+                seal.start(conn)
+                conn.info.pop(audit_mod.HEAD_KEY, None)
+                try:
+                    yield conn
+                    if seal.pending(conn):
+                        # a writer that stored content without an audit row of its own
+                        self.audit(conn, action="archive.seal", object_type="archive")
+                    head = conn.info.pop(audit_mod.HEAD_KEY, None)
+                    identity = self._identity(conn) if head else None
+                finally:
+                    seal.stop(conn)
+            if head is not None and identity:
+                anchor_mod.advance(
+                    anchor_mod.Anchor(
+                        archive_uuid=identity,
+                        rows=head[0],
+                        head=head[1],
+                        at=timeutil.now_db(),
+                        path=str(self.path),
+                    )
+                )
+
+    def _identity(self, conn: Connection) -> str | None:
+        if self._uuid is None:
+            value = settings_mod.get_value(conn, "archive.uuid")
+            self._uuid = str(value) if value else None
+        return self._uuid
+
+    def _mark_interrupted(self) -> None:
+        """Batches left `running` by a process that died are marked `interrupted`, audited.
+
+        Done before this archive object's first write, never by read-only use, and never
+        allowed to fail that write: a busy or full archive is tried again next time.
+        """
+        with contextlib.suppress(ArchiveError), self.write() as conn:
+            dead = batches.dead_batches(conn)
+            if dead:
+                batches.mark_interrupted(conn, dead)
+                self.audit(
+                    conn,
+                    action="import.interrupted",
+                    object_type="import_batch",
+                    object_ids=dead,
+                    details={"batches": len(dead)},
+                )
 
     @contextmanager
     def _translate(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             if db.is_busy_error(exc):
                 raise ArchiveBusy(
                     f"The archive {self.path.name} is busy: another program or window is"
                     " writing to it. Try again when it has finished."
                 ) from exc
-            raise
-        except sqlite3.OperationalError as exc:
-            if db.is_busy_error(exc):
-                raise ArchiveBusy(f"The archive {self.path.name} is busy.") from exc
+            if db.is_full_error(exc):
+                raise ArchiveFull(
+                    f"The disk holding {self.path} is full: this step was not saved (what"
+                    " was saved before it is intact). Free some space and try again."
+                ) from exc
             raise
 
     def checkpoint(self) -> None:
@@ -221,6 +305,11 @@ class Archive:
         object_ids: Iterable[Any] = (),
         details: dict[str, Any] | None = None,
     ) -> int:
+        """Append an audit row binding the seals of everything written so far in `conn`."""
+        entry_id = audit_mod.next_id(conn)
+        sealed = seal.bind(conn, entry_id)
+        if sealed is not None:
+            details = {**(details or {}), "seal": sealed}
         return audit_mod.append(
             conn,
             operator=self.operator(conn),
@@ -228,6 +317,7 @@ class Archive:
             object_type=object_type,
             object_ids=object_ids,
             details=details,
+            expected_id=entry_id,
         )
 
     # ----------------------------------------------------------------- settings

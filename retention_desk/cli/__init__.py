@@ -22,6 +22,7 @@ COMMANDS = (
     "init",
     "info",
     "verify",
+    "anchor",
     "backup",
     "import",
     "mapping",

@@ -1,0 +1,390 @@
+"""Content seals: what every write stored, bound into the audit chain without revealing it.
+
+The audit chain alone proves only that the audit rows are intact; a person with the file can
+change a record's text, clear a deletion flag or delete a record and the chain still holds.
+Seals close that gap:
+
+- every sealed object (a record with its versions, media and provenance; a source file row; an
+  account; an import batch; the archive's settings) has a random 16-byte salt;
+- its *leaf* is SHA-256 over a tag, the salt and a canonical serialisation of its content;
+- each write transaction's audit row binds the *root* (SHA-256 over its leaves in order) and
+  their number in its hashed details; the leaves themselves go to `seal_log`, append-only;
+- `verify` recomputes every object's leaf from what is stored now and compares it with the
+  latest leaf the chain bound, so a changed, added or missing object shows, and recomputes
+  every root, so a rewritten leaf shows.
+
+Why salted: a plain hash of a short text confirms a guess of what it said ("was it 'yes'?").
+Destruction deletes an object's salt with its content and keeps the leaf: `verify` can still
+recompute every root, while the leaf reveals nothing. A key kept in the archive would protect
+nothing from whoever holds the file; a salt that is destroyed does.
+
+Writers register what they changed with `touch()` inside `Archive.write()`; the next audit row
+of that transaction binds it (`bind()`), and `Archive.write()` seals leftovers under an
+`archive.seal` row before it commits, so no code path can store content unsealed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+# Object kinds, stored as small integers (seal_log has a row per sealed write of each object).
+RECORD = 1
+SOURCE_FILE = 2
+ACCOUNT = 3
+BATCH = 4
+SETTINGS = 5
+KIND_NAMES = {
+    RECORD: "record",
+    SOURCE_FILE: "source file",
+    ACCOUNT: "account",
+    BATCH: "import batch",
+    SETTINGS: "settings",
+}
+
+LEAF_TAG = b"retention-desk seal v1\x00"
+SALT_BYTES = 16
+CHUNK = 500
+# Settings that change on their own (results of checks) are not content and are not sealed.
+VOLATILE_SETTINGS = ("archive.last_",)
+
+_PENDING = "retention_desk.seal.pending"
+
+
+@dataclass
+class Pending:
+    """Objects written in the current transaction and not yet bound to an audit row."""
+
+    objects: dict[int, set[int]] = field(default_factory=dict)
+
+    def add(self, kind: int, ids: Iterable[int]) -> None:
+        self.objects.setdefault(kind, set()).update(int(i) for i in ids)
+
+    def __bool__(self) -> bool:
+        return any(self.objects.values())
+
+
+# --------------------------------------------------------------------- transaction state
+def start(conn: Connection) -> None:
+    conn.info[_PENDING] = Pending()
+
+
+def stop(conn: Connection) -> None:
+    conn.info.pop(_PENDING, None)
+
+
+def pending(conn: Connection) -> Pending | None:
+    value = conn.info.get(_PENDING)
+    return value if isinstance(value, Pending) else None
+
+
+def touch(conn: Connection, kind: int, ids: Iterable[int]) -> None:
+    """Register objects this transaction wrote. Outside `Archive.write()` (migrations, raw
+    test connections) nothing is registered, and `verify` reports the write as unsealed."""
+    state = pending(conn)
+    if state is not None:
+        state.add(kind, ids)
+
+
+# ------------------------------------------------------------------------- content
+def _canonical(value: Any) -> bytes:
+    return json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    ).encode("utf-8", "surrogatepass")
+
+
+def _json_default(value: Any) -> Any:
+    # A tampered cell can hold a BLOB where text was; it must still serialise (and mismatch).
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"bytes": bytes(value).hex()}
+    return str(value)
+
+
+def leaf(salt: bytes, payload: bytes) -> bytes:
+    return hashlib.sha256(LEAF_TAG + bytes(salt) + payload).digest()
+
+
+_RECORD_COLUMNS = (
+    "platform",
+    "kind",
+    "record_key",
+    "platform_id",
+    "account_id",
+    "parent_key",
+    "conversation_key",
+    "author_name",
+    "author_handle",
+    "author_platform_id",
+    "created_at",
+    "created_at_raw",
+    "edited_at",
+    "deleted_at",
+    "deleted_at_raw",
+    "hidden_at",
+    "url",
+    "lang",
+    "is_repost",
+    "restricted",
+    "version_count",
+    "has_media",
+    "extra_json",
+    "sensitive_json",
+    "first_source_id",
+    "batch_id",
+    "archived_at",
+)
+_VERSION_COLUMNS = (
+    "seq",
+    "title",
+    "text",
+    "text_raw",
+    "content_hash",
+    "platform_edited_at",
+    "observed_at",
+    "source_file_id",
+    "locator",
+    "raw_json",
+)
+_MEDIA_COLUMNS = (
+    "position",
+    "blob_sha256",
+    "original_uri",
+    "filename",
+    "mime_type",
+    "media_type",
+    "size",
+    "missing",
+    "metadata_json",
+)
+_SOURCE_FILE_COLUMNS = (
+    "batch_id",
+    "container_id",
+    "name",
+    "original_path",
+    "size",
+    "sha256",
+    "blob_sha256",
+    "detected_format",
+    "status",
+    "error",
+    "counts_json",
+    "details_json",
+    "imported_at",
+)
+_ACCOUNT_COLUMNS = (
+    "platform",
+    "account_key",
+    "platform_account_id",
+    "handle",
+    "display_name",
+    "department",
+    "is_official",
+    "is_approved",
+    "approved_at",
+    "approved_by",
+    "notes",
+    "created_at",
+)
+_BATCH_COLUMNS = (
+    "started_at",
+    "finished_at",
+    "operator",
+    "app_version",
+    "status",
+    "options_json",
+    "counts_json",
+    "errors_json",
+)
+# Plain single-table kinds: (table, columns). Records and settings are assembled below.
+_TABLES = {
+    SOURCE_FILE: ("source_files", _SOURCE_FILE_COLUMNS),
+    ACCOUNT: ("accounts", _ACCOUNT_COLUMNS),
+    BATCH: ("import_batches", _BATCH_COLUMNS),
+}
+# Derived columns (thread links) are not sealed: verify checks them against parent_key.
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ",".join(str(int(i)) for i in ids)
+
+
+def _record_payloads(conn: Connection, ids: Sequence[int]) -> dict[int, bytes]:
+    marks = _marks(ids)
+    rows = {
+        int(r[0]): list(r[1:])
+        for r in conn.exec_driver_sql(
+            f"SELECT id, {', '.join(_RECORD_COLUMNS)} FROM records WHERE id IN ({marks})"
+        )
+    }
+    parts: dict[int, dict[str, list[Any]]] = {
+        rid: {"versions": [], "media": [], "sources": []} for rid in rows
+    }
+    for r in conn.exec_driver_sql(
+        f"SELECT record_id, {', '.join(_VERSION_COLUMNS)} FROM record_versions"
+        f" WHERE record_id IN ({marks}) ORDER BY record_id, seq, id"
+    ):
+        if int(r[0]) in parts:
+            parts[int(r[0])]["versions"].append(list(r[1:]))
+    for r in conn.exec_driver_sql(
+        f"SELECT record_id, {', '.join(_MEDIA_COLUMNS)} FROM media"
+        f" WHERE record_id IN ({marks}) ORDER BY record_id, original_uri, id"
+    ):
+        if int(r[0]) in parts:
+            parts[int(r[0])]["media"].append(list(r[1:]))
+    for r in conn.exec_driver_sql(
+        f"SELECT record_id, source_file_id, locator FROM record_sources"
+        f" WHERE record_id IN ({marks}) ORDER BY record_id, source_file_id"
+    ):
+        if int(r[0]) in parts:
+            parts[int(r[0])]["sources"].append(list(r[1:]))
+    return {
+        rid: _canonical([rid, row, p["versions"], p["media"], p["sources"]])
+        for rid, row in rows.items()
+        for p in (parts[rid],)
+    }
+
+
+def _table_payloads(conn: Connection, kind: int, ids: Sequence[int]) -> dict[int, bytes]:
+    table, columns = _TABLES[kind]
+    return {
+        int(r[0]): _canonical([int(r[0]), list(r[1:])])
+        for r in conn.exec_driver_sql(
+            f"SELECT id, {', '.join(columns)} FROM {table} WHERE id IN ({_marks(ids)})"
+        )
+    }
+
+
+def _settings_payload(conn: Connection) -> bytes:
+    rows = [
+        [key, value]
+        for key, value in conn.exec_driver_sql("SELECT key, value FROM settings ORDER BY key")
+        if not str(key).startswith(VOLATILE_SETTINGS)
+    ]
+    return _canonical([0, rows])
+
+
+def payloads(conn: Connection, kind: int, ids: Sequence[int]) -> dict[int, bytes]:
+    """The canonical content of each object that exists, by id (missing ids are absent)."""
+    if kind == RECORD:
+        return _record_payloads(conn, ids)
+    if kind == SETTINGS:
+        return {0: _settings_payload(conn)} if 0 in ids else {}
+    return _table_payloads(conn, kind, ids)
+
+
+def salts(conn: Connection, kind: int, ids: Sequence[int]) -> dict[int, bytes]:
+    return {
+        int(r[0]): bytes(r[1]) if isinstance(r[1], bytes | bytearray | memoryview) else b""
+        for r in conn.exec_driver_sql(
+            f"SELECT object_id, salt FROM seal_salts WHERE kind = {int(kind)}"
+            f" AND object_id IN ({_marks(ids)})"
+        )
+    }
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
+    for start_at in range(0, len(ids), size):
+        yield ids[start_at : start_at + size]
+
+
+class Root:
+    """SHA-256 over (kind, object id, leaf) in the order the leaves were logged."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256(b"retention-desk seal root v1\x00")
+        self.count = 0
+
+    def add(self, kind: int, object_id: int, leaf_value: bytes) -> None:
+        self._hash.update(
+            int(kind).to_bytes(1, "big")
+            + int(object_id).to_bytes(8, "big", signed=True)
+            + bytes(leaf_value)
+        )
+        self.count += 1
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+# -------------------------------------------------------------------------- binding
+def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
+    """Seal everything pending under audit row `audit_id` (about to be appended).
+
+    Returns the `seal` entry for that row's details ({"objects": n, "root": hex}), or None
+    when nothing is pending. New objects get a salt; every object's new leaf is logged.
+    """
+    state = pending(conn)
+    if not state:
+        return None
+    root = Root()
+    log_rows: list[tuple[int, int, int, bytes]] = []
+    for kind in sorted(state.objects):
+        ids = sorted(state.objects[kind])
+        for part in _chunks(ids):
+            contents = payloads(conn, kind, part)
+            known = salts(conn, kind, part)
+            new_salts = []
+            for object_id in part:
+                if object_id not in contents:
+                    continue  # written and removed again in this transaction
+                salt = known.get(object_id)
+                if salt is None:
+                    salt = os.urandom(SALT_BYTES)
+                    new_salts.append((kind, object_id, salt))
+                value = leaf(salt, contents[object_id])
+                root.add(kind, object_id, value)
+                log_rows.append((audit_id, kind, object_id, value))
+            raw = conn.connection.driver_connection
+            cursor = raw.cursor()  # type: ignore[union-attr]
+            try:
+                if new_salts:
+                    cursor.executemany(
+                        "INSERT INTO seal_salts (kind, object_id, salt) VALUES (?, ?, ?)",
+                        new_salts,
+                    )
+                if log_rows:
+                    cursor.executemany(
+                        "INSERT INTO seal_log (audit_id, kind, object_id, leaf)"
+                        " VALUES (?, ?, ?, ?)",
+                        log_rows,
+                    )
+            finally:
+                cursor.close()
+            log_rows = []
+    state.objects.clear()
+    if root.count == 0:
+        return None
+    return {"objects": root.count, "root": root.hexdigest()}
+
+
+def unsealed(conn: Connection) -> dict[int, list[int]]:
+    """Objects that exist but have never been sealed (archives from before seals)."""
+    found: dict[int, list[int]] = {}
+    queries = {
+        RECORD: "records",
+        SOURCE_FILE: "source_files",
+        ACCOUNT: "accounts",
+        BATCH: "import_batches",
+    }
+    for kind, table in queries.items():
+        ids = [
+            int(r[0])
+            for r in conn.exec_driver_sql(
+                f"SELECT id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM seal_salts s"
+                f" WHERE s.kind = {kind} AND s.object_id = t.id) ORDER BY id"
+            )
+        ]
+        if ids:
+            found[kind] = ids
+    has_settings = conn.exec_driver_sql(
+        f"SELECT 1 FROM seal_salts WHERE kind = {SETTINGS} AND object_id = 0"
+    ).first()
+    if not has_settings:
+        found[SETTINGS] = [0]
+    return found
