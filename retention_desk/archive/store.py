@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from retention_desk import __version__
 from retention_desk.archive import anchor as anchor_mod
@@ -177,9 +177,9 @@ class Archive:
     def close(self) -> None:
         # Another process may be writing (it checkpoints on its own close), or the disk may be
         # full: the WAL then simply stays and is folded in by the next open.
-        with contextlib.suppress(ArchiveError, OperationalError, sqlite3.Error):
+        with contextlib.suppress(ArchiveError, DBAPIError, sqlite3.Error):
             self.checkpoint()
-        with contextlib.suppress(OperationalError, sqlite3.Error):
+        with contextlib.suppress(DBAPIError, sqlite3.Error):
             self._engine.dispose()
 
     def __enter__(self) -> Archive:
