@@ -149,12 +149,6 @@ def _import_pass(archive: Archive, demo: DemoPass, seed: int) -> WriteCounts:
             action="import.source_file",
             object_type="source_file",
             object_ids=[source_id],
-            details={
-                "batch_id": batch_id,
-                "name": demo.name,
-                "sha256": blob_sha,
-                "format": "demo",
-                "counts": counts,
-            },
+            details={"batch_id": batch_id, "format": "demo", "counts": counts},
         )
     return totals

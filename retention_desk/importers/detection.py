@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from retention_desk.importers.base import Claim, Importer, ImportOptions, Preview
 from retention_desk.importers.common import ParseError
 from retention_desk.importers.registry import all_importers, format_names, get_importer
-from retention_desk.importers.tree import SourceTree, TreeError, open_tree
+from retention_desk.importers.tree import MemberError, SourceTree, TreeError, open_tree
 
 
 @dataclass
@@ -38,6 +39,12 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
             f"unknown format {options.format!r}; known formats: " + ", ".join(format_names())
         )
     importers = [get_importer(options.format)] if options.format else list(all_importers())
+    # A mistyped path is the caller's error, reported before anything (a batch, an audit row)
+    # is written for an import that cannot happen as asked.
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise FileNotFoundError(errno.ENOENT, "does not exist; nothing was imported", str(path))
     detection = Detection(trees=[], claims=[], errors=[], refused=[])
     unclaimed: list[tuple[SourceTree, str]] = []
     for raw in paths:
@@ -54,12 +61,12 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
         found: list[tuple[Importer, Claim]] = []
         for importer in importers:
             try:
-                found += [(importer, c) for c in importer.detect(tree, options)]
+                found += [(importer, c) for c in _detect_around_damage(importer, tree, options)]
             except Exception as exc:  # one importer's failure must not stop others
                 detection.errors.append(
                     f"{tree.label}: {importer.label} detection failed: {describe_error(exc)}"
                 )
-        found = _resolve_conflicts(found)
+        found = _refuse_damaged(tree, _resolve_conflicts(found), detection)
         if not found:
             what = (
                 f"a {get_importer(options.format).label}"
@@ -78,6 +85,39 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
         else:
             detection.errors.append(message)
     return detection
+
+
+def _detect_around_damage(
+    importer: Importer, tree: SourceTree, options: ImportOptions
+) -> list[Claim]:
+    """`importer.detect`, run again without each member it could not read (a damaged
+    manifest.js must cost that file, not the whole export). Each retry drops one member, so
+    this ends; a member that cannot be dropped fails the importer's detection as before."""
+    while True:
+        try:
+            return importer.detect(tree, options)
+        except MemberError as exc:
+            kept = [f for f in tree.files if f.path != exc.member]
+            if len(kept) == len(tree.files):
+                raise
+            tree.files = kept
+
+
+def _refuse_damaged(
+    tree: SourceTree, found: list[tuple[Importer, Claim]], detection: Detection
+) -> list[tuple[Importer, Claim]]:
+    """Members found unreadable while detecting are refused, with the reason, and left out
+    of the claims and of the files kept: nothing can be read from them."""
+    if not tree.damaged:
+        return found
+    detection.refused += [(tree.label, message) for message in tree.damaged.values()]
+    tree.files = [f for f in tree.files if f.path not in tree.damaged]
+    kept = []
+    for importer, claim in found:
+        claim.files = [p for p in claim.files if p not in tree.damaged]
+        if claim.files:
+            kept.append((importer, claim))
+    return kept
 
 
 def _resolve_conflicts(found: list[tuple[Importer, Claim]]) -> list[tuple[Importer, Claim]]:

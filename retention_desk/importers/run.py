@@ -103,12 +103,14 @@ class _Run:
                 operator=self.archive.operator(conn),
                 options={**asdict(self.options), "inputs": inputs},
             )
+            # Input names stay in the batch row (an ordinary table): a name can be a person's
+            # (a Messenger folder), and the append-only audit keeps only ids, counts, digests.
             self.archive.audit(
                 conn,
                 action="import.start",
                 object_type="import_batch",
                 object_ids=[batch_id],
-                details={"inputs": inputs, "format": self.options.format},
+                details={"inputs": len(inputs), "format": self.options.format},
             )
         self.summary.batch_id = batch_id
         for label, problem in self.detection.refused:
@@ -195,7 +197,7 @@ class _Run:
             ).first()
             if row is not None:
                 return int(row[0])
-            return add_source_file(
+            container_id = add_source_file(
                 conn,
                 batch_id=self.summary.batch_id or 0,
                 name=Path(tree.label).name,
@@ -207,6 +209,14 @@ class _Run:
                 original_path=tree.label,
                 details={"members": len(tree.files), "refused": tree.problems[:100]},
             )
+            self.archive.audit(
+                conn,
+                action="import.container",
+                object_type="source_file",
+                object_ids=[container_id],
+                details={"batch": self.summary.batch_id, "members": len(tree.files)},
+            )
+            return container_id
 
     def _import_file(
         self,
@@ -285,9 +295,6 @@ class _Run:
                     object_type="source_file",
                     object_ids=[source_id],
                     details={
-                        "name": path,
-                        "input": tree.label,
-                        "sha256": sha,
                         "format": importer.name,
                         "batch": batch_id,
                         **_counts_dict(counts, []),
@@ -348,13 +355,7 @@ class _Run:
                     action="import.source_file_failed",
                     object_type="source_file",
                     object_ids=[source_id],
-                    details={
-                        "name": path,
-                        "input": tree.label,
-                        "sha256": sha,
-                        "format": fmt,
-                        "error": result.error,
-                    },
+                    details={"format": fmt, "batch": self.summary.batch_id},
                 )
             result.source_file_id = source_id
         except (TreeError, OSError) as exc:
@@ -431,9 +432,14 @@ class _Run:
                 size += item.size
             self.progress(self.done, self.total, f"Keeping {len(pending)} more original files")
             with self.archive.write() as conn:
+                kept_ids: list[int] = []
                 for item in group:
                     try:
-                        sha, real_size = blobs.put_stream(conn, lambda p=item.path: tree.open(p))
+                        # a member that breaks half-way must not leave half a blob behind
+                        with conn.begin_nested():
+                            sha, real_size = blobs.put_stream(
+                                conn, lambda p=item.path: tree.open(p)
+                            )
                     except (TreeError, OSError) as exc:
                         self.summary.files.append(
                             FileResult(
@@ -446,19 +452,29 @@ class _Run:
                         )
                         continue
                     if find_stored(conn, sha) is None:
-                        add_source_file(
-                            conn,
-                            batch_id=self.summary.batch_id or 0,
-                            name=item.path,
-                            size=real_size,
-                            sha256=sha,
-                            blob_sha256=sha,
-                            status="stored",
-                            container_id=container_id,
-                            original_path=tree.label if tree.kind != "zip" else None,
+                        kept_ids.append(
+                            add_source_file(
+                                conn,
+                                batch_id=self.summary.batch_id or 0,
+                                name=item.path,
+                                size=real_size,
+                                sha256=sha,
+                                blob_sha256=sha,
+                                status="stored",
+                                container_id=container_id,
+                                original_path=tree.label if tree.kind != "zip" else None,
+                            )
                         )
                     self.summary.kept_files += 1
                     stored.add(item.path)
+                if kept_ids:
+                    self.archive.audit(
+                        conn,
+                        action="import.files_kept",
+                        object_type="source_file",
+                        object_ids=kept_ids,
+                        details={"batch": self.summary.batch_id, "files": len(kept_ids)},
+                    )
 
 
 def _counts_dict(counts: WriteCounts, warnings: list[str]) -> dict[str, Any]:

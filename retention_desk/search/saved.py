@@ -59,9 +59,9 @@ def save_search(
                     {"n": name, "q": query, "s": sort, "t": now, "by": operator},
                 ).scalar_one()
             )
-        details = {"name": name, "query": query, "sort": sort}
-        if existing is not None:
-            details["replaced"] = {"query": existing[1], "sort": existing[2]}
+        # The name and query stay in saved_searches: a query can name a person, and the
+        # append-only audit keeps only ids and what kind of change it was.
+        details = {"sort": sort, "replaced": existing is not None}
         archive.audit(
             conn,
             action="search.save",
@@ -105,7 +105,7 @@ def delete_saved(archive: Archive, name: str) -> None:
             action="search.delete",
             object_type="saved_search",
             object_ids=[int(row[0])],
-            details={"name": name, "query": row[1], "sort": row[2]},
+            details={"sort": row[2]},
         )
 
 
