@@ -13,6 +13,7 @@ Guarantees (each tested):
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, blobs
 from retention_desk.archive.batches import (
@@ -30,7 +32,7 @@ from retention_desk.archive.batches import (
     start_batch,
     update_source_file,
 )
-from retention_desk.archive.errors import ArchiveBusy, Cancelled
+from retention_desk.archive.errors import ArchiveBusy, ArchiveFull, Cancelled
 from retention_desk.archive.fts import tidy_search_index
 from retention_desk.archive.ingest import AccountIn, RecordWriter, WriteCounts, upsert_account
 from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions
@@ -138,7 +140,7 @@ class _Run:
             self.done = self.total
         except Cancelled:
             status = "cancelled"
-        except ArchiveBusy as exc:
+        except (ArchiveBusy, ArchiveFull) as exc:
             status = "failed"
             self.summary.errors.append(str(exc))
         if status == "completed" and (
@@ -151,20 +153,31 @@ class _Run:
             f"{f.source}: {f.path}: {f.error}" for f in self.summary.files if f.error
         ]
         totals = self.summary.totals()
+        try:
+            self._finish(batch_id, status, errors, totals)
+        except (ArchiveBusy, ArchiveFull) as exc:
+            # What was imported is committed; the batch row stays `running` and is marked
+            # interrupted by the next write, once there is room (or the other writer is done).
+            self.summary.status = "failed"
+            self.summary.errors.append(f"the batch could not be closed: {exc}")
+        self.progress(self.total, self.total, f"Import {status.replace('_', ' ')}")
+        return self.summary
+
+    def _finish(
+        self, batch_id: int, status: str, errors: list[str], totals: dict[str, int]
+    ) -> None:
         with self.archive.write() as conn:
-            tidy_search_index(conn, totals["added"] + totals["new_versions"])
-            finish_batch(
-                conn, batch_id, status=status, counts=self.summary.totals(), errors=errors[:500]
-            )
+            # the index tidy is an optimisation: a full disk must not cost the batch its close
+            with contextlib.suppress(OperationalError), conn.begin_nested():
+                tidy_search_index(conn, totals["added"] + totals["new_versions"])
+            finish_batch(conn, batch_id, status=status, counts=totals, errors=errors[:500])
             self.archive.audit(
                 conn,
                 action="import.finish",
                 object_type="import_batch",
                 object_ids=[batch_id],
-                details={"status": status, "totals": self.summary.totals()},
+                details={"status": status, "totals": totals},
             )
-        self.progress(self.total, self.total, f"Import {status.replace('_', ' ')}")
-        return self.summary
 
     # ------------------------------------------------------------------------- trees
     def _import_tree(self, tree: SourceTree, claims: list[tuple[Importer, Claim]]) -> None:
@@ -305,7 +318,7 @@ class _Run:
         except Cancelled:
             result.status = "cancelled"
             result.error = "cancelled; this file was not imported"
-        except ArchiveBusy:
+        except (ArchiveBusy, ArchiveFull):
             raise
         except Exception as exc:
             result.error = describe_error(exc)
