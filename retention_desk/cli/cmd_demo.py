@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
+from retention_desk.displaycheck import display_problem
 from retention_desk.paths import demo_archive_path
 
 
@@ -19,6 +21,12 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from retention_desk.demo import ensure_demo_archive
 
+    if not args.no_gui:
+        # Checked before building, so a machine that cannot show the window is told at once.
+        problem = display_problem()
+        if problem:
+            print(f"retention-desk: {problem}", file=sys.stderr)
+            return 1
     path = Path(args.archive).expanduser() if args.archive else demo_archive_path()
     archive_file = ensure_demo_archive(path, rebuild=args.rebuild)
     print(f"Demo archive: {archive_file}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from retention_desk import __version__
+from retention_desk.displaycheck import display_problem
 
 ORGANIZATION = "retention-desk"
 APPLICATION = "retention-desk"
@@ -56,7 +57,8 @@ def run_gui(path: Path | str | None, *, operator: str | None = None) -> int:
     """Open the main window on `path` (or the last/default archive) and run the event loop."""
     from retention_desk.ui.main_window import MainWindow
 
-    problem = binding_problem()
+    # Before QApplication: without a usable display Qt aborts (core dump) instead of erroring.
+    problem = display_problem() or binding_problem()
     if problem:
         print(f"retention-desk: {problem}", file=sys.stderr)
         return 1

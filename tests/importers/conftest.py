@@ -1,4 +1,4 @@
-"""Fixtures for importer tests: the real samples (read-only) and a fresh archive per test."""
+"""Fixtures for importer tests: a fresh archive per test (the real samples: tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,6 @@ from pathlib import Path
 import pytest
 
 from retention_desk.archive import Archive
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SAMPLES = SHARED / "samples"
-
-
-@pytest.fixture(scope="session")
-def samples() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.fail(f"shared samples not found at {SAMPLES}; CI checks out shared/ beside the repo")
-    return SAMPLES
 
 
 @pytest.fixture
