@@ -11,6 +11,7 @@ Two passes, both streaming (memory does not grow with the archive):
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,7 +56,9 @@ def _rows(conn: Connection, sql: str, size: int = 2000) -> Iterator[tuple[object
         while batch := cursor.fetchmany(size):
             yield from batch
     finally:
-        cursor.close()
+        # a generator abandoned after its connection closed (a failed check) has nothing to close
+        with contextlib.suppress(Exception):
+            cursor.close()
 
 
 def check_roots(conn: Connection, bound: dict[int, tuple[int, str]], result: ContentResult) -> None:
