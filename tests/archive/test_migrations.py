@@ -3,6 +3,7 @@ newer ones refused."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -111,3 +112,78 @@ def test_archive_newer_than_app_is_refused(
     )
     with pytest.raises(ArchiveTooNew, match="newer version of retention_desk"):
         Archive.open(path)
+
+
+def _as_written_before_seals(path: Path) -> None:
+    """Turn an archive into what the 0003 app wrote: no seal tables, and audit rows that bind
+    no seals (their chain recomputed as that app computed it)."""
+    from alembic import command
+
+    from retention_desk.archive import audit
+
+    with Archive.open(path) as archive:
+        cfg = migrate.alembic_config()
+        with archive.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("DROP TRIGGER audit_log_no_update")
+    prev = audit.GENESIS_HASH
+    rows = raw.execute(
+        "SELECT id, at, operator, action, object_type, object_ids, details FROM audit_log"
+        " ORDER BY id"
+    ).fetchall()
+    for entry_id, at, op, action, otype, ids, details in rows:
+        parsed = json.loads(details)
+        parsed.pop("seal", None)
+        details = audit.canonical_json(parsed)
+        digest = audit.row_hash(
+            entry_id=entry_id,
+            at=at,
+            operator=op,
+            action=action,
+            object_type=otype,
+            object_ids=ids,
+            details=details,
+            prev_hash=prev,
+        )
+        raw.execute(
+            "UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (details, prev, digest, entry_id),
+        )
+        prev = digest
+    raw.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+        " SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+    raw.close()
+
+
+def test_archive_from_before_seals_is_sealed_as_found_after_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0003 archives hold content no seal vouches for: the upgrade seals it under one
+    `archive.seal_baseline` row, and verify then covers it like any other content."""
+    path = tmp_path / "pre-seals.rdesk"
+    with Archive.create(path) as archive:
+        populate(archive)
+    _as_written_before_seals(path)
+    # the 0003 app kept no anchors
+    monkeypatch.setenv("RETENTION_DESK_DATA_DIR", str(tmp_path / "fresh-data"))
+    with Archive.open(path) as archive:
+        assert archive.schema_version() == migrate.head_revision()
+        with archive.read() as conn:
+            details = conn.execute(
+                text("SELECT details FROM audit_log WHERE action = 'archive.seal_baseline'")
+            ).scalar_one()
+        assert '"record":20' in details and '"source file":1' in details
+        report = verify_archive(archive, record=False)
+        assert report.ok, report.failures
+        assert report.objects_checked["record"] == 20
+        # a later tamper is caught like in any sealed archive
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE record_versions SET text = 'changed' WHERE record_id = 1")
+    raw.commit()
+    raw.close()
+    with Archive.open(path) as archive:
+        assert any(f.startswith("Record 1 ") for f in verify_archive(archive).failures)

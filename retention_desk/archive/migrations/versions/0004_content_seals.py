@@ -60,5 +60,6 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS seal_log_no_delete")
     op.drop_table("seal_log")
     op.drop_table("seal_salts")
-    with op.batch_alter_table("import_batches") as batch_op:
-        batch_op.drop_column("process")
+    # SQLite >= 3.35 drops a column in place; a batch table copy would trip the foreign keys
+    # that source_files and records hold on import_batches.
+    op.execute("ALTER TABLE import_batches DROP COLUMN process")
