@@ -298,9 +298,20 @@ class ArchiveSummaryView(QWidget):
         else:
             ok = bool(verify.get("ok"))
             failures = verify.get("failures") or []
-            result.setText("Passed" if ok else f"FAILED: {len(failures)} problem(s)")
+            incomplete = verify.get("outcome") == "incomplete"
+            result.setText(
+                "Passed"
+                if ok
+                else (
+                    "No problem found; some checks did not run (busy)"
+                    if incomplete
+                    else f"FAILED: {len(failures)} problem(s)"
+                )
+            )
             result.setStyleSheet(
-                "color: #1b7f3b; font-weight: bold;" if ok else "color: #b3261e; font-weight: bold;"
+                "color: #1b7f3b; font-weight: bold;"
+                if ok
+                else ("font-weight: bold;" if incomplete else "color: #b3261e; font-weight: bold;")
             )
             v["verify_time"].setText(fmt.local_time(verify.get("finished_at"), tz))
             v["verify_detail"].setText(

@@ -25,6 +25,8 @@ from retention_desk.ui.plain import plain_label
 from retention_desk.ui.tasks import Task
 
 CHECK_NAMES = {
+    "file": "Archive file",
+    "content_seals": "Content seals (records, originals, settings)",
     "sqlite_integrity": "Database integrity",
     "foreign_keys": "References between tables",
     "schema": "Schema and audit guards",
@@ -118,6 +120,11 @@ class VerifyResultDialog(QDialog):
         head.addWidget(icon)
         if report.ok:
             text = "Passed: the archive is intact. Every check below succeeded."
+        elif report.outcome == "incomplete":
+            text = (
+                "No problem found, but some checks could not run (another program was writing"
+                " to the archive). Verify again when it has finished."
+            )
         else:
             text = (
                 f"FAILED: {len(report.failures)} problem(s) found. "
@@ -142,7 +149,8 @@ class VerifyResultDialog(QDialog):
         header.setStretchLastSection(True)
         for row, check in enumerate(report.checks):
             self.checks.setItem(row, 0, QTableWidgetItem(CHECK_NAMES.get(check.name, check.name)))
-            self.checks.setItem(row, 1, QTableWidgetItem("pass" if check.ok else "FAIL"))
+            result = {"ok": "pass", "fail": "FAIL", "not run": "not run"}[check.status]
+            self.checks.setItem(row, 1, QTableWidgetItem(result))
             self.checks.setItem(row, 2, QTableWidgetItem(check.detail))
         layout.addWidget(self.checks, 1)
 
@@ -153,6 +161,19 @@ class VerifyResultDialog(QDialog):
         if report.failures:
             layout.addWidget(plain_label("Problems"))
         layout.addWidget(self.failures, 1)
+
+        notes = list(report.notes)
+        if report.audit_head:
+            notes.append(
+                f"Audit head: row {report.audit_rows}, hash {report.audit_head}. Keep this"
+                " outside the archive (or export an anchor) to prove later that the trail was"
+                " not cut off or rewritten."
+            )
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setPlainText("\n\n".join(notes))
+        self.notes.setMaximumHeight(110)
+        layout.addWidget(self.notes)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

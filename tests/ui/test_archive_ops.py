@@ -181,3 +181,25 @@ def test_cancelled_backup_leaves_no_copy(
         release.set()
     assert not dest.exists()
     assert "archive.backup" not in audit_actions(demo_copy)
+
+
+def test_busy_check_is_shown_as_not_run_with_the_head(qtbot, demo_copy: Path) -> None:
+    from retention_desk.archive.verify import Check
+
+    report = VerifyReport(
+        started_at="",
+        checks=[
+            Check("audit_chain", True, "12 rows"),
+            Check("search_index", False, "not run (busy: another program is writing)", "not run"),
+        ],
+        audit_rows=12,
+        audit_head="ab" * 32,
+        notes=["No anchor for this archive at this path was kept on this computer"],
+    )
+    dialog = VerifyResultDialog(report)
+    qtbot.addWidget(dialog)
+    assert report.outcome == "incomplete"
+    assert dialog.headline.text().startswith("No problem found, but some checks could not run")
+    assert dialog.checks.item(1, 1).text() == "not run"
+    assert "ab" * 32 in dialog.notes.toPlainText()
+    assert "No anchor" in dialog.notes.toPlainText()
