@@ -68,20 +68,27 @@ def _no_constants(token: str) -> None:
     return None  # NaN / Infinity are not JSON; treat them as absent values
 
 
+# Every JSON reader of the importers parses with these rules (stateless, so shared).
+JSON_DECODER = json.JSONDecoder(parse_int=_keep_big_int, parse_constant=_no_constants)
+
+
+def json_error(name: str, exc: ValueError) -> ParseError:
+    """The ParseError for a JSON text `json` refused, naming the file and the place."""
+    if isinstance(exc, json.JSONDecodeError):
+        return ParseError(f"{name}: broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+    return ParseError(f"{name}: unreadable JSON ({exc})")
+
+
 def loads(data: str | bytes, *, name: str) -> Any:
     """json.loads that turns every failure into ParseError naming the file."""
     if isinstance(data, bytes):
         data = decode_text(data, name=name)
     try:
-        return json.loads(data, parse_int=_keep_big_int, parse_constant=_no_constants)
+        return JSON_DECODER.decode(data)
     except RecursionError:
         raise ParseError(f"{name}: JSON is nested too deeply to be a real export") from None
-    except json.JSONDecodeError as exc:
-        raise ParseError(
-            f"{name}: broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
     except ValueError as exc:
-        raise ParseError(f"{name}: unreadable JSON ({exc})") from None
+        raise json_error(name, exc) from None
 
 
 def decode_text(data: bytes, *, name: str) -> str:

@@ -183,7 +183,7 @@ class FacebookImporter:
         kind = claim.state.get("kinds", {}).get(path, "posts")
         if kind == "html":
             raise html_error(path, "Facebook")
-        data = load_json(tree, path)
+        data = load_json(tree, path, ctx.warnings)
         if kind == "profile":
             import_profile(ctx, path, data)
             return

@@ -249,11 +249,14 @@ class GrailbirdImporter:
         elif kind == "month":
             count = 0
             handle = claim.account.handle if claim.account else None
-            for index, item in iter_js_array(tree.read_bytes(path), name=path):
+            skipped: list[str] = []
+            for index, item in iter_js_array(tree.read_bytes(path), name=path, skipped=skipped):
                 count += 1
                 if count % _CANCEL_EVERY == 0:
                     ctx.check_cancel()
                 ctx.writer.add(json_record(item, f"{path}[{index}]", handle, ctx.warnings))
+            ctx.warnings += skipped
+            count += len(skipped)
             expected = claim.state["index_counts"].get(path)
             if expected is not None and expected != count:
                 ctx.warn(

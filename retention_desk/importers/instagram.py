@@ -153,7 +153,7 @@ class InstagramImporter:
         kind = claim.state.get("kinds", {}).get(path, "posts")
         if kind == "html":
             raise html_error(path, "Instagram")
-        data = load_json(tree, path)
+        data = load_json(tree, path, ctx.warnings)
         if kind == "profile":
             self._import_profile(ctx, path, data)
             return

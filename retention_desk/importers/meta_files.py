@@ -1,8 +1,9 @@
 """Reading and recognising the files of a Meta (Facebook, Instagram) download.
 
 `sniff` looks at a file's first bytes without parsing it, `load_json` parses a whole file with
-reasons a user can act on, `FamilyIndex` tells Facebook and Instagram files apart where their
-layouts overlap, and `html_variant` spots the HTML download users pick by mistake.
+reasons a user can act on (a record nested too deeply costs that record only), `FamilyIndex`
+tells Facebook and Instagram files apart where their layouts overlap, and `html_variant` spots
+the HTML download users pick by mistake.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from retention_desk.importers.common import ParseError, loads
+from retention_desk.importers.common import ParseError, decode_text
+from retention_desk.importers.json_items import loads_records
 from retention_desk.importers.tree import SourceTree
 
 HEAD_BYTES = 8192
@@ -70,15 +72,18 @@ def _utf16_guess(data: bytes) -> str:
     return "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
 
 
-def load_json(tree: SourceTree, path: str) -> Any:
-    """The parsed file, or ParseError naming the file with a reason a user can act on."""
+def load_json(tree: SourceTree, path: str, warnings: list[str] | None = None) -> Any:
+    """The parsed file, or ParseError naming the file with a reason a user can act on.
+
+    A record nested too deeply to parse safely comes back as null (the other records keep
+    their positions) and is reported in `warnings`."""
     data = tree.read_bytes(path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:64]:
         raise ParseError(
             f"{path}: the file is UTF-16 text, but Meta exports are UTF-8; it was probably"
             " re-saved by another program. Use the file from the original download"
         )
-    return loads(data, name=path)
+    return loads_records(decode_text(data, name=path), name=path, warnings=warnings)
 
 
 def name_of(path: str) -> str:

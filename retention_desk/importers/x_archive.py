@@ -352,7 +352,8 @@ class XArchiveImporter:
         finder = ExportMedia(ctx)
         pending: dict[str, list[tuple[int, int, RecordIn]]] = {}
         count = 0
-        for index, item in iter_js_array(source, name=path):
+        skipped: list[str] = []  # tweets too deeply nested to parse safely
+        for index, item in iter_js_array(source, name=path, skipped=skipped):
             count += 1
             if count % _CANCEL_EVERY == 0:
                 ctx.check_cancel()
@@ -373,7 +374,8 @@ class XArchiveImporter:
             edited += 1
         if edited:
             ctx.details["edit_chains"] = edited
-        return count
+        ctx.warnings += skipped
+        return count + len(skipped)
 
     # ------------------------------------------------------------------------- DMs
     def _import_dms(self, ctx: FileContext, claim: Claim, path: str, source: str, kind: str) -> int:
@@ -381,14 +383,16 @@ class XArchiveImporter:
         finder = ExportMedia(ctx)
         media_dir = claim.state["media_dirs"][kind]
         count = 0
-        for index, item in iter_js_array(source, name=path):
+        skipped: list[str] = []
+        for index, item in iter_js_array(source, name=path, skipped=skipped):
             count += 1
             ctx.check_cancel()
             for rec in conversation_records(
                 item, index, path, media_dir, kind == "dm_group", owner, finder, ctx.warnings
             ):
                 ctx.writer.add(rec)
-        return count
+        ctx.warnings += skipped
+        return count + len(skipped)
 
 
 IMPORTER = XArchiveImporter()

@@ -1,9 +1,10 @@
 """Helpers shared by the X archive and Grailbird importers.
 
 - `iter_js_array`: the items of `window.YTD.tweets.part0 = [...]` one at a time, parsed with the
-  same safety rules as `common.loads` (big integers kept exact or as strings, NaN -> None, deep
-  nesting -> ParseError), without building the whole list, so memory stays near the size of
-  the file's text instead of text plus every parsed tweet.
+  same safety rules as `common.loads` (big integers kept exact or as strings, NaN -> None),
+  without building the whole list, so memory stays near the size of the file's text instead of
+  text plus every parsed tweet. An item nested beyond `json_items.MAX_DEPTH` is skipped and
+  reported by its position, so it costs that tweet, not the file.
 - ids: `id_str` trusted, numeric `id` only when it is an exact integer; never through a float.
 - text: t.co links expanded from entities for display and search, HTML entities decoded once.
 """
@@ -18,7 +19,14 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from retention_desk.importers.common import ParseError, decode_text, dumps_raw, time_or_warn
+from retention_desk.importers.common import (
+    JSON_DECODER,
+    ParseError,
+    decode_text,
+    dumps_raw,
+    time_or_warn,
+)
+from retention_desk.importers.json_items import SKIPPED, TOO_DEEP, too_deep, value_end
 
 PLATFORM = "x"
 
@@ -30,19 +38,6 @@ _ASSIGN = re.compile(r"[ \t\r\n]*(?:var[ \t]+)?[A-Za-z_$][\w$.]*(?:\[[^\]\n]*\])
 _TAG = re.compile(r"<[^>]*>")
 _HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _keep_big_int(token: str) -> int | str:
-    # Same rule as common.loads: int() refuses >4300 digits (CVE-2020-10735), and a number
-    # that long is never a value we need, so it stays the string it was.
-    return int(token) if len(token) <= 40 else token
-
-
-def _no_constant(token: str) -> None:
-    return None
-
-
-_DECODER = json.JSONDecoder(parse_int=_keep_big_int, parse_constant=_no_constant)
 
 
 def _decode_error(name: str, exc: json.JSONDecodeError, truncated: bool) -> ParseError:
@@ -57,12 +52,16 @@ def _looks_truncated(text: str) -> bool:
     return not (tail.endswith(("]", "];", "}", "};")))
 
 
-def iter_js_array(data: bytes | str, *, name: str) -> Iterator[tuple[int, Any]]:
+def iter_js_array(
+    data: bytes | str, *, name: str, skipped: list[str] | None = None
+) -> Iterator[tuple[int, Any]]:
     """Yield (index, item) for each element of `name = [ ... ]` (or a bare JSON array).
 
     Raises ParseError naming the file when it is not such an assignment, is cut short or
     holds broken JSON; items already yielded stay yielded, so the caller's transaction must
-    roll the file back (the runner does).
+    roll the file back (the runner does). An item nested too deeply is not yielded: it is
+    reported in `skipped` ('name[index]: reason'; indexes of later items do not move), or
+    raises ParseError when `skipped` is None.
     """
     text = decode_text(data, name=name) if isinstance(data, bytes) else data
     pos = 0
@@ -84,15 +83,22 @@ def iter_js_array(data: bytes | str, *, name: str) -> Iterator[tuple[int, Any]]:
         if text[pos] == "]":  # empty array, or a trailing comma as JS allows
             pos += 1
             break
+        start = pos
         try:
-            item, pos = _DECODER.raw_decode(text, pos)
+            item, pos = JSON_DECODER.raw_decode(text, start)
+            deep = too_deep(text, start, pos)
         except RecursionError:
-            raise ParseError(f"{name}: JSON is nested too deeply to be a real export") from None
+            item, pos, deep = None, value_end(text, start, name), True
         except json.JSONDecodeError as exc:
             raise _decode_error(name, exc, truncated) from None
         except ValueError as exc:
             raise ParseError(f"{name}: unreadable JSON ({exc})") from None
-        yield index, item
+        if not deep:
+            yield index, item
+        elif skipped is None:
+            raise ParseError(f"{name}[{index}]: {TOO_DEEP}")
+        else:
+            skipped.append(f"{name}[{index}]: {TOO_DEEP}; {SKIPPED}")
         index += 1
         pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
         if pos >= len(text):
@@ -117,7 +123,7 @@ def load_js_object(data: bytes, *, name: str) -> Any:
     pos = match.end() if match else 0
     pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
     try:
-        value, end = _DECODER.raw_decode(text, pos)
+        value, end = JSON_DECODER.raw_decode(text, pos)
     except RecursionError:
         raise ParseError(f"{name}: JSON is nested too deeply to be a real export") from None
     except json.JSONDecodeError as exc:

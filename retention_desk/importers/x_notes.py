@@ -35,7 +35,8 @@ def import_notes(ctx: FileContext, claim: Claim, path: str, source: str) -> int:
     """
     owner = claim.account
     count = 0
-    for index, item in iter_js_array(source, name=path):
+    skipped: list[str] = []
+    for index, item in iter_js_array(source, name=path, skipped=skipped):
         count += 1
         locator = f"{path}[{index}]"
         item, raw = with_raw(item)
@@ -73,7 +74,8 @@ def import_notes(ctx: FileContext, claim: Claim, path: str, source: str) -> int:
                 " kept as its own record"
             )
         ctx.writer.add(clean_record(base))
-    return count
+    ctx.warnings += skipped
+    return count + len(skipped)
 
 
 def _note_target(
