@@ -27,7 +27,7 @@ from retention_desk.archive import blobs
 from retention_desk.archive.batches import add_source_file, find_stored
 from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordWriter
-from retention_desk.importers.tree import SourceTree
+from retention_desk.importers.tree import MemberError, SourceTree
 
 
 @dataclass
@@ -125,7 +125,14 @@ class FileContext:
         key = (id(tree), real)
         if key in self._stored:
             return self._stored[key]
-        sha, size = blobs.put_stream(self.conn, lambda: tree.open(real))
+        try:
+            # a damaged media member must not take its data file down: the media is listed
+            # missing, the runner reports the member as failed when it tries to keep it
+            with self.conn.begin_nested():
+                sha, size = blobs.put_stream(self.conn, lambda: tree.open(real))
+        except MemberError as exc:
+            self.warn(f"{exc}; listed as missing media")
+            return None
         if find_stored(self.conn, sha) is None:
             add_source_file(
                 self.conn,

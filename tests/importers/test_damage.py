@@ -408,3 +408,27 @@ def test_iter_js_array_without_a_skip_list_refuses_the_file_naming_the_item() ->
     skipped: list[str] = []
     assert list(iter_js_array(source, name="t.js", skipped=skipped)) == [(0, 1), (2, 3)]
     assert len(skipped) == 1
+
+
+def test_a_damaged_media_member_costs_only_the_media(archive: Archive, tmp_path: Path) -> None:
+    """The tweet imports with its media listed missing; the member is reported failed."""
+    media = {
+        "extended_entities": {
+            "media": [{"media_url_https": "https://pbs.twimg.com/media/photo.jpg", "id_str": "7"}]
+        }
+    }
+    tweets = Member("data/tweets.js", ytd("tweets", [tweet("3001", "with a photo", **media)]))
+    # big enough that detection's look at its head does not reach the CRC check at the end
+    big = random.Random(10).randbytes(300_000)
+    photo = Member("data/tweets_media/3001-photo.jpg", big, deflate=False, crc=0x1234)
+    path = raw_zip(
+        tmp_path / "export.zip", [Member("data/account.js", ytd("account", ACCOUNT)), tweets, photo]
+    )
+    summary = run_import(archive, [path])
+    files = files_by_name(summary)
+    assert files["tweets.js"].status == "imported" and files["tweets.js"].added == 1
+    assert files["tweets.js"].media_missing == ["data/tweets_media/3001-photo.jpg"]
+    assert any("3001-photo.jpg" in w and "missing media" in w for w in files["tweets.js"].warnings)
+    assert files["3001-photo.jpg"].status == "failed"
+    assert "CRC-32" in (files["3001-photo.jpg"].error or "")
+    _no_half_blobs(archive)
