@@ -41,7 +41,8 @@ from typing import Any
 from bench.measure import peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO.parent / "shared" / "samples"
+# the same place the tests look: $RETENTION_DESK_SAMPLES, else ../shared/samples
+SAMPLES = Path(os.environ.get("RETENTION_DESK_SAMPLES") or REPO.parent / "shared" / "samples")
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "retention_desk_bench"
 TARGET_RATIO = 0.5
 
