@@ -306,6 +306,7 @@ class SealSalt(Base):
     """One random salt per sealed object (see archive/seal.py); destroyed with its content."""
 
     __tablename__ = "seal_salts"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_with_rowid": False}
 
     kind: Mapped[int] = mapped_column(Integer, primary_key=True)
     object_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -188,6 +188,9 @@ def verify_path(
         run.report.cancelled = True
     except _Stop:
         pass
+    except (DBAPIError, sqlite3.Error) as exc:
+        # a damaged page met where no check expected one: still a named failure, not a crash
+        run.fail("sqlite_integrity", f"The archive file cannot be read: {_reason(exc)}.")
     run.report.finished_at = timeutil.now_db()
     return run.report
 
@@ -381,7 +384,7 @@ def _check_content(run: _Run, conn: Connection, chain: audit.ChainResult) -> Non
         content.check_roots(conn, chain.seals, result)
         content.check_objects(conn, result, step=run.advance, cancel=run.cancel)
         content.check_threads(conn, result)
-    except DBAPIError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         result.fail(f"Content cannot be read: {_reason(exc)}.")
     run.report.objects_checked = dict(result.checked)
     failures = list(result.failures)
@@ -444,7 +447,7 @@ def _check_blobs(run: _Run, conn: Connection) -> None:
                     f"Stored file {printable(str(sha)[:16])}… ({_names_for_blob(conn, sha)}):"
                     f" {why}; its content is no longer the original."
                 )
-    except DBAPIError as exc:
+    except (DBAPIError, sqlite3.Error) as exc:
         bad.append(f"Stored files cannot be read: {_reason(exc)}.")
     run.add(
         "blob_fixity",

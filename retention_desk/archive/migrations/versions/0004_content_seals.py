@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("object_id", sa.Integer(), nullable=False),
         sa.Column("salt", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "object_id"),
+        # one b-tree keyed by (kind, object_id) instead of a rowid table plus its key index
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "seal_log",
