@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from retention_desk.archive import Archive
 from retention_desk.archive.backup import BackupResult, backup_archive
@@ -65,27 +65,23 @@ def start_backup(
     dialog = TaskProgressDialog(task, "Backing up the archive", parent)
 
     def done(result: BackupResult) -> None:
+        # Only a verified copy is ever placed at `dest` and returned; a copy that fails
+        # verification is removed and arrives as `failed`, naming the failures.
         changes.notify("backup")
         lines = [
             f"File: {result.path}",
             f"Size: {fmt.size(result.size)}",
             f"SHA-256: {result.sha256}",
+            f"Audit trail: {result.audit_rows} rows, head {result.audit_head}",
+            "",
+            "Keep the audit head somewhere the archive's holder cannot change it.",
+            *result.notes,
         ]
-        if result.verified:
-            message_box(
-                parent,
-                "Backup complete",
-                "The backup was written and verified.\n\n" + "\n".join(lines),
-            )
-        else:
-            message_box(
-                parent,
-                "Backup did not verify",
-                "The backup was written but the copy FAILED verification. Keep the original "
-                "and investigate before relying on this copy.\n\n" + "\n".join(lines),
-                icon=QMessageBox.Icon.Critical,
-                details="\n".join(result.failures),
-            )
+        message_box(
+            parent,
+            "Backup complete",
+            "The backup was written and verified.\n\n" + "\n".join(lines),
+        )
 
     task.finished.connect(done)
     task.failed.connect(lambda message: show_error(parent, "Backup failed", message))
