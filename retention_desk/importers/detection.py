@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,12 +38,6 @@ def detect(paths: Sequence[Path | str], options: ImportOptions | None = None) ->
             f"unknown format {options.format!r}; known formats: " + ", ".join(format_names())
         )
     importers = [get_importer(options.format)] if options.format else list(all_importers())
-    # A mistyped path is the caller's error, reported before anything (a batch, an audit row)
-    # is written for an import that cannot happen as asked.
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.exists():
-            raise FileNotFoundError(errno.ENOENT, "does not exist; nothing was imported", str(path))
     detection = Detection(trees=[], claims=[], errors=[], refused=[])
     unclaimed: list[tuple[SourceTree, str]] = []
     for raw in paths:

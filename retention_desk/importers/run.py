@@ -14,6 +14,7 @@ Guarantees (each tested):
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -59,6 +60,13 @@ def run_import(
     detection: Detection | None = None,
 ) -> ImportSummary:
     options = options or ImportOptions()
+    # A mistyped path is the caller's error, reported before anything (a batch, an audit row)
+    # is written for an import that cannot happen as asked. (Detection, which writes nothing,
+    # lists it among the inputs that cannot be imported, for the preview.)
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise FileNotFoundError(errno.ENOENT, "does not exist; nothing was imported", str(path))
     own_detection = detection is None
     if detection is None:
         detection = detect(paths, options)

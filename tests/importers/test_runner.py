@@ -164,11 +164,14 @@ def test_unrecognised_input_is_an_error_and_nothing_is_stored(
 ) -> None:
     other = tmp_path / "holiday.jpg"
     other.write_bytes(b"\xff\xd8")
-    with pytest.raises(FileNotFoundError, match="does not exist; nothing was imported"):
-        detect([other, tmp_path / "missing"], ImportOptions())
-    detection = detect([other], ImportOptions())
-    assert len(detection.errors) == 1
+    detection = detect([other, tmp_path / "missing"], ImportOptions())
+    assert len(detection.errors) == 2
     assert any("holiday.jpg: not a recognised export" in e for e in detection.errors)
+    assert any("missing: no such file or folder" in e for e in detection.errors)
+    # importing it is refused before anything is written
+    with pytest.raises(FileNotFoundError, match="does not exist; nothing was imported"):
+        run_import(archive, [other, tmp_path / "missing"])
+    assert counts(archive)["source_files"] == 0
     summary = run_import(archive, [other])
     assert summary.status == "completed_with_errors" and counts(archive)["source_files"] == 0
 
