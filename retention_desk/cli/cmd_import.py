@@ -10,13 +10,15 @@ from retention_desk.archive import Archive
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json, stderr_progress
 from retention_desk.importers.base import ImportOptions
-from retention_desk.importers.registry import format_names
+from retention_desk.importers.registry import all_importers, format_names
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
+from retention_desk.safetext import printable
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import", help="import platform exports, CSV files and web archives")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="zip, folder or file")
+    # nargs="*" so that --list-formats needs no PATH; run() asks for one otherwise.
+    p.add_argument("paths", nargs="*", metavar="PATH", help="zip, folder or file")
     p.add_argument(
         "--format",
         metavar="NAME",
@@ -34,6 +36,11 @@ def register(sub: Any) -> None:
         "--dry-run",
         action="store_true",
         help="only show what would be imported (detected format, account, dates)",
+    )
+    p.add_argument(
+        "--list-formats",
+        action="store_true",
+        help="list the formats --format accepts (name and what each imports), then exit",
     )
     p.add_argument("--json", action="store_true", help="machine-readable summary")
     p.set_defaults(func=run)
@@ -58,7 +65,27 @@ def _mapping(archive: Archive, spec: str | None) -> tuple[dict[str, str] | None,
     return preset, spec
 
 
+def formats() -> list[dict[str, str]]:
+    """Every importer in detection order: its --format name, what it imports, its platform."""
+    return [{"name": i.name, "label": i.label, "platform": i.platform} for i in all_importers()]
+
+
+def _list_formats(as_json: bool) -> int:
+    listed = formats()
+    if as_json:
+        print_json(listed)
+        return 0
+    width = max(len(f["name"]) for f in listed)
+    for f in listed:
+        print(f"{f['name']:<{width}}  {f['label']}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.list_formats:
+        return _list_formats(args.json)
+    if not args.paths:
+        raise CliError("give at least one PATH to import (or --list-formats)")
     if args.format and args.format not in format_names():
         raise CliError(f"unknown format {args.format!r}; known: {', '.join(format_names())}")
     with open_archive(args) as archive:
@@ -90,18 +117,19 @@ def run(args: argparse.Namespace) -> int:
                             if p.approx_records is not None
                             else "record count unknown"
                         )
+                        account = printable(p.account) if p.account else "(none)"
                         print(
-                            f"{p.source}: {p.label}; account {p.account or '(none)'};"
+                            f"{printable(p.source)}: {printable(p.label)}; account {account};"
                             f" {span}; {count}"
                         )
                         for note in p.notes:
-                            print(f"  note: {note}")
+                            print(f"  note: {printable(note)}")
                     for note in detection.notes:
-                        print(f"note: {note}")
+                        print(f"note: {printable(note)}")
                     for label, problem in detection.refused:
-                        print(f"refused: {label}: {problem}")
+                        print(f"refused: {printable(label)}: {printable(problem)}")
                     for error in detection.errors:
-                        print(f"error: {error}")
+                        print(f"error: {printable(error)}")
                 return 1 if detection.errors and not previews else 0
             summary = run_import(
                 archive,
@@ -120,10 +148,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: ImportSummary) -> None:
+    # Paths, member names, warnings and errors come from the inputs (a zip member may be named
+    # with terminal escapes): each goes through printable() before it reaches the terminal.
     for f in summary.files:
+        path = printable(f.path)
         if f.status == "imported":
             line = (
-                f"imported  {f.path} [{f.format}]: {f.added} added, {f.new_versions} new"
+                f"imported  {path} [{printable(f.format)}]: {f.added} added, {f.new_versions} new"
                 f" versions, {f.unchanged} unchanged, {f.flagged_deleted} flagged deleted,"
                 f" {f.media_stored} media stored"
             )
@@ -131,17 +162,17 @@ def _print_summary(summary: ImportSummary) -> None:
                 line += f", {len(f.media_missing)} media missing"
             print(line)
         elif f.status == "duplicate":
-            print(f"unchanged {f.path}: already imported; nothing added")
+            print(f"unchanged {path}: already imported; nothing added")
         else:
-            print(f"{f.status:<9} {f.path}: {f.error}")
+            print(f"{f.status:<9} {path}: {printable(f.error or '')}")
         for w in f.warnings[:20]:
-            print(f"          warning: {w}")
+            print(f"          warning: {printable(w)}")
         if len(f.warnings) > 20:
             print(f"          ... and {len(f.warnings) - 20} more warnings")
     for note in summary.notes:
-        print(f"note: {note}")
+        print(f"note: {printable(note)}")
     for error in summary.errors:
-        print(f"error: {error}")
+        print(f"error: {printable(error)}")
     t = summary.totals()
     print(
         f"Batch {summary.batch_id} {summary.status.replace('_', ' ')}: {t['added']} records"

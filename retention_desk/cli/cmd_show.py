@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from retention_desk.cli import CliError
-from retention_desk.cli.cmd_search import local, printable
+from retention_desk.cli.cmd_search import local, one_line
 from retention_desk.cli.common import open_archive, print_json
 from retention_desk.search import RecordDetail, RecordNotFound, SearchEngine, record_detail
 
@@ -49,25 +49,26 @@ def _print(detail: RecordDetail, tz: Any) -> None:
         )
         if on
     ]
-    print(f"Record {rec.id}: {rec.platform} {rec.kind} {printable(rec.platform_id)}")
+    print(f"Record {rec.id}: {one_line(rec.platform)} {rec.kind} {one_line(rec.platform_id)}")
     if flags:
         print("  " + "; ".join(flags))
     account = detail.account
     if account:
-        print(f"Account:   {account.platform}/{printable(account.handle or account.display_name)}")
+        handle = one_line(account.handle or account.display_name)
+        print(f"Account:   {one_line(account.platform)}/{handle}")
     author = detail.author
-    print(f"Author:    {printable(author.name)} (@{printable(author.handle)})")
-    print(f"Created:   {local(rec.created_at, tz)} (as written: {printable(rec.created_at_raw)})")
+    print(f"Author:    {one_line(author.name)} (@{one_line(author.handle)})")
+    print(f"Created:   {local(rec.created_at, tz)} (as written: {one_line(rec.created_at_raw)})")
     if rec.deleted_at:
         print(f"Deleted:   {local(rec.deleted_at, tz)}")
     if rec.hidden_at:
         print(f"Hidden:    {local(rec.hidden_at, tz)}")
-    print(f"Link:      {printable(rec.url) or '(none)'}")
+    print(f"Link:      {one_line(rec.url) or '(none)'}")
     if rec.title:
-        print(f"Title:     {printable(rec.title)}")
+        print(f"Title:     {one_line(rec.title)}")
     print("Text:")
     for line in (rec.text or "").splitlines() or [""]:
-        print("  " + printable(line))
+        print("  " + one_line(line))
 
     truncated = ", truncated" if detail.thread_truncated else ""
     print(f"\nThread ({len(detail.thread)} records{truncated}):")
@@ -84,7 +85,7 @@ def _print(detail: RecordDetail, tz: Any) -> None:
         pointer = ">" if node.is_focus else " "
         print(
             f"{pointer} {'  ' * node.depth}#{node.id} {node.kind} {local(node.created_at, tz)}"
-            f" {printable(node.author, 24)}{marks}: {printable(node.text, 70)}"
+            f" {one_line(node.author, 24)}{marks}: {one_line(node.text, 70)}"
         )
 
     print(f"\nVersions ({len(detail.versions)}):")
@@ -96,27 +97,28 @@ def _print(detail: RecordDetail, tz: Any) -> None:
                 if version.platform_edited_at
                 else ""
             )
-            + (f" at {printable(version.locator)}" if version.locator else "")
+            + (f" at {one_line(version.locator)}" if version.locator else "")
         )
         for line in version.diff.splitlines():
-            print("      " + printable(line))
+            print("      " + one_line(line))
 
     if detail.media:
         print(f"\nMedia ({len(detail.media)}):")
         for m in detail.media:
             state = "MISSING" if m.missing else f"sha256 {m.sha256}"
             print(
-                f"  {printable(m.filename or m.original_uri)} {m.mime_type or ''} {m.size or ''}"
-                f" {state}"
+                f"  {one_line(m.filename or m.original_uri)} {one_line(m.mime_type)}"
+                f" {m.size or ''} {state}"
             )
 
     print(f"\nProvenance ({len(detail.provenance)} source files):")
     for p in detail.provenance:
-        inside = f" in {printable(p.container)}" if p.container else ""
+        inside = f" in {one_line(p.container)}" if p.container else ""
         print(
-            f"  {printable(p.name)}{inside} [{p.detected_format or '?'}] sha256 {p.sha256}"
-            f" at {printable(p.locator)}; batch {p.batch_id} {local(p.batch_started_at, tz)}"
-            f" by {printable(p.operator)}"
+            f"  {one_line(p.name)}{inside} [{one_line(p.detected_format) or '?'}]"
+            f" sha256 {p.sha256}"
+            f" at {one_line(p.locator)}; batch {p.batch_id} {local(p.batch_started_at, tz)}"
+            f" by {one_line(p.operator)}"
         )
 
     fixity = detail.fixity
@@ -127,15 +129,15 @@ def _print(detail: RecordDetail, tz: Any) -> None:
     )
     print(f"\nFixity: archive verify {verify}")
     if fixity.capture is not None:
-        print(f"  capture checks: {printable(json.dumps(fixity.capture, sort_keys=True))}")
+        print(f"  capture checks: {one_line(json.dumps(fixity.capture, sort_keys=True))}")
     for name, digest in fixity.capture_digests.items():
-        print(f"  {name}: {printable(digest)}")
+        print(f"  {one_line(name)}: {one_line(digest)}")
     if detail.extra:
         print("\nPlatform metadata:")
         text = json.dumps(detail.extra, ensure_ascii=False, sort_keys=True, indent=1, default=str)
         for line in text.splitlines():
             indent = len(line) - len(line.lstrip(" "))
-            print("  " + " " * indent + printable(line))
+            print("  " + " " * indent + one_line(line))
 
 
 def run(args: argparse.Namespace) -> int:

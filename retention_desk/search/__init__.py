@@ -6,7 +6,9 @@ query that cannot run: unknown filter, unreadable date or kind, over-long text):
 
     engine = SearchEngine(archive)                     # keeps one read connection;
     engine.warm_up()                                   #   optional: load date keys now
-    ...                                                #   (seconds per million versions)
+    ...                                                #   (seconds per million versions;
+                                                       #   a one-shot caller such as the CLI
+                                                       #   passes date_cache=False instead)
     engine.close()                                     # or `with SearchEngine(a) as e:`
     q = engine.parse("police -snow platform:x")        # -> CompiledQuery (reusable)
     page = engine.page(q, sort="date", limit=50, offset=0)   # -> SearchPage (rows, has_more)
@@ -16,6 +18,10 @@ query that cannot run: unknown filter, unreadable date or kind, over-long text):
                                                        #    .filter text to add to the query)
     ids = engine.search_ids(q, sort="date")            # -> list[int], every match, ids only
     rows = engine.fetch_rows(ids[100:150], q)          # -> list[ResultRow] in that order
+    rows = engine.iter_rows(q, sort="date", limit=None)  # -> Iterator[ResultRow]: every match
+                                                       #    (or `limit`), streamed from one
+                                                       #    snapshot in bounded memory;
+    write_csv(rows, stream) / write_json(rows, stream) #    exports as they are read (-> count)
     result = engine.search(q, limit=50, offset=0)      # -> SearchResult(page, total, facets)
     detail = record_detail(archive, record_id)         # -> RecordDetail (thread, versions,
                                                        #    media, provenance, fixity)
@@ -52,6 +58,7 @@ from retention_desk.search.detail import (
 )
 from retention_desk.search.engine import SearchEngine, search
 from retention_desk.search.errors import QueryError, RecordNotFound
+from retention_desk.search.export import COLUMNS, csv_cell, row_values, write_csv, write_json
 from retention_desk.search.filters import FilterContext, register_filter
 from retention_desk.search.filters import filter_help as _filter_specs
 from retention_desk.search.maintenance import optimize_index
@@ -80,6 +87,7 @@ def filter_help() -> list[FilterInfo]:
 
 
 __all__ = [
+    "COLUMNS",
     "SORTS",
     "CompiledQuery",
     "FacetCount",
@@ -98,6 +106,7 @@ __all__ = [
     "SensitiveInfo",
     "ThreadNode",
     "VersionInfo",
+    "csv_cell",
     "delete_saved",
     "filter_help",
     "list_saved",
@@ -105,7 +114,10 @@ __all__ = [
     "record_detail",
     "record_sensitive",
     "register_filter",
+    "row_values",
     "run_saved",
     "save_search",
     "search",
+    "write_csv",
+    "write_json",
 ]

@@ -18,7 +18,7 @@ import functools
 import itertools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,7 +43,8 @@ from retention_desk.search.rows import id_list
 
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
-MAX_LIMIT = 10_000
+MAX_LIMIT = 10_000  # rows in one page; iter_rows has no such bound
+EXPORT_BATCH = 500  # rows fetched at a time by iter_rows
 
 QueryLike = str | CompiledQuery
 
@@ -221,16 +222,20 @@ class SearchEngine:
         )
         return sql + (" LIMIT :k" if limit is not None else "")
 
-    def _ids_relevance(
-        self, conn: Connection, q: CompiledQuery, limit: int | None
-    ) -> tuple[list[int], dict[int, float]]:
-        sql = (
+    def _relevance_sql(self, q: CompiledQuery) -> str:
+        """(record id, best score) for every match, best first."""
+        return (
             "SELECT v.record_id, min(m.score) AS best, max(r.created_at) AS created"
             f" FROM ({self.backend.ranked_versions_sql('fts')}) m"
             " JOIN record_versions v ON v.id = m.vid JOIN records r ON r.id = v.record_id"
             f" WHERE ({q.where}) GROUP BY v.record_id"
             " ORDER BY best, created DESC, v.record_id DESC"
-        ) + (" LIMIT :k" if limit is not None else "")
+        )
+
+    def _ids_relevance(
+        self, conn: Connection, q: CompiledQuery, limit: int | None
+    ) -> tuple[list[int], dict[int, float]]:
+        sql = self._relevance_sql(q) + (" LIMIT :k" if limit is not None else "")
         rows = self.backend.execute(conn, sql, q.bind(k=limit)).all()
         return [int(r[0]) for r in rows], {int(r[0]): float(r[1]) for r in rows}
 
@@ -386,6 +391,53 @@ class SearchEngine:
                 return [rid for rid in ordered if rid in passing]
             sql = self._ids_sorted_sql(q, sort, None)
             return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
+
+    def iter_rows(
+        self,
+        query: QueryLike,
+        *,
+        sort: str = "date",
+        offset: int = 0,
+        limit: int | None = None,
+        batch: int = EXPORT_BATCH,
+    ) -> Generator[ResultRow, None, None]:
+        """Every matching row in `sort` order from `offset`, at most `limit` (None: all), for
+        exports. The query is checked now (QueryError); rows come as the iterator is read.
+
+        Python memory follows `batch`, not the number of matches: one cursor reads the ids in
+        order while the rows are fetched `batch` at a time (SQLite may sort the matches' keys
+        when no index gives the order: a few dozen bytes per match). The whole export reads one
+        snapshot, so it is consistent even while an import commits; until the iterator is
+        exhausted or closed it keeps that read transaction open and holds this engine's lock,
+        so read it on one thread, close it (`contextlib.closing`) when stopping early, and use
+        a separate engine for an export that runs beside interactive searches.
+        """
+        q = self.parse(query)
+        sort = self._check_sort(sort)
+        offset = max(0, int(offset))
+        limit = None if limit is None else max(0, int(limit))
+        return self._iter_rows(q, sort, offset, limit, max(1, int(batch)))
+
+    def _iter_rows(
+        self, q: CompiledQuery, sort: str, offset: int, limit: int | None, batch: int
+    ) -> Generator[ResultRow, None, None]:
+        scored = sort == "relevance" and q.has_text
+        # The SQL order, never a page plan (date cache, walk): those are built to stop after
+        # one page, and SQL gives the order `page` and `search_ids` give.
+        sql = self._relevance_sql(q) if scored else self._ids_sorted_sql(q, sort, None)
+        params = q.bind(k=-1 if limit is None else limit, o=offset)
+        with self._read() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            cursor = raw.cursor()
+            try:
+                cursor.execute(sql + " LIMIT :k OFFSET :o", params)
+                while chunk := cursor.fetchmany(batch):
+                    ids = [int(r[0]) for r in chunk]
+                    scores = {int(r[0]): float(r[1]) for r in chunk} if scored else None
+                    yield from _fetch_rows(self.backend, conn, ids, q, scores)
+            finally:
+                cursor.close()
 
     def fetch_rows(self, ids: Sequence[int], query: QueryLike | None = None) -> list[ResultRow]:
         """Rows for `ids` in the given order (what a view paints); with `query`, each row
