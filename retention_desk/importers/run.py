@@ -253,6 +253,7 @@ class _Run:
             sha = tree.sha256(path)
         except (TreeError, OSError) as exc:
             result.error = f"cannot be read: {exc}"
+            result.warnings.append("its bytes could not be read, so no original of it was kept")
             return result
         result.sha256 = sha
         with self.archive.read() as conn:
