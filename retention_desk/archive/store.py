@@ -42,6 +42,7 @@ class Archive:
         self._operator_override: str | None = None
         self._uuid: str | None = None
         self._checked_interrupted = False
+        self._wrote = False
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -175,10 +176,13 @@ class Archive:
             return sum(len(v) for v in missing.values())
 
     def close(self) -> None:
-        # Another process may be writing (it checkpoints on its own close), or the disk may be
-        # full: the WAL then simply stays and is folded in by the next open.
-        with contextlib.suppress(ArchiveError, DBAPIError, sqlite3.Error):
-            self.checkpoint()
+        # Only a session that wrote folds its WAL in, and never waits for it: a blocking
+        # (TRUNCATE) checkpoint waited the whole busy timeout whenever another process was
+        # importing, which made every read-only command stall for 10 s. SQLite folds the WAL
+        # in anyway when the last connection closes. A full disk leaves the WAL for next time.
+        if self._wrote:
+            with contextlib.suppress(ArchiveError, DBAPIError, sqlite3.Error):
+                self.checkpoint(mode="PASSIVE")
         with contextlib.suppress(DBAPIError, sqlite3.Error):
             self._engine.dispose()
 
@@ -219,6 +223,7 @@ class Archive:
                         self.audit(conn, action="archive.seal", object_type="archive")
                     head = conn.info.pop(audit_mod.HEAD_KEY, None)
                     identity = self._identity(conn) if head else None
+                    self._wrote = True
                 finally:
                     seal.stop(conn)
             if head is not None and identity:
@@ -273,9 +278,13 @@ class Archive:
                 ) from exc
             raise
 
-    def checkpoint(self) -> None:
+    def checkpoint(self, mode: str = "TRUNCATE") -> None:
+        """Fold the WAL into the file. TRUNCATE waits for readers and writers (busy timeout);
+        PASSIVE does what it can without waiting."""
+        if mode not in ("PASSIVE", "FULL", "RESTART", "TRUNCATE"):
+            raise ValueError(mode)
         with self._translate(), self._engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
 
     @property
     def engine(self) -> Engine:

@@ -77,11 +77,6 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Archive.close() (archive/store.py, not this change) checkpoints with TRUNCATE,"
-    " which waits for the writer; remove this mark with that fix",
-)
 @pytest.mark.parametrize(
     "command",
     [["info"], ["info", "--json"], ["search", "road"], ["search", "road", "--csv"]],
