@@ -173,9 +173,27 @@ def _print_summary(summary: ImportSummary) -> None:
         print(f"note: {printable(note)}")
     for error in summary.errors:
         print(f"error: {printable(error)}")
+    print(closing_line(summary))
+
+
+def closing_line(summary: ImportSummary) -> str:
+    """The batch's last line: every kind of problem it had is counted, so "completed with
+    errors" never stands beside nothing but "0 failed"."""
     t = summary.totals()
-    print(
+    problems = [
+        f"{n} {what}"
+        for n, what in (
+            (t["files_failed"], "file(s) failed"),
+            (t["files_refused"], "refused"),
+            (
+                len(summary.errors),
+                "input(s) not imported" if summary.status != "failed" else "error(s)",
+            ),
+        )
+        if n
+    ]
+    return (
         f"Batch {summary.batch_id} {summary.status.replace('_', ' ')}: {t['added']} records"
-        f" added, {t['new_versions']} new versions, {t['unchanged']} unchanged,"
-        f" {t['files_failed']} file(s) failed"
+        f" added, {t['new_versions']} new versions, {t['unchanged']} unchanged"
+        + (f"; {', '.join(problems)}" if problems else "; no problems")
     )
