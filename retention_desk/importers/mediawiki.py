@@ -1,6 +1,9 @@
 """MediaWiki XML export (Special:Export or dumpBackup.php), schema export-0.10 / 0.11.
 
-NOT YET CHECKED AGAINST AN AGENCY WIKI'S EXPORT. The structure follows MediaWiki's published
+Checked against real dumps' structure: MediaWiki core's own dump test data
+(tests/phpunit/data/dumps, export-0.10/0.11), python-mwxml's dump.xml (export-0.8, an IP editor)
+and a parser test fixture holding an export-0.10 enwiki header whose first revision is by an IP
+(see tests/fixtures/platforms/mediawiki/README.md). The structure follows MediaWiki's published
 export schema (https://www.mediawiki.org/xml/export-0.11.xsd, docs/export-0.11.xsd in core):
 `<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/">` with `<siteinfo>` (sitename,
 dbname, base, generator, namespaces) and `<page>` elements (title, ns, id, redirect,
@@ -8,15 +11,18 @@ revision*) whose revisions carry id, parentid, timestamp, contributor (username 
 or deleted="deleted"), minor, comment, origin, model, format, text (deleted="deleted" when
 suppressed) and sha1.
 
-Mapping (platform 'wiki'; key '<dbname or host>:<page id>' so page moves keep their record):
+Mapping (platform 'wiki'; key '<host of base, else dbname>:<page id>' so page moves keep their
+record and an old export without <dbname> lands in the same account as a new one):
 - every page is a record, kind 'page', whatever its namespace (talk pages too); the namespace
   number and name are in extra;
 - every revision is a version of its page, written in the order of the export (ascending
   revision id, as MediaWiki writes them); a timestamp going backwards is reported;
   `platform_edited_at` is the revision time;
-- the versions table has no author column: each version's editor, edit summary and revision
-  id are in that version's raw_json (the revision as JSON). Record-level author and `extra`
-  come from the first revision the archive saw (first-write-wins in the record writer);
+- the versions table has no author column: each version's editor (user name, '(anonymous)'
+  for an IP, '(hidden)' when suppressed) ends its locator (`;editor=<name>`), which the version
+  list shows; edit summary and revision id are in that version's raw_json. The record's
+  author is the creator (the first revision the archive saw), and only that revision carries
+  author columns, so an anonymous creator is never replaced by the next named editor;
 - an anonymous editor's IP goes to `sensitive` (the first revision's) and is masked in
   raw_json; later editors' IPs stay only in the original file kept byte-exact in the archive;
 - a revision whose text equals the one before it (a null edit, a protection change) adds no
@@ -89,10 +95,10 @@ class Site:
 
     @property
     def key(self) -> str:
-        if self.dbname:
-            return self.dbname
+        # The host of `base` first: every schema version writes <base>, while <dbname> is
+        # missing from older ones (0.3-0.5), so keying by dbname made one wiki two accounts.
         host = urlsplit(self.base).netloc.lower()
-        return host or "unknown-wiki"
+        return host or self.dbname or "unknown-wiki"
 
     def url(self, title: str) -> str | None:
         """Page URL from siteinfo `base` (the main page URL: its last segment is a title)."""
@@ -278,6 +284,7 @@ class MediaWikiImporter:
         username = _text(contributor, "username") if contributor is not None else ""
         user_id = _text(contributor, "id") if contributor is not None else ""
         ip = _text(contributor, "ip") if contributor is not None else ""
+        editor = editor_label(username, ip)
         text_elem = _child(rev, "text")
         text_deleted = text_elem is not None and text_elem.get("deleted") == "deleted"
         if text_elem is None:
@@ -289,7 +296,7 @@ class MediaWikiImporter:
             "namespace_name": site.namespaces.get(page.ns, ""),
             "page_id": page.id,
             "revision_id": rev_id,
-            "editor": username or ("(anonymous)" if ip else "(hidden)"),
+            "editor": editor,
         }
         if page.redirect:
             extra["redirect_to"] = page.redirect
@@ -306,21 +313,37 @@ class MediaWikiImporter:
             platform_id=page.id,
             title=page.title or None,
             text=(text_elem.text or "") if text_elem is not None else "",
-            author_name=username or None,
-            author_handle=username or None,
-            author_platform_id=user_id or None,
             created_at=stamp,
             created_at_raw=stamp_raw or None,
             platform_edited_at=stamp,
             edited_at=None if first else stamp,
             url=site.url(page.title),
             extra=extra,
-            sensitive={"editor_ip": ip} if ip else {},
+            sensitive={"editor_ip": ip} if ip and first else {},
             raw_json=dumps_raw(element_to_json(rev, {}, sensitive=frozenset({"ip"}))),
-            locator=f"{path}#page:{page.id}/revision:{rev_id}",
+            locator=f"{path}#page:{page.id}/revision:{rev_id}{EDITOR_MARK}{editor}",
         )
+        if first:
+            # Only the page's creator is its author. Later revisions carry no author at all:
+            # the writer fills empty author columns from later captures, so an anonymous first
+            # edit (no user name) would otherwise credit the page to its second editor.
+            rec.author_name = username or editor
+            rec.author_handle = username or None
+            rec.author_platform_id = user_id or None
         ctx.writer.add(clean_record(rec))
         page.wrote += 1
+
+
+# Each version's editor rides in its locator (the versions table has no author column and
+# the record viewer shows locators): '<file>#page:<id>/revision:<id>;editor=<name>'.
+EDITOR_MARK = ";editor="
+
+
+def editor_label(username: str, ip: str) -> str:
+    """Who made a revision, fit to show: the user name, never an IP (that is sensitive)."""
+    if username:
+        return username
+    return "(anonymous)" if ip else "(hidden)"
 
 
 def _child(elem: Element | None, name: str) -> Element | None:

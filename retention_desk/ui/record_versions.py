@@ -44,6 +44,18 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
+# Importers whose versions have different authors (MediaWiki revisions) end the version's
+# locator with this mark and the editor's name, since versions have no author column.
+EDITOR_MARK = ";editor="
+
+
+def version_editor(locator: str | None) -> str | None:
+    """The editor named at the end of a version's locator, if any."""
+    if not locator or EDITOR_MARK not in locator:
+        return None
+    return locator.rsplit(EDITOR_MARK, 1)[1].strip() or None
+
+
 def version_label(version: VersionInfo, count: int, tz: ZoneInfo, matched: bool) -> str:
     parts = [f"v{version.seq}"]
     if version.seq == count:
@@ -52,6 +64,9 @@ def version_label(version: VersionInfo, count: int, tz: ZoneInfo, matched: bool)
         parts.append(f"seen {fmt.local_time(version.observed_at, tz)}")
     if version.platform_edited_at:
         parts.append(f"edited {fmt.local_time(version.platform_edited_at, tz)}")
+    editor = version_editor(version.locator)
+    if editor:
+        parts.append(f"by {editor}")
     if matched:
         parts.append("— matched the search")
     return " ".join(parts)

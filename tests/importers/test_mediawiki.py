@@ -1,7 +1,8 @@
 """MediaWiki XML export importer.
 
-No agency wiki export is available: the fixtures under tests/fixtures/platforms/mediawiki/
-follow MediaWiki's published export-0.11 schema (see README.md there). Expected numbers are
+The examplewiki fixtures follow MediaWiki's published export-0.11 schema; the enwiki ones keep
+the exact structure of real dumps (export-0.10 with an IP first editor, export-0.3 without
+<dbname>), see README.md under tests/fixtures/platforms/mediawiki/. Expected numbers are
 computed here by reading the fixture with the standard library's ElementTree (trusted input,
 our own file), independently of the importer.
 """
@@ -21,6 +22,8 @@ from tests.importers.helpers import fetch_rows
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "mediawiki"
 JUNE = FIXTURES / "examplewiki-2024-06.xml"
 JULY = FIXTURES / "examplewiki-2024-07.xml"
+IP_FIRST = FIXTURES / "enwiki-export-0.10-ip-first.xml"
+NO_DBNAME = FIXTURES / "enwiki-export-0.3-no-dbname.xml"
 NS = "{http://www.mediawiki.org/xml/export-0.11/}"
 IP = "198.51.100.23"
 HEAD = (
@@ -67,7 +70,7 @@ def test_every_page_a_record_every_revision_a_version(archive: Archive) -> None:
     assert summary.totals()["added"] == len(pages)
     recs = _records(archive)
     for page in pages:
-        rec = recs["examplewiki:" + page.findtext(NS + "id")]
+        rec = recs["wiki.example.gov:" + page.findtext(NS + "id")]
         revisions = page.findall(NS + "revision")
         texts = [(r.find(NS + "text").text or "") for r in revisions]
         # consecutive identical texts (a null edit) are one version
@@ -89,21 +92,21 @@ def test_every_page_a_record_every_revision_a_version(archive: Archive) -> None:
 def test_urls_namespaces_and_per_version_editors(archive: Archive) -> None:
     run_import(archive, [JUNE])
     recs = _records(archive)
-    talk = recs["examplewiki:2"]
+    talk = recs["wiki.example.gov:2"]
     assert talk["url"] == "https://wiki.example.gov/wiki/Talk:Snow_removal"
     assert json.loads(talk["extra_json"])["namespace_name"] == "Talk"
-    redirect = json.loads(recs["examplewiki:3"]["extra_json"])
+    redirect = json.loads(recs["wiki.example.gov:3"]["extra_json"])
     assert redirect["redirect_to"] == "Traffic advisories"
-    raws = [json.loads(v["raw_json"]) for v in _versions(archive, "examplewiki:1")]
+    raws = [json.loads(v["raw_json"]) for v in _versions(archive, "wiki.example.gov:1")]
     assert [r["id"] for r in raws] == ["101", "102", "103"]
     assert raws[2]["contributor"]["username"] == "Bob Editor"
     assert raws[2]["comment"] == "typo & link"
     # a suppressed revision: empty text, marked in its raw JSON
-    suppressed = _versions(archive, "examplewiki:3")[-1]
+    suppressed = _versions(archive, "wiki.example.gov:3")[-1]
     assert suppressed["text"] == ""
     assert json.loads(suppressed["raw_json"])["text"]["@deleted"] == "deleted"
     # entities in wikitext are decoded once: the text is the wiki source, not markup
-    assert _versions(archive, "examplewiki:1")[-1]["text"].endswith("<script>x</script>")
+    assert _versions(archive, "wiki.example.gov:1")[-1]["text"].endswith("<script>x</script>")
 
 
 def test_anonymous_editor_ip_only_in_sensitive(archive: Archive, tmp_path: Path) -> None:
@@ -115,8 +118,8 @@ def test_anonymous_editor_ip_only_in_sensitive(archive: Archive, tmp_path: Path)
     )
     run_import(archive, [JUNE, anon])
     recs = _records(archive)
-    assert json.loads(recs["w:5"]["sensitive_json"]) == {"editor_ip": IP}
-    assert recs["w:5"]["author_name"] is None
+    assert json.loads(recs["w.example:5"]["sensitive_json"]) == {"editor_ip": IP}
+    assert recs["w.example:5"]["author_name"] == "(anonymous)"
     leaks = fetch_rows(
         archive,
         "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
@@ -133,7 +136,7 @@ def test_reimport_and_later_export_append_only_new_revisions(archive: Archive) -
     assert again.totals()["added"] == 0 and again.totals()["new_versions"] == 0
     later = run_import(archive, [JULY])
     assert (later.totals()["added"], later.totals()["new_versions"]) == (0, 1)
-    texts = [v["text"] for v in _versions(archive, "examplewiki:1")]
+    texts = [v["text"] for v in _versions(archive, "wiki.example.gov:1")]
     july = _pages(JULY)[0].findall(NS + "revision")
     assert len(texts) == 4 and texts[-1] == july[-1].find(NS + "text").text
     details = fetch_rows(
@@ -154,7 +157,7 @@ def test_backwards_timestamps_are_reported(archive: Archive, tmp_path: Path) -> 
     )
     summary = run_import(archive, [path])
     assert any("go backwards" in w for w in summary.files[0].warnings)
-    assert [v["text"] for v in _versions(archive, "w:9")] == ["b", "a"]
+    assert [v["text"] for v in _versions(archive, "w.example:9")] == ["b", "a"]
 
 
 # ------------------------------------------------------------------------ detection
@@ -225,6 +228,58 @@ def test_two_wikis_in_one_folder_get_their_own_accounts(archive: Archive, tmp_pa
         " ON a.id = r.account_id ORDER BY r.id",
     )
     assert {key.split(":")[0]: account for key, account in owners} == {
-        "examplewiki": "examplewiki",
-        "w": "w",
+        "wiki.example.gov": "wiki.example.gov",
+        "w.example": "w.example",
     }
+
+
+# ------------------------------------------------------------------ real dump structures
+def test_anonymous_creator_is_not_replaced_by_the_next_editor(archive: Archive) -> None:
+    run_import(archive, [IP_FIRST])
+    rec = _records(archive)["en.wikipedia.org:1"]
+    # revision 1 is by an IP, revision 2 by a named user: the page is the IP editor's
+    assert (rec["author_name"], rec["author_handle"], rec["author_platform_id"]) == (
+        "(anonymous)",
+        None,
+        None,
+    )
+    assert json.loads(rec["sensitive_json"]) == {"editor_ip": "192.0.2.44"}
+
+
+def test_each_version_names_its_editor(archive: Archive) -> None:
+    from retention_desk.importers.mediawiki import EDITOR_MARK
+
+    run_import(archive, [IP_FIRST, NO_DBNAME])
+    editors = [
+        v["locator"].rsplit(EDITOR_MARK, 1)[1] for v in _versions(archive, "en.wikipedia.org:1")
+    ]
+    assert editors == ["(anonymous)", "Example Editor", "Second Example Editor"]
+    locators = " ".join(v["locator"] for v in _versions(archive, "en.wikipedia.org:1"))
+    assert "192.0.2.44" not in locators
+
+
+def test_old_schema_without_dbname_is_the_same_wiki(archive: Archive) -> None:
+    run_import(archive, [IP_FIRST])
+    run_import(archive, [NO_DBNAME])
+    accounts = fetch_rows(archive, "SELECT account_key, display_name FROM accounts")
+    assert accounts == [("en.wikipedia.org", "Wikipedia")]
+    recs = _records(archive)
+    assert list(recs) == ["en.wikipedia.org:1"]
+    assert [v["text"] for v in _versions(archive, "en.wikipedia.org:1")] == [
+        "hi",
+        "hi hi",
+        "hi hi hi",
+    ]
+
+
+def test_version_list_shows_each_editor(archive: Archive) -> None:
+    from zoneinfo import ZoneInfo
+
+    from retention_desk.search.detail import record_detail
+    from retention_desk.ui.record_versions import version_label
+
+    run_import(archive, [IP_FIRST])
+    rid = _records(archive)["en.wikipedia.org:1"]["id"]
+    versions = record_detail(archive, rid).versions
+    labels = [version_label(v, len(versions), ZoneInfo("UTC"), False) for v in versions]
+    assert labels[0].endswith("by (anonymous)") and labels[1].endswith("by Example Editor")
