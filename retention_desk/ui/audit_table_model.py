@@ -24,19 +24,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.archive.audit import AuditRow, canonical_json, to_row
+from retention_desk.archive.audit import AuditRow, to_row
 from retention_desk.ui import formatting as fmt
+from retention_desk.ui.audit_text import action_label, describe, lookup_names
 from retention_desk.ui.lazy_rows import PageCache
 from retention_desk.ui.plain import tooltip_text
 
 COL_ID, COL_TIME, COL_OPERATOR, COL_ACTION, COL_OBJECT, COL_DETAILS = range(6)
-HEADERS = ("#", "Time", "Operator", "Action", "Object", "Details")
+HEADERS = ("#", "Time", "Operator", "Action", "Object", "What happened")
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
 PAGE_SIZE = 200
 CACHE_ROWS = 20_000
-DETAILS_CHARS = 160
 _COLUMNS = "id, at, operator, action, object_type, object_ids, details, prev_hash, hash"
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -87,14 +87,6 @@ def describe_object(row: AuditRow, limit: int = 3) -> str:
     return " ".join(part for part in (row.object_type or "", shown) if part)
 
 
-def compact_details(row: AuditRow, limit: int = DETAILS_CHARS) -> str:
-    """One line of the details JSON, cut at `limit` characters."""
-    if not row.details:
-        return ""
-    line = canonical_json(row.details)
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 class AuditTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -102,6 +94,8 @@ class AuditTableModel(QAbstractTableModel):
         self._tz = fmt.zone(None)
         self._ids: array[int] = array("q")
         self._cache: PageCache[AuditRow] = PageCache(PAGE_SIZE, CACHE_ROWS)
+        # each cached row's sentence, written when its page is read (names need a query)
+        self._sentences: dict[int, str] = {}
         self.filter = AuditFilter()
         self.page_fetches = 0  # how many page queries ran; tests use it to check laziness
 
@@ -112,6 +106,7 @@ class AuditTableModel(QAbstractTableModel):
         self._tz = tz or fmt.zone(None)
         self._ids = array("q")
         self._cache.clear()
+        self._sentences.clear()
         self.endResetModel()
 
     @property
@@ -167,7 +162,17 @@ class AuditTableModel(QAbstractTableModel):
         with self._archive.read() as conn:
             rows = conn.execute(text(f"SELECT {_COLUMNS} FROM audit_log WHERE id IN ({marks})"))
             entries = [to_row(tuple(raw)) for raw in rows]
+            names = lookup_names(conn, entries)
+        if len(self._sentences) > CACHE_ROWS:
+            # rows dropped from the cache are described again when next read
+            self._sentences.clear()
+        self._sentences.update((entry.id, describe(entry, names)) for entry in entries)
         self._cache.store((entry.id, entry) for entry in entries)
+
+    def sentence(self, row: AuditRow) -> str:
+        """The row in words (see audit_text), with the names its ids point to."""
+        found = self._sentences.get(row.id)
+        return found if found is not None else describe(row)
 
     def cached_rows(self) -> int:
         return len(self._cache)
@@ -205,9 +210,13 @@ class AuditTableModel(QAbstractTableModel):
             # Tooltips parse markup, and operator names and details are untrusted.
             if col == COL_TIME:
                 return tooltip_text(fmt.utc_time(row.at))
+            if col == COL_ACTION:
+                return tooltip_text(row.action)  # the code, as the filter and the CLI know it
             if col in (COL_DETAILS, COL_OBJECT, COL_OPERATOR):
                 full = {
-                    COL_DETAILS: json.dumps(row.details, ensure_ascii=False, indent=1),
+                    COL_DETAILS: self.sentence(row)
+                    + "\n\n"
+                    + json.dumps(row.details, ensure_ascii=False, indent=1),
                     COL_OBJECT: describe_object(row, limit=50),
                     COL_OPERATOR: row.operator,
                 }[col]
@@ -220,7 +229,7 @@ class AuditTableModel(QAbstractTableModel):
         if col == COL_OPERATOR:
             return row.operator
         if col == COL_ACTION:
-            return row.action
+            return action_label(row.action)
         if col == COL_OBJECT:
             return describe_object(row)
-        return compact_details(row)
+        return self.sentence(row)

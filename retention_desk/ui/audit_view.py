@@ -44,6 +44,7 @@ from retention_desk.ui.audit_table_model import (
     distinct_actions,
     query_ids,
 )
+from retention_desk.ui.audit_text import action_label
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.refresh import RefreshWhenShown
@@ -156,13 +157,13 @@ class AuditView(QWidget):
 
     # ------------------------------------------------------------------ filter
     def current_filter(self) -> AuditFilter:
-        action = self.action_combo.currentText()
+        action = self.action_combo.currentData()
         first = last = None
         if self.date_check.isChecked():
             first = self.from_edit.date().toPython()
             last = self.to_edit.date().toPython()
         return AuditFilter(
-            action=None if action == ALL_ACTIONS or not action else action,
+            action=action if isinstance(action, str) and action else None,
             first_day=first,
             last_day=last,
         )
@@ -227,15 +228,19 @@ class AuditView(QWidget):
         self.loaded.emit()
 
     def _fill_actions(self, actions: list[str]) -> None:
-        current = self.action_combo.currentText()
-        wanted = [ALL_ACTIONS, *actions]
-        if [self.action_combo.itemText(i) for i in range(self.action_combo.count())] == wanted:
+        current = self.action_combo.currentData()
+        # readable names, sorted as read; the code stays the item's data (the filter)
+        ordered = sorted(actions, key=lambda a: action_label(a).casefold())
+        wanted = [None, *ordered]
+        if [self.action_combo.itemData(i) for i in range(self.action_combo.count())] == wanted:
             return
         self._filling_combo = True  # repopulating must not trigger another reload
         try:
             self.action_combo.clear()
-            self.action_combo.addItems(wanted)
-            self.action_combo.setCurrentIndex(max(0, self.action_combo.findText(current)))
+            self.action_combo.addItem(ALL_ACTIONS, None)
+            for action in ordered:
+                self.action_combo.addItem(action_label(action), action)
+            self.action_combo.setCurrentIndex(max(0, self.action_combo.findData(current)))
         finally:
             self._filling_combo = False
 
@@ -252,7 +257,8 @@ class AuditView(QWidget):
             f"Time       {fmt.local_time(row.at, tz, seconds=True)}",
             f"UTC        {fmt.utc_time(row.at)}",
             f"Operator   {row.operator}",
-            f"Action     {row.action}",
+            f"Action     {action_label(row.action)} ({row.action})",
+            f"           {self.model.sentence(row)}",
             f"Object     {describe_object(row, limit=1000)}",
             f"Hash       {row.hash}",
             "",

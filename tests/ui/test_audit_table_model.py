@@ -59,7 +59,7 @@ def test_model_holds_ids_and_fetches_rows_on_demand(qtbot, busy_archive: Archive
     assert model.page_fetches == 1  # same page: served from the cache
 
     last = model.index(total - 1, COL_ACTION)
-    assert model.data(last) == "archive.create"
+    assert model.data(last) == "Archive created"
     assert model.page_fetches == 2
     assert model.cached_rows() < total  # still far from everything
     assert model.data(model.index(5, COL_ID), IdRole) == total - 5  # ids need no fetch

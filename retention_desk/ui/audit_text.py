@@ -1,0 +1,249 @@
+"""Audit rows in words: "Imported source file 12 (x-archive): 2,045 added".
+
+Audit rows carry ids, counts and digests, never names (README, "Audit trail"). For display,
+names are looked up by those ids in the ordinary tables that keep them (source files, saved
+searches); a name that destruction has removed is simply left out. No Qt here, so the
+wording is tested without a window. Names come from imported inputs: the caller shows the
+text as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from retention_desk.archive.audit import AuditRow
+
+# Short names for the Action column and the action filter.
+ACTION_LABELS: dict[str, str] = {
+    "archive.create": "Archive created",
+    "archive.migrate": "Schema upgraded",
+    "archive.seal": "Content sealed",
+    "archive.seal_baseline": "Existing content sealed",
+    "archive.verify": "Archive verified",
+    "archive.backup": "Backup made",
+    "import.start": "Import started",
+    "import.finish": "Import finished",
+    "import.container": "Export received",
+    "import.source_file": "File imported",
+    "import.source_file_failed": "File failed",
+    "import.files_kept": "Files kept",
+    "import.interrupted": "Import interrupted",
+    "settings.update": "Settings changed",
+    "search.save": "Search saved",
+    "search.delete": "Saved search deleted",
+    "search.optimize_index": "Search index tidied",
+    "csv_mapping.save": "CSV mapping saved",
+    "csv_mapping.delete": "CSV mapping deleted",
+}
+
+# Count names in the order a custodian reads them.
+_COUNTS = (
+    ("added", "added"),
+    ("new_versions", "new versions"),
+    ("unchanged", "unchanged"),
+    ("flagged_deleted", "flagged deleted"),
+    ("flagged_hidden", "flagged hidden"),
+    ("media_stored", "media kept"),
+    ("media_missing", "media missing"),
+)
+
+
+@dataclass(frozen=True)
+class AuditNames:
+    """Names for the ids some audit rows point to (only what the rows on screen need)."""
+
+    source_files: dict[int, str] = field(default_factory=dict)
+    file_errors: dict[int, str] = field(default_factory=dict)
+    saved_searches: dict[int, str] = field(default_factory=dict)
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def _ints(values: Iterable[Any]) -> list[int]:
+    return [int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
+
+
+def lookup_names(conn: Connection, rows: Iterable[AuditRow]) -> AuditNames:
+    """Read the names the given rows' ids point to, in two indexed queries at most."""
+    files: set[int] = set()
+    searches: set[int] = set()
+    for row in rows:
+        if row.object_type == "source_file":
+            files.update(_ints(row.object_ids[:1]))
+        elif row.object_type == "saved_search":
+            searches.update(_ints(row.object_ids))
+    names = AuditNames()
+    if files:
+        marks = ",".join(str(i) for i in sorted(files))  # our own integers, not input
+        for sid, name, error in conn.execute(
+            text(f"SELECT id, name, error FROM source_files WHERE id IN ({marks})")
+        ):
+            names.source_files[int(sid)] = str(name)
+            if error:
+                names.file_errors[int(sid)] = str(error)
+    if searches:
+        marks = ",".join(str(i) for i in sorted(searches))
+        for sid, name in conn.execute(
+            text(f"SELECT id, name FROM saved_searches WHERE id IN ({marks})")
+        ):
+            names.saved_searches[int(sid)] = str(name)
+    return names
+
+
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _one_line(value: str, limit: int = 120) -> str:
+    line = " ".join(value.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def counts_text(counts: dict[str, Any]) -> str:
+    """'2,045 added, 3 new versions' (zero counts left out; 'nothing new' when all are)."""
+    parts = [f"{_n(counts[k])} {label}" for k, label in _COUNTS if counts.get(k)]
+    return ", ".join(parts) if parts else "nothing new"
+
+
+def _file(row: AuditRow, names: AuditNames) -> str:
+    ids = _ints(row.object_ids[:1])
+    if not ids:
+        return "source file"
+    name = names.source_files.get(ids[0])
+    return f"source file {ids[0]}" + (f" {_one_line(name, 80)}" if name else "")
+
+
+def _ids(row: AuditRow) -> str:
+    ids = [str(i) for i in row.object_ids]
+    return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+
+def _verify(d: dict[str, Any]) -> str:
+    outcome = d.get("outcome")
+    failures = d.get("failures") or 0
+    if failures:
+        result = f"FAILED ({_n(failures)} failure{'s' if failures != 1 else ''})"
+    elif d.get("not_run"):
+        result = "no failure, but not run: " + ", ".join(str(c) for c in d["not_run"])
+    else:
+        result = "every check held" if outcome in (None, "ok", "passed") else str(outcome)
+    extra = f"; {_n(d['blobs_checked'])} stored files re-hashed" if "blobs_checked" in d else ""
+    return f"Verified the archive: {result}{extra}"
+
+
+def _import_file(row: AuditRow, d: dict[str, Any], names: AuditNames) -> str:
+    counts = d.get("counts") if isinstance(d.get("counts"), dict) else d
+    fmt = d.get("format")
+    return (
+        f"Imported {_file(row, names)}"
+        + (f" ({fmt})" if fmt else "")
+        + (f": {counts_text(counts)}")
+    )
+
+
+def _failed_file(row: AuditRow, d: dict[str, Any], names: AuditNames) -> str:
+    ids = _ints(row.object_ids[:1])
+    error = names.file_errors.get(ids[0]) if ids else None
+    fmt = d.get("format")
+    shown = f"Could not import {_file(row, names)}" + (f" ({fmt})" if fmt else "")
+    return shown + (f": {_one_line(error)}" if error else "; its original is kept")
+
+
+def _finish(row: AuditRow, d: dict[str, Any]) -> str:
+    status = str(d.get("status", "finished")).replace("_", " ")
+    totals = d.get("totals") if isinstance(d.get("totals"), dict) else {}
+    return f"Import batch {_ids(row)} {status}: {counts_text(totals)}"
+
+
+def _settings(d: dict[str, Any]) -> str:
+    changes = d.get("changes")
+    keys = sorted(changes) if isinstance(changes, dict) else []
+    shown = ", ".join(k.replace("_", " ") for k in keys)
+    return f"Changed the settings: {shown}" if shown else "Changed the settings"
+
+
+def _seal(d: dict[str, Any]) -> str:
+    seal = d.get("seal") if isinstance(d.get("seal"), dict) else {}
+    n = seal.get("objects")
+    return f"Sealed {_n(n)} stored objects" if n else "Sealed what was stored"
+
+
+_Describe = Callable[[AuditRow, dict[str, Any], AuditNames], str]
+_SENTENCES: dict[str, _Describe] = {
+    "archive.create": lambda r, d, n: (
+        "Created the archive" + (f" (schema {d['schema']})" if d.get("schema") else "")
+    ),
+    "archive.migrate": lambda r, d, n: (
+        f"Upgraded the schema from {d.get('from')} to"
+        f" {d.get('to')}; the archive was first copied to {d.get('backup')}"
+    ),
+    "archive.seal": lambda r, d, n: _seal(d),
+    "archive.seal_baseline": lambda r, d, n: (
+        "Sealed the content stored before seals existed"
+        + (
+            " (" + ", ".join(f"{_n(v)} {k}" for k, v in sorted(d["objects"].items())) + ")"
+            if isinstance(d.get("objects"), dict)
+            else ""
+        )
+    ),
+    "archive.verify": lambda r, d, n: _verify(d),
+    "archive.backup": lambda r, d, n: (
+        f"Backed up to {d.get('dest')}"
+        + (" (verified)" if d.get("verified") else "")
+        + (f", {_n(d['audit_rows'])} audit rows" if "audit_rows" in d else "")
+    ),
+    "import.start": lambda r, d, n: (
+        f"Started import batch {_ids(r)}:"
+        f" {_n(d.get('inputs', 0))} input(s)"
+        + (f", read as {d['format']}" if d.get("format") else "")
+    ),
+    "import.finish": lambda r, d, n: _finish(r, d),
+    "import.container": lambda r, d, n: (
+        f"Received export {_file(r, n)}"
+        f" ({_n(d.get('members', 0))} files) for import batch {d.get('batch')}"
+    ),
+    "import.source_file": _import_file,
+    "import.source_file_failed": _failed_file,
+    "import.files_kept": lambda r, d, n: (
+        f"Kept {_n(d.get('files', len(r.object_ids)))}"
+        f" other file(s) of import batch {d.get('batch')} byte for byte"
+    ),
+    "import.interrupted": lambda r, d, n: (
+        f"Marked import batch {_ids(r)} interrupted (its program had stopped)"
+    ),
+    "settings.update": lambda r, d, n: _settings(d),
+    "search.save": lambda r, d, n: (
+        ("Replaced" if d.get("replaced") else "Saved")
+        + f" saved search {_ids(r)}"
+        + (f" “{_one_line(n.saved_searches[r.object_ids[0]], 80)}”" if _named(r, n) else "")
+    ),
+    "search.delete": lambda r, d, n: f"Deleted saved search {_ids(r)}",
+    "search.optimize_index": lambda r, d, n: "Tidied the search index",
+    "csv_mapping.save": lambda r, d, n: f"Saved CSV column mapping {_ids(r)}",
+    "csv_mapping.delete": lambda r, d, n: f"Deleted CSV column mapping {_ids(r)}",
+}
+
+
+def _named(row: AuditRow, names: AuditNames) -> bool:
+    return bool(row.object_ids) and row.object_ids[0] in names.saved_searches
+
+
+def describe(row: AuditRow, names: AuditNames | None = None) -> str:
+    """One sentence for an audit row; an action this version does not know is shown by its
+    code with its details, so nothing is hidden."""
+    names = names or AuditNames()
+    details = row.details if isinstance(row.details, dict) else {}
+    sentence = _SENTENCES.get(row.action)
+    if sentence is not None:
+        try:
+            return sentence(row, details, names)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # details of an unexpected shape (an older or newer app): show them raw
+    shown = ", ".join(f"{k}: {v}" for k, v in sorted(details.items()) if k != "seal")
+    return f"{row.action} {_ids(row)}".strip() + (f" ({_one_line(shown)})" if shown else "")
