@@ -16,12 +16,14 @@ years: `posts/`, `your_activity_across_facebook/`, `your_facebook_activity/`,
 - likes and reactions (`reactions_v2`, `likes_and_reactions_N.json`): counted and reported;
   the original file is kept, no records (a reaction has no text to retain or produce).
 
-Record keys. The export has no ids or permalinks. A post's key is a hash of the account (when
-the export names it), its time and what identifies its attachments (media file names, which
-embed Facebook's ids, link URLs, events), NOT of its text: a post edited between two exports
-stays one record with a new version. Only when one file holds several different items with the
-same base is their content hashed in too. Identical repeats in one file (Facebook repeats an
-item with an extra `{}` in `data`) are one record with an `occurrences` count.
+Record keys. The export has no ids or permalinks. A post's key is a hash of its time and what
+identifies its attachments (media file names, which embed Facebook's ids, link URLs, events),
+NOT of its text: a post edited between two exports stays one record with a new version. Nor
+of the account: a posts file imported alone and later the whole download with its profile
+are the same records (`meta_owner`, which also suggests the owner when no profile is given).
+Only when one file holds several different items with the same base is their content hashed
+in too. Identical repeats in one file (Facebook repeats an item with an extra `{}` in `data`)
+are one record with an `occurrences` count.
 
 Display text is the post text. A post without text (a shared link, a photo) gets the link
 name/URL and media descriptions as its text so it can be found; links, places, events and
@@ -36,6 +38,8 @@ write each kind, `facebook_attachments` reads what is attached to a post or comm
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn
@@ -71,6 +75,8 @@ from retention_desk.importers.meta_files import (
     name_of,
 )
 from retention_desk.importers.meta_messages import count_thread, import_thread
+from retention_desk.importers.meta_owner import dominant_name, name_from_title, suggest
+from retention_desk.importers.meta_text import fx_opt
 from retention_desk.importers.tree import SourceTree
 
 _POSTS_NAME = re.compile(
@@ -176,7 +182,21 @@ class FacebookImporter:
         account = claim.account.display_name or claim.account.account_key if claim.account else None
         # likes and reactions are kept as files and counted, but make no records
         kept_only = {"reactions": "likes/reactions"}
-        return meta_preview(tree, self.name, claim, "Facebook", _scan, account, kept_only)
+        names: Counter[str] = Counter()
+
+        def scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
+            found = _scan(kind, data, path)
+            if claim.account is None:
+                names.update(_owner_names(kind, data, path))
+            return found
+
+        pv = meta_preview(tree, self.name, claim, "Facebook", scan, account, kept_only)
+        kinds = claim.state.get("kinds", {})
+        if claim.account is not None or options.account or "html" in kinds.values():
+            return pv
+        owner = dominant_name(names.elements())
+        note = suggest(claim, owner, "Facebook", "profile_information.json")
+        return replace(pv, notes=[*pv.notes, note])
 
     # --------------------------------------------------------------------- import
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
@@ -220,6 +240,24 @@ def _scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
         return len(photos) + len(comments), [p.get("creation_timestamp") for p in photos]
     items = [it for _, it in items_of(data, path) if isinstance(it, dict)]
     return len(items), [it.get("timestamp") for it in items]
+
+
+def _owner_names(kind: str, data: Any, path: str) -> list[str | None]:
+    """Names that point at the owner in one parsed file: the actor of each title of their own
+    posts and comments, and the author of each of their comments."""
+    if kind not in ("posts", "group_posts", "comments"):
+        return []
+    names: list[str | None] = []
+    for _, raw in items_of(data, path):
+        if not isinstance(raw, dict):
+            continue
+        names.append(name_from_title(raw.get("title")))
+        if kind == "comments":
+            for d in raw.get("data") or []:
+                comment = d.get("comment") if isinstance(d, dict) else None
+                if isinstance(comment, dict):
+                    names.append(fx_opt(comment.get("author")))
+    return names
 
 
 IMPORTER = FacebookImporter()

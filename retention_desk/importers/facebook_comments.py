@@ -14,11 +14,18 @@ from retention_desk.importers.common import dumps_raw
 from retention_desk.importers.facebook_layout import PLATFORM, items_of
 from retention_desk.importers.facebook_posts import key_items
 from retention_desk.importers.meta_common import emit, when
+from retention_desk.importers.meta_owner import name_from_title
 from retention_desk.importers.meta_text import fx, fx_opt, text_pair
 
 
 def import_comments(ctx: FileContext, path: str, data: Any, owner: AccountIn | None) -> None:
-    """Write the comments of one file, identical repeats once with an `occurrences` count."""
+    """Write the comments of one file, identical repeats once with an `occurrences` count.
+    They are the account's own: an entry that names no author (its text left out) is by the
+    owner, or by whom its title names when the profile is not among the inputs."""
+
+    def fallback_author(raw: dict[str, Any]) -> str | None:
+        return owner.display_name if owner else name_from_title(raw.get("title"))
+
     keyed = key_items(
         ctx,
         items_of(data, path),
@@ -51,7 +58,7 @@ def import_comments(ctx: FileContext, path: str, data: Any, owner: AccountIn | N
                 text=text,
                 text_raw=text_raw,
                 title=fx_opt(raw.get("title")),
-                author_name=fx_opt(comment.get("author")),
+                author_name=fx_opt(comment.get("author")) or fallback_author(raw),
                 created_at=created,
                 created_at_raw=created_raw,
                 extra=extra,

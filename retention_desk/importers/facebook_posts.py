@@ -1,12 +1,12 @@
 """Facebook posts: the account's own (`your_posts_N.json`, check-ins, status updates, a Page's
 `profile_posts_N.json`), group posts, and posts others wrote on the timeline.
 
-The export has no ids or permalinks. A post's key is a hash of the account (when the export
-names it), its time and what identifies its attachments, NOT of its text: a post edited
-between two exports stays one record with a new version. Only when one file holds several
-different items with the same base is their content hashed in too. Identical repeats in one
-file (Facebook repeats an item with an extra `{}` in `data`) are one record with an
-`occurrences` count.
+The export has no ids or permalinks. A post's key is a hash of its time and what identifies
+its attachments, NOT of its text (a post edited between two exports stays one record with a
+new version) and not of the account, which only a profile file names (see `meta_owner`).
+Only when one file holds several different items with the same base is their content hashed
+in too. Identical repeats in one file (Facebook repeats an item with an extra `{}` in `data`)
+are one record with an `occurrences` count.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from retention_desk.importers.common import ParseError, dumps_raw
 from retention_desk.importers.facebook_attachments import Attachments, attachments_of
 from retention_desk.importers.facebook_layout import PLATFORM, items_of
 from retention_desk.importers.meta_common import emit, when
+from retention_desk.importers.meta_owner import dominant_name, name_from_title, resolve_keys
 from retention_desk.importers.meta_text import (
     KeyedItem,
     assign_keys,
@@ -50,9 +51,16 @@ def import_posts(
         raise ParseError(f"{path}: expected a list of posts, found {type(data).__name__}")
     namespace = _NAMESPACE.get(kind, "post")
     repeats = 0
-    for item, locator, raw, attachments in key_items(ctx, items_of(data, path), namespace, owner):
+    entries = items_of(data, path)
+    # Without the profile the owner's name is still what most titles of their own posts
+    # start with: their author. The account stays unknown (see `meta_owner`).
+    titled = owner_from_titles(entries) if owner is None and kind != "wall" else None
+    for item, locator, raw, attachments in key_items(ctx, entries, namespace, owner):
         ctx.check_cancel()
         rec = _post_record(ctx, raw, attachments, item.key, locator, kind, owner)
+        if titled and rec.author_name is None:
+            rec.author_name = titled
+            rec.extra["author_from_titles"] = True
         if item.duplicates:
             rec.extra["occurrences"] = 1 + len(item.duplicates)
             repeats += len(item.duplicates)
@@ -77,19 +85,38 @@ def key_items(
     record, in file order; non-objects are warned and skipped."""
     items: list[KeyedItem] = []
     parsed: dict[int, Attachments] = {}
-    owner_key = owner.account_key if owner else None
     for index, (locator, raw) in enumerate(entries):
         if not isinstance(raw, dict):
             ctx.warn(f"{locator}: not an object ({type(raw).__name__}); skipped")
             continue
         attachments = attachments_of(ctx, raw, locator)
         parsed[index] = attachments
-        base: list[Any] = [namespace, owner_key, raw.get("timestamp"), attachments.identity]
+        # the owner's slot stays None: it keeps the keys of files imported without their
+        # profile (before and after this rule) unchanged
+        base: list[Any] = [namespace, None, raw.get("timestamp"), attachments.identity]
         if author_of is not None:
             base.append(author_of(raw))
         items.append(KeyedItem(index=index, base=base, content=normalise(raw)))
     keyed = assign_keys(namespace, items, lambda base: str(base[2]))
+    owner_key = owner.account_key if owner else (ctx.options.account or "").lstrip("@") or None
+    if owner_key is not None:
+        # the key an earlier version gave these records when it knew the owner
+        legacy = [
+            KeyedItem(it.index, [it.base[0], owner_key, *it.base[2:]], it.content) for it in items
+        ]
+        old_keys = {it.index: it.key for it in assign_keys(namespace, legacy, lambda b: str(b[2]))}
+        chosen = resolve_keys(ctx, PLATFORM, [(it.key, old_keys.get(it.index)) for it in keyed])
+        for item, key in zip(keyed, chosen, strict=True):
+            item.key = key
     return [(item, *entries[item.index], parsed[item.index]) for item in keyed]
+
+
+def owner_from_titles(entries: list[tuple[str, Any]]) -> str | None:
+    """The name most of a file's activity titles start with: its owner, for a file of their
+    own posts or comments."""
+    return dominant_name(
+        name_from_title(raw.get("title")) for _, raw in entries if isinstance(raw, dict)
+    )
 
 
 def _post_record(
