@@ -1,8 +1,9 @@
 """Reddit "request a copy of your data" export (a flat zip of CSV files).
 
-NOT YET CHECKED AGAINST A REAL EXPORT. The columns follow the published descriptions Reddit's
-help pages point to, as confirmed by several independent open-source parsers (EpicenterHQ
-epicenter `csv-schemas.ts`, abrignoni/RLEAPP `reddit.py`, DoubleGremlin181/potluck):
+Checked against real exports published on GitHub (Iceblade02/reddit-u-iceblade02, 2023:
+posts, comments, statistics; GroovyJeff/reddit, 2024: comments and comment headers;
+lyststen/stenly, 2024: messages, statistics, checkfile and account files) and the column lists
+of open-source parsers (EpicenterHQ epicenter, abrignoni/RLEAPP, DoubleGremlin181/potluck):
 
 - posts.csv     id,permalink,date,ip,subreddit,gildings,title,url,body
 - comments.csv  id,permalink,date,ip,subreddit,gildings,link,parent,body,media
@@ -10,12 +11,20 @@ epicenter `csv-schemas.ts`, abrignoni/RLEAPP `reddit.py`, DoubleGremlin181/potlu
 - chat_history.csv  message_id,created_at,updated_at,username,message,
   thread_parent_message_id,channel_url,subreddit,channel_name,conversation_type
 
-Files are recognised by their header row (names are never relied on), so a renamed file is
-still found and a CSV that merely shares a column name is not. `*_headers.csv` files (the same
-rows without bodies) are deliberately not imported: they would only add empty versions.
+Files are recognised by their header row (names are never relied on; reddit_files.py), so a
+renamed file is still found and a CSV that merely shares a column name is not. Every other
+file of the export (`*_headers.csv`, votes, saves, statistics, settings, ...) is claimed as a
+file kept only as its original, and named with the reason in the import's warnings.
 
-Record keys are Reddit "fullnames": t3_<id> posts, t1_<id> comments, t4_<id> messages, so a
-comment's `parent` (t1_/t3_) links threads directly. `ip` is personal data: it goes to
+The account is `statistics.csv`'s "account name" (else the one name in every message, else
+--account); the user's own posts and comments are authored by it.
+
+Record keys are Reddit "fullnames": t3_<id> posts, t1_<id> comments, t4_<id> messages. Real
+exports write `parent` as a bare comment id (empty for a top-level comment, whose post is in
+`link`); a parent is normalised to its fullname (bare -> t1_), so replies thread whichever way
+the export writes it. Permalinks are relative in some exports and absolute in others; the
+`ip` column is missing from older exports. Message senders and recipients lose their `/u/`
+prefix (the recipient is written with it). `ip` is personal data: it goes to
 `sensitive` only (never text, extra or raw_json). '[deleted]' bodies flag the record deleted,
 '[removed]' (by moderators) flags it hidden; the text is kept exactly as exported. The export
 does not say when that happened, so the flag carries the time of the import that saw it.
@@ -26,43 +35,38 @@ CSV files are read with export_csv (strict, UTF-8, errors with their line number
 
 from __future__ import annotations
 
-import csv
 import re
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, clean_record, dumps_raw, time_or_warn
-from retention_desk.importers.export_csv import CsvRow, csv_header, norm_header, read_export_csv
+from retention_desk.importers.export_csv import CsvRow, norm_header, read_export_csv
+from retention_desk.importers.reddit_files import (
+    RECORD_KINDS,
+    RECORD_ORDER,
+    export_files,
+    strip_user_prefix,
+)
 from retention_desk.importers.tree import SourceTree
 
 # ---------------------------------------------------------------------------------- Reddit
 PLATFORM = "reddit"
 SITE = "https://www.reddit.com"
-_KINDS: dict[str, tuple[set[str], set[str]]] = {
-    # kind: (columns that must all be there, columns of which one must be there)
-    "posts": ({"id", "permalink", "date", "subreddit", "title", "body"}, {"gildings", "url"}),
-    "comments": ({"id", "permalink", "date", "subreddit", "link", "parent", "body"}, set()),
-    "messages": ({"id", "permalink", "thread_id", "date", "from", "to", "body"}, set()),
-    "chat": ({"message_id", "created_at", "username", "message", "channel_url"}, set()),
-}
-_ORDER = ("posts", "comments", "messages", "chat")
+KEPT = "kept"  # claim state kind of files kept as originals only
 DELETED, REMOVED = "[deleted]", "[removed]"
 _POST_IN_LINK = re.compile(r"/comments/([0-9a-z]+)", re.I)
+_FULLNAME = re.compile(r"t[1-6]_[0-9a-z]+", re.I)
 
 
-def classify(header: list[str] | None) -> str | None:
-    """Which Reddit file a header row belongs to, or None."""
-    if not header:
-        return None
-    cols = set(header)
-    for kind in _ORDER:
-        needed, one_of = _KINDS[kind]
-        if needed <= cols and (not one_of or one_of & cols):
-            return kind
-    return None
+def fullname(parent: str) -> str:
+    """A parent as a fullname: real exports write a bare comment id ('kq1aaaa' -> 't1_kq1aaaa');
+    a value that already is a fullname is kept."""
+    parent = parent.strip()
+    if not parent or _FULLNAME.fullmatch(parent):
+        return parent.lower()
+    return f"t1_{parent.lower()}"
 
 
 def reddit_time(value: str, warnings: list[str], where: str) -> datetime | None:
@@ -94,16 +98,12 @@ class RedditImporter:
     platform = PLATFORM
 
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
-        found: dict[str, list[str]] = {k: [] for k in _ORDER}
-        for item in tree.files:
-            kind = classify(csv_header(tree, item.path))
-            if kind:
-                found[kind].append(item.path)
-        files = [p for k in _ORDER for p in found[k]]
-        if not files:
+        records, kept, username = export_files(tree)
+        if not records:
             return []
-        state = {"kinds": {p: k for k in _ORDER for p in found[k]}}
-        username = _infer_username(tree, found["messages"])
+        files = [p for k in RECORD_ORDER for p in sorted(records) if records[p] == k]
+        files += sorted(kept)
+        state = {"kinds": {**records, **{p: KEPT for p in kept}}, "kept": kept}
         account = None
         if username:
             state["username"] = username
@@ -124,8 +124,13 @@ class RedditImporter:
         count = 0
         dates: list[datetime] = []
         notes: list[str] = []
+        kept = claim.state.get("kept", {})
+        if kept:
+            notes.append(f"{len(kept)} file(s) kept as originals only (no records in them)")
         for path in claim.files:
             kind = claim.state["kinds"][path]
+            if kind == KEPT:
+                continue
             date_col = "created_at" if kind == "chat" else "date"
             try:
                 for row in read_export_csv(tree, path, required=()):
@@ -149,11 +154,17 @@ class RedditImporter:
 
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         kind = claim.state["kinds"][path]
+        if kind == KEPT:
+            reason = claim.state["kept"][path]
+            ctx.details["reddit_file"] = KEPT
+            ctx.details["not_imported"] = reason
+            ctx.warn(f"{path}: kept as an original, not imported as records ({reason})")
+            return
         username = claim.state.get("username")
         if username is None and ctx.options.account:
             # no messages to tell who the account is: the user said so
-            username = ctx.options.account.lstrip("@")
-        needed = tuple(sorted(_KINDS[kind][0]))
+            username = strip_user_prefix(ctx.options.account.lstrip("@"))
+        needed = tuple(sorted(RECORD_KINDS[kind][0]))
         build = {
             "posts": self._post,
             "comments": self._comment,
@@ -194,7 +205,7 @@ class RedditImporter:
         rec = RecordIn(
             platform=PLATFORM,
             kind="post",
-            record_key=f"t3_{v['id'].strip()}",
+            record_key=f"t3_{v['id'].strip().lower()}",
             platform_id=v["id"].strip(),
             title=v.get("title") or None,
             text=v.get("body", ""),
@@ -218,7 +229,7 @@ class RedditImporter:
     def _comment(self, row: CsvRow, path: str, user: str | None, warnings: list[str]) -> RecordIn:
         v = row.values
         where = f"{path} line {row.line}"
-        parent = v.get("parent", "").strip()
+        parent = fullname(v.get("parent", ""))
         if not parent:
             # top-level comments may come without `parent`: their post is in `link`
             post = _POST_IN_LINK.search(v.get("link", ""))
@@ -227,7 +238,7 @@ class RedditImporter:
         rec = RecordIn(
             platform=PLATFORM,
             kind="reply" if parent.startswith("t1_") else "comment",
-            record_key=f"t1_{v['id'].strip()}",
+            record_key=f"t1_{v['id'].strip().lower()}",
             platform_id=v["id"].strip(),
             parent_key=parent or None,
             text=v.get("body", ""),
@@ -255,6 +266,7 @@ class RedditImporter:
         where = f"{path} line {row.line}"
         mid = v["id"].strip()
         thread = v.get("thread_id", "").strip()
+        sender = strip_user_prefix(v.get("from", "")) or None
         rec = RecordIn(
             platform=PLATFORM,
             kind="message",
@@ -263,13 +275,13 @@ class RedditImporter:
             conversation_key=f"thread:{thread}" if thread else f"t4_{mid}",
             title=v.get("subject") or None,
             text=v.get("body", ""),
-            author_handle=v.get("from") or None,
-            author_name=v.get("from") or None,
+            author_handle=sender,
+            author_name=sender,
             created_at=reddit_time(v.get("date", ""), warnings, where),
             created_at_raw=v.get("date") or None,
             url=_absolute(v.get("permalink", "")),
             restricted=True,
-            extra={"to": v.get("to", ""), "thread_id": thread},
+            extra={"to": strip_user_prefix(v.get("to", "")), "thread_id": thread},
             sensitive=self._sensitive(row),
             raw_json=_raw(row),
             locator=f"{path}:{row.line}",
@@ -307,41 +319,6 @@ class RedditImporter:
         )
         self._flags(rec, rec.text)
         return rec
-
-
-def _infer_username(tree: SourceTree, message_files: list[str]) -> str | None:
-    """The account holder: the one name in every message's from/to (read from the head of
-    the message files only, so detection stays cheap)."""
-    counts: Counter[str] = Counter()
-    rows = 0
-    for path in message_files:
-        try:
-            head = tree.head(path, 64 * 1024)
-        except OSError:
-            continue
-        text = head.decode("utf-8", "ignore").lstrip("\ufeff")
-        lines = text.splitlines()[:-1] if len(head) == 64 * 1024 else text.splitlines()
-        try:
-            parsed = list(csv.reader(lines))
-        except csv.Error:
-            continue
-        if not parsed:
-            continue
-        keys = [norm_header(h) for h in parsed[0]]
-        for row in parsed[1:]:
-            values = dict(zip(keys, row, strict=False))
-            names = {values.get("from", "").strip(), values.get("to", "").strip()} - {""}
-            if names:
-                rows += 1
-                counts.update(names)
-    if not rows:
-        return None
-    ranked = counts.most_common(2)
-    name, seen = ranked[0]
-    # one message alone names two people equally often: that says nothing
-    if seen != rows or (len(ranked) > 1 and ranked[1][1] == seen):
-        return None
-    return name
 
 
 IMPORTER = RedditImporter()

@@ -1,8 +1,9 @@
 """Reddit data request export importer.
 
-No real export is available: the fixtures under tests/fixtures/platforms/reddit/ follow the
-published column lists (see README.md there). Expected numbers are computed here from the
-fixture CSV files with the csv module, independently of the importer.
+export_CityOfExample_* are written by hand from the published column lists; export_realshape_2024
+keeps the exact structure of real exports published on GitHub (see README.md there). Expected
+numbers are computed here from the fixture CSV files with the csv module, independently of the
+importer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "reddit"
 EXPORT = FIXTURES / "export_CityOfExample_20240601"
 LATER = FIXTURES / "export_CityOfExample_20240701"
+REAL = FIXTURES / "export_realshape_2024"
 IP = "203.0.113.7"
 
 
@@ -40,17 +42,16 @@ def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> No
     assert (len(posts), len(comments), len(messages), len(chats)) == (3, 6, 4, 2)
     assert summary.totals()["added"] == len(posts) + len(comments) + len(messages) + len(chats)
     files = files_by_name(summary)
-    assert {n for n, f in files.items() if f.status == "imported"} == {
+    assert {n for n, f in files.items() if f.added} == {
         "posts.csv",
         "comments.csv",
         "messages.csv",
         "chat_history.csv",
     }
-    stored = {
-        r[0] for r in fetch_rows(archive, "SELECT name FROM source_files WHERE status='stored'")
-    }
-    # the body-less duplicates and non-content tables are kept, not imported
-    assert {"post_headers.csv", "statistics.csv", "post_votes.csv"} <= stored
+    # the body-less duplicates and non-content tables are kept, not imported, and named
+    for name in ("post_headers.csv", "statistics.csv", "post_votes.csv"):
+        assert files[name].format == "reddit" and files[name].added == 0
+        assert any("kept as an original, not imported" in w for w in files[name].warnings)
 
     recs = latest_records(archive, "reddit")
     for row in posts:
@@ -59,7 +60,7 @@ def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> No
         assert rec["url"] == "https://www.reddit.com" + row["permalink"]
         assert json.loads(rec["extra_json"])["subreddit"] == row["subreddit"]
         assert rec["created_at_raw"] == row["date"]
-        assert rec["author_handle"] == "CityOfExample"  # inferred from the messages
+        assert rec["author_handle"] == "CityOfExample"  # statistics.csv's account name
     assert recs["t3_1b2c3d"]["created_at"] == "2024-03-01T16:00:00.000000Z"
     assert json.loads(recs["t3_1b2c3e"]["extra_json"])["link_url"] == "https://example.gov/townhall"
     for row in comments:
@@ -273,3 +274,63 @@ def test_account_not_guessed_from_a_single_message(tmp_path: Path) -> None:
         assert claim.account is None and "username" not in claim.state
     finally:
         detection.close()
+
+
+# ------------------------------------------------------------------ real export structure
+def test_every_file_of_a_real_export_is_imported_or_kept_and_named(archive: Archive) -> None:
+    summary = run_import(archive, [REAL])
+    files = files_by_name(summary)
+    on_disk = {p.name for p in REAL.iterdir()}
+    assert set(files) == on_disk  # each file has a result: none left to another importer
+    assert {f.format for f in files.values()} == {"reddit"}
+    assert {n for n, f in files.items() if f.added} == {"posts.csv", "comments.csv", "messages.csv"}
+    for name, result in files.items():
+        assert result.status == "imported", name
+        if not result.added:
+            assert any(w.startswith(f"{name}: kept as an original") for w in result.warnings)
+    # a file only the export's checkfile.csv vouches for
+    assert "checkfile.csv lists" in files["community_notes.csv"].warnings[0]
+    assert fetch_rows(archive, "SELECT count(*) FROM records WHERE platform != 'reddit'") == [(0,)]
+
+
+def test_account_and_authors_from_statistics(archive: Archive) -> None:
+    run_import(archive, [REAL])
+    assert fetch_rows(archive, "SELECT account_key, handle FROM accounts") == [
+        ("examplecountynm", "ExampleCountyNM")
+    ]
+    recs = latest_records(archive, "reddit")
+    own = [r for k, r in recs.items() if k.startswith(("t1_", "t3_"))]
+    assert len(own) == 4
+    assert {(r["author_handle"], r["author_name"]) for r in own} == {
+        ("ExampleCountyNM", "ExampleCountyNM")
+    }
+    # the e-mail in statistics.csv stays in the kept original only
+    leaks = fetch_rows(
+        archive,
+        "SELECT count(*) FROM records r JOIN record_versions v ON v.record_id = r.id"
+        " WHERE instr(v.text || coalesce(v.raw_json, '') || r.extra_json || r.sensitive_json,"
+        " 'records@example.gov')",
+    )
+    assert leaks == [(0,)]
+
+
+def test_bare_parent_ids_thread(archive: Archive) -> None:
+    run_import(archive, [REAL])
+    recs = latest_records(archive, "reddit")
+    post, top, reply = recs["t3_4dkzy8"], recs["t1_khjm1hh"], recs["t1_khjm2ii"]
+    assert top["parent_key"] == "t3_4dkzy8" and top["parent_id"] == post["id"]
+    assert reply["parent_key"] == "t1_khjm1hh" and reply["parent_id"] == top["id"]
+    assert reply["kind"] == "reply" and reply["thread_id"] == post["id"]
+    # a reply to someone else's comment (not in the export) keeps its parent's fullname
+    assert recs["t1_krwydxl"]["parent_key"] == "t1_krwy0aa"
+    assert post["url"] == (
+        "https://www.reddit.com/r/ExampleCounty/comments/4dkzy8/burn_ban_in_effect/"
+    )
+    assert "link_url" not in json.loads(post["extra_json"])  # relative url = its permalink
+
+
+def test_message_names_lose_their_user_prefix(archive: Archive) -> None:
+    run_import(archive, [REAL])
+    msg = latest_records(archive, "reddit")["t4_20v1tq8"]
+    assert msg["author_handle"] == "welcomebot"
+    assert json.loads(msg["extra_json"])["to"] == "ExampleCountyNM"
