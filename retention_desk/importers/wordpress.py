@@ -66,7 +66,7 @@ from retention_desk.importers.wordpress_wxr import (
     html_to_text,
     is_wxr,
     iter_items,
-    namespace_prefixes,
+    new_channel,
     rfc822_time,
     safe_wp_time,
     scan_file,
@@ -166,12 +166,15 @@ class WordPressImporter:
         head = sniff_root(tree.head(path, 4096))
         if head is None or not is_wxr(head[1]):
             raise ParseError(f"{path}: not a WordPress export (no wp: namespace on <rss>)")
-        channel = Channel(prefixes=namespace_prefixes(head[1]))
-        channel.wp = "{" + next(u for u in head[1].values() if is_wxr({"": u})) + "}"
+        channel = new_channel(head[1])
         scan = scan_file(tree, path, channel)
         # the first pass filled `channel`; the second only needs somewhere to put it again
-        again = Channel(wp=channel.wp, prefixes=channel.prefixes)
+        again = channel.again()
         _Writer(ctx, path, channel, scan).run(iter_items(tree, path, again))
+        repairs = again.repairs.notes()
+        if repairs:
+            ctx.details["xml_repairs"] = repairs
+            ctx.warn(f"{path}: not well-formed XML, repaired while reading: " + "; ".join(repairs))
 
 
 class _Writer:
@@ -214,6 +217,7 @@ class _Writer:
         kind = item.post_type
         if kind == "attachment":
             self.count("attachments")
+            self.attachment_comments(item)
             return  # media of their parent post (first pass)
         if kind in STRUCTURE_TYPES:
             self.count(f"skip:{kind}")
@@ -233,7 +237,8 @@ class _Writer:
         post = self.post(item)
         self.count(kind)
         for comment in item.elem.findall(self.wp + "comment"):
-            self.ctx.writer.add(clean_record(self.comment(comment, item, post)))
+            rec = self.comment(comment, item, post.record_key, post.url)
+            self.ctx.writer.add(clean_record(rec))
             self.count("comments")
         if self.scan.revisions.get(item.post_id):
             group = self.pending.setdefault(item.post_id, {"post": None, "revisions": []})
@@ -241,6 +246,29 @@ class _Writer:
             self.maybe_emit(item.post_id)
         else:
             self.ctx.writer.add(clean_record(post))
+
+    def attachment_comments(self, item: Item) -> None:
+        """Comments left on an attachment's own page. The attachment is media, not a record,
+        so they hang under the post it is attached to (the site record when unattached),
+        with the attachment named in extra."""
+        comments = item.elem.findall(self.wp + "comment")
+        if not comments:
+            return
+        parent = item.parent
+        if parent != "0" and parent in self.scan.posts:
+            parent_key = self.key(parent)
+        else:
+            parent_key = f"{self.site}#site"
+        page = (item.elem.findtext("link") or "").strip() or None
+        for comment in comments:
+            rec = self.comment(comment, item, parent_key, page)
+            rec.extra["attachment_id"] = item.post_id
+            title = self._title(item)
+            if title:
+                rec.extra["attachment_title"] = title
+            self.ctx.writer.add(clean_record(rec))
+            self.count("comments")
+            self.count("comments_on_attachments")
 
     def maybe_emit(self, post_id: str) -> None:
         group = self.pending[post_id]
@@ -329,7 +357,13 @@ class _Writer:
             "locator": f"{self.path}#item[{item.index}] revision {item.post_id}",
         }
 
-    def time(self, item: Item, gmt: str, local_name: str) -> tuple[datetime | None, str | None]:
+    def time(
+        self, item: Item, gmt: str, local_name: str
+    ) -> tuple[datetime | None, str | None, str | None]:
+        """(time, raw text, note) of an item. GMT first; drafts and other unpublished items
+        have '0000-00-00 00:00:00' there and a placeholder `pubDate` (1970-01-01, or year
+        -0001), so their local `post_date` is used, with a note, and no date at all beats a
+        made-up one. `pubDate` only serves files that have no `post_date` fields."""
         raw = item.get(gmt)
         try:
             when = wp_time(raw)
@@ -337,22 +371,25 @@ class _Writer:
             self.ctx.warn(f"{self.path} item {item.post_id}: {gmt} {exc}")
             when = None
         if when is not None:
-            return when, raw
-        pub = (item.elem.findtext("pubDate") or "").strip()
-        if gmt == "post_date_gmt" and rfc822_time(pub):
-            return rfc822_time(pub), pub
+            return when, raw, None
         local_raw = item.get(local_name)
         try:
             when = wp_time(local_raw)
-        except ParseError:
+        except ParseError as exc:
+            self.ctx.warn(f"{self.path} item {item.post_id}: {local_name} {exc}")
             when = None
-        # the site's own time zone is not in the export: the local time is kept as if UTC
-        return when, local_raw or None
+        if when is not None:
+            # the site's own time zone is not in the export: the local time is kept as if UTC
+            return when, local_raw, f"{local_name} is the site's local time; no GMT time given"
+        pub = (item.elem.findtext("pubDate") or "").strip()
+        if gmt == "post_date_gmt" and not local_raw and not raw and rfc822_time(pub):
+            return rfc822_time(pub), pub, None
+        return None, None, "the export gives no date for this item (unpublished)"
 
     def post(self, item: Item) -> RecordIn:
         pid = item.post_id
         text, text_raw = self._content(item)
-        created, created_raw = self.time(item, "post_date_gmt", "post_date")
+        created, created_raw, date_note = self.time(item, "post_date_gmt", "post_date")
         modified = safe_wp_time(item.get("post_modified_gmt"))
         status = item.get("status")
         login = (item.elem.findtext(DC + "creator") or "").strip()
@@ -391,6 +428,7 @@ class _Writer:
                     "parent_page": item.parent if item.parent != "0" else "",
                     "password_protected": bool(password),
                     "featured_media": meta.get("_thumbnail_id", ""),
+                    "date_note": date_note or "",
                 }.items()
                 if v not in ("", [], False, None)
             },
@@ -412,7 +450,7 @@ class _Writer:
             rec.deleted_at_raw = trashed or "status trash"
         return rec
 
-    def comment(self, elem: Element, item: Item, post: RecordIn) -> RecordIn:
+    def comment(self, elem: Element, item: Item, parent_key: str, page_url: str | None) -> RecordIn:
         wp = self.wp
 
         def get(name: str) -> str:
@@ -446,16 +484,14 @@ class _Writer:
             kind="reply" if parent not in ("", "0") else "comment",
             record_key=f"{self.site}#comment-{cid}",
             platform_id=cid,
-            parent_key=f"{self.site}#comment-{parent}"
-            if parent not in ("", "0")
-            else post.record_key,
+            parent_key=f"{self.site}#comment-{parent}" if parent not in ("", "0") else parent_key,
             text=text,
             text_raw=content if content != text else None,
             author_name=get("comment_author") or None,
             author_platform_id=user_id if user_id not in ("", "0") else None,
             created_at=created,
             created_at_raw=raw_date or None,
-            url=f"{post.url}#comment-{cid}" if post.url else None,
+            url=f"{page_url}#comment-{cid}" if page_url else None,
             extra={
                 k: v
                 for k, v in {

@@ -22,15 +22,33 @@ from selectolax.lexbor import LexborHTMLParser
 
 from retention_desk.importers.common import ParseError, decode_entities, parse_time
 from retention_desk.importers.tree import SourceTree
-from retention_desk.importers.xml_safe import iterparse, local, sniff_root
+from retention_desk.importers.xml_safe import (
+    Repairs,
+    UnboundPrefix,
+    iterparse,
+    local,
+    missing_prefixes,
+    repaired,
+    sniff_root,
+    used_prefixes,
+)
 
 _WP_NS = "http://wordpress.org/export/"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-# Post types that are site structure, not published records.
+# Post types that are site structure, not published records: menus, theme parts, and the
+# definitions of forms (Contact Form 7, WPForms, Forminator, Ninja Forms; Jetpack keeps its
+# form in the page itself). Form *responses* (Jetpack `feedback`) are records and stay.
 STRUCTURE_TYPES = frozenset(
     {
         "nav_menu_item",
+        "wpcf7_contact_form",
+        "wpforms",
+        "forminator_forms",
+        "nf_form",
+        "safecss",
+        "jp_pay_order",
+        "jp_pay_product",
         "custom_css",
         "customize_changeset",
         "oembed_cache",
@@ -85,6 +103,8 @@ def rfc822_time(value: str | None) -> datetime | None:
     year = _YEAR.search(value)
     if year is None or int(year.group(1)) != parsed.year:
         return None
+    if parsed.timestamp() == 0:
+        return None  # 'Thu, 01 Jan 1970 00:00:00 +0000': WordPress's "no date" for drafts
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -121,6 +141,16 @@ class Channel:
     exported_raw: str = ""
     authors: dict[str, str] = field(default_factory=dict)  # login -> display name
     prefixes: dict[str, str] = field(default_factory=dict)  # uri -> prefix
+    # declarations the root lacks, added while reading, and what reading had to mend
+    repairs: Repairs = field(default_factory=Repairs)
+
+    def again(self) -> Channel:
+        """A fresh channel for another pass over the same file, with the same reading setup."""
+        return Channel(
+            wp=self.wp,
+            prefixes=self.prefixes,
+            repairs=Repairs(injected=dict(self.repairs.injected)),
+        )
 
     @property
     def site(self) -> str:
@@ -157,15 +187,25 @@ def namespace_prefixes(spaces: dict[str, str]) -> dict[str, str]:
     return {uri: prefix for prefix, uri in spaces.items() if prefix}
 
 
+def new_channel(spaces: dict[str, str]) -> Channel:
+    """A channel for a file whose root declares `spaces` ({prefix: uri})."""
+    channel = Channel(prefixes=namespace_prefixes(spaces))
+    channel.wp = "{" + next((u for u in spaces.values() if is_wxr({"": u})), "") + "}"
+    channel.repairs.injected = missing_prefixes(spaces)
+    for prefix, uri in channel.repairs.injected.items():
+        channel.prefixes.setdefault(uri, prefix)
+    return channel
+
+
 def channel_from_head(tree: SourceTree, path: str) -> Channel:
     """Channel fields before the first item, read safely from the head (detection)."""
     found = sniff_root(tree.head(path, 4096)) or ("", {})
-    channel = Channel(prefixes=namespace_prefixes(found[1]))
-    channel.wp = "{" + next((u for u in found[1].values() if is_wxr({"": u})), "") + "}"
+    channel = new_channel(found[1])
     try:
         stack: list[Element] = []
         head = io.BytesIO(tree.head(path, 64 * 1024))
-        for event, elem in iterparse(head, name=path):
+        reading = repaired(head, Repairs(injected=dict(channel.repairs.injected)))
+        for event, elem in iterparse(reading, name=path):
             if event == "start":
                 if local(elem.tag) == "item":
                     break
@@ -220,9 +260,11 @@ def iter_items(tree: SourceTree, path: str, channel: Channel) -> Iterator[Item]:
     which is dropped from memory once the caller is done with it."""
     stack: list[Element] = []
     index = 0
+    repairs = channel.repairs
     with tree.open(path) as fh:
-        for event, elem in iterparse(fh, name=path):
+        for event, elem in iterparse(repaired(fh, repairs), name=path):
             if event == "start":
+                repairs.note_namespace(elem.tag)
                 stack.append(elem)
                 continue
             stack.pop()
@@ -250,6 +292,25 @@ class Scan:
 
 
 def scan_file(tree: SourceTree, path: str, channel: Channel) -> Scan:
+    """The first pass. A prefix the file uses but neither declares nor is a known feed prefix
+    shows up as an unbound-prefix error: the file's prefixes are then collected in one pass
+    and declared, and the scan starts again (nothing has been written yet)."""
+    try:
+        return _scan(tree, path, channel)
+    except UnboundPrefix:
+        with tree.open(path) as fh:
+            used = used_prefixes(fh)
+        declared = {p: u for u, p in channel.prefixes.items()}
+        extra = missing_prefixes(declared, used)
+        if not extra:
+            raise
+        channel.repairs = Repairs(injected={**channel.repairs.injected, **extra})
+        for prefix, uri in extra.items():
+            channel.prefixes.setdefault(uri, prefix)
+        return _scan(tree, path, channel)
+
+
+def _scan(tree: SourceTree, path: str, channel: Channel) -> Scan:
     scan = Scan()
     for item in iter_items(tree, path, channel):
         scan.items += 1
@@ -264,6 +325,7 @@ def scan_file(tree: SourceTree, path: str, channel: Channel) -> Scan:
                 "title": (item.elem.findtext("title") or "").strip(),
                 "mime": item.get("post_mime_type"),
                 "parent": item.parent,
+                "link": (item.elem.findtext("link") or "").strip(),
             }
             scan.attachments.setdefault(item.parent, []).append(att)
             scan.by_id[item.post_id] = att

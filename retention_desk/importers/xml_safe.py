@@ -7,12 +7,22 @@ each element once handled, so a multi-gigabyte export stays bounded in memory.
 
 Also shared by those importers: turning an element into the JSON kept as `raw_json`, and the
 "append only newer history" rule both use when a later export repeats old revisions.
+
+`repaired()` is opt-in (WordPress uses it; MediaWiki parses strictly): real exports break XML in
+a few well-known, harmless ways (a namespace prefix used but never declared, control characters,
+a bare `&`, an HTML entity such as `&nbsp;`). It mends exactly those while streaming and counts
+what it mended; anything else (entities declared in a DTD, a truncated file, bad bytes) is left
+for the parser to refuse as before.
 """
 
 from __future__ import annotations
 
+import codecs
+import html.entities
+import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
@@ -100,14 +110,227 @@ def iterparse(
         ) from None
     except XMLSyntaxError as exc:
         line, column = getattr(exc, "position", (0, 0))
-        raise ParseError(
-            f"{name}: broken XML at line {line} column {column}: {_reason(exc)}"
-        ) from None
+        reason = _reason(exc)
+        error = UnboundPrefix if reason == "unbound prefix" else BrokenXML
+        raise error(f"{name}: broken XML at line {line} column {column}: {reason}") from None
+
+
+class BrokenXML(ParseError):
+    """The file is not well-formed XML (as opposed to refused for safety)."""
+
+
+class UnboundPrefix(BrokenXML):
+    """An element or attribute uses a namespace prefix that is never declared."""
 
 
 def _reason(exc: XMLSyntaxError) -> str:
     message = str(exc)
     return message.split(":", 1)[0] if ": line" in message else message
+
+
+# ------------------------------------------------------------------------------ repairs
+# Prefixes feeds and WordPress.com exports use, sometimes without declaring them (WordPress.com
+# writes `<atom:link>` in the channel of exports whose <rss> declares no `atom`).
+KNOWN_PREFIXES = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dsq": "http://www.disqus.com/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "georss": "http://www.georss.org/georss",
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "media": "http://search.yahoo.com/mrss/",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+}
+# Namespace given to a prefix that is neither declared nor known: its elements stay readable
+# (and recognisably unresolved) instead of failing the whole file.
+UNDECLARED_NS = "urn:retention-desk:undeclared-prefix:"
+
+_XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BARE_AMP = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.\-]*;)")
+_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_BAD_CHAR_REF = re.compile(
+    r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01])|[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F]));"
+)
+_USED_PREFIX = re.compile(rb"<\/?([A-Za-z_][\w.\-]*):[A-Za-z_]|\s([A-Za-z_][\w.\-]*):[\w.\-]+\s*=")
+_ENCODING = re.compile(rb"""\A<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+
+
+@dataclass
+class Repairs:
+    """What `repaired()` mended in one file, for the import report."""
+
+    injected: dict[str, str] = field(default_factory=dict)  # prefix -> uri added to the root
+    used: set[str] = field(default_factory=set)  # injected prefixes the file really uses
+    control_chars: int = 0
+    ampersands: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.used:
+            out.append(
+                "namespace prefix(es) used but never declared, declared for reading: "
+                + ", ".join(sorted(self.used))
+            )
+        if self.control_chars:
+            out.append(f"{self.control_chars} control character(s) not allowed in XML removed")
+        if self.ampersands:
+            out.append(f"{self.ampersands} bare '&' read as '&amp;'")
+        if self.entities:
+            listed = ", ".join(f"&{k}; x{n}" for k, n in sorted(self.entities.items()))
+            out.append(f"HTML entities XML does not define read as characters: {listed}")
+        return out
+
+    def note_namespace(self, tag: str) -> None:
+        """Called per element: an injected declaration counts as a repair only when used."""
+        if tag.startswith("{") and self.injected:
+            uri = namespace(tag)
+            for prefix, declared in self.injected.items():
+                if declared == uri:
+                    self.used.add(prefix)
+
+
+def used_prefixes(fh: IO[bytes]) -> set[str]:
+    """Every `prefix:` an element or attribute name uses, in one streaming pass (regex, no
+    parsing). May over-report (HTML inside CDATA); an unused declaration is harmless."""
+    found: set[str] = set()
+    tail = b""
+    while True:
+        chunk = fh.read(1 << 20)
+        data = tail + chunk
+        for m in _USED_PREFIX.finditer(data):
+            found.add((m.group(1) or m.group(2)).decode("ascii", "replace"))
+        if not chunk:
+            break
+        tail = data[-256:]
+    return found - {"xml", "xmlns"}
+
+
+def missing_prefixes(declared: dict[str, str], used: set[str] | None = None) -> dict[str, str]:
+    """Declarations to add on the root: every known prefix the root does not declare, plus
+    `used` prefixes that are neither declared nor known."""
+    extra = {p: uri for p, uri in KNOWN_PREFIXES.items() if p not in declared}
+    for prefix in sorted(used or ()):
+        if prefix not in declared and prefix not in extra:
+            extra[prefix] = UNDECLARED_NS + prefix
+    return extra
+
+
+def repaired(fh: IO[bytes], repairs: Repairs, *, head_size: int = 1 << 16) -> IO[bytes]:
+    """`fh` as a stream with `repairs.injected` declared on the root element and, for UTF-8
+    files, control characters dropped, bare `&` escaped and HTML named entities turned into
+    character references outside CDATA sections. Counts go into `repairs`."""
+    return io.BufferedReader(_Repairing(fh, repairs, head_size), buffer_size=1 << 16)
+
+
+class _Repairing(io.RawIOBase):
+    def __init__(self, fh: IO[bytes], repairs: Repairs, head_size: int) -> None:
+        self._fh = fh
+        self._repairs = repairs
+        self._out = bytearray()
+        self._pending = ""
+        self._in_cdata = False
+        self._done = False
+        head = fh.read(head_size)
+        encoding = _ENCODING.match(head.lstrip(b"\xef\xbb\xbf"))
+        name = encoding.group(1).decode("ascii").lower() if encoding else "utf-8"
+        # Text repairs only where the bytes are UTF-8; anything else passes through untouched.
+        self._text = name.replace("_", "-") in ("utf-8", "utf8") and not head.startswith(
+            (b"\xff\xfe", b"\xfe\xff")
+        )
+        # surrogateescape: invalid bytes go back out unchanged, for the parser to report
+        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self._feed(self._declare(head), final=False)
+
+    def _declare(self, head: bytes) -> bytes:
+        if not self._repairs.injected:
+            return head
+        start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+        prolog = _PROLOG.match(head[start:])
+        at = start + (prolog.end() if prolog else 0)
+        match = _START.match(head, at)
+        if match is None:
+            return head
+        end = match.end() - (2 if head[match.end() - 2 : match.end()] == b"/>" else 1)
+        attrs = b"".join(
+            b' xmlns:%s="%s"' % (p.encode("ascii"), uri.encode("ascii"))
+            for p, uri in self._repairs.injected.items()
+        )
+        return head[:end] + attrs + head[end:]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out and not self._done:
+            chunk = self._fh.read(1 << 16)
+            self._feed(chunk, final=not chunk)
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        del self._out[:n]
+        return n
+
+    def _feed(self, data: bytes, *, final: bool) -> None:
+        if final:
+            self._done = True
+        if not self._text:
+            self._out += data
+            return
+        text = self._pending + self._decoder.decode(data, final=final)
+        if final:
+            cut = len(text)
+        else:
+            # a '>' never sits inside '<![CDATA[' or an entity reference, and ends ']]>':
+            # cutting right after one splits no construct the repairs look at
+            cut = text.rfind(">") + 1
+            if cut == 0 and len(text) > 1 << 20:
+                cut = len(text) - 64
+                last = max(text.rfind(c, cut - 64, cut) for c in "&<]")
+                cut = last if last > 0 else cut
+        self._pending = text[cut:]
+        self._out += self._mend(text[:cut]).encode("utf-8", "surrogateescape")
+
+    def _mend(self, text: str) -> str:
+        parts: list[str] = []
+        pos = 0
+        while pos < len(text):
+            if self._in_cdata:
+                end = text.find("]]>", pos)
+                stop = len(text) if end < 0 else end + 3
+                parts.append(self._controls(text[pos:stop]))
+                self._in_cdata = end < 0
+            else:
+                start = text.find("<![CDATA[", pos)
+                stop = len(text) if start < 0 else start + 9
+                parts.append(self._markup(text[pos:stop]))
+                self._in_cdata = start >= 0
+            pos = stop
+        return "".join(parts)
+
+    def _controls(self, text: str) -> str:
+        cleaned, count = _CONTROL.subn("", text)
+        self._repairs.control_chars += count
+        return cleaned
+
+    def _markup(self, text: str) -> str:
+        text = self._controls(text)
+        text, count = _BAD_CHAR_REF.subn("", text)
+        self._repairs.control_chars += count
+        text, count = _BARE_AMP.subn("&amp;", text)
+        self._repairs.ampersands += count
+        return _NAMED_REF.sub(self._entity, text)
+
+    def _entity(self, m: re.Match[str]) -> str:
+        name = m.group(1)
+        chars = html.entities.html5.get(name + ";")
+        if name in _XML_PREDEFINED or chars is None:
+            return m.group(0)  # XML's own, or unknown: left for the parser to judge
+        self._repairs.entities[name] = self._repairs.entities.get(name, 0) + 1
+        return "".join(f"&#{ord(c)};" for c in chars)
 
 
 def child_text(elem: Element, tag: str) -> str | None:
