@@ -1,8 +1,12 @@
 """Flickr account data export ("Request my Flickr data": a metadata zip of JSON files plus
 data-download-N.zip files holding the photos and videos).
 
-NOT YET CHECKED AGAINST A REAL EXPORT. Flickr publishes no schema; the fields follow what
-public tools that read real exports use: tagspaces/flickr-export-organizer `flickr-export.js`
+Flickr publishes no schema. Checked against the structure of real photo files quoted by
+public tools and write-ups (myles/flickr-to-sqlite `tests/fixtures.py`: `geo` as a list,
+tags as objects with a user URL; a 2019 blog post's complete photo_<id>.json with the older
+`exif` block of ExifTool-style "Group:Tag" keys and `license: null`; flickr-to-smugmug's
+README: albums.json and the list of account files), and what tools reading real exports use:
+tagspaces/flickr-export-organizer `flickr-export.js`
 (photo_<id>.json with `name`, `description`, `date_taken`, `date_imported`, `tags[].tag`,
 `comments[].user/.comment`, `geo.latitude/longitude`, albums.json `albums[].photos`; media
 files named `<name>_<id>_o.<ext>` with the id as the last all-digit part), a third-party
@@ -12,8 +16,16 @@ the field list in our brief (`photopage`, `original`, `privacy`, comments with `
 - Each photo_<id>.json becomes a record (kind 'post', key = the photo id); its comments
   become kind 'comment' records (key 'comment:<id>', parent = the photo) by their authors.
 - Files are recognised by their JSON keys, not their names.
-- `geo` / `geolocation` (the photo's GPS position) goes to `sensitive` only; it is never in
-  text, extra or raw_json. account_profile.json's e-mail is not stored in records at all.
+- `geo` / `geolocation` (the photo's GPS position) and the GPS entries of the older `exif`
+  block ("GPS:GPSLatitude", ...) go to `sensitive` only; they are never in text, extra or
+  raw_json. account_profile.json's e-mail is not stored in records at all.
+- Tags and album names are searchable: they follow the description in `text` (display and
+  search); `text_raw` keeps the description alone, so a changed tag is not a new version.
+- The account and the photos' author are the owner: account_profile.json when the export part
+  has it, else the owner's path in the photo page URL (`/photos/<alias>/<id>/`), so every part
+  of a split export lands in the same account (key: that alias; the nsid is kept beside it).
+- An upload date outside 2004 (Flickr's start) .. tomorrow (Flickr writes e.g. year 9999 for
+  unknown dates) is reported and the record kept without a date (the raw value stays).
 - The photo or video file is linked as media when a file in any of the import's inputs has
   the photo id in its name; otherwise it is listed missing with its `original` URL.
 - Any privacy other than public marks the record restricted.
@@ -22,7 +34,7 @@ the field list in our brief (`photopage`, `original`, `privacy`, comments with `
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -64,6 +76,10 @@ _MEDIA_SUFFIXES = frozenset(
 )
 _NOT_JSON = _MEDIA_SUFFIXES | {".js", ".csv", ".tsv", ".html", ".htm", ".xml", ".zip", ".gz"}
 _PUBLIC = ("public", "")
+_OWNER_IN_URL = re.compile(r"flickr\.com/(?:photos|people)/([^/?#]+)", re.I)
+_PHOTOPAGE = re.compile(r'"photopage"\s*:\s*"([^"]+)"')
+FLICKR_START = datetime(2004, 1, 1, tzinfo=UTC)
+MASKED = "[sensitive: kept in sensitive_json]"
 
 
 def _head_json(tree: SourceTree, path: str, size: int = 4096) -> bytes | None:
@@ -115,7 +131,11 @@ class FlickrImporter:
         if not photos:
             return []
         account, profile = self._profile(tree, profiles)
+        if account is None:
+            account = self._owner_from_photos(tree, sorted(photos))
         screen = (profile or {}).get("screen_name") or (profile or {}).get("real_name")
+        if not screen and account is not None:
+            screen = account.handle
         return [
             Claim(
                 format=self.name,
@@ -126,6 +146,7 @@ class FlickrImporter:
                 state={
                     "albums": self._albums(tree, albums),
                     "owner": screen or None,
+                    "owner_handle": account.handle if account else None,
                     "owner_id": (profile or {}).get("nsid"),
                 },
             )
@@ -140,15 +161,30 @@ class FlickrImporter:
                 continue
             if isinstance(data, dict) and data.get("nsid"):
                 nsid = str(data["nsid"])
+                alias = owner_alias(str(data.get("profile_url") or "")) or nsid
                 account = AccountIn(
                     PLATFORM,
-                    account_key=nsid,
+                    account_key=alias.lower(),
                     platform_account_id=nsid,
-                    handle=str(data.get("screen_name") or "") or None,
+                    handle=str(data.get("screen_name") or "") or alias,
                     display_name=str(data.get("real_name") or "") or None,
                 )
                 return account, data
         return None, None
+
+    @staticmethod
+    def _owner_from_photos(tree: SourceTree, photos: list[str]) -> AccountIn | None:
+        """The owner from the first photo page URL (an export part without the profile)."""
+        for path in photos[:5]:
+            head = (_head_json(tree, path) or b"").decode("utf-8", "ignore")
+            page = _PHOTOPAGE.search(head)
+            alias = owner_alias(page.group(1)) if page else None
+            if alias:
+                nsid = alias if "@" in alias else None
+                return AccountIn(
+                    PLATFORM, account_key=alias.lower(), platform_account_id=nsid, handle=alias
+                )
+        return None
 
     @staticmethod
     def _albums(tree: SourceTree, paths: list[str]) -> dict[str, list[str]]:
@@ -220,11 +256,11 @@ class FlickrImporter:
         privacy = str(data.get("privacy") or "")
         uploaded = data.get("date_imported")
         sensitive = {k: data[k] for k in SENSITIVE_KEYS if _sensitive_value(data.get(k))}
-        raw = {
-            k: ("[sensitive: kept in sensitive_json]" if k in sensitive else v)
-            for k, v in data.items()
-            if k != "comments"
-        }
+        raw = {k: (MASKED if k in sensitive else v) for k, v in data.items() if k != "comments"}
+        exif_gps = _exif_gps(data.get("exif"))
+        if exif_gps:
+            sensitive["exif_gps"] = exif_gps
+            raw["exif"] = {k: (MASKED if k in exif_gps else v) for k, v in data["exif"].items()}
         raw["comments"] = f"[{len(data.get('comments') or [])} comments: separate records]"
         albums = _names(data.get("albums")) or claim.state.get("albums", {}).get(pid, [])
         extra = {
@@ -242,16 +278,26 @@ class FlickrImporter:
             "original": data.get("original"),
             "comment_permissions": data.get("comment_permissions"),
         }
+        description = clean_text(data.get("description"))
+        labels = [
+            f"{name}: {', '.join(values)}"
+            for name, values in (("Tags", extra["tags"]), ("Albums", albums))
+            if values
+        ]
+        text = "\n\n".join(part for part in (description, "\n".join(labels)) if part)
+        plausible_date(data.get("date_taken"), ctx.warnings, f"{where}: date_taken")
         return RecordIn(
             platform=PLATFORM,
             kind="post",
             record_key=pid,
             platform_id=pid,
             title=clean_text(data.get("name")) or None,
-            text=clean_text(data.get("description")),
+            text=clean_text(text),
+            text_raw=description if labels else None,
             author_name=claim.state.get("owner"),
+            author_handle=claim.state.get("owner_handle"),
             author_platform_id=claim.state.get("owner_id"),
-            created_at=time_or_warn(uploaded, ctx.warnings, where),
+            created_at=plausible_date(uploaded, ctx.warnings, f"{where}: date_imported"),
             created_at_raw=str(uploaded) if uploaded else None,
             url=str(data.get("photopage") or "") or None,
             restricted=privacy.strip().lower() not in _PUBLIC,
@@ -306,13 +352,44 @@ class FlickrImporter:
             text=clean_text(text),
             author_name=user,
             author_handle=user,
-            created_at=time_or_warn(date, ctx.warnings, where),
+            created_at=plausible_date(date, ctx.warnings, where),
             created_at_raw=str(date) if date else None,
             url=url or None,
             extra={"photo_id": photo.record_key},
             raw_json=dumps_raw(comment),
             locator=f"{path}#comments[{index}]",
         )
+
+
+def owner_alias(url: str) -> str | None:
+    """'https://www.flickr.com/photos/<alias>/<id>/' or '/people/<alias>/' -> '<alias>'."""
+    found = _OWNER_IN_URL.search(url)
+    return found.group(1) if found else None
+
+
+def plausible_date(value: Any, warnings: list[str], where: str) -> datetime | None:
+    """A Flickr date, or None with a warning when unreadable or outside 2004..tomorrow."""
+    when = time_or_warn(value, warnings, where)
+    if when is None:
+        return None
+    if not FLICKR_START <= when <= datetime.now(UTC) + timedelta(days=1):
+        warnings.append(f"{where}: date {value!r} is not plausible; kept without a date")
+        return None
+    return when
+
+
+def _exif_gps(exif: Any) -> dict[str, Any]:
+    """The GPS entries of the older `exif` block (ExifTool-style 'GPS:GPSLatitude' keys, or
+    entries whose `full` name is such a key)."""
+    if not isinstance(exif, dict):
+        return {}
+    found: dict[str, Any] = {}
+    for key, value in exif.items():
+        full = value.get("full") if isinstance(value, dict) else None
+        names = [str(key), str(full or "")]
+        if any(n.upper().startswith("GPS") or ":GPS" in n.upper() for n in names):
+            found[key] = value
+    return found
 
 
 def _names(value: Any, key: str = "title") -> list[str]:
