@@ -348,3 +348,112 @@ def test_wxr_1_0_and_a_draft_without_gmt_dates(archive: Archive, tmp_path: Path)
     )
     assert rec[0][:2] == ("2010-05-01T08:00:00.000000Z", "2010-05-01 08:00:00")
     assert json.loads(rec[0][2])["status"] == "draft"
+
+
+# ------------------------------------------------------------ real-export quirks (issue 9)
+WPCOM = FIXTURES / "wpcom-2012" / "examplecity.wordpress.2012-02-05.xml"
+WPCOM_SITE = "examplecityclerk.wordpress.com"
+
+
+def _wpcom_records(archive: Archive) -> dict[str, dict[str, Any]]:
+    recs = latest_records(archive, "wordpress")
+    assert all(k.startswith(WPCOM_SITE + "#") for k in recs)
+    return {key.split("#", 1)[1]: rec for key, rec in recs.items()}
+
+
+def test_wordpress_com_export_with_undeclared_atom_prefix_imports(archive: Archive) -> None:
+    # the fixture really is not namespace-well-formed: a strict parser refuses it
+    try:
+        ET.parse(WPCOM)
+        raise AssertionError("the fixture should use an undeclared prefix")
+    except ET.ParseError as exc:
+        assert "unbound prefix" in str(exc)
+    summary = run_import(archive, [WPCOM])
+    (result,) = summary.files
+    assert result.status == "imported", result.error
+    assert any("declared for reading: atom" in w for w in result.warnings), result.warnings
+    recs = _wpcom_records(archive)
+    assert recs["post-1"]["v_title"] == "Council meeting moved"
+    assert recs["comment-1"]["parent_key"] == f"{WPCOM_SITE}#post-1"
+    assert recs["site"]["v_title"] == "Example City Clerk"
+
+
+def test_comments_on_attachments_are_kept_under_the_attached_post(archive: Archive) -> None:
+    run_import(archive, [WPCOM])
+    rec = _wpcom_records(archive)["comment-2"]
+    assert rec["v_text"] == "Page 2 of the scan is blank."
+    assert rec["parent_key"] == f"{WPCOM_SITE}#post-1"
+    assert json.loads(rec["extra_json"])["attachment_id"] == "7"
+    assert rec["url"].endswith("/agenda-scan/#comment-2")
+
+
+def test_draft_is_dated_from_post_date_not_the_1970_pubdate(archive: Archive) -> None:
+    run_import(archive, [WPCOM])
+    rec = _wpcom_records(archive)["post-12"]
+    assert rec["created_at"] == "2011-03-20T22:27:30.000000Z"
+    assert rec["created_at_raw"] == "2011-03-20 22:27:30"
+    extra = json.loads(rec["extra_json"])
+    assert extra["status"] == "draft"
+    assert "local time" in extra["date_note"]
+
+
+def test_draft_without_any_date_stays_undated_with_a_note(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "nodate.xml"
+    path.write_text(
+        HEADER + "<item><title>D</title><pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>"
+        "<wp:post_id>9</wp:post_id><wp:post_date>0000-00-00 00:00:00</wp:post_date>"
+        "<wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>"
+        "<wp:status>draft</wp:status><wp:post_type>post</wp:post_type></item></channel></rss>"
+    )
+    run_import(archive, [path])
+    rec = latest_records(archive, "wordpress")["t.example#post-9"]
+    assert rec["created_at"] is None
+    assert "no date" in json.loads(rec["extra_json"])["date_note"]
+
+
+def test_form_definitions_and_menu_items_are_not_posts(archive: Archive) -> None:
+    summary = run_import(archive, [WPCOM])
+    recs = _wpcom_records(archive)
+    assert "post-14" not in recs and "post-15" not in recs
+    assert set(recs) == {"post-1", "post-12", "comment-1", "comment-2", "site"}
+    (result,) = summary.files
+    assert any("wpcf7_contact_form: 1" in w and "nav_menu_item: 1" in w for w in result.warnings)
+
+
+def test_repairs_control_characters_bare_ampersands_and_html_entities(
+    archive: Archive, tmp_path: Path
+) -> None:
+    path = tmp_path / "mended.xml"
+    path.write_text(
+        HEADER.replace(' xmlns:dc="http://purl.org/dc/elements/1.1/"', "")
+        + "<item><title>Roads &amp; bridges&nbsp;update &copy; R&D</title>"
+        "<dc:creator>clerk</dc:creator><foo:bar>x</foo:bar>"
+        "<content:encoded><![CDATA[a & b &nbsp;\x0b]]></content:encoded>"
+        "<wp:post_id>3</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>"
+    )
+    summary = run_import(archive, [path])
+    (result,) = summary.files
+    assert result.status == "imported", result.error
+    (warning,) = [w for w in result.warnings if "repaired while reading" in w]
+    assert "dc, foo" in warning
+    assert "1 control character" in warning
+    assert "1 bare '&'" in warning
+    assert "&copy; x1" in warning and "&nbsp; x1" in warning
+    rec = latest_records(archive, "wordpress")["t.example#post-3"]
+    assert rec["v_title"] == "Roads & bridges\xa0update © R&D"
+    # CDATA is text already: only the control character went
+    assert rec["v_text_raw"] == "a & b &nbsp;"
+    assert rec["author_handle"] == "clerk"
+
+
+def test_repairs_never_expand_declared_entities(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "bomb.xml"
+    path.write_text(
+        HEADER.replace("<rss", '<!DOCTYPE rss [<!ENTITY nbsp "&#160;&#160;">]>\n<rss', 1)
+        + "<item><title>a&nbsp;b\x01</title><atom:link href='x'/></item></channel></rss>"
+    )
+    summary = run_import(archive, [path])
+    (result,) = summary.files
+    assert result.status == "failed"
+    assert result.error.startswith("bomb.xml: refused: the file declares XML entities")
