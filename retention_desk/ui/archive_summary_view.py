@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 
 from retention_desk.archive import Archive
 from retention_desk.archive.info import ArchiveInfo, archive_info
+from retention_desk.platforms import platform_label
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.refresh import RefreshWhenShown
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
-PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "instagram": "Instagram", "youtube": "YouTube"}
 KIND_NAMES = {
     "post": "Posts",
     "comment": "Comments",
@@ -76,7 +76,7 @@ FIELDS = {
 
 
 def platform_name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform)
+    return platform_label(platform)
 
 
 def describe_counts(counts: dict[str, Any]) -> str:

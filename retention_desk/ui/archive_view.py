@@ -73,9 +73,11 @@ from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 SELECT_DELAY_MS = 60  # holding Down should not start a record load per row passed
 SAVED_CHANGE = "saved_searches"
-SPLITTER_KEY = "archive_view/splitter"
+SPLITTER_KEY = "archive_view/splitter-v2"  # v2: a wider facets pane
 TEXT_MIN_WIDTH = 260
-HEADER_KEY = "archive_view/columns"
+LEFT_WIDTH = 280
+# v2: the flags column moved next to the text; a layout saved before would misplace it
+HEADER_KEY = "archive_view/columns-v2"
 
 
 class ArchiveView(QWidget):
@@ -163,14 +165,16 @@ class ArchiveView(QWidget):
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
+        metrics = self.fontMetrics()
         widths = {
-            COL_DATE: 122,
+            # the zone's abbreviation is part of every time shown
+            COL_DATE: metrics.horizontalAdvance("0000-00-00 00:00 MDT") + 14,
             COL_TEXT: TEXT_MIN_WIDTH,
+            COL_FLAGS: metrics.horizontalAdvance("deleted, edited") + 14,
             COL_AUTHOR: 100,
-            COL_ACCOUNT: 100,
-            COL_PLATFORM: 64,
+            COL_ACCOUNT: 110,
+            COL_PLATFORM: metrics.horizontalAdvance("Instagram") + 14,
             COL_KIND: 62,
-            COL_FLAGS: 70,
             COL_MATCH: 70,
         }
         for col, width in widths.items():
@@ -192,7 +196,8 @@ class ArchiveView(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([170, 620, 410])
+        # the left pane is wide enough for an account's whole name and its platform
+        splitter.setSizes([LEFT_WIDTH, 620, 410])
         layout.addWidget(splitter, 1)
         self.splitter = splitter
 
@@ -251,6 +256,11 @@ class ArchiveView(QWidget):
         for engine in (self._worker, self._fetch_engine):
             if engine is not None:
                 engine.close()
+        if archive is not self._archive:
+            # another archive's query (File › New or Open) must not run against this one
+            self._current = ("", "date")
+            self.bar.set_text("")
+            self.bar.set_sort("date")
         self._archive = archive
         self._worker = SearchWorker(archive) if archive is not None else None
         # rows only: no date keys (those belong to the worker's engine, which sorts)

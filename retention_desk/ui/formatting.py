@@ -1,11 +1,13 @@
 """How the GUI writes times, sizes and counts. Times are stored in UTC and shown in the
-archive's time zone (its settings), with UTC available in tooltips for the record."""
+archive's time zone (its settings) with the zone's abbreviation, UTC in tooltips; the
+wording is the CLI's too (retention_desk/timefmt.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from retention_desk import timefmt
 from retention_desk.archive import timeutil
 from retention_desk.archive.settings import zone_or_default
 
@@ -15,31 +17,13 @@ def zone(name: str | None) -> ZoneInfo:
     return zone_or_default(name)[0]
 
 
-def _parse(value: str | datetime | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return timeutil.from_db(value)
-    except ValueError:
-        return None
-
-
 def local_time(value: str | datetime | None, tz: ZoneInfo, *, seconds: bool = False) -> str:
     """'2025-02-14 09:30 MST' in `tz`; an empty string for no time; unparsable text as is."""
-    moment = _parse(value)
-    if moment is None:
-        return "" if not value else str(value)
-    fmt = "%Y-%m-%d %H:%M:%S %Z" if seconds else "%Y-%m-%d %H:%M %Z"
-    return moment.astimezone(tz).strftime(fmt)
+    return timefmt.local_time(value, tz, seconds=seconds)
 
 
 def utc_time(value: str | datetime | None) -> str:
-    moment = _parse(value)
-    if moment is None:
-        return "" if not value else str(value)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return timefmt.utc_time(value)
 
 
 def day_bounds_utc(first: date, last: date, tz: ZoneInfo) -> tuple[str, str]:

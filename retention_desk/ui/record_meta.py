@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from retention_desk.platforms import account_label, platform_label
 from retention_desk.search import RecordDetail
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.plain import plain_label
@@ -73,9 +74,9 @@ def field_values(detail: RecordDetail, tz: ZoneInfo) -> dict[str, str]:
     rec, author, account = detail.record, detail.author, detail.account
     if account is not None:
         name = account.handle or account.display_name or account.account_key
-        shown_account = f"{account.platform}/{name}"
+        shown_account = account_label(account.platform, name)
         if account.display_name and account.display_name != name:
-            shown_account += f" ({account.display_name})"
+            shown_account += f" — {account.display_name}"
         if account.is_official:
             shown_account += " - agency account"
     else:
@@ -102,7 +103,7 @@ def field_values(detail: RecordDetail, tz: ZoneInfo) -> dict[str, str]:
         if on
     ]
     return {
-        "record": f"#{rec.id}  {rec.platform} {rec.kind}",
+        "record": f"#{rec.id}  {platform_label(rec.platform)} {rec.kind}",
         "key": rec.record_key,
         "platform_id": rec.platform_id or "",
         "account": shown_account,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from retention_desk.archive import Archive
+from retention_desk.platforms import platform_label
 from retention_desk.search import ThreadNode
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.plain import plain_label
@@ -205,7 +206,8 @@ class RecordView(QWidget):
         rec = detail.record
         flags = record_flags(result)
         self.header.setText(
-            f"#{rec.id} · {rec.platform} {rec.kind}" + (f" · {', '.join(flags)}" if flags else "")
+            f"#{rec.id} · {platform_label(rec.platform)} {rec.kind}"
+            + (f" · {', '.join(flags)}" if flags else "")
         )
         author = detail.author.name or detail.author.handle or "(unknown author)"
         when = fmt.local_time(rec.created_at, tz) if rec.created_at else "no date"

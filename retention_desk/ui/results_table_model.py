@@ -23,6 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from retention_desk.platforms import platform_label
 from retention_desk.search import ResultRow
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.lazy_rows import PageCache
@@ -30,9 +31,10 @@ from retention_desk.ui.plain import tooltip_text
 
 log = logging.getLogger(__name__)
 
-# The text comes second: in a narrow window it is what must stay in view.
-COL_DATE, COL_TEXT, COL_AUTHOR, COL_ACCOUNT, COL_PLATFORM, COL_KIND, COL_FLAGS, COL_MATCH = range(8)
-HEADERS = ("Date", "Text", "Author", "Account", "Platform", "Kind", "Flags", "Matched")
+# The text comes second: in a narrow window it is what must stay in view. The flags
+# (deleted, edited, hidden) follow it, so they are seen without scrolling sideways.
+COL_DATE, COL_TEXT, COL_FLAGS, COL_AUTHOR, COL_ACCOUNT, COL_PLATFORM, COL_KIND, COL_MATCH = range(8)
+HEADERS = ("Date", "Text", "Flags", "Author", "Account", "Platform", "Kind", "Matched")
 IdRole = Qt.ItemDataRole.UserRole + 1
 RowRole = Qt.ItemDataRole.UserRole + 2
 
@@ -248,12 +250,11 @@ class ResultsTableModel(QAbstractTableModel):
 
     def _display(self, row: ResultRow, col: int) -> str:
         if col == COL_DATE:
-            # the zone's name is in the tooltip: the column stays narrow
             if row.created_at is None:
                 return "(no date)"
-            return row.created_at.astimezone(self._tz).strftime("%Y-%m-%d %H:%M")
+            return fmt.local_time(row.created_at, self._tz)
         if col == COL_PLATFORM:
-            return row.platform
+            return platform_label(row.platform)
         if col == COL_ACCOUNT:
             return row.account or ""
         if col == COL_KIND:

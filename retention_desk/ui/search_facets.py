@@ -7,16 +7,33 @@ Clicking a value that a filter can express emits `filter_chosen` with the filter
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from retention_desk.platforms import account_label, platform_label
 from retention_desk.search import FacetCount, Facets
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.plain import tooltip_text
 
 FilterRole = Qt.ItemDataRole.UserRole + 1
 GROUPS = (("platform", "Platform"), ("account", "Account"), ("kind", "Kind"), ("year", "Year"))
+_PLATFORM_KEY = re.compile(r"[a-z0-9-]{1,40}")
 MAX_VALUES = 50  # per group; an archive with hundreds of accounts lists the largest
+
+
+def facet_label(group: str, value: FacetCount) -> str:
+    """What a facet value is called on screen: platforms by their display name, accounts by
+    their whole name followed by the platform ('metro_pd (Facebook)')."""
+    if group == "platform" and value.value is not None:
+        return platform_label(value.value)
+    if group == "account" and value.value is not None:
+        # the search package writes an account as `platform/name` (platform keys have no /)
+        platform, slash, name = value.label.partition("/")
+        if slash and _PLATFORM_KEY.fullmatch(platform):
+            return account_label(platform, name)
+    return value.label
 
 
 class FacetsPanel(QTreeWidget):
@@ -35,6 +52,10 @@ class FacetsPanel(QTreeWidget):
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.setMinimumWidth(120)
+        # Cut in the middle: two accounts of one platform differ at their name's end as
+        # often as at its start, and the platform closes the label.
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setIndentation(12)  # two levels only: the room goes to the names
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)
         self.facets: Facets | None = None
@@ -58,12 +79,12 @@ class FacetsPanel(QTreeWidget):
             group.setFont(0, font)
             self.addTopLevelItem(group)
             for value in values[:MAX_VALUES]:
-                item = QTreeWidgetItem([value.label, fmt.count(value.count)])
+                item = QTreeWidgetItem([facet_label(key, value), fmt.count(value.count)])
                 item.setTextAlignment(
                     1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                 )
                 item.setData(0, FilterRole, value.filter)
-                tip = value.label
+                tip = facet_label(key, value)
                 if value.filter is None:
                     item.setForeground(
                         0, self.palette().brush(self.palette().ColorRole.PlaceholderText)

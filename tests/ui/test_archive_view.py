@@ -74,7 +74,7 @@ def test_opens_on_the_whole_archive_newest_first(qtbot, demo, qsettings) -> None
 
 def test_facet_click_adds_its_filter_and_runs_again(qtbot, demo, qsettings) -> None:
     view, _ = make_view(qtbot, demo, qsettings)
-    x = next(i for i in view.facets.value_items("Platform") if i.text(0) == "x")
+    x = next(i for i in view.facets.value_items("Platform") if i.text(0) == "X")
     view.facets.itemClicked.emit(x, 0)
     qtbot.waitUntil(lambda: view.bar.text() == "platform:x")
     assert view.model.rowCount() == count(demo, "platform = 'x'")
@@ -86,7 +86,7 @@ def test_facet_click_adds_its_filter_and_runs_again(qtbot, demo, qsettings) -> N
     qtbot.waitUntil(lambda: view.bar.text() == f"platform:x on:{label}")
     assert view.model.rowCount() == shown and view.count_label.text().startswith(f"{shown:,}")
     # clicking a facet already in the query does not add it twice
-    x = next(i for i in view.facets.value_items("Platform") if i.text(0) == "x")
+    x = next(i for i in view.facets.value_items("Platform") if i.text(0) == "X")
     view.facets.itemClicked.emit(x, 0)
     qtbot.wait(20)
     assert view.bar.text() == f"platform:x on:{label}"
@@ -315,7 +315,7 @@ def test_hostile_text_is_shown_literally_everywhere(qtbot, tmp_path: Path, qsett
         assert viewer.meta.values["url"].text() == f"javascript:alert(1)//{HOSTILE}"
         assert viewer.meta.copy_button.isEnabled() and not viewer.meta.open_button.isEnabled()
         account_facet = view.facets.value_items("Account")[0]
-        assert account_facet.text(0) == f"x/{HOSTILE}"
+        assert account_facet.text(0) == f"{HOSTILE} (X)"
         labels = view.findChildren(QLabel)
         assert labels and all(lbl.textFormat() == Qt.TextFormat.PlainText for lbl in labels)
         shown = [lbl for lbl in labels if HOSTILE in lbl.text()]
@@ -335,5 +335,5 @@ def test_new_time_zone_setting_applies_after_the_broadcast(qtbot, demo, qsetting
     assert view.model.time_zone.key == "America/New_York"
     shown = view.model.data(view.model.index(0, 0))
     assert shown == first.created_at.astimezone(ZoneInfo("America/New_York")).strftime(
-        "%Y-%m-%d %H:%M"
+        "%Y-%m-%d %H:%M %Z"
     )

@@ -184,7 +184,7 @@ def test_double_click_in_the_thread_opens_that_record(qtbot, thread_archive) -> 
     viewer.record_changed.connect(moved.append)
     viewer.thread.itemActivated.emit(viewer.thread.items_by_id[ids["p1"]], 0)
     assert moved == [ids["p1"]] and viewer.record_id == ids["p1"]
-    assert viewer.header.text().startswith(f"#{ids['p1']} · x post")
+    assert viewer.header.text().startswith(f"#{ids['p1']} · X post")
     assert "edited: 2 versions" in viewer.header.text()
 
 

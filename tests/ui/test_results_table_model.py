@@ -156,7 +156,7 @@ def test_cells_show_local_time_flags_matches_and_literal_text(qtbot) -> None:
     ]
     model.show_page(rows, complete=True)
     date = model.index(0, COL_DATE)
-    assert model.data(date) == "2022-06-01 12:30"  # Denver, summer time
+    assert model.data(date) == "2022-06-01 12:30 MDT"  # Denver, summer time
     assert model.data(date, Qt.ItemDataRole.ToolTipRole) == (
         '<p style="white-space: pre-wrap">2022-06-01 12:30:00 MDT\n2022-06-01 18:30:00 UTC</p>'
     )
