@@ -100,7 +100,8 @@ def kind_of(head: bytes | None) -> str | None:
         return "photo"
     if b'"nsid"' in head and (b'"screen_name"' in head or b'"real_name"' in head):
         return "profile"
-    if head.replace(b" ", b"").startswith(b'{"albums":['):
+    # pretty-printed with spaces, tabs or newlines: compare without any whitespace
+    if re.sub(rb"\s+", b"", head[:256]).startswith(b'{"albums":['):
         return "albums"
     return None
 

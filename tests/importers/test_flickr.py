@@ -1,7 +1,8 @@
 """Flickr account data export importer.
 
-No real export is available: the fixtures under tests/fixtures/platforms/flickr/ follow the
-public descriptions (see README.md there). Expected numbers are computed here from the
+The part1/later-export fixtures follow the public descriptions; realshape_part2 keeps the exact
+structure of real photo files quoted by public tools (see README.md under
+tests/fixtures/platforms/flickr/). Expected numbers are computed here from the
 fixture JSON with the json module, independently of the importer.
 """
 
@@ -23,6 +24,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "fli
 META = FIXTURES / "72157700000000000_abcdef12_part1"
 PHOTOS = FIXTURES / "data-download-1"
 LATER = FIXTURES / "later-export"
+REAL = FIXTURES / "realshape_part2"
 
 
 @pytest.fixture
@@ -50,7 +52,8 @@ def test_photos_and_comments_with_their_authors(archive: Archive, export: Path) 
     for photo in photos:
         rec = recs[photo["id"]]
         # the description is the text; tags and albums follow it for display and search
-        assert (rec["kind"], rec["v_title"], rec["v_text_raw"] or rec["v_text"]) == (
+        description = rec["v_text"] if rec["v_text_raw"] is None else rec["v_text_raw"]
+        assert (rec["kind"], rec["v_title"], description) == (
             "post",
             photo["name"],
             photo["description"],
@@ -193,3 +196,53 @@ def test_preview_counts_without_writing() -> None:
     finally:
         detection.close()
     assert (result.approx_records, result.account) == (6, "examplecityparks")
+
+
+# ------------------------------------------------------------------ real file structure
+def test_tags_and_album_names_are_searchable(archive: Archive) -> None:
+    from retention_desk.search.engine import search
+
+    run_import(archive, [REAL])
+    ids = {r["record_key"]: r["id"] for r in latest_records(archive, "flickr").values()}
+    for query, key in (
+        ('"square format"', "9700000002"),
+        ('"trail maintenance"', "2600000001"),
+        ("shozu", "2600000001"),  # a tag that is also in the description's HTML
+    ):
+        assert ids[key] in {row.id for row in search(archive, query).rows}, query
+    rec = latest_records(archive, "flickr")["9700000002"]
+    assert "Tags: square format, uploaded:by=instagram" in rec["v_text"]
+    assert "Albums: Trail maintenance" in rec["v_text"]
+
+
+def test_owner_from_the_photo_page_without_a_profile(archive: Archive) -> None:
+    run_import(archive, [REAL])
+    assert fetch_rows(archive, "SELECT account_key, handle FROM accounts") == [
+        ("examplecountynm", "examplecountynm")
+    ]
+    for rec in latest_records(archive, "flickr").values():
+        assert (rec["author_name"], rec["author_handle"]) == ("examplecountynm",) * 2
+        assert rec["account_id"] is not None
+
+
+def test_implausible_date_reported_and_dropped(archive: Archive) -> None:
+    summary = run_import(archive, [REAL])
+    rec = latest_records(archive, "flickr")["9700000002"]
+    assert rec["created_at"] is None and rec["created_at_raw"] == "9999-12-31 23:59:59"
+    warnings = [w for f in summary.files for w in f.warnings]
+    assert any("photo_9700000002.json" in w and "not plausible" in w for w in warnings)
+
+
+def test_gps_in_the_exif_block_is_sensitive(archive: Archive) -> None:
+    run_import(archive, [REAL])
+    rec = latest_records(archive, "flickr")["2600000001"]
+    sensitive = json.loads(rec["sensitive_json"])
+    assert set(sensitive["exif_gps"]) == {"GPS:GPSLatitude", "GPS:GPSLongitude"}
+    raw = json.loads(rec["v_raw"])
+    assert raw["exif"]["GPS:GPSLatitude"] == "[sensitive: kept in sensitive_json]"
+    assert raw["exif"]["IFD0:Orientation"]["value"] == "Horizontal (normal)"
+    shown = rec["v_text"] + rec["v_raw"] + rec["extra_json"]
+    assert "35.0844" not in shown and "106 deg" not in shown and "35084400" not in shown
+    # geo written as a list (another real shape) is sensitive too
+    other = latest_records(archive, "flickr")["9700000002"]
+    assert json.loads(other["sensitive_json"])["geo"][0]["latitude"] == "35100000"
