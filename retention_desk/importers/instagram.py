@@ -26,6 +26,7 @@ media, never shown by default.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from retention_desk.archive import timeutil
@@ -44,6 +45,7 @@ from retention_desk.importers.meta_files import (
 )
 from retention_desk.importers.meta_media import add_media, make_media, media_meta
 from retention_desk.importers.meta_messages import count_thread, import_thread
+from retention_desk.importers.meta_owner import suggest
 from retention_desk.importers.meta_text import fix_deep, fx, fx_opt, short_hash
 from retention_desk.importers.tree import SourceTree
 
@@ -146,7 +148,25 @@ class InstagramImporter:
     # -------------------------------------------------------------------- preview
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
         account = claim.account.account_key if claim.account else None
-        return meta_preview(tree, self.name, claim, "Instagram", _scan, account)
+        threads: list[set[str]] = []
+
+        def scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
+            found = _scan(kind, data, path)
+            if kind == "messages" and isinstance(data, dict):
+                people = data.get("participants") or []
+                threads.append({fx(p.get("name")) for p in people if isinstance(p, dict)})
+            return found
+
+        pv = meta_preview(tree, self.name, claim, "Instagram", scan, account)
+        kinds = claim.state.get("kinds", {})
+        if claim.account is not None or options.account or "html" in kinds.values():
+            return pv
+        # the owner takes part in every Direct thread of their download; one thread alone
+        # does not tell them from the other party
+        common = set.intersection(*threads) - {""} if len(threads) > 1 else set()
+        owner = next(iter(common)) if len(common) == 1 else None
+        note = suggest(claim, owner, "Instagram", "personal_information.json")
+        return replace(pv, notes=[*pv.notes, note])
 
     # --------------------------------------------------------------------- import
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
@@ -459,11 +479,27 @@ def _profile_fields(data: Any, path: str) -> dict[str, Any]:
     raise ParseError(f"{path}: expected Instagram profile information ('profile_user')")
 
 
+# Labels of the username and name fields. `profile_user` labels are in the account's language:
+# English in most real exports, Turkish ("Kullanıcı adı", "Ad") in one
+# (Veterinalyus/iVerify_V1_Project personal_information/personal_information/
+# personal_information.json); the oldest `profile.json` has plain keys.
+_USERNAME_LABELS = ("Username", "username", "Kullanıcı adı")
+_NAME_LABELS = ("Name", "name", "Ad")
+
+
+def _first(fields: dict[str, Any], labels: tuple[str, ...]) -> str | None:
+    for label in labels:
+        value = fx_opt(fields.get(label)) if isinstance(fields.get(label), str) else None
+        if value:
+            return value
+    return None
+
+
 def _account(fields: dict[str, Any]) -> AccountIn | None:
-    username = fx_opt(fields.get("Username") or fields.get("username"))
+    username = _first(fields, _USERNAME_LABELS)
     if not username:
         return None
-    name = fx_opt(fields.get("Name") or fields.get("name"))
+    name = _first(fields, _NAME_LABELS)
     return AccountIn(platform=PLATFORM, account_key=username, handle=username, display_name=name)
 
 

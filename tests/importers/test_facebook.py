@@ -14,9 +14,13 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.meta_text import fx
+from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.detection import preview
+from retention_desk.importers.meta_owner import suggested_account
+from retention_desk.importers.meta_text import fx, short_hash
 from retention_desk.importers.run import ImportSummary, detect, run_import
 from tests.importers.helpers import fetch_rows
 
@@ -770,3 +774,149 @@ def test_zip_export_with_root_folder_and_apostrophe(archive: Archive, tmp_path: 
     assert (
         _one(archive, "SELECT blob_sha256 FROM media") == hashlib.sha256(b"photo bytes").hexdigest()
     )
+
+
+# ------------------------------------------------------------ owner and account (issue 9)
+def _title_owner(items: list[Any]) -> str:
+    """The name the sample's titles start with, read with plain string handling."""
+    names = [
+        it["title"].split(" updated his status")[0]
+        for it in items
+        if it.get("title", "").endswith(" updated his status.")
+    ]
+    assert names and len(set(names)) == 1
+    return names[0]
+
+
+def _profile_copy(samples: Path, dest: Path) -> Path:
+    """The waultar profile (a real profile_v2 file) as the download's profile."""
+    target = dest / "profile_information/profile_information.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(samples / WAULTAR / "profile_information/profile_information.json", target)
+    return target
+
+
+def test_posts_alone_then_with_the_profile_are_the_same_records(
+    samples: Path, archive: Archive, tmp_path: Path
+) -> None:
+    for sample in (HUNTER, KUNLE):
+        items = json.loads((samples / sample).read_text())
+        alone = run_import(archive, [samples / sample])
+        added = alone.totals()["added"]
+        assert added == _distinct(items)
+        # the same posts in a later full download, beside its profile (saved anew, so the
+        # file is read again rather than recognised as already imported): no new post
+        full = tmp_path / sample.split("/")[1] / "export"
+        _write(full / "your_facebook_activity/posts/your_posts_1.json", items, indent=1)
+        _profile_copy(samples, full)
+        summary = run_import(archive, [full])
+        posts = _by_file(summary)["your_facebook_activity/posts/your_posts_1.json"]
+        assert posts.status == "imported"
+        assert (posts.added, posts.new_versions, posts.unchanged) == (0, 0, added)
+    assert _one(archive, "SELECT count(*) FROM records WHERE kind = 'post'") == 124 + 504
+    # the account is known from the profile: later records would get it; these kept their
+    # owner's name from the titles
+    assert _one(archive, "SELECT count(*) FROM records WHERE author_name IS NULL") == 0
+
+
+def test_posts_without_profile_have_their_owner_as_author(samples: Path, archive: Archive) -> None:
+    owners = set()
+    for sample in (HUNTER, KUNLE):
+        owners.add(_title_owner(json.loads((samples / sample).read_text())))
+        run_import(archive, [samples / sample])
+    recs = _latest(archive)
+    assert owners == {"Hunter Hillis", "Ibikunle Gabriel"}
+    assert {r.author_name for r in recs} == owners
+    assert all(json.loads(r.extra_json).get("author_from_titles") for r in recs)
+    # the account is not guessed: only a profile or the person's choice assigns one
+    assert {r.account_id for r in recs} == {None}
+
+
+def test_dry_run_suggests_the_owner_when_no_profile(samples: Path, tmp_path: Path) -> None:
+    detection = detect([samples / HUNTER, samples / KUNLE, samples / WAULTAR], ImportOptions())
+    try:
+        previews = preview(detection, ImportOptions())
+        by_source = {
+            tree.label: (claim, pv)
+            for (tree, _imp, claim), pv in zip(detection.claims, previews, strict=True)
+        }
+    finally:
+        detection.close()
+    hunter_claim, hunter = by_source[str(samples / HUNTER)]
+    assert hunter.account is None and suggested_account(hunter_claim) == "Hunter Hillis"
+    assert any("'Hunter Hillis'" in n and "profile_information.json" in n for n in hunter.notes)
+    assert suggested_account(by_source[str(samples / KUNLE)][0]) == "Ibikunle Gabriel"
+    # with the profile the account is known: no suggestion
+    waultar_claim, waultar = by_source[str(samples / WAULTAR)]
+    assert waultar.account == "Gustav Johansen" and suggested_account(waultar_claim) is None
+
+
+def test_comments_without_profile_name_their_owner(samples: Path, archive: Archive) -> None:
+    path = samples / WAULTAR / "comments_and_reactions/comments_and_reactions.json"
+    entries = json.loads(path.read_text())["comments_v2"]
+    assert any("data" not in e for e in entries)  # entries whose text Facebook left out
+    run_import(archive, [path])
+    recs = _latest(archive)
+    assert len(recs) == len(entries)
+    assert {r.author_name for r in recs} == {"Gustav Johansen"}
+
+
+def test_messages_keep_each_sender_as_author_with_the_owner_known(
+    samples: Path, archive: Archive
+) -> None:
+    root = samples / WAULTAR
+    thread = json.loads(next(root.glob("messages/inbox/*/message_1.json")).read_text())
+    run_import(archive, [root])
+    msgs = [r for r in _latest(archive) if r.kind == "message"]
+    senders = sorted(_unmojibake(m["sender_name"]) for m in thread["messages"])
+    assert sorted(r.author_name for r in msgs) == senders
+    assert len(set(senders)) > 1  # the other party's messages are theirs, not the owner's
+
+
+def test_keys_from_an_owner_bearing_earlier_import_are_kept(
+    samples: Path, archive: Archive, tmp_path: Path
+) -> None:
+    """An archive written when keys hashed in the owner: a later import with the profile
+    finds those records instead of adding new ones."""
+    export = tmp_path / "export"
+    _profile_copy(samples, export)
+    _write(export / "posts/your_posts_1.json", [{"timestamp": 1600000000, "data": [{"post": "a"}]}])
+    run_import(archive, [export])
+    with archive.write() as conn:  # rewrite the key the way the earlier version computed it
+        # assign_keys hashes the canonical JSON text of the base
+        base = json.dumps(["post", "cyb0rgninj4", 1600000000, []], separators=(",", ":"))
+        old = f"post:1600000000:{short_hash(base)}"
+        conn.execute(text("UPDATE records SET record_key = :k WHERE kind = 'post'"), {"k": old})
+    _write(
+        export / "posts/your_posts_1.json",
+        [{"timestamp": 1600000000, "data": [{"post": "a, edited"}]}],
+    )
+    t = run_import(archive, [export]).totals()
+    assert (t["added"], t["new_versions"]) == (0, 1)
+    assert _one(archive, "SELECT record_key FROM records WHERE kind = 'post'") == old
+
+
+def test_two_accounts_posting_the_same_second_stay_apart(
+    samples: Path, archive: Archive, tmp_path: Path
+) -> None:
+    post = [{"timestamp": 1600000000, "data": [{"post": "Road closed on Main St."}]}]
+    first = tmp_path / "page_a"
+    _write(first / "posts/your_posts_1.json", post)
+    _profile_copy(samples, first)
+    run_import(archive, [first])
+    second = tmp_path / "page_b"
+    _write(second / "posts/your_posts_1.json", post, indent=2)
+    profile = json.loads(
+        (samples / WAULTAR / "profile_information/profile_information.json").read_text()
+    )
+    profile["profile_v2"].update(username="villapd", profile_uri="https://www.facebook.com/villapd")
+    profile["profile_v2"]["name"]["full_name"] = "Villa PD"
+    _write(second / "profile_information/profile_information.json", profile)
+    t = run_import(archive, [second]).totals()
+    assert t["added"] == 2  # the post and the profile page
+    rows = fetch_rows(
+        archive,
+        "SELECT a.account_key, r.author_name FROM records r JOIN accounts a"
+        " ON a.id = r.account_id WHERE r.kind = 'post' ORDER BY a.account_key",
+    )
+    assert [tuple(r) for r in rows] == [("cyb0rgninj4", "Gustav Johansen"), ("villapd", "Villa PD")]
