@@ -14,6 +14,7 @@ from typing import Any
 
 from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.meta_owner import suggested_account
 from retention_desk.importers.run import detect, run_import
 from tests.importers.helpers import fetch_rows
 
@@ -406,3 +407,61 @@ def test_stories_and_recently_deleted_media(archive: Archive, tmp_path: Path) ->
     assert json.loads(recs["story"].extra_json)["type"] == "ig_stories"
     assert recs["gone"].deleted_at is not None
     assert "ig_recently_deleted_media" in recs["gone"].deleted_at_raw
+
+
+# ------------------------------------------------------------ owner and account (issue 9)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/platforms/instagram"
+
+
+def test_profile_layouts_name_the_account(archive: Archive) -> None:
+    """2022+ `profile_user` layouts, English labels and translated (Turkish) ones."""
+    run_import(archive, [FIXTURES / "profile-en"])
+    run_import(archive, [FIXTURES / "profile-tr"])
+    accounts = fetch_rows(archive, "SELECT account_key, handle, display_name FROM accounts")
+    assert [tuple(a) for a in accounts] == [
+        ("villa_pd", "villa_pd", "Villa Police Department"),
+        ("villa.parks", "villa.parks", "Villa Parks Çarşı"),
+    ]
+    post = fetch_rows(
+        archive,
+        "SELECT r.author_handle, r.author_name, a.account_key FROM records r"
+        " JOIN accounts a ON a.id = r.account_id WHERE r.kind = 'post'",
+    )
+    assert [tuple(p) for p in post] == [("villa.parks", "Villa Parks Çarşı", "villa.parks")]
+
+
+def test_preview_suggests_the_owner_of_direct_threads(tmp_path: Path) -> None:
+    root = tmp_path / "instagram-export"
+    for n, other in enumerate(("Ana Resident", "Bo Resident")):
+        thread = {
+            "participants": [{"name": other}, {"name": "Villa Parks"}],
+            "messages": [
+                {"sender_name": other, "timestamp_ms": 1700000000000 + n, "content": "hi"},
+                {"sender_name": "Villa Parks", "timestamp_ms": 1700000001000 + n, "content": "ok"},
+            ],
+            "title": other,
+        }
+        path = root / f"your_instagram_activity/messages/inbox/t{n}_{n}/message_1.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(thread))
+    detection = detect([root], ImportOptions())
+    try:
+        [(tree, importer, claim)] = detection.claims
+        pv = importer.preview(tree, claim, ImportOptions())
+    finally:
+        detection.close()
+    assert pv.account is None and suggested_account(claim) == "Villa Parks"
+    assert any("personal_information.json" in n and "'Villa Parks'" in n for n in pv.notes)
+
+
+def test_preview_without_profile_says_the_account_is_unknown(samples: Path) -> None:
+    detection = detect([samples / SR], ImportOptions())
+    try:
+        [(tree, importer, claim)] = detection.claims
+        pv = importer.preview(tree, claim, ImportOptions())
+        chosen = importer.preview(tree, claim, ImportOptions(account="villa_pd"))
+    finally:
+        detection.close()
+    assert pv.account is None and suggested_account(claim) is None
+    assert any("account cannot be known" in n for n in pv.notes)
+    assert not any("account cannot be known" in n for n in chosen.notes)
