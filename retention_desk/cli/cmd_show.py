@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from retention_desk.cli import CliError
-from retention_desk.cli.cmd_search import local, one_line
+from retention_desk.cli.cmd_search import one_line
 from retention_desk.cli.common import open_archive, print_json
+from retention_desk.platforms import account_label, platform_label
 from retention_desk.search import RecordDetail, RecordNotFound, SearchEngine, record_detail
+from retention_desk.timefmt import NO_TIME, show_time
 
 
 def register(sub: Any) -> None:
@@ -20,6 +22,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("id", metavar="ID", help="record id (as listed by search)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--utc", action="store_true", help="times in UTC instead of the agency's time zone"
+    )
     p.set_defaults(func=run)
 
 
@@ -37,7 +42,11 @@ def detail_dict(detail: RecordDetail) -> dict[str, Any]:
     return dict(_jsonable(asdict(detail)))
 
 
-def _print(detail: RecordDetail, tz: Any) -> None:
+def _print(detail: RecordDetail, tz: Any, utc: bool = False) -> None:
+    def local(value: datetime | str | None) -> str:
+        # one wording with the GUI: the agency's zone and its abbreviation, or UTC
+        return show_time(value, tz, utc=utc, empty=NO_TIME)
+
     rec = detail.record
     flags = [
         name
@@ -49,20 +58,23 @@ def _print(detail: RecordDetail, tz: Any) -> None:
         )
         if on
     ]
-    print(f"Record {rec.id}: {one_line(rec.platform)} {rec.kind} {one_line(rec.platform_id)}")
+    print(
+        f"Record {rec.id}: {one_line(platform_label(rec.platform))} {rec.kind}"
+        f" {one_line(rec.platform_id)}"
+    )
     if flags:
         print("  " + "; ".join(flags))
     account = detail.account
     if account:
         handle = one_line(account.handle or account.display_name)
-        print(f"Account:   {one_line(account.platform)}/{handle}")
+        print(f"Account:   {one_line(account_label(account.platform, handle))}")
     author = detail.author
     print(f"Author:    {one_line(author.name)} (@{one_line(author.handle)})")
-    print(f"Created:   {local(rec.created_at, tz)} (as written: {one_line(rec.created_at_raw)})")
+    print(f"Created:   {local(rec.created_at)} (as written: {one_line(rec.created_at_raw)})")
     if rec.deleted_at:
-        print(f"Deleted:   {local(rec.deleted_at, tz)}")
+        print(f"Deleted:   {local(rec.deleted_at)}")
     if rec.hidden_at:
-        print(f"Hidden:    {local(rec.hidden_at, tz)}")
+        print(f"Hidden:    {local(rec.hidden_at)}")
     print(f"Link:      {one_line(rec.url) or '(none)'}")
     if rec.title:
         print(f"Title:     {one_line(rec.title)}")
@@ -84,16 +96,16 @@ def _print(detail: RecordDetail, tz: Any) -> None:
         )
         pointer = ">" if node.is_focus else " "
         print(
-            f"{pointer} {'  ' * node.depth}#{node.id} {node.kind} {local(node.created_at, tz)}"
+            f"{pointer} {'  ' * node.depth}#{node.id} {node.kind} {local(node.created_at)}"
             f" {one_line(node.author, 24)}{marks}: {one_line(node.text, 70)}"
         )
 
     print(f"\nVersions ({len(detail.versions)}):")
     for version in detail.versions:
         print(
-            f"  v{version.seq} observed {local(version.observed_at, tz)}"
+            f"  v{version.seq} observed {local(version.observed_at)}"
             + (
-                f", edited {local(version.platform_edited_at, tz)}"
+                f", edited {local(version.platform_edited_at)}"
                 if version.platform_edited_at
                 else ""
             )
@@ -117,7 +129,7 @@ def _print(detail: RecordDetail, tz: Any) -> None:
         print(
             f"  {one_line(p.name)}{inside} [{one_line(p.detected_format) or '?'}]"
             f" sha256 {p.sha256}"
-            f" at {one_line(p.locator)}; batch {p.batch_id} {local(p.batch_started_at, tz)}"
+            f" at {one_line(p.locator)}; batch {p.batch_id} {local(p.batch_started_at)}"
             f" by {one_line(p.operator)}"
         )
 
@@ -125,7 +137,7 @@ def _print(detail: RecordDetail, tz: Any) -> None:
     verify = (
         "never verified"
         if fixity.last_verify_ok is None
-        else f"{'passed' if fixity.last_verify_ok else 'FAILED'} at {fixity.last_verify_at}"
+        else f"{'passed' if fixity.last_verify_ok else 'FAILED'} at {local(fixity.last_verify_at)}"
     )
     print(f"\nFixity: archive verify {verify}")
     if fixity.capture is not None:
@@ -154,5 +166,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(detail_dict(detail))
     else:
-        _print(detail, tz)
+        _print(detail, tz, utc=args.utc)
     return 0
