@@ -23,8 +23,11 @@ recognised by their header row and columns are mapped by name, case- and space-i
                       (`snippet.title/description/publishedAt`, `contentDetails.videoId`); the
                       same shape is used for likes/favourites, so only `uploads` is read
 
+- my-comments.html, my-live-chat-messages.html   older Takeouts (before the CSVs): one `<li>`
+                      per message; read by youtube_html (recognised by content, any language)
+
 Watch/search history (JSON or HTML only) is the user's activity, not published content: it is
-kept as an original, not imported. The old HTML-only `my-comments.html` is not parsed either.
+kept as an original, not imported.
 
 Record keys (platform 'youtube') are YouTube's own ids, unprefixed: channel id (UC...) for the
 channel page, video id for videos, comment id for comments and replies, live chat id for chat
@@ -53,6 +56,7 @@ from retention_desk.importers.common import (
 )
 from retention_desk.importers.export_csv import csv_header, read_export_csv
 from retention_desk.importers.tree import SourceTree
+from retention_desk.importers.youtube_html import looks_like_message_list, parse_messages
 from retention_desk.importers.youtube_takeout import (
     Row,
     classify,
@@ -87,6 +91,16 @@ class YouTubeImporter:
                 if is_uploads_json(tree, item.path):
                     kinds[item.path] = "uploads_json"
                 continue
+            if suffix in (".html", ".htm"):
+                try:
+                    head = tree.head(item.path, 16384)
+                except OSError:
+                    continue
+                if looks_like_message_list(head):
+                    # comments and chats share one layout; only the file name tells them apart
+                    chat = "chat" in PurePosixPath(item.path).name.lower()
+                    kinds[item.path] = "html_live_chats" if chat else "html_comments"
+                continue
             kind = classify(csv_header(tree, item.path))
             if kind == "recordings":
                 recordings.append(item.path)
@@ -94,7 +108,15 @@ class YouTubeImporter:
                 kinds[item.path] = kind
         if not kinds:
             return []
-        order = ("channel", "videos", "uploads_json", "comments", "live_chats")
+        order = (
+            "channel",
+            "videos",
+            "uploads_json",
+            "comments",
+            "html_comments",
+            "live_chats",
+            "html_live_chats",
+        )
         files = sorted(kinds, key=lambda p: (order.index(kinds[p]), p))
         channels = self._channels(tree, [p for p in files if kinds[p] == "channel"])
         account = None
@@ -186,6 +208,9 @@ class YouTubeImporter:
     ) -> Iterator[RecordIn]:
         if kind == "uploads_json":
             yield from self._uploads(tree, claim, path, warnings, ctx)
+            return
+        if kind in ("html_comments", "html_live_chats"):
+            yield from self._html_messages(tree, claim, path, kind, warnings)
             return
         required = {
             "channel": ("channel id",),
@@ -402,6 +427,58 @@ class YouTubeImporter:
             )
             self._video_extras(rec, state, warnings, ctx)
             yield rec
+
+    def _html_messages(
+        self, tree: SourceTree, claim: Claim, path: str, kind: str, warnings: list[str]
+    ) -> Iterator[RecordIn]:
+        """Older Takeouts' HTML comment/chat lists. Keys are the same as the CSV's where the
+        item links its comment (`lc=`), so a later CSV export lands on the same records."""
+        chat = kind == "html_live_chats"
+        channels = claim.state.get("channels") or {}
+        channel_id, channel_title = next(iter(channels.items()), ("", ""))
+        for msg in parse_messages(tree.read_bytes(path)):
+            where = f"{path} item {msg.index + 1}"
+            if not msg.video_id and not msg.comment_id:
+                warnings.append(f"{where}: no video link; skipped")
+                continue
+            if msg.when is None:
+                warnings.append(f"{where}: no readable time; kept undated")
+            stamp = msg.when.strftime("%Y%m%dT%H%M%S") if msg.when else f"item{msg.index + 1}"
+            prefix = "html-live-chat" if chat else "html-comment"
+            key = msg.comment_id or f"{prefix}:{msg.video_id}:{stamp}"
+            if msg.parent_id:
+                rec_kind, parent = "reply", msg.parent_id
+            else:
+                rec_kind, parent = "comment", msg.video_id
+            url = None
+            if msg.video_id:
+                url = WATCH + msg.video_id + (f"&lc={msg.comment_id}" if msg.comment_id else "")
+            yield RecordIn(
+                platform=PLATFORM,
+                kind=rec_kind,
+                record_key=key,
+                platform_id=msg.comment_id or None,
+                parent_key=parent or None,
+                text=msg.text,
+                text_raw=msg.html,
+                author_name=channel_title or None,
+                author_platform_id=channel_id or None,
+                created_at=msg.when,
+                created_at_raw=msg.when_raw or None,
+                url=url,
+                extra={
+                    k: v
+                    for k, v in {
+                        "live_chat": chat,
+                        "video_id": msg.video_id,
+                        "video_link_text": msg.video_title,
+                        "source": "Takeout HTML (before the CSV files)",
+                    }.items()
+                    if v
+                },
+                raw_json=dumps_raw({"html": msg.html, "links": msg.urls}),
+                locator=where,
+            )
 
     # ------------------------------------------------------------------ video extras
     @staticmethod

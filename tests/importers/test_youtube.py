@@ -1,7 +1,7 @@
 """YouTube (Google Takeout) importer.
 
 No real Takeout is available: the fixtures under tests/fixtures/platforms/youtube/ are written
-from the published descriptions (see README.md there). Expected numbers are computed here from
+from the published descriptions and public parsers' fixtures (see README.md there). Expected numbers are computed here from
 the fixture CSV/JSON with the standard library, independently of the importer.
 """
 
@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 from hypothesis import given
@@ -370,3 +371,84 @@ def test_videos_in_another_zip_of_a_split_takeout(archive: Archive, tmp_path: Pa
         archive, "SELECT m.missing FROM media m JOIN records r ON r.id = m.record_id"
     )
     assert media == [(0,)]
+
+
+# ------------------------------------------------------- older HTML layout (issue 9)
+OLDER = FIXTURES / "takeout-2019"
+OLDER_YT = OLDER / "Takeout" / "YouTube and YouTube Music"
+SPANISH = FIXTURES / "takeout-2021-es"
+
+
+def _li_count(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count("<li>")
+
+
+def test_older_html_takeout_imports_comments_and_live_chats(archive: Archive) -> None:
+    summary = run_import(archive, [OLDER])
+    files = files_by_name(summary)
+    assert files["my-comments.html"].status == "imported", files["my-comments.html"].error
+    assert files["my-live-chat-messages.html"].status == "imported"
+    comments = _li_count(OLDER_YT / "my-comments" / "my-comments.html")
+    chats = _li_count(OLDER_YT / "my-live-chat-messages" / "my-live-chat-messages.html")
+    assert summary.totals()["added"] == comments + chats == 4
+    # viewing and search activity is kept byte-exact, not turned into records
+    assert {"watch-history.json", "search-history.json"} <= _stored(archive)
+
+    recs = latest_records(archive, "youtube")
+    by_text = {r["v_text"]: r for r in recs.values()}
+    first = by_text["Road closure on Main St starts Monday."]
+    assert (first["kind"], first["parent_key"]) == ("comment", "Vid0000000A")
+    assert first["created_at"] == "2019-04-27T23:18:23.000000Z"
+    assert first["url"] == "https://www.youtube.com/watch?v=Vid0000000A"
+    # the pre-2019 ISO form of the time, and a line break inside the text
+    old = by_text["Thanks for coming\nto the town hall!"]
+    assert old["created_at"] == "2016-06-15T08:50:49.000000Z"
+    # a link inside the text stays in the text; the HTML is kept as text_raw
+    detour = by_text["Detour via the detour map & 2nd St."]
+    assert "https://www.example.gov/detour" in detour["v_text_raw"]
+    chat = by_text["Council session starts in 5 minutes."]
+    assert json.loads(chat["extra_json"])["live_chat"] is True
+    assert chat["parent_key"] == "Live000000A"
+
+
+def test_older_html_reimport_adds_nothing(archive: Archive, tmp_path: Path) -> None:
+    run_import(archive, [OLDER])
+    copy = tmp_path / "again"
+    shutil.copytree(OLDER, copy)
+    # a byte-different file with the same messages (re-downloaded) lands on the same records
+    html = copy / "Takeout" / "YouTube and YouTube Music" / "my-comments" / "my-comments.html"
+    html.write_text(html.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    summary = run_import(archive, [copy])
+    assert summary.totals()["added"] == 0
+
+
+def test_localised_html_comments_use_comment_ids_and_thread_replies(archive: Archive) -> None:
+    summary = run_import(archive, [SPANISH])
+    (result,) = summary.files
+    assert result.status == "imported", result.error
+    recs = latest_records(archive, "youtube")
+    top = recs["UgzExampleTopLevel0001"]
+    assert (top["kind"], top["parent_key"]) == ("comment", "Vid0000000A")
+    assert top["v_text"] == "¿Cuándo reabre la calle?"
+    assert top["created_at"] == "2021-03-12T10:11:12.000000Z"
+    reply = recs["UgzExampleTopLevel0002.9xReply0001"]
+    assert (reply["kind"], reply["parent_key"]) == ("reply", "UgzExampleTopLevel0002")
+    assert reply["url"].endswith("&lc=UgzExampleTopLevel0002.9xReply0001")
+
+
+def test_takeout_zip_as_google_delivers_it_with_a_large_history(
+    archive: Archive, tmp_path: Path
+) -> None:
+    entry = json.loads((OLDER_YT / "history" / "watch-history.json").read_text())[0]
+    big = json.dumps([entry] * 40000)  # several MB, like a real watch history
+    zipped = tmp_path / "takeout-20190601T000000Z-001.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(OLDER.rglob("*")):
+            if path.is_file() and path.name != "watch-history.json":
+                zf.write(path, path.relative_to(OLDER).as_posix())
+        zf.writestr("Takeout/YouTube and YouTube Music/history/watch-history.json", big)
+        zf.writestr("Takeout/archive_browser.html", "<html><body>Archive</body></html>")
+    summary = run_import(archive, [zipped])
+    assert summary.status == "completed", summary.to_dict()
+    assert summary.totals()["added"] == 4
+    assert "watch-history.json" in _stored(archive)
