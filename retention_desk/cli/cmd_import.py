@@ -10,6 +10,7 @@ from retention_desk.archive import Archive
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json, stderr_progress
 from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.meta_owner import suggested_account
 from retention_desk.importers.registry import all_importers, format_names
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
 from retention_desk.safetext import printable
@@ -101,12 +102,19 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.dry_run:
                 previews = preview(detection, options)
+                # one preview per claim: the account each suggests where the files cannot name it
+                suggested = [suggested_account(claim) for _t, _i, claim in detection.claims]
                 if args.json:
                     print_json(
-                        {"previews": previews, "errors": detection.errors, "notes": detection.notes}
+                        {
+                            "previews": previews,
+                            "suggested_accounts": suggested,
+                            "errors": detection.errors,
+                            "notes": detection.notes,
+                        }
                     )
                 else:
-                    for p in previews:
+                    for p, suggestion in zip(previews, suggested, strict=True):
                         span = (
                             f"{p.date_from:%Y-%m-%d} to {p.date_to:%Y-%m-%d}"
                             if p.date_from and p.date_to
@@ -118,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
                             else "record count unknown"
                         )
                         account = printable(p.account) if p.account else "(none)"
+                        if not p.account and suggestion:
+                            account = f"(none; suggested: {printable(suggestion)})"
                         print(
                             f"{printable(p.source)}: {printable(p.label)}; account {account};"
                             f" {span}; {count}"

@@ -920,3 +920,18 @@ def test_two_accounts_posting_the_same_second_stay_apart(
         " ON a.id = r.account_id WHERE r.kind = 'post' ORDER BY a.account_key",
     )
     assert [tuple(r) for r in rows] == [("cyb0rgninj4", "Gustav Johansen"), ("villapd", "Villa PD")]
+
+
+def test_cli_dry_run_prints_the_suggested_account(
+    samples: Path, tmp_path: Path, capsys: Any
+) -> None:
+    from retention_desk.cli import main
+
+    arch = str(tmp_path / "cli.rdesk")
+    assert main(["--archive", arch, "init"]) == 0
+    capsys.readouterr()
+    assert main(["--archive", arch, "import", "--dry-run", str(samples / HUNTER)]) == 0
+    out = capsys.readouterr().out
+    assert "account (none; suggested: Hunter Hillis)" in out
+    assert main(["--archive", arch, "import", "--dry-run", "--json", str(samples / HUNTER)]) == 0
+    assert json.loads(capsys.readouterr().out)["suggested_accounts"] == ["Hunter Hillis"]
