@@ -1,8 +1,9 @@
 """YouTube (Google Takeout) importer.
 
 No real Takeout is available: the fixtures under tests/fixtures/platforms/youtube/ are written
-from the published descriptions and public parsers' fixtures (see README.md there). Expected numbers are computed here from
-the fixture CSV/JSON with the standard library, independently of the importer.
+from the published descriptions and public parsers' fixtures (see README.md there). Expected
+numbers are computed here from the fixture CSV/JSON with the standard library, independently of
+the importer.
 """
 
 from __future__ import annotations
@@ -412,7 +413,7 @@ def test_older_html_takeout_imports_comments_and_live_chats(archive: Archive) ->
 
 
 def test_older_html_reimport_adds_nothing(archive: Archive, tmp_path: Path) -> None:
-    run_import(archive, [OLDER])
+    assert run_import(archive, [OLDER]).totals()["added"] == 4
     copy = tmp_path / "again"
     shutil.copytree(OLDER, copy)
     # a byte-different file with the same messages (re-downloaded) lands on the same records
