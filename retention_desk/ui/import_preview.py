@@ -19,6 +19,7 @@ from retention_desk.archive import Archive, Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE, get_value
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.csv_records import FilePlan
+from retention_desk.importers.meta_owner import suggested_account
 from retention_desk.importers.run import detect
 
 
@@ -37,6 +38,7 @@ class PreviewRow:
     approx_records: int | None
     notes: tuple[str, ...]
     status: str  # 'ready' | 'refused' (a CSV whose columns do not map) | 'error'
+    suggested_account: str | None = None  # the owner the files name when they cannot be sure
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def gather_preview(
                     approx_records=pv.approx_records,
                     notes=tuple(pv.notes),
                     status="refused" if problem else "ready",
+                    suggested_account=suggested_account(claim),
                 )
             )
         for label, problem_text in detection.refused:

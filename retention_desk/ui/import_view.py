@@ -402,6 +402,20 @@ class ImportView(QWidget):
             if account.display_name:
                 name += f" — {account.display_name}"
             self.account_combo.setItemData(index, tooltip_text(name), Qt.ItemDataRole.ToolTipRole)
+        # owners the files name when no profile file says who they are: offered, never chosen
+        suggested = sorted({r.suggested_account for r in result.rows if r.suggested_account})
+        for name in suggested:
+            if self.account_combo.findText(name) < 0:
+                self.account_combo.addItem(name, None)
+                tip = tooltip_text(f"{name} (suggested: the files name this owner)")
+                self.account_combo.setItemData(
+                    self.account_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                )
+        self.account_combo.lineEdit().setPlaceholderText(
+            f"suggested: {', '.join(suggested)} (or choose / type a handle)"
+            if suggested
+            else "as detected in the export (or choose / type a handle)"
+        )
         self.account_combo.setCurrentText(current)
         self.account_combo.blockSignals(False)
 
@@ -412,6 +426,8 @@ class ImportView(QWidget):
         override = self.options().account
         for r, row in enumerate(self.preview.rows):
             account = f"{override} (chosen)" if override and row.format else row.account
+            if not account and row.suggested_account:
+                account = f"none (suggested: {row.suggested_account})"
             self.preview_table.setItem(r, 3, plain_item(account or ""))
 
     def _show_preview_details(self) -> None:

@@ -935,3 +935,13 @@ def test_cli_dry_run_prints_the_suggested_account(
     assert "account (none; suggested: Hunter Hillis)" in out
     assert main(["--archive", arch, "import", "--dry-run", "--json", str(samples / HUNTER)]) == 0
     assert json.loads(capsys.readouterr().out)["suggested_accounts"] == ["Hunter Hillis"]
+
+
+def test_import_view_preview_rows_carry_the_suggestion(samples: Path, archive: Archive) -> None:
+    from retention_desk.ui.import_preview import gather_preview
+
+    result = gather_preview(archive, [samples / HUNTER, samples / WAULTAR], ImportOptions())
+    rows = {Path(r.source).name: r for r in result.rows}
+    assert rows["your_posts_1.json"].suggested_account == "Hunter Hillis"
+    assert rows["your_posts_1.json"].account is None
+    assert rows["waultar-fixtures"].suggested_account is None
