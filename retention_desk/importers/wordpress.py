@@ -1,8 +1,10 @@
 """WordPress eXtended RSS (WXR 1.0-1.2): the file Tools > Export writes.
 
-NOT YET CHECKED AGAINST A REAL EXPORT FROM AN AGENCY SITE. The structure follows the writer
-itself, WordPress core `wp-admin/includes/export.php` (WXR_VERSION 1.2): an RSS 2.0 channel
-with the `wp:` namespace (http://wordpress.org/export/1.2/), `wp:author` entries (login,
+NOT YET CHECKED AGAINST A REAL EXPORT FROM AN AGENCY SITE; checked against the structure of a
+real WordPress.com export (WXR 1.1, with `atom:` used but never declared), a parser fixture
+in Code52/pretzel (see tests/fixtures/platforms/wordpress/README.md). The structure follows
+the writer itself, WordPress core `wp-admin/includes/export.php` (WXR_VERSION 1.2): an RSS
+2.0 channel with the `wp:` namespace (http://wordpress.org/export/1.2/), `wp:author` entries (login,
 e-mail, display name), and one `item` per post of any exportable type with `dc:creator`
 (the author's login), `content:encoded`, `excerpt:encoded`, `wp:post_id`, `wp:post_date[_gmt]`,
 `wp:post_modified[_gmt]` (newer versions), `wp:status`, `wp:post_parent`, `wp:post_type`,
@@ -25,8 +27,14 @@ Mapping (platform 'wordpress'; keys carry the site so two blogs never collide):
 - attachments -> media of their parent post (unattached ones: of the site record). The files
   are usually not in the export: they are linked when the import also holds the
   `wp-content/uploads/...` files, and listed missing with their URL otherwise;
-- navigation menus, templates, styles and other site-structure types are not records; they
-  are counted and reported (the original file keeps them).
+- comments on an attachment's page hang under the attachment's post (the site when
+  unattached), the attachment named in extra;
+- drafts carry no GMT date and a placeholder pubDate (1970-01-01): their local `post_date` is
+  used with a note in extra, or no date at all;
+- navigation menus, form definitions, templates, styles and other site-structure types are not
+  records; they are counted and reported (the original file keeps them).
+Real exports are not always well-formed: xml_safe.repaired mends undeclared prefixes, control
+characters, bare '&' and HTML entities while reading, and the import reports what it mended.
 `text` is the post HTML as plain text for display and search; `text_raw` keeps the HTML.
 
 The XML is read by wordpress_wxr (defusedxml: no entity expansion, nothing fetched), streamed twice:
