@@ -328,7 +328,7 @@ class RecordWriter:
                     )
                     self.counts.flagged_hidden += 1
                     hit[3] = timeutil.to_db(rec.hidden_at)
-                fill = _fill_row(rid, rec, old_extra, known)
+                fill = _fill_row(rid, rec, old_extra, known, self.account_id)
                 if fill is not None:
                     fill_rows.append(fill)
                     if rec.parent_key and known[_FILLABLE.index("parent_key")] is None:
@@ -480,6 +480,9 @@ class RecordWriter:
 # only where still empty: the first capture's values are kept (like counts, handles at the
 # time), and nothing already archived is overwritten.
 _FILLABLE = (
+    # a record first imported without its account (a posts file alone) gets it from a later
+    # export that knows it; one already assigned is never moved to another account
+    "account_id",
     "url",
     "author_name",
     "author_handle",
@@ -497,9 +500,12 @@ _FILL_RECORD = text(
 )
 
 
-def _fill_row(rid: int, rec: RecordIn, old_extra: str, known: list[Any]) -> dict[str, Any] | None:
+def _fill_row(
+    rid: int, rec: RecordIn, old_extra: str, known: list[Any], account_id: int | None
+) -> dict[str, Any] | None:
     """The fill-in update for an existing record, or None when the new capture adds nothing."""
-    new_values = {c: getattr(rec, c) for c in _FILLABLE}
+    new_values = {c: getattr(rec, c) for c in _FILLABLE if c != "account_id"}
+    new_values["account_id"] = account_id
     new_values["created_at"] = timeutil.to_db(rec.created_at)
     gains = any(
         old is None and new_values[c] is not None for c, old in zip(_FILLABLE, known, strict=True)

@@ -174,3 +174,34 @@ def test_long_chain_and_late_root_thread_correctly(archive: Archive) -> None:
         root = conn.execute(text("SELECT id FROM records WHERE record_key = 'c0'")).scalar()
         threads = set(conn.execute(text("SELECT thread_id FROM records")).scalars())
     assert threads == {root}
+
+
+def test_account_is_filled_in_later_but_never_moved(archive: Archive) -> None:
+    """A posts file imported alone has no account; the full export that follows knows it.
+    The record gets that account; a third export naming another account does not move it."""
+    from retention_desk.archive.ingest import AccountIn, upsert_account
+
+    def write_as(account: str | None) -> None:
+        with archive.write() as conn:
+            account_id = upsert_account(conn, AccountIn("facebook", account)) if account else None
+            w = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=account_id)
+            w.add(RecordIn("facebook", "post", "p-1", text="hello"))
+            w.finish()
+            archive.audit(conn, action="test.write")
+
+    def account_of_record() -> str | None:
+        with archive.read() as conn:
+            return conn.execute(
+                text(
+                    "SELECT a.account_key FROM records r LEFT JOIN accounts a"
+                    " ON a.id = r.account_id WHERE r.record_key = 'p-1'"
+                )
+            ).scalar_one()
+
+    write_as(None)
+    assert account_of_record() is None
+    write_as("city-page")
+    assert account_of_record() == "city-page"
+    write_as("other-page")
+    assert account_of_record() == "city-page"
+    assert verify_archive(archive, record=False).ok
