@@ -72,8 +72,18 @@ class SqliteBackend:
 
     @staticmethod
     def matching_versions_sql(param: str) -> str:
-        """Version ids (record_versions.id) whose title or text match the bound expression."""
-        return f"SELECT rowid FROM record_fts WHERE record_fts MATCH :{param}"
+        """Version ids (record_versions.id, column `vid`) whose title or text match the bound
+        word expression."""
+        return f"SELECT rowid AS vid FROM record_fts WHERE record_fts MATCH :{param}"
+
+    @staticmethod
+    def probe_sql(param: str, version: str) -> str:
+        """Does the version aliased `version` match the bound word expression? (an indexed
+        rowid seek into the FTS index, never a scan of every match)"""
+        return (
+            f"EXISTS (SELECT 1 FROM record_fts f WHERE record_fts MATCH :{param}"
+            f" AND f.rowid = {version}.id)"
+        )
 
     def ranked_versions_sql(self, param: str) -> str:
         """(version id, score) for matching versions; a lower score is a better match."""

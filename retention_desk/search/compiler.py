@@ -8,11 +8,15 @@ Semantics:
   word does not hide the record from an exclusion, as it does not from a search.
 - Filters are conditions on the record. A clause that ORs text with filters
   (`police OR kind:message`) becomes a record condition too.
+- Terms in unspaced scripts (Chinese, Japanese...) and terms without letters or digits
+  (emoji, punctuation) match as substrings, through the trigram index (textmatch.py);
+  everything else matches as words, through the word index, exactly as before.
 - An empty query matches every record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +24,7 @@ from zoneinfo import ZoneInfo
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.filters import FILTERS, PREFILTERS, FilterContext, Prefilter
 from retention_desk.search.query import Atom, FilterTerm, QueryTree, Term
+from retention_desk.search.textmatch import TextMatch, build_text_match
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ class CompiledQuery:
 
     text: str
     tree: QueryTree
-    # full-text expression for the per-version match (None: no positive text in the query)
+    # word-index expression for the clauses made only of words, bound as `:fts` (None: no
+    # such clause; the query may still have substring terms, see `text_match`)
     fts: str | None
     # boolean SQL over `records r`; "1 = 1" when the query has no record conditions
     where: str
@@ -37,14 +43,35 @@ class CompiledQuery:
     text_clauses: tuple[tuple[Term, ...], ...] = ()
     # what the AND-ed date/platform/kind filters imply (in-memory candidate pruning)
     prefilter: Prefilter = field(default_factory=Prefilter)
-    # `-word` exclusions as one FTS expression, and `where` without them: an executor that
-    # removes the excluded records itself checks only `base_where` in SQL
-    exclude_fts: str | None = None
+    # `-word` exclusions as SQL selecting the versions holding any of them (parameters in
+    # `params`), and `where` without them: an executor that removes the excluded records
+    # itself checks only `base_where` in SQL
+    exclude_sql: str | None = None
     base_where: str = "1 = 1"
+    # the positive text as SQL over version ids (None: no positive text in the query)
+    text_match: TextMatch | None = None
 
     @property
     def has_text(self) -> bool:
-        return self.fts is not None
+        return self.text_match is not None
+
+    @property
+    def versions_sql(self) -> str:
+        """SELECT of the version ids matching the text (column `vid`); use with `bind()`."""
+        assert self.text_match is not None
+        return self.text_match.versions_sql
+
+    @property
+    def probe_sql(self) -> str:
+        """Boolean SQL: does the version aliased `v` match the text? Use with `bind()`."""
+        assert self.text_match is not None
+        return self.text_match.probe_sql
+
+    @property
+    def ranked_sql(self) -> str:
+        """(vid, score) for the matching versions, lower better; use with `bind()`."""
+        assert self.text_match is not None
+        return self.text_match.ranked_sql
 
     @property
     def has_conditions(self) -> bool:
@@ -59,26 +86,36 @@ class CompiledQuery:
         return values
 
 
-def _records_with_text(backend: SqliteBackend, param: str) -> str:
-    return (
-        "SELECT v.record_id FROM record_versions v WHERE v.id IN ("
-        + backend.matching_versions_sql(param)
-        + ")"
-    )
+def _records_with_text(versions_sql: str) -> str:
+    return f"SELECT v.record_id FROM record_versions v WHERE v.id IN ({versions_sql})"
+
+
+def _bound_text(clauses: list[list[Term]], ctx: FilterContext) -> TextMatch:
+    """Text SQL whose every parameter (the word expression too) is bound in `ctx`."""
+    word_param = ctx.bind_name(None)  # reserved now, filled once the expression is known
+    match = build_text_match(clauses, ctx.backend, ctx.bind_name, word_param)
+    ctx.params[word_param] = match.fts
+    return match
 
 
 def _atom_predicate(atom: Atom, ctx: FilterContext) -> str:
     if isinstance(atom.item, FilterTerm):
         sql = FILTERS[atom.item.name].handler(atom.item.value, ctx)
         return ctx.backend.negate(sql) if atom.negated else f"({sql})"
-    param = ctx.bind_name(ctx.backend.match_expression([[atom.item]]))
+    match = _bound_text([[atom.item]], ctx)
     op = "NOT IN" if atom.negated else "IN"
-    return f"r.id {op} ({_records_with_text(ctx.backend, param)})"
+    return f"r.id {op} ({_records_with_text(match.versions_sql)})"
 
 
-def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> CompiledQuery:
-    """Compile a parsed query; raises QueryError for filter values that cannot be read."""
-    ctx = FilterContext(backend=backend, tz=tz)
+def compile_query(
+    tree: QueryTree,
+    backend: SqliteBackend,
+    tz: ZoneInfo,
+    platforms: Callable[[], frozenset[str]] | None = None,
+) -> CompiledQuery:
+    """Compile a parsed query; raises QueryError for filter values that cannot be read.
+    `platforms` gives the platforms the archive holds (for checking `platform:` values)."""
+    ctx = FilterContext(backend=backend, tz=tz, archive_platforms=platforms)
     text_clauses: list[list[Term]] = []
     excluded: list[Term] = []
     conditions: list[str] = []
@@ -98,20 +135,21 @@ def compile_query(tree: QueryTree, backend: SqliteBackend, tz: ZoneInfo) -> Comp
             preds = [_atom_predicate(a, ctx) for a in atoms]
             conditions.append(preds[0] if len(preds) == 1 else "(" + " OR ".join(preds) + ")")
     base_where = " AND ".join(conditions) if conditions else "1 = 1"
-    exclude_fts = backend.match_expression([excluded]) if excluded else None
-    if exclude_fts is not None:
-        param = ctx.bind_name(exclude_fts)
-        conditions.append(f"r.id NOT IN ({_records_with_text(backend, param)})")
-    fts = backend.match_expression(text_clauses) if text_clauses else None
+    exclude_sql = _bound_text([excluded], ctx).versions_sql if excluded else None
+    if exclude_sql is not None:
+        conditions.append(f"r.id NOT IN ({_records_with_text(exclude_sql)})")
+    # the positive text's word expression is bound by CompiledQuery.bind as `fts`
+    match = build_text_match(text_clauses, backend, ctx.bind_name, "fts") if text_clauses else None
     where = " AND ".join(conditions) if conditions else "1 = 1"
     return CompiledQuery(
         text=tree.text,
         tree=tree,
-        fts=fts,
+        fts=match.fts if match is not None else None,
         where=where,
         params=ctx.params,
         text_clauses=tuple(tuple(c) for c in text_clauses),
         prefilter=prefilter,
-        exclude_fts=exclude_fts,
+        exclude_sql=exclude_sql,
         base_where=base_where,
+        text_match=match,
     )

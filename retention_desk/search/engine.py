@@ -194,7 +194,20 @@ class SearchEngine:
             return query
         if not isinstance(query, str):
             raise QueryError("A query must be text.")
-        return compile_query(parse(query, known_filters()), self.backend, self.tz)
+        return compile_query(
+            parse(query, known_filters()), self.backend, self.tz, self._archive_platforms
+        )
+
+    def _archive_platforms(self) -> frozenset[str]:
+        """The platforms the archive holds: one index seek per platform (a skip-scan of
+        ix_records_platform_created), asked only for a `platform:` value nobody knows."""
+        sql = (
+            "WITH RECURSIVE p(name) AS (SELECT min(platform) FROM records UNION ALL"
+            " SELECT (SELECT min(platform) FROM records WHERE platform > p.name) FROM p"
+            " WHERE p.name IS NOT NULL) SELECT name FROM p WHERE name IS NOT NULL"
+        )
+        with self._read() as conn:
+            return frozenset(r[0] for r in self.backend.fetch_all(conn, sql))
 
     @staticmethod
     def _check_sort(sort: str) -> str:
@@ -210,7 +223,7 @@ class SearchEngine:
             return "1 = 1"
         return (
             "r.id IN (SELECT v.record_id FROM record_versions v WHERE v.id IN ("
-            + self.backend.matching_versions_sql("fts")
+            + q.versions_sql
             + "))"
         )
 
@@ -226,7 +239,7 @@ class SearchEngine:
         """(record id, best score) for every match, best first."""
         return (
             "SELECT v.record_id, min(m.score) AS best, max(r.created_at) AS created"
-            f" FROM ({self.backend.ranked_versions_sql('fts')}) m"
+            f" FROM ({q.ranked_sql}) m"
             " JOIN record_versions v ON v.id = m.vid JOIN records r ON r.id = v.record_id"
             f" WHERE ({q.where}) GROUP BY v.record_id"
             " ORDER BY best, created DESC, v.record_id DESC"
@@ -276,7 +289,7 @@ class SearchEngine:
         """Candidate pruning from the query's date/platform/kind filters (see Prefilter)."""
         pf = q.prefilter
         out: dict[str, Any] = {}
-        if q.exclude_fts is not None:
+        if q.exclude_sql is not None:
             out["excluded"] = self._excluded(conn, q)
         if pf.dated:
             out["key_range"] = (
@@ -297,10 +310,9 @@ class SearchEngine:
 
     def _excluded(self, conn: Connection, q: CompiledQuery) -> set[int]:
         """Records any version of which contains an excluded word (date cache refreshed)."""
-        assert self._dates is not None and q.exclude_fts is not None
+        assert self._dates is not None and q.exclude_sql is not None
         self._dates.refresh(self.backend, conn)
-        sql = self.backend.matching_versions_sql("x")
-        rows = self.backend.fetch_all(conn, sql, {"x": q.exclude_fts})
+        rows = self.backend.fetch_all(conn, q.exclude_sql, q.params)
         return set(map(self._dates.records.__getitem__, (r[0] for r in rows)))
 
     def _from_date_cache(
@@ -310,7 +322,7 @@ class SearchEngine:
         the candidates against the filters (None when filters reject too many), and the
         matching version ids (they tell each row which versions matched, without probes)."""
         dates.refresh(self.backend, conn)
-        rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
+        rows = self.backend.fetch_all(conn, q.versions_sql, q.bind())
         vids = [r[0] for r in rows]
         candidates = dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
         found: list[int] = []
@@ -476,7 +488,7 @@ class SearchEngine:
         """Every version id matching the words (the date cache refreshed to cover them)."""
         assert self._dates is not None
         self._dates.refresh(self.backend, conn)
-        rows = self.backend.fetch_all(conn, self.backend.matching_versions_sql("fts"), q.bind())
+        rows = self.backend.fetch_all(conn, q.versions_sql, q.bind())
         return [r[0] for r in rows]
 
     def _passing(self, conn: Connection, q: CompiledQuery, ids: set[int]) -> set[int]:
@@ -484,7 +496,7 @@ class SearchEngine:
         if not q.has_conditions:
             return ids
         where = q.where
-        if q.exclude_fts is not None:  # exclusions from the index, in memory
+        if q.exclude_sql is not None:  # exclusions from the index, in memory
             ids = ids - self._excluded(conn, q)
             where = q.base_where
             if where == "1 = 1":

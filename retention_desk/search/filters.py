@@ -33,6 +33,9 @@ class FilterContext:
     backend: SqliteBackend
     tz: ZoneInfo
     params: dict[str, Any] = field(default_factory=dict)
+    # the platforms the archive holds (asked only when a `platform:` value is not a known
+    # platform; None: no archive, only the known platforms are accepted)
+    archive_platforms: Callable[[], frozenset[str]] | None = None
 
     def bind(self, value: Any) -> str:
         """A fresh named parameter holding `value`; returns its placeholder (`:f3`)."""
@@ -121,8 +124,33 @@ KIND_ALIASES = {
 }
 
 
+# Platforms the importers write (a CSV import may add any other slug: those are accepted
+# when the archive holds them).
+KNOWN_PLATFORMS = (
+    "x",
+    "facebook",
+    "instagram",
+    "youtube",
+    "reddit",
+    "flickr",
+    "wordpress",
+    "wiki",
+    "web",
+    "csv",
+)
+
+
 def _platform(value: str, ctx: FilterContext) -> str:
-    return f"r.platform = {ctx.bind(platform_name(value))}"
+    name = platform_name(value)
+    if name not in KNOWN_PLATFORMS:
+        held = ctx.archive_platforms() if ctx.archive_platforms is not None else frozenset()
+        if name not in held:
+            choices = list(KNOWN_PLATFORMS) + sorted(held.difference(KNOWN_PLATFORMS))
+            aliases = ", ".join(f"{a} ({p})" for a, p in PLATFORM_ALIASES.items())
+            raise QueryError(
+                f"platform: must be one of {', '.join(choices)} (or {aliases}); not '{value}'."
+            )
+    return f"r.platform = {ctx.bind(name)}"
 
 
 def _account(value: str, ctx: FilterContext) -> str:
@@ -130,6 +158,10 @@ def _account(value: str, ctx: FilterContext) -> str:
     # the account by (handle, display name or the platform's account key).
     # `platform/name` (as the account facet writes it) narrows to one platform's account.
     name = value.strip().removeprefix("@")
+    if not name.strip():
+        raise QueryError(
+            f"account: needs a handle, display name or platform account id; not '{value}'."
+        )
     like = ctx.backend.like
 
     def named(text_value: str) -> str:
@@ -150,6 +182,12 @@ def _author(value: str, ctx: FilterContext) -> str:
     # handle: whole match (with or without @); name: any part ("garcia" finds "Maria Garcia");
     # the platform's user id: exact.
     raw = value.strip()
+    if not raw.removeprefix("@").strip():
+        # an empty name would match every record that has an author at all
+        raise QueryError(
+            "author: needs a handle (@name), part of the author's name, or a user id;"
+            f" not '{value}'."
+        )
     handle = ctx.bind_name(ctx.backend.escape_like(raw.removeprefix("@")))
     name = ctx.bind_name("%" + ctx.backend.escape_like(raw) + "%")
     like = ctx.backend.like

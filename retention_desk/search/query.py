@@ -17,8 +17,12 @@ Decisions, so the behaviour is predictable whatever a person types:
   (value starting with `//`) is text, so a pasted URL or "Note: closed" still searches.
 - Control characters (NUL included) and lone surrogates become spaces: they cannot be typed
   meaningfully and would otherwise reach SQLite as bytes it treats specially.
-- A text atom with no letters or digits (`^`, `%`, `(`) contributes nothing: it cannot match
-  a token of the index, and dropping it keeps `a ( b` equal to `a b`.
+- A text atom with no letters or digits is searched as a substring (`🔥`, `?!`, `...`) when
+  it holds an emoji or another non-ASCII symbol (`€`, `©`, `→`), or when the query has no
+  other text: what someone typed on its own is what they look for. ASCII punctuation and
+  symbols beside words (`^`, `%`, `(`) still contribute nothing, so `a ( b` equals `a b`.
+- Which index answers a term (words, or substrings for unspaced scripts such as Chinese and
+  Japanese) is decided later, in textmatch.py.
 """
 
 from __future__ import annotations
@@ -100,6 +104,20 @@ def has_token_chars(text: str) -> bool:
         if cat[0] in "LN" or cat == "Co":
             return True
     return False
+
+
+def has_symbol_chars(text: str) -> bool:
+    """Whether `text` holds an emoji or another non-ASCII symbol (Unicode category S*)."""
+    return any(ord(ch) > 127 and unicodedata.category(ch)[0] == "S" for ch in text)
+
+
+def _searchable(atom: Atom, bare_symbols: bool) -> bool:
+    if not isinstance(atom.item, Term):
+        return True
+    text = atom.item.text
+    if has_token_chars(text) or has_symbol_chars(text):
+        return True
+    return bare_symbols and bool(text.strip())
 
 
 # ---------------------------------------------------------------- tokenizer
@@ -194,12 +212,14 @@ def parse(text: str, known_filters: frozenset[str]) -> QueryTree:
         else:
             clauses.append([tok.atom])
     kept: list[Clause] = []
+    # punctuation is looked for only when it is all the text the query has (`?!`)
+    bare_symbols = not any(
+        _searchable(a, False) for atoms in clauses for a in atoms if isinstance(a.item, Term)
+    )
     for atoms in clauses:
-        # `a OR ^`: an alternative without letters or digits matches nothing, so it is dropped;
-        # a clause left empty (`^`, `-%`) constrains nothing and is dropped too.
-        useful = tuple(
-            a for a in atoms if not isinstance(a.item, Term) or has_token_chars(a.item.text)
-        )
+        # `a OR ^`: punctuation beside words is dropped; a clause left empty (`a -%`)
+        # constrains nothing and is dropped too.
+        useful = tuple(a for a in atoms if _searchable(a, bare_symbols))
         if useful:
             kept.append(Clause(useful))
     return QueryTree(text=text, clauses=tuple(kept))

@@ -28,8 +28,7 @@ _ROW_SQL = (
 # One FTS probe per version of the given records (rowid equality: an index seek, never a
 # scan of every match), so the cost follows the page size, not the number of matches.
 _MATCHED_SQL = (
-    "SELECT v.record_id, v.seq FROM record_versions v WHERE v.record_id IN ({ids})"
-    " AND EXISTS (SELECT 1 FROM record_fts f WHERE record_fts MATCH :fts AND f.rowid = v.id)"
+    "SELECT v.record_id, v.seq FROM record_versions v WHERE v.record_id IN ({ids}) AND ({probe})"
 )
 
 
@@ -71,8 +70,8 @@ def matched_versions(
                 if vid in known:
                     found.setdefault(int(record_id), []).append(int(seq))
             continue
-        sql = _MATCHED_SQL.format(ids=id_list(part))
-        for record_id, seq in backend.execute(conn, sql, {"fts": query.fts}):
+        sql = _MATCHED_SQL.format(ids=id_list(part), probe=query.probe_sql)
+        for record_id, seq in backend.execute(conn, sql, query.bind()):
             found.setdefault(int(record_id), []).append(int(seq))
     return {rid: tuple(sorted(seqs)) for rid, seqs in found.items()}
 

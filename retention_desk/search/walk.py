@@ -26,8 +26,8 @@ BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
 
 
 def count_matches(backend: SqliteBackend, conn: Connection, q: CompiledQuery, cap: int) -> int:
-    sql = backend.count_matches_sql("fts", "cap")
-    return int(backend.execute(conn, sql, {"fts": q.fts, "cap": cap}).scalar_one())
+    sql = f"SELECT count(*) FROM ({q.versions_sql} LIMIT :cap)"
+    return int(backend.execute(conn, sql, q.bind(cap=cap)).scalar_one())
 
 
 def walk_budget(
@@ -37,7 +37,11 @@ def walk_budget(
     terms = [t for clause in q.text_clauses for t in clause]
     if any(t.mode == "prefix" for t in terms):
         return None
-    several = len(terms) > 1 or any(len(t.text.split()) > 1 for t in terms)
+    several = (
+        len(terms) > 1
+        or any(len(t.text.split()) > 1 for t in terms)
+        or (q.text_match is not None and q.text_match.has_substrings)
+    )
     probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
     matches = count_matches(backend, conn, q, COUNT_CAP)
     if matches == 0:
@@ -79,7 +83,7 @@ def walk(
             hits = backend.execute(
                 conn,
                 f"SELECT r.id FROM records r WHERE ({q.where}) AND {cond}"
-                f" AND {_probe('r.id')} ORDER BY {order} LIMIT :need",
+                f" AND {_probe(q, 'r.id')} ORDER BY {order} LIMIT :need",
                 params,
             ).all()
             found += [int(h[0]) for h in hits]
@@ -95,11 +99,12 @@ def walk(
     return found
 
 
-def _probe(record_id: str) -> str:
-    # per version an FTS lookup by rowid (an index seek), not a scan of every match
+def _probe(q: CompiledQuery, record_id: str) -> str:
+    # per version an FTS lookup by rowid (an index seek) or a look at its own text, never a
+    # scan of every match
     return (
-        "EXISTS (SELECT 1 FROM record_versions v JOIN record_fts f ON f.rowid = v.id"
-        f" WHERE v.record_id = {record_id} AND record_fts MATCH :fts)"
+        "EXISTS (SELECT 1 FROM record_versions v"
+        f" WHERE v.record_id = {record_id} AND {q.probe_sql})"
     )
 
 

@@ -63,10 +63,23 @@ def test_filter_names_ignore_case() -> None:
     assert clauses("Platform:X") == [[Atom(FilterTerm("platform", "X"))]]
 
 
-def test_punctuation_only_atoms_are_dropped() -> None:
+def test_punctuation_beside_words_is_dropped() -> None:
     assert clauses("^ % ( a -!") == [[Atom(Term("a"))]]
     assert clauses("a OR ^") == [[Atom(Term("a"))]]
-    assert parse("^^^", known_filters()).is_empty
+    assert parse("   ", known_filters()).is_empty
+
+
+def test_punctuation_alone_and_emoji_anywhere_are_searched() -> None:
+    # issue 9: a query made only of punctuation looks for that punctuation
+    assert clauses("^^^") == [[Atom(Term("^^^"))]]
+    assert clauses("?! platform:x") == [
+        [Atom(Term("?!"))],
+        [Atom(FilterTerm("platform", "x"))],
+    ]
+    assert clauses("-?!") == [[Atom(Term("?!"), negated=True)]]
+    # an emoji or another non-ASCII symbol counts beside words too
+    assert clauses("fire 🔥 (") == [[Atom(Term("fire"))], [Atom(Term("🔥"))]]
+    assert clauses("a OR €") == [[Atom(Term("a")), Atom(Term("€"))]]
 
 
 def test_control_characters_and_surrogates_become_spaces() -> None:
