@@ -38,12 +38,15 @@ from retention_desk.archive.fts import tidy_search_index
 from retention_desk.archive.ingest import AccountIn, RecordWriter, WriteCounts, upsert_account
 from retention_desk.importers.base import Claim, FileContext, Importer, ImportOptions
 from retention_desk.importers.detection import Detection, describe_error, detect, preview
+from retention_desk.importers.progress import FileProgress, counting_reads
 from retention_desk.importers.summary import FileResult, ImportSummary
 
 # The runner's public face: callers import detection and summaries from here too.
 __all__ = ["Detection", "FileResult", "ImportSummary", "detect", "preview", "run_import"]
 from retention_desk.importers.tree import SourceTree, TreeError
 
+# (done, total, message); done and total count bytes of the inputs, so the bar moves within
+# a large file (importers/progress.py)
 Progress = Callable[[int, int, str], None]
 # Files we keep but do not parse are stored in transactions of about this many bytes.
 PRESERVE_TX_BYTES = 64 * 1024 * 1024
@@ -97,8 +100,10 @@ class _Run:
             errors=list(detection.errors),
             notes=list(detection.notes),
         )
-        self.total = sum(len(c.files) for _, _, c in detection.claims) + len(detection.trees)
+        self.total = sum(f.size for t in detection.trees for f in t.files)
         self.done = 0
+        self._message = ""
+        self._file: FileProgress | None = None  # the data file being imported
         self.stored_paths: dict[int, set[str]] = {}
 
     def _check_cancel(self) -> None:
@@ -139,7 +144,6 @@ class _Run:
                 claims = [(imp, c) for t, imp, c in self.detection.claims if t is tree]
                 if claims:
                     self._import_tree(tree, claims)
-                    self.done += 1
             # after the exports, whose media may live in these
             for tree in self.detection.companions:
                 self._preserve_rest(
@@ -168,7 +172,9 @@ class _Run:
             # interrupted by the next write, once there is room (or the other writer is done).
             self.summary.status = "failed"
             self.summary.errors.append(f"the batch could not be closed: {exc}")
-        self.progress(self.total, self.total, f"Import {status.replace('_', ' ')}")
+        # a cancelled import says how far it got, not 100%
+        done = self.total if status != "cancelled" else min(self.done, self.total)
+        self.progress(done, self.total, f"Import {status.replace('_', ' ')}")
         return self.summary
 
     def _finish(
@@ -195,13 +201,19 @@ class _Run:
         for importer, claim in claims:
             for path in claim.files:
                 self._check_cancel()
-                self.progress(self.done, self.total, f"{Path(path).name}: reading")
-                result = self._import_file(tree, other_trees, importer, claim, path, container_id)
+                self._message = f"{Path(path).name}: reading"
+                self.progress(self.done, self.total, self._message)
+                size = tree.size(path) if tree.exists(path) else 0
+                self._file = FileProgress(self.done, size, self._bytes_read)
+                with counting_reads(tree, self._file):
+                    result = self._import_file(
+                        tree, other_trees, importer, claim, path, container_id
+                    )
                 self.summary.files.append(result)
                 stored.add(path)
-                self.done += 1
                 if result.status == "cancelled":
                     raise Cancelled()
+                self.done += size
         if tree.kind != "file":
             self._preserve_rest(tree, container_id, stored)
 
@@ -427,8 +439,13 @@ class _Run:
         return account_id, account_id > before
 
     def _on_records(self, path: str, written: int) -> None:
-        self.progress(self.done, self.total, f"{Path(path).name}: {written} records")
+        self._message = f"{Path(path).name}: {written} records"
+        done = self._file.done if self._file is not None else self.done
+        self.progress(min(done, self.total), self.total, self._message)
         self._check_cancel()
+
+    def _bytes_read(self, done: int) -> None:
+        self.progress(min(done, self.total), self.total, self._message)
 
     @staticmethod
     def _fill(result: FileResult, counts: WriteCounts, warnings: list[str]) -> None:
@@ -497,6 +514,7 @@ class _Run:
                         object_ids=kept_ids,
                         details={"batch": self.summary.batch_id, "files": len(kept_ids)},
                     )
+            self.done += size
 
 
 def _counts_dict(counts: WriteCounts, warnings: list[str]) -> dict[str, Any]:

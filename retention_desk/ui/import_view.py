@@ -38,6 +38,7 @@ from retention_desk.importers.registry import all_importers
 from retention_desk.importers.run import ImportSummary, run_import
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.csv_mapping_dialog import CsvMappingDialog
+from retention_desk.ui.import_inputs import Refusal, sort_inputs
 from retention_desk.ui.import_preview import PreviewResult, gather_preview
 from retention_desk.ui.import_tables import (
     NOTES_COLUMN,
@@ -54,6 +55,8 @@ from retention_desk.ui.import_tables import (
 from retention_desk.ui.pages import ArchiveChanges
 from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
+
+PROGRESS_STEPS = 1000  # the bar's resolution; the runner reports bytes
 
 
 class ImportView(QWidget):
@@ -118,6 +121,11 @@ class ImportView(QWidget):
         buttons.addStretch(1)
         inputs_row.addLayout(buttons)
         layout.addLayout(inputs_row)
+        self.refused_label = plain_label()
+        self.refused_label.setWordWrap(True)
+        self.refused_label.setStyleSheet("color: palette(link);")
+        self.refused_label.setVisible(False)
+        layout.addWidget(self.refused_label)
 
         options = QGroupBox("Options")
         grid = QGridLayout(options)
@@ -220,18 +228,24 @@ class ImportView(QWidget):
         return self._import_task is not None and not self._import_task.done
 
     # ------------------------------------------------------------------ inputs
-    def add_paths(self, paths: list[str | Path]) -> None:
-        """Add inputs (ignoring ones already listed) and preview them."""
-        added = False
-        for raw in paths:
-            path = str(Path(raw).expanduser())
-            if path and path not in self._paths:
-                self._paths.append(path)
-                self.inputs.addItem(path)
-                added = True
-        if added:
+    def add_paths(self, paths: list[str | Path]) -> list[Refusal]:
+        """Add inputs and preview them; the ones refused are listed with the reason."""
+        accepted, refused = sort_inputs([str(p) for p in paths], self._paths)
+        for path in accepted:
+            self._paths.append(path)
+            self.inputs.addItem(path)
+        self._show_refused(refused)
+        if accepted:
             self.refresh_preview()
         self._update_buttons()
+        return refused
+
+    def _show_refused(self, refused: list[Refusal]) -> None:
+        # plain text: names come from the user's disk and may hold anything
+        self.refused_label.setText(
+            "Not added: " + "; ".join(r.sentence() for r in refused) if refused else ""
+        )
+        self.refused_label.setVisible(bool(refused))
 
     def ask_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -239,7 +253,7 @@ class ImportView(QWidget):
             "Add exports, web archives or spreadsheets",
             "",
             "Exports and archives (*.zip *.warc *.warc.gz *.arc *.arc.gz *.wacz *.csv *.tsv"
-            " *.txt *.json *.js *.html);;All files (*)",
+            " *.txt *.json *.js *.xml *.gz *.html);;All files (*)",
         )
         self.add_paths(list(paths))
 
@@ -260,6 +274,7 @@ class ImportView(QWidget):
     def clear_inputs(self) -> None:
         self._paths.clear()
         self.inputs.clear()
+        self._show_refused([])
         self.refresh_preview()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -469,8 +484,10 @@ class ImportView(QWidget):
 
     def _progress(self, done: int, total: int, message: str) -> None:
         if total > 0:
-            self.progress.setRange(0, total)
-            self.progress.setValue(min(done, total))
+            # bytes: scaled, as a QProgressBar holds an int (32-bit) and exports pass 2 GiB
+            scale = max(1, total // PROGRESS_STEPS)
+            self.progress.setRange(0, total // scale)
+            self.progress.setValue(min(done, total) // scale)
         else:
             self.progress.setRange(0, 0)
         if self._import_task is not None and not self._import_task.cancel_event.is_set():
@@ -478,9 +495,17 @@ class ImportView(QWidget):
 
     def _import_done(self, summary: ImportSummary) -> None:
         self.summary = summary
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.progress_message.setText(f"Import {summary.status.replace('_', ' ')}.")
+        if summary.status == "cancelled":
+            # the bar stays where the import stopped: what it shows was kept, the rest not
+            finished = sum(1 for f in summary.files if f.status == "imported")
+            self.progress_message.setText(
+                f"Import cancelled: {finished} file(s) finished and kept; the file being"
+                " imported was rolled back."
+            )
+        else:
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)
+            self.progress_message.setText(f"Import {summary.status.replace('_', ' ')}.")
         self._fill_summary(summary)
         self._changes.notify("import")
         self.import_finished.emit(summary)

@@ -124,11 +124,12 @@ def test_preview_lists_inputs_that_cannot_be_imported(
     missing = tmp_path / "gone.zip"
     result = _previewed(qtbot, view, unmappable, missing)
     assert [r.status for r in result.rows] == ["refused"]
-    assert any("gone.zip" in e for e in result.errors)
     notes = _cell(view.preview_table, 0, 6)
     assert "'Likes', 'Shares'" in notes and "--mapping" in notes
     assert "REFUSED" in _cell(view.preview_table, 0, 2)
-    assert "gone.zip" in _cell(view.preview_table, 1, 6)
+    # a path that does not exist is refused when added, with the reason beside the list
+    assert view.inputs.count() == 1
+    assert "gone.zip: does not exist" in view.refused_label.text()
     assert not view.import_button.isEnabled()  # nothing importable
 
 
