@@ -11,9 +11,11 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from retention_desk import __version__
 from retention_desk.archive.errors import ArchiveError
+from retention_desk.safetext import printable
 
 # Order is the order in --help.
 COMMANDS = (
@@ -35,8 +37,21 @@ class CliError(Exception):
     """A user-facing error: printed as one line on stderr, exit code 1."""
 
 
+class UsageError(Exception):
+    """A command line argparse cannot read (unknown option, bad or missing value)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line with exit code 1 (README: every error
+    is one line, exit 1), instead of the usage block and exit code 2. Subcommand parsers
+    are made with the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="retention-desk",
         description="Records retention and IPRA response for social-media archives.",
     )
@@ -59,9 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    except UsageError as exc:
+        # the message quotes what was typed: shown, never obeyed by the terminal
+        print(f"retention-desk: error: {printable(exc)}", file=sys.stderr)
+        return 1
     try:
         return int(args.func(args))
     except (ArchiveError, CliError) as exc:

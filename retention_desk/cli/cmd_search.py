@@ -28,6 +28,17 @@ __all__ = ["COLUMNS", "csv_cell", "local", "one_line", "register", "run"]
 TABLE_LIMIT = 50
 
 
+def _count(value: str) -> int:
+    """--limit/--offset: a whole number, 0 or more (a negative one is refused, not clamped)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: '{value}'") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
+    return number
+
+
 def register(sub: Any) -> None:
     filters = "; ".join(f"{f.name}: ({f.example})" for f in filter_help())
     p = sub.add_parser(
@@ -40,11 +51,11 @@ def register(sub: Any) -> None:
     p.add_argument("query", nargs="?", default="", help="the query (empty: every record)")
     p.add_argument(
         "--limit",
-        type=int,
+        type=_count,
         metavar="N",
         help=f"rows to show (table: {TABLE_LIMIT}; --json and --csv: every match)",
     )
-    p.add_argument("--offset", type=int, default=0, metavar="N", help="rows to skip (0)")
+    p.add_argument("--offset", type=_count, default=0, metavar="N", help="rows to skip (0)")
     p.add_argument(
         "--sort", choices=SORTS, default="date", help="date (newest first), oldest or relevance"
     )
