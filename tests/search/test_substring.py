@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from retention_desk.archive import Archive
 from retention_desk.search import QueryError, SearchEngine
@@ -170,3 +172,27 @@ def test_empty_author_or_account_is_refused(built: tuple[SearchEngine, dict], qu
     engine, _ = built
     with pytest.raises(QueryError, match="handle"):
         engine.search_ids(query)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(alphabet="政治的\"'*^():%_\\ -NEAR🔥?!", max_size=40))
+def test_substring_text_never_reaches_fts_syntax(
+    built: tuple[SearchEngine, dict], query: str
+) -> None:
+    # the trigram index is asked with strings built from typed text: quotes, NEAR, `*`, `(`
+    # and `:` stay text, every entry point agrees, and each substring a result must hold is
+    # in its text
+    try:
+        result = found(built, query)
+    except QueryError as exc:
+        assert str(exc).strip()
+        return
+    engine, _ = built
+    for clause in engine.parse(query).tree.clauses:
+        (atom,) = clause.atoms if len(clause.atoms) == 1 else (None,)
+        if atom is not None and isinstance(atom.item, Term) and is_substring_term(atom.item):
+            needle = atom.item.text.lower()
+            for key in result:
+                assert (needle in TEXTS[key].lower()) != atom.negated
