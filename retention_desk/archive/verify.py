@@ -469,8 +469,17 @@ def _check_search_index(run: _Run) -> None:
         return
     try:
         raw.execute("BEGIN IMMEDIATE")
-        raw.execute("INSERT INTO record_fts(record_fts, rank) VALUES ('integrity-check', 1)")
-        run.add("search_index", OK, "ok")
+        # every full-text index over record text: words, and substrings (trigram, 0005)
+        indexes = [
+            str(r[0])
+            for r in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN"
+                " ('record_fts', 'record_fts_trigram') ORDER BY name"
+            )
+        ]
+        for index in indexes:
+            raw.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+        run.add("search_index", OK, f"ok ({', '.join(indexes)})")
     except sqlite3.OperationalError as exc:
         if db.is_busy_error(exc):
             run.add("search_index", NOT_RUN, "not run (busy: another program is writing)")

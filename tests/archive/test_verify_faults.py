@@ -195,3 +195,16 @@ def test_cli_exit_codes(populated: Archive, monkeypatch: pytest.MonkeyPatch) -> 
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 2, f"incomplete, not failed (took {time.monotonic() - started:.1f}s)"
+
+
+def test_substring_index_out_of_step_with_the_text_is_a_failure(populated: Archive) -> None:
+    """Both full-text indexes are checked against the text, the trigram one too."""
+    populated.checkpoint()
+    conn = sqlite3.connect(populated.path, isolation_level=None)
+    conn.execute("DROP TRIGGER record_versions_tri_au")
+    # change the text with only the word index following it
+    conn.execute("UPDATE record_versions SET text = 'zzqq entirely new' WHERE record_id = 2")
+    conn.close()
+    report = verify_path(populated.path)
+    check = next(c for c in report.checks if c.name == "search_index")
+    assert check.status == "fail", check
