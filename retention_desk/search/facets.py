@@ -86,7 +86,7 @@ def _build(
     account_facets = []
     for aid, n in _sorted(accounts):
         if aid is None:
-            account_facets.append(FacetCount(None, "(no account)", n, None))
+            account_facets.append(FacetCount(None, "(no account)", n, "no:account"))
         else:
             label, _platform, filt = known.get(int(aid), (f"account {aid}", "", None))
             account_facets.append(FacetCount(str(aid), label, n, filt))

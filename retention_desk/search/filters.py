@@ -243,6 +243,20 @@ def _has(value: str, ctx: FilterContext) -> str:
     return f"r.has_media = {ctx.bind(True)}"
 
 
+NO_VALUES = {
+    # records the importer could not assign to an account (a posts file without its profile)
+    "account": "r.account_id IS NULL",
+    "media": "r.has_media = 0",
+}
+
+
+def _no(value: str, ctx: FilterContext) -> str:
+    name = value.strip().lower()
+    if name not in NO_VALUES:
+        raise QueryError(f"no: must be one of {', '.join(NO_VALUES)}; not '{value}'.")
+    return NO_VALUES[name]
+
+
 def _url(value: str, ctx: FilterContext) -> str:
     p = ctx.bind_name("%" + ctx.backend.escape_like(value.strip()) + "%")
     return ctx.backend.like("r.url", p)
@@ -301,4 +315,5 @@ register_filter(
 )
 register_filter("is", _is, "deleted, edited, hidden, restricted or repost", "is:deleted")
 register_filter("has", _has, "records with media attachments", "has:media")
+register_filter("no", _no, "records without an account, or without media", "no:account")
 register_filter("url", _url, "the record's link contains this text", "url:status/1234")

@@ -240,3 +240,35 @@ def test_records_added_later_are_found(archive: Archive) -> None:
         source="late.warc",
     )
     assert len(ids(engine, "council")) == 3
+
+
+def test_records_without_an_account_can_be_filtered(tmp_path) -> None:
+    from retention_desk.archive import Archive
+    from retention_desk.archive.ingest import AccountIn, RecordIn, RecordWriter, upsert_account
+    from retention_desk.search import SearchEngine
+    from retention_desk.search.errors import QueryError
+
+    archive = Archive.create(tmp_path / "a.rdesk")
+    try:
+        with archive.write() as conn:
+            page = upsert_account(conn, AccountIn("facebook", "city"))
+            for key, account in (("with", page), ("without", None)):
+                w = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=account)
+                w.add(RecordIn("facebook", "post", key, text=f"post {key}"))
+                w.finish()
+            archive.audit(conn, action="test.write")
+        with SearchEngine(archive, keep_connection=False) as engine:
+            ids = engine.search_ids("no:account")
+            result = engine.search("post")
+            no_account = next(f for f in result.facets.account if f.label == "(no account)")
+            assert no_account.filter == "no:account"
+            assert engine.search_ids(no_account.filter) == ids
+            assert len(ids) == 1
+            try:
+                engine.search_ids("no:thing")
+            except QueryError as exc:
+                assert "account, media" in str(exc)
+            else:
+                raise AssertionError("no:thing was accepted")
+    finally:
+        archive.close()
