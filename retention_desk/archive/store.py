@@ -131,7 +131,7 @@ class Archive:
         return archive
 
     def _upgrade(self, plan: migrate.MigrationPlan) -> None:
-        from retention_desk.archive.backup import backup_file
+        from retention_desk.archive.backup_copy import backup_file
 
         stamp = timeutil.utcnow().strftime("%Y%m%dT%H%M%SZ")
         dest = self.path.with_name(f"{self.path.name}.pre-{plan.current}-{stamp}.bak")

@@ -10,7 +10,7 @@ from retention_desk.archive import Archive
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json, stderr_progress
 from retention_desk.importers.base import ImportOptions
-from retention_desk.importers.meta_owner import suggested_account
+from retention_desk.importers.meta.owner import suggested_account
 from retention_desk.importers.registry import all_importers, format_names
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
 from retention_desk.safetext import printable
@@ -58,7 +58,7 @@ def _mapping(archive: Archive, spec: str | None) -> tuple[dict[str, str] | None,
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise CliError("--mapping JSON must map field names to column names")
         return value, None
-    from retention_desk.importers.csv_mapping import load_preset
+    from retention_desk.importers.csv.mapping import load_preset
 
     preset = load_preset(archive, spec)
     if preset is None:

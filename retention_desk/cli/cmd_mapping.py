@@ -8,7 +8,7 @@ from typing import Any
 
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json
-from retention_desk.importers.csv_mapping import (
+from retention_desk.importers.csv.mapping import (
     FIELDS,
     MappingError,
     delete_preset,

@@ -11,17 +11,17 @@ from functools import cache
 from retention_desk.importers.base import Importer
 
 IMPORTER_MODULES: tuple[str, ...] = (
-    "retention_desk.importers.csv_generic",
-    "retention_desk.importers.x_archive",
-    "retention_desk.importers.grailbird",
-    "retention_desk.importers.facebook",
-    "retention_desk.importers.instagram",
-    "retention_desk.importers.warc",
-    "retention_desk.importers.wacz",
-    "retention_desk.importers.youtube",
-    "retention_desk.importers.reddit",
+    "retention_desk.importers.csv.generic",
+    "retention_desk.importers.x.archive",
+    "retention_desk.importers.x.grailbird",
+    "retention_desk.importers.meta.facebook",
+    "retention_desk.importers.meta.instagram",
+    "retention_desk.importers.web.warc",
+    "retention_desk.importers.web.wacz",
+    "retention_desk.importers.youtube.youtube",
+    "retention_desk.importers.reddit.reddit",
     "retention_desk.importers.flickr",
-    "retention_desk.importers.wordpress",
+    "retention_desk.importers.wordpress.wordpress",
     "retention_desk.importers.mediawiki",
 )
 

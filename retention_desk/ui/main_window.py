@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from retention_desk.archive import ARCHIVE_SUFFIX, Archive, ArchiveError, timeutil
 from retention_desk.paths import default_archive_path, demo_archive_path
-from retention_desk.ui import archive_ops
-from retention_desk.ui.pages import PAGES, ArchiveChanges, PageContext, page_spec
+from retention_desk.ui.archive import ops as archive_ops
+from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.pages import PAGES, PageContext, page_spec
 from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.recent import RecentArchives
 from retention_desk.ui.settings_dialog import SettingsDialog

@@ -2,7 +2,7 @@
 
 How to add a page
 -----------------
-1. Write a QWidget subclass in its own module (``ui/<name>_view.py``) whose constructor takes
+1. Write a QWidget subclass in its own module (``ui/<area>/view.py``) whose constructor takes
    the services it needs (not the main window), and which implements::
 
        def set_archive(self, archive: Archive | None) -> None: ...
@@ -11,6 +11,8 @@ How to add a page
    or closes an archive (``None``). Do archive work through ``context.runner`` (see
    ``ui/tasks.py``); refresh when ``context.changes.changed`` fires, and after changing the
    archive yourself call ``context.changes.notify("<what>")`` so other pages refresh.
+   Import ``ArchiveChanges`` from ``ui/changes.py``, never from this module: this module
+   imports the pages (inside their factories), so a page importing it would be a cycle.
 2. Add a factory and a ``PageSpec`` to ``PAGES`` below (import your module inside the
    factory, so the window starts without loading every page). Pages are created lazily, the
    first time they are shown.
@@ -24,26 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from retention_desk.archive import Archive
-
-
-class ArchiveChanges(QObject):
-    """Broadcast of "the archive changed" (Anki's operation-changes idea, kept small).
-
-    `what` names the kind of change: "import", "settings", "verify", "backup", ... Views that
-    show derived data refresh (or mark themselves stale) on any change they care about.
-    """
-
-    changed = Signal(str)
-
-    def notify(self, what: str) -> None:
-        self.changed.emit(what)
 
 
 @dataclass(frozen=True)
@@ -77,25 +67,25 @@ class PageSpec:
 
 
 def _overview_page(context: PageContext) -> QWidget:
-    from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+    from retention_desk.ui.archive.summary_view import ArchiveSummaryView
 
     return ArchiveSummaryView(context.runner, context.changes)
 
 
 def _archive_page(context: PageContext) -> QWidget:
-    from retention_desk.ui.archive_view import ArchiveView
+    from retention_desk.ui.archive.view import ArchiveView
 
     return ArchiveView(context.runner, context.changes, settings=context.settings)
 
 
 def _import_page(context: PageContext) -> QWidget:
-    from retention_desk.ui.import_view import ImportView
+    from retention_desk.ui.imports.view import ImportView
 
     return ImportView(context.runner, context.changes)
 
 
 def _audit_page(context: PageContext) -> QWidget:
-    from retention_desk.ui.audit_view import AuditView
+    from retention_desk.ui.audit.view import AuditView
 
     return AuditView(context.runner, context.changes)
 

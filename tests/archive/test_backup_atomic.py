@@ -24,11 +24,12 @@ from retention_desk.archive import (
     Cancelled,
     NotAnArchive,
     audit,
-    backup,
+    backup_copy,
     blobs,
 )
 from retention_desk.archive import verify as verify_mod
-from retention_desk.archive.backup import BackupNotVerified, backup_archive, partial_prefix
+from retention_desk.archive.backup import backup_archive
+from retention_desk.archive.backup_copy import BackupNotVerified, partial_prefix
 from retention_desk.archive.verify import Check, verify_path
 
 from .conftest import populate
@@ -40,10 +41,10 @@ REPO = Path(__file__).resolve().parents[2]
 KILLED_BACKUP = textwrap.dedent("""
     import os, sys, threading
     from pathlib import Path
-    from retention_desk.archive import Archive, backup, verify
+    from retention_desk.archive import Archive, backup, backup_copy, verify
 
     point, source, dest = sys.argv[1], sys.argv[2], sys.argv[3]
-    backup.PAGES_PER_STEP = 16  # many small steps: there is a middle of the copy to stop in
+    backup_copy.PAGES_PER_STEP = 16  # many small steps: there is a middle of the copy to stop in
 
     def hold(tag):
         print(tag, flush=True)
@@ -162,7 +163,7 @@ def test_sigkill_leaves_no_backup_at_dest(big: Path, tmp_path: Path, point: str)
 def test_cancel_during_copy_leaves_nothing(
     populated: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "PAGES_PER_STEP", 4)
+    monkeypatch.setattr(backup_copy, "PAGES_PER_STEP", 4)
     folder = tmp_path / "backups"
     dest = folder / "copy.rdesk"
     cancel = threading.Event()
@@ -206,7 +207,7 @@ def test_existing_dest_is_refused_and_untouched(populated: Archive, tmp_path: Pa
             backup_archive(populated, target)
     assert dest.read_bytes() == b"precious"
     assert dangling.is_symlink() and not dangling.exists()
-    assert not [n for n in os.listdir(tmp_path) if backup.PARTIAL_MARK in n]
+    assert not [n for n in os.listdir(tmp_path) if backup_copy.PARTIAL_MARK in n]
 
 
 def test_dest_appearing_during_the_backup_is_never_overwritten(
@@ -259,7 +260,7 @@ def test_copy_damaged_in_writing_is_never_placed(
     marker = b"ORIGINAL-CONTENT-" * 4096
     with archive.write() as conn:
         blobs.put_bytes(conn, marker)
-    real_fsync = backup._fsync_file
+    real_fsync = backup_copy._fsync_file
 
     def damage_then_fsync(path: Path) -> None:
         data = bytearray(path.read_bytes())
@@ -268,7 +269,7 @@ def test_copy_damaged_in_writing_is_never_placed(
         path.write_bytes(bytes(data))
         real_fsync(path)
 
-    monkeypatch.setattr(backup, "_fsync_file", damage_then_fsync)
+    monkeypatch.setattr(backup_copy, "_fsync_file", damage_then_fsync)
     folder = tmp_path / "backups"
     dest = folder / "copy.rdesk"
     with pytest.raises(BackupNotVerified, match="SHA-256 mismatch"):
@@ -367,7 +368,7 @@ def test_full_disk_at_fsync_is_one_clean_error(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup.os, "fsync", full)
+    monkeypatch.setattr(backup_copy.os, "fsync", full)
     folder = tmp_path / "backups"
     dest = folder / "copy.rdesk"
     with pytest.raises(ArchiveError, match="the disk is full") as caught:
@@ -391,7 +392,7 @@ def test_stale_partials_of_dead_backups_are_removed_live_ones_kept(
         folder / f"{partial_prefix(dest)}{gone.pid}-0a1b2c-journal",
     ]
     live = folder / f"{partial_prefix(dest)}{os.getpid()}-3d4e5f"
-    other = folder / f".other.rdesk{backup.PARTIAL_MARK}{gone.pid}-6a7b8c"
+    other = folder / f".other.rdesk{backup_copy.PARTIAL_MARK}{gone.pid}-6a7b8c"
     for path in (*stale, live, other):
         path.write_bytes(b"left by a killed backup")
     backup_archive(populated, dest)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from retention_desk.archive import Archive
 from retention_desk.archive.settings import set_value
 from retention_desk.cli import main as cli_main
-from retention_desk.importers import csv_read
 from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.csv import read as csv_read
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
 from tests.importers.helpers import fetch_rows, latest_records
 

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.importers.common import ParseError
-from retention_desk.importers.csv_mapping import (
+from retention_desk.importers.csv.mapping import (
     FIELDS,
     MappingError,
     auto_map,

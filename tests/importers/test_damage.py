@@ -27,7 +27,7 @@ from retention_desk.importers.common import ParseError
 from retention_desk.importers.json_items import MAX_DEPTH, loads_records
 from retention_desk.importers.run import ImportSummary, run_import
 from retention_desk.importers.tree import Limits
-from retention_desk.importers.x_common import iter_js_array
+from retention_desk.importers.x.common import iter_js_array
 from tests.importers.helpers import fetch_rows, files_by_name
 
 DEEP = 100_000  # the nesting that makes json.loads raise RecursionError

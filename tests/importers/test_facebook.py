@@ -19,8 +19,8 @@ from sqlalchemy import text
 from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.detection import preview
-from retention_desk.importers.meta_owner import suggested_account
-from retention_desk.importers.meta_text import fx, short_hash
+from retention_desk.importers.meta.owner import suggested_account
+from retention_desk.importers.meta.text import fx, short_hash
 from retention_desk.importers.run import ImportSummary, detect, run_import
 from tests.importers.helpers import fetch_rows
 
@@ -938,7 +938,7 @@ def test_cli_dry_run_prints_the_suggested_account(
 
 
 def test_import_view_preview_rows_carry_the_suggestion(samples: Path, archive: Archive) -> None:
-    from retention_desk.ui.import_preview import gather_preview
+    from retention_desk.ui.imports.preview import gather_preview
 
     result = gather_preview(archive, [samples / HUNTER, samples / WAULTAR], ImportOptions())
     rows = {Path(r.source).name: r for r in result.rows}

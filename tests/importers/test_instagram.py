@@ -14,7 +14,7 @@ from typing import Any
 
 from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
-from retention_desk.importers.meta_owner import suggested_account
+from retention_desk.importers.meta.owner import suggested_account
 from retention_desk.importers.run import detect, run_import
 from tests.importers.helpers import fetch_rows
 

@@ -276,7 +276,7 @@ def test_version_list_shows_each_editor(archive: Archive) -> None:
     from zoneinfo import ZoneInfo
 
     from retention_desk.search.detail import record_detail
-    from retention_desk.ui.record_versions import version_label
+    from retention_desk.ui.record.versions import version_label
 
     run_import(archive, [IP_FIRST])
     rid = _records(archive)["en.wikipedia.org:1"]["id"]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from retention_desk.archive import Archive
-from retention_desk.importers import export_csv
 from retention_desk.importers.base import ImportOptions
+from retention_desk.importers.csv import export as export_csv
 from retention_desk.importers.run import detect, preview, run_import
 from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 

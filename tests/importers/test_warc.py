@@ -24,17 +24,17 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from retention_desk.archive import Archive
-from retention_desk.importers import warc_digest as wd
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import ImportSummary, detect, run_import
-from retention_desk.importers.warc_payload import (
+from retention_desk.importers.web import warc_digest as wd
+from retention_desk.importers.web.warc_payload import (
     content_type_charset,
     dechunk,
     decode_payload,
     mask_url,
     parse_http_head,
 )
-from retention_desk.importers.webtext import page_text
+from retention_desk.importers.web.webtext import page_text
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile" / "warc"
 HTML_TYPES = ("text/html", "application/json", "text/plain")

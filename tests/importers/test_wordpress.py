@@ -19,7 +19,7 @@ from typing import Any
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
 from retention_desk.importers.tree import open_tree
-from retention_desk.importers.wordpress_wxr import Channel, html_to_text, iter_items
+from retention_desk.importers.wordpress.wxr import Channel, html_to_text, iter_items
 from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "wordpress"

@@ -20,7 +20,7 @@ from retention_desk.archive import Archive
 from retention_desk.cli import main
 from retention_desk.importers.common import ParseError
 from retention_desk.importers.run import ImportSummary, detect, preview, run_import
-from retention_desk.importers.x_common import display_text, iter_js_array
+from retention_desk.importers.x.common import display_text, iter_js_array
 
 SAMPLE = "twitter/x-archive-milahu104-2026"
 EMAIL = "milahu@protonmail.com"

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
-from retention_desk.importers.youtube_takeout import parse_comment_text
+from retention_desk.importers.youtube.takeout import parse_comment_text
 from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "platforms" / "youtube"

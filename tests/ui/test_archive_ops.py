@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from retention_desk.archive import Archive
 from retention_desk.archive.backup import BackupResult
 from retention_desk.archive.verify import VerifyReport
-from retention_desk.ui import archive_ops
-from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+from retention_desk.ui.archive import ops as archive_ops
+from retention_desk.ui.archive.summary_view import ArchiveSummaryView
 from retention_desk.ui.main_window import MainWindow
 from retention_desk.ui.task_dialogs import TaskProgressDialog, VerifyResultDialog
 from retention_desk.ui.tasks import Task

@@ -19,11 +19,11 @@ from sqlalchemy import text
 from retention_desk.archive import Archive, Cancelled
 from retention_desk.archive.ingest import AccountIn, RecordIn, RecordWriter, upsert_account
 from retention_desk.search import SearchEngine
-from retention_desk.ui.archive_view import ArchiveView
-from retention_desk.ui.pages import ArchiveChanges
-from retention_desk.ui.results_table_model import COL_ACCOUNT, COL_AUTHOR, COL_TEXT, RowRole
-from retention_desk.ui.search_history import SearchHistory
-from retention_desk.ui.search_worker import SearchWorker
+from retention_desk.ui.archive.results_table_model import COL_ACCOUNT, COL_AUTHOR, COL_TEXT, RowRole
+from retention_desk.ui.archive.view import ArchiveView
+from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.search.history import SearchHistory
+from retention_desk.ui.search.worker import SearchWorker
 from retention_desk.ui.tasks import Task, TaskRunner
 
 HOSTILE = '<img src="file:///etc/hosts"><b>x</b>'

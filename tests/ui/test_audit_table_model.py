@@ -12,7 +12,7 @@ from PySide6.QtGui import QTextDocument
 from retention_desk.archive import Archive, timeutil
 from retention_desk.archive import audit as audit_mod
 from retention_desk.ui import formatting as fmt
-from retention_desk.ui.audit_table_model import (
+from retention_desk.ui.audit.table_model import (
     COL_ACTION,
     COL_DETAILS,
     COL_ID,

@@ -7,8 +7,8 @@ from pathlib import Path
 from retention_desk.archive import Archive
 from retention_desk.importers.run import run_import
 from retention_desk.search.saved import save_search
-from retention_desk.ui.audit_table_model import COL_ACTION, COL_DETAILS, AuditTableModel
-from retention_desk.ui.audit_text import describe
+from retention_desk.ui.audit.table_model import COL_ACTION, COL_DETAILS, AuditTableModel
+from retention_desk.ui.audit.text import describe
 from retention_desk.ui.formatting import zone
 
 CSV = "id,date,text,author\n1,2024-05-01T10:00:00Z,Road closed on Main,Town\n" + (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from retention_desk.archive import Archive
-from retention_desk.ui.audit_view import ALL_ACTIONS, AuditView
-from retention_desk.ui.pages import ArchiveChanges
+from retention_desk.ui.audit.view import ALL_ACTIONS, AuditView
+from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.tasks import TaskRunner
 
 

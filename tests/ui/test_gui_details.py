@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QTableWidget
 
 from retention_desk.archive import Archive
 from retention_desk.platforms import platform_label
-from retention_desk.ui.archive_summary_view import ArchiveSummaryView
-from retention_desk.ui.archive_view import ArchiveView
+from retention_desk.ui.archive.results_table_model import COL_DATE, COL_FLAGS, COL_PLATFORM
+from retention_desk.ui.archive.summary_view import ArchiveSummaryView
+from retention_desk.ui.archive.view import ArchiveView
 from retention_desk.ui.main_window import MainWindow
-from retention_desk.ui.results_table_model import COL_DATE, COL_FLAGS, COL_PLATFORM
 
 
 def archive_page(qtbot, window: MainWindow, path: Path) -> ArchiveView:

@@ -12,9 +12,9 @@ import pytest
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import run_import
-from retention_desk.ui import import_view
-from retention_desk.ui.import_view import ImportView
-from retention_desk.ui.pages import ArchiveChanges
+from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.imports import view as import_view
+from retention_desk.ui.imports.view import ImportView
 from retention_desk.ui.tasks import TaskRunner
 from tests.ui.test_import_view import WAIT_MS, _previewed, _vendor_export
 

@@ -17,12 +17,12 @@ from PySide6.QtGui import QDropEvent
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
-from retention_desk.importers.csv_mapping import list_presets
-from retention_desk.ui import import_view
-from retention_desk.ui.csv_mapping_dialog import CsvMappingDialog
-from retention_desk.ui.import_preview import CsvInput
-from retention_desk.ui.import_view import ImportView
-from retention_desk.ui.pages import ArchiveChanges
+from retention_desk.importers.csv.mapping import list_presets
+from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.imports import view as import_view
+from retention_desk.ui.imports.csv_mapping_dialog import CsvMappingDialog
+from retention_desk.ui.imports.preview import CsvInput
+from retention_desk.ui.imports.view import ImportView
 from retention_desk.ui.tasks import Task, TaskRunner
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -356,7 +356,7 @@ def test_mapping_dialog_saves_and_loads_presets(qtbot: Any, archive: Archive) ->
 def test_import_page_in_the_main_window_refreshes_the_summary(
     qtbot: Any, make_window: Any, demo_copy: Path, tmp_path: Path
 ) -> None:
-    from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+    from retention_desk.ui.archive.summary_view import ArchiveSummaryView
 
     window = make_window()
     window.show()

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from retention_desk.archive import Archive
 from retention_desk.archive.info import archive_info
-from retention_desk.ui.archive_summary_view import ArchiveSummaryView
-from retention_desk.ui.archive_view import ArchiveView
-from retention_desk.ui.audit_view import AuditView
+from retention_desk.ui.archive.summary_view import ArchiveSummaryView
+from retention_desk.ui.archive.view import ArchiveView
+from retention_desk.ui.audit.view import AuditView
 from retention_desk.ui.main_window import KeyRole, MainWindow
 from retention_desk.ui.pages import PAGES
 from retention_desk.ui.recent import MAX_RECENT

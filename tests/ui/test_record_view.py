@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QLabel
 from retention_desk.archive import Archive
 from retention_desk.archive.batches import add_source_file, finish_batch, start_batch
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, RecordWriter, upsert_account
-from retention_desk.ui.record_load import load_record
-from retention_desk.ui.record_meta import web_link
-from retention_desk.ui.record_thread import COL_MARKS, COL_TEXT
-from retention_desk.ui.record_versions import word_diff
-from retention_desk.ui.record_view import RecordView
+from retention_desk.ui.record.load import load_record
+from retention_desk.ui.record.meta import web_link
+from retention_desk.ui.record.thread import COL_MARKS, COL_TEXT
+from retention_desk.ui.record.versions import word_diff
+from retention_desk.ui.record.view import RecordView
 from retention_desk.ui.tasks import Task, TaskRunner
 
 HOSTILE = '<img src="file:///etc/hosts"><b>x</b>'

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive
 from retention_desk.archive.ingest import RecordIn, RecordWriter
 from retention_desk.search import ResultRow, SearchEngine
-from retention_desk.ui.results_table_model import (
+from retention_desk.ui.archive.results_table_model import (
     CACHE_ROWS,
     COL_AUTHOR,
     COL_DATE,

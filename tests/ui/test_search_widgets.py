@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.search import FacetCount, Facets, filter_help, list_saved
-from retention_desk.ui.search_bar import SearchBar
-from retention_desk.ui.search_facets import FacetsPanel
-from retention_desk.ui.search_help import SyntaxHelpDialog
-from retention_desk.ui.search_history import MAX_HISTORY, SearchHistory
-from retention_desk.ui.search_saved import SavedSearchesPanel
+from retention_desk.ui.search.bar import SearchBar
+from retention_desk.ui.search.facets import FacetsPanel
+from retention_desk.ui.search.help import SyntaxHelpDialog
+from retention_desk.ui.search.history import MAX_HISTORY, SearchHistory
+from retention_desk.ui.search.saved import SavedSearchesPanel
 from retention_desk.ui.tasks import TaskRunner
 
 HOSTILE = '<img src="file:///etc/hosts"><b>x</b>'

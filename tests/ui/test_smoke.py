@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from retention_desk.ui import app as app_mod
-from retention_desk.ui.archive_summary_view import ArchiveSummaryView
+from retention_desk.ui.archive.summary_view import ArchiveSummaryView
 from retention_desk.ui.main_window import MainWindow
 
 

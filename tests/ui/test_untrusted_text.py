@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 from retention_desk.archive import Archive, ArchiveSettings
 from retention_desk.archive.batches import add_source_file, finish_batch, start_batch
 from retention_desk.archive.ingest import AccountIn, RecordIn, RecordWriter, upsert_account
-from retention_desk.ui.archive_summary_view import ArchiveSummaryView
-from retention_desk.ui.audit_view import AuditView
+from retention_desk.ui.archive.summary_view import ArchiveSummaryView
+from retention_desk.ui.audit.view import AuditView
 from retention_desk.ui.main_window import MainWindow
 
 HOSTILE = '<img src="file:///etc/hosts"><h1>x</h1>'

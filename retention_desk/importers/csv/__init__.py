@@ -1,0 +1,1 @@
+"""CSV: generic vendor exports and spreadsheets, and platform exports' CSV files."""

@@ -1,0 +1,1 @@
+"""Meta's exports: Facebook "Download Your Information" and Instagram."""

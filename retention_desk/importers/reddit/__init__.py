@@ -1,0 +1,1 @@
+"""Reddit data request exports."""

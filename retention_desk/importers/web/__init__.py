@@ -1,0 +1,1 @@
+"""Web archives: WARC/ARC, WACZ, and captured pages' text."""

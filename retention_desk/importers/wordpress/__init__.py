@@ -1,0 +1,1 @@
+"""WordPress eXtended RSS (WXR)."""

@@ -1,0 +1,1 @@
+"""X (Twitter) archives: the current archive and the classic Grailbird one."""

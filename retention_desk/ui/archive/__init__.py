@@ -1,0 +1,1 @@
+"""The Archive and Overview pages and the archive operations (open, verify, backup)."""

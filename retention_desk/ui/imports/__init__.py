@@ -1,0 +1,1 @@
+"""The Import page: inputs, preview, tables and the CSV mapping dialog."""

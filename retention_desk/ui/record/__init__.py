@@ -1,0 +1,1 @@
+"""The record detail pane and its tabs."""

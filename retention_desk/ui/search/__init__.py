@@ -1,0 +1,1 @@
+"""The search bar, facets, history, saved searches and the search worker."""
