@@ -3,7 +3,6 @@ newer ones refused."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -14,6 +13,7 @@ from sqlalchemy import text
 from retention_desk.archive import Archive, ArchiveTooNew, migrate
 from retention_desk.archive.verify import verify_archive
 from tests.archive.conftest import populate
+from tests.archive.test_tamper import rechain
 
 NEXT_MIGRATION = """
 from alembic import op
@@ -119,39 +119,13 @@ def _as_written_before_seals(path: Path) -> None:
     no seals (their chain recomputed as that app computed it)."""
     from alembic import command
 
-    from retention_desk.archive import audit
-
     with Archive.open(path) as archive:
         cfg = migrate.alembic_config()
         with archive.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.downgrade(cfg, "0003")
     raw = sqlite3.connect(path, isolation_level=None)
-    raw.execute("DROP TRIGGER audit_log_no_update")
-    prev = audit.GENESIS_HASH
-    rows = raw.execute(
-        "SELECT id, at, operator, action, object_type, object_ids, details FROM audit_log"
-        " ORDER BY id"
-    ).fetchall()
-    for entry_id, at, op, action, otype, ids, details in rows:
-        parsed = json.loads(details)
-        parsed.pop("seal", None)
-        details = audit.canonical_json(parsed)
-        digest = audit.row_hash(
-            entry_id=entry_id,
-            at=at,
-            operator=op,
-            action=action,
-            object_type=otype,
-            object_ids=ids,
-            details=details,
-            prev_hash=prev,
-        )
-        raw.execute(
-            "UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
-            (details, prev, digest, entry_id),
-        )
-        prev = digest
+    rechain(raw, lambda _id, details: details.pop("seal", None))
     raw.execute(
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
         " SELECT RAISE(ABORT, 'audit_log is append-only'); END"

@@ -8,8 +8,10 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,15 +204,14 @@ def _reseal(conn: sqlite3.Connection, record_id: int) -> None:
     )
 
 
-def _rewrite_chain(conn: sqlite3.Connection, from_id: int = 1) -> None:
-    """Recompute every audit row's seal root and hash after tampering: a chain that is valid
-    on its own. Only an anchor kept outside the archive can expose it."""
+def rechain(
+    conn: sqlite3.Connection,
+    edit: Callable[[int, dict[str, Any]], None] = lambda _id, _details: None,
+    from_id: int = 1,
+) -> None:
+    """Recompute every audit row's hash after `edit` changed its details: a chain that is
+    valid on its own. Only an anchor kept outside the archive can expose it."""
     conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
-    roots: dict[int, seal.Root] = {}
-    for audit_id, kind, object_id, leaf in conn.execute(
-        "SELECT audit_id, kind, object_id, leaf FROM seal_log ORDER BY id"
-    ).fetchall():
-        roots.setdefault(audit_id, seal.Root()).add(kind, object_id, leaf)
     prev = audit.GENESIS_HASH
     rows = conn.execute(
         "SELECT id, at, operator, action, object_type, object_ids, details FROM audit_log"
@@ -218,8 +219,7 @@ def _rewrite_chain(conn: sqlite3.Connection, from_id: int = 1) -> None:
     ).fetchall()
     for entry_id, at, op, action, otype, ids, details in rows:
         parsed = json.loads(details)
-        if entry_id in roots:
-            parsed["seal"] = {"objects": roots[entry_id].count, "root": roots[entry_id].hexdigest()}
+        edit(entry_id, parsed)
         details = audit.canonical_json(parsed)
         digest = audit.row_hash(
             entry_id=entry_id,
@@ -237,6 +237,24 @@ def _rewrite_chain(conn: sqlite3.Connection, from_id: int = 1) -> None:
                 (details, prev, digest, entry_id),
             )
         prev = digest
+
+
+def _rewrite_chain(conn: sqlite3.Connection) -> None:
+    """Recompute every audit row's seal root and hash after tampering."""
+    roots: dict[int, seal.Root] = {}
+    for audit_id, kind, object_id, leaf in conn.execute(
+        "SELECT audit_id, kind, object_id, leaf FROM seal_log ORDER BY id"
+    ).fetchall():
+        roots.setdefault(audit_id, seal.Root()).add(kind, object_id, leaf)
+
+    def reseal(entry_id: int, details: dict[str, Any]) -> None:
+        if entry_id in roots:
+            details["seal"] = {
+                "objects": roots[entry_id].count,
+                "root": roots[entry_id].hexdigest(),
+            }
+
+    rechain(conn, reseal)
 
 
 def test_everything_rewritten_consistently_is_caught_by_the_kept_anchor(
