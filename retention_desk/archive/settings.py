@@ -15,6 +15,28 @@ from retention_desk.archive import seal
 DEFAULT_TIME_ZONE = "America/Denver"
 _BATES_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 
+# 1.21.2 NMAC binds state agencies; counties and municipalities adopt its series as guidance
+# (nm-law.md §3), so which schedule entries bind depends on this.
+AGENCY_KINDS = ("state", "county", "municipality", "other")
+DEFAULT_AGENCY_KIND = "municipality"
+# New Mexico's fiscal year (state and local bodies alike) runs July 1 to June 30.
+DEFAULT_FISCAL_YEAR_END = "06-30"
+_FISCAL_RE = re.compile(r"([0-9]{2})-([0-9]{2})")
+# Days per month in a year without a leap day: a fiscal year cannot end on Feb 29, which three
+# years in four do not have.
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def parse_fiscal_year_end(value: str) -> tuple[int, int] | None:
+    """(month, day) for an 'MM-DD' that every year has, else None."""
+    match = _FISCAL_RE.fullmatch(value)
+    if not match:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not 1 <= day <= _MONTH_DAYS[month - 1]:
+        return None
+    return month, day
+
 
 @dataclass(frozen=True)
 class ArchiveSettings:
@@ -25,6 +47,15 @@ class ArchiveSettings:
     bates_prefix: str = "RD"
     # Name written to the audit trail; empty means the operating-system user.
     operator_name: str = ""
+    agency_kind: str = DEFAULT_AGENCY_KIND
+    # MM-DD, the last day of the agency's fiscal year (retention triggers count from it).
+    fiscal_year_end: str = DEFAULT_FISCAL_YEAR_END
+
+    def fiscal_year_end_tuple(self) -> tuple[int, int]:
+        """(month, day) of the fiscal year end; the default's when the stored value is
+        unusable (validate() names that problem where the settings are edited)."""
+        parsed = parse_fiscal_year_end(self.fiscal_year_end)
+        return parsed or parse_fiscal_year_end(DEFAULT_FISCAL_YEAR_END) or (6, 30)
 
     def validate(self) -> list[str]:
         """Problems, each a sentence naming the field; empty when the settings are usable."""
@@ -37,6 +68,15 @@ class ArchiveSettings:
             problems.append(
                 "Bates prefix must be 1-20 letters, digits, '-' or '_', starting with a letter"
                 " or digit."
+            )
+        if self.agency_kind not in AGENCY_KINDS:
+            problems.append(
+                f"Agency kind '{self.agency_kind}' is not one of: {', '.join(AGENCY_KINDS)}."
+            )
+        if parse_fiscal_year_end(self.fiscal_year_end) is None:
+            problems.append(
+                f"Fiscal year end '{self.fiscal_year_end}' is not a day every year has, written"
+                " MM-DD (for example 06-30; February 29 is refused)."
             )
         for f in fields(self):
             value = getattr(self, f.name)
