@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -82,7 +83,8 @@ class ArchiveSettings:
             value = getattr(self, f.name)
             if len(value) > 200:
                 problems.append(f"{f.name.replace('_', ' ').capitalize()} is over 200 characters.")
-            if any(ord(c) < 32 for c in value):
+            # C0, DEL and C1: a terminal obeys them (an 8-bit CSI starts an escape sequence)
+            if any(unicodedata.category(c) == "Cc" for c in value):
                 problems.append(
                     f"{f.name.replace('_', ' ').capitalize()} contains control characters."
                 )

@@ -30,6 +30,7 @@ COMMANDS = (
     "mapping",
     "search",
     "show",
+    "settings",
 )
 
 

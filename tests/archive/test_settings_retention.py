@@ -138,3 +138,10 @@ def test_fiscal_year_end_changed_behind_the_apps_back_is_caught(archive: Archive
     report = verify_archive(archive, record=False)
     assert not report.ok
     assert any(f.startswith("The archive settings differ") for f in report.failures)
+
+
+@pytest.mark.parametrize("control", ["\x7f", "\x9b", "\x85"])
+def test_c0_del_and_c1_controls_are_refused(control: str) -> None:
+    # DEL and the C1 range (an 8-bit CSI starts a terminal escape) were let through before
+    problems = ArchiveSettings(agency_name=f"Cerro{control}Alto").validate()
+    assert problems == ["Agency name contains control characters."]
