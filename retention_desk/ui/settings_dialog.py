@@ -1,4 +1,5 @@
-"""Archive settings: agency, custodian, time zone, Bates prefix, operator name.
+"""Archive settings: agency and its kind, custodian, time zone, fiscal year end, Bates prefix,
+operator name.
 
 Validation is the archive layer's (`ArchiveSettings.validate`); problems are listed in the
 dialog and it stays open. Saving goes through `Archive.update_settings`, which writes the
@@ -7,6 +8,7 @@ change and its audit row in one transaction.
 
 from __future__ import annotations
 
+import calendar
 import zoneinfo
 from dataclasses import replace
 
@@ -17,18 +19,33 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from retention_desk.archive import Archive, ArchiveError, ArchiveSettings
 from retention_desk.archive.audit import os_user
+from retention_desk.archive.settings import AGENCY_KINDS
 from retention_desk.ui.plain import plain_label
 
 
 def _time_zones() -> list[str]:
     return sorted(zoneinfo.available_timezones())
+
+
+_KIND_LABELS = {
+    "state": "State agency",
+    "county": "County",
+    "municipality": "Municipality",
+    "other": "Other public body",
+}
+AGENCY_KIND_NOTE = (
+    "1.21.2 NMAC binds state agencies; for counties and municipalities its series are guidance"
+    " their own schedule adopts (nm-law.md §3)"
+)
 
 
 class SettingsDialog(QDialog):
@@ -63,24 +80,47 @@ class SettingsDialog(QDialog):
         self.time_zone_combo.setCompleter(completer)
         self.bates_edit = QLineEdit()
         self.bates_edit.setPlaceholderText("e.g. SVPD")
+        self.agency_kind_combo = QComboBox()
+        for kind in AGENCY_KINDS:
+            self.agency_kind_combo.addItem(_KIND_LABELS.get(kind, kind), kind)
+        self.agency_kind_combo.setToolTip(AGENCY_KIND_NOTE)  # constant text, no input in it
+        # Month and day apart, so the day can be typed; validate() refuses a day the month
+        # lacks (and February 29), with the same sentence the command line prints.
+        self.fiscal_month_combo = QComboBox()
+        for month in range(1, 13):
+            self.fiscal_month_combo.addItem(calendar.month_name[month], month)
+        self.fiscal_day_spin = QSpinBox()
+        self.fiscal_day_spin.setRange(1, 31)
+        fiscal_row = QWidget()
+        fiscal_layout = QHBoxLayout(fiscal_row)
+        fiscal_layout.setContentsMargins(0, 0, 0, 0)
+        fiscal_layout.addWidget(self.fiscal_month_combo, 1)
+        fiscal_layout.addWidget(self.fiscal_day_spin)
         self.operator_edit = QLineEdit()
         user = os_user()
         self.operator_edit.setPlaceholderText(f"Empty: the operating-system user ({user})")
+        self.agency_kind_note = _note(AGENCY_KIND_NOTE + ".")
+        fiscal_note = _note(
+            "The last day of the agency's fiscal year; New Mexico's ends June 30. Retention"
+            " counted from the close of a fiscal year starts the day after."
+        )
         for caption, widget in (
             ("Agency name", self.agency_edit),
+            ("Agency kind", self.agency_kind_combo),
+            ("", self.agency_kind_note),
             ("Records custodian", self.custodian_edit),
             ("Custodian's title", self.title_edit),
             ("Time zone", self.time_zone_combo),
+            ("Fiscal year ends", fiscal_row),
+            ("", fiscal_note),
             ("Bates prefix", self.bates_edit),
             ("Operator name", self.operator_edit),
         ):
             form.addRow(plain_label(caption), widget)
-        operator_note = plain_label(
+        operator_note = _note(
             "The name the audit trail records for changes made on this computer. "
             f"Leave it empty to use the operating-system user name ({user})."
         )
-        operator_note.setWordWrap(True)
-        operator_note.setStyleSheet("color: palette(mid);")
         form.addRow("", operator_note)
         layout.addLayout(form)
 
@@ -105,6 +145,22 @@ class SettingsDialog(QDialog):
         self.time_zone_combo.setCurrentText(settings.time_zone)
         self.bates_edit.setText(settings.bates_prefix)
         self.operator_edit.setText(settings.operator_name)
+        index = self.agency_kind_combo.findData(settings.agency_kind)
+        if index < 0:
+            # A kind this version does not know (a newer app's, or a hand-edited archive):
+            # shown as stored, so saving names it instead of silently replacing it.
+            self.agency_kind_combo.addItem(settings.agency_kind, settings.agency_kind)
+            index = self.agency_kind_combo.count() - 1
+        self.agency_kind_combo.setCurrentIndex(index)
+        # An unusable stored value shows (and would save) the default: what is shown is saved.
+        month, day = settings.fiscal_year_end_tuple()
+        self.fiscal_month_combo.setCurrentIndex(month - 1)
+        self.fiscal_day_spin.setValue(day)
+
+    def fiscal_year_end(self) -> str:
+        """The MM-DD the month and day fields hold (validated on save)."""
+        month = int(self.fiscal_month_combo.currentData())
+        return f"{month:02d}-{self.fiscal_day_spin.value():02d}"
 
     def current_settings(self) -> ArchiveSettings:
         return replace(
@@ -115,6 +171,8 @@ class SettingsDialog(QDialog):
             time_zone=self.time_zone_combo.currentText().strip(),
             bates_prefix=self.bates_edit.text().strip(),
             operator_name=self.operator_edit.text().strip(),
+            agency_kind=str(self.agency_kind_combo.currentData()),
+            fiscal_year_end=self.fiscal_year_end(),
         )
 
     def problems(self) -> list[str]:
@@ -133,3 +191,10 @@ class SettingsDialog(QDialog):
             self.problems_label.show()
             return
         super().accept()
+
+
+def _note(text: str) -> QWidget:
+    note = plain_label(text)
+    note.setWordWrap(True)
+    note.setStyleSheet("color: palette(mid);")
+    return note
