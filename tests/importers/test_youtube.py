@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from retention_desk.archive import Archive
 from retention_desk.importers.run import detect, preview, run_import
+from retention_desk.importers.summary import ImportSummary
 from retention_desk.importers.youtube.takeout import parse_comment_text
 from tests.importers.helpers import fetch_rows, files_by_name, latest_records
 
@@ -48,6 +49,20 @@ def _stored(archive: Archive) -> set[str]:
     return {Path(r[0]).name for r in rows}
 
 
+def _history_kept(summary: ImportSummary, archive: Archive, name: str) -> str:
+    """A history file is recognised, kept byte-exact and makes no records; the summary
+    says so. Returns that note."""
+    result = files_by_name(summary)[name]
+    assert result.status == "imported", result.error
+    assert result.added == 0
+    (note,) = [w for w in result.warnings if "kept as the original file, not as records" in w]
+    kept = fetch_rows(
+        archive, "SELECT blob_sha256 FROM source_files WHERE id = :i", i=result.source_file_id
+    )
+    assert kept and kept[0][0] == result.sha256
+    return note
+
+
 # --------------------------------------------------------------------------- full import
 def test_takeout_imports_channel_videos_comments_and_threads(archive: Archive) -> None:
     summary = run_import(archive, [NEW])
@@ -62,7 +77,8 @@ def test_takeout_imports_channel_videos_comments_and_threads(archive: Archive) -
     for name in ("channel.csv", "videos.csv", "comments.csv", "live chats.csv"):
         assert files[name].status == "imported", files[name].error
     # the history file and the recordings file are kept, not parsed into records
-    assert {"watch-history.html", "video recordings.csv"} <= _stored(archive)
+    assert "video recordings.csv" in _stored(archive)
+    assert "1 entries (1 videos watched)" in _history_kept(summary, archive, "watch-history.html")
 
     recs = latest_records(archive, "youtube")
     assert len(recs) == expected
@@ -393,7 +409,9 @@ def test_older_html_takeout_imports_comments_and_live_chats(archive: Archive) ->
     chats = _li_count(OLDER_YT / "my-live-chat-messages" / "my-live-chat-messages.html")
     assert summary.totals()["added"] == comments + chats == 4
     # viewing and search activity is kept byte-exact, not turned into records
-    assert {"watch-history.json", "search-history.json"} <= _stored(archive)
+    watch = _history_kept(summary, archive, "watch-history.json")
+    assert "1 entries (1 videos watched, 2019-04-27 to 2019-04-27)" in watch
+    assert "1 entries (1 searches" in _history_kept(summary, archive, "search-history.json")
 
     recs = latest_records(archive, "youtube")
     by_text = {r["v_text"]: r for r in recs.values()}
@@ -452,4 +470,6 @@ def test_takeout_zip_as_google_delivers_it_with_a_large_history(
     summary = run_import(archive, [zipped])
     assert summary.status == "completed", summary.to_dict()
     assert summary.totals()["added"] == 4
-    assert "watch-history.json" in _stored(archive)
+    assert "40000 entries (40000 videos watched" in _history_kept(
+        summary, archive, "watch-history.json"
+    )
