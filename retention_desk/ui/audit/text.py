@@ -38,6 +38,13 @@ ACTION_LABELS: dict[str, str] = {
     "search.optimize_index": "Search index tidied",
     "csv_mapping.save": "CSV mapping saved",
     "csv_mapping.delete": "CSV mapping deleted",
+    "retention.schedule_import": "Schedule imported",
+    "retention.rule_add": "Retention rule added",
+    "retention.rule_remove": "Retention rule removed",
+    "retention.classify": "Records classified",
+    "retention.event_set": "Event dated",
+    "retention.hold_place": "Hold placed",
+    "retention.hold_release": "Hold released",
 }
 
 # Count names in the order a custodian reads them.
@@ -174,6 +181,96 @@ def _seal(d: dict[str, Any]) -> str:
     return f"Sealed {_n(n)} stored objects" if n else "Sealed what was stored"
 
 
+def _present(d: dict[str, Any]) -> dict[str, Any]:
+    # Retention rows are read key by key; a null is treated as a key the row does not have.
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _count(value: Any, noun: str, plural: str | None = None) -> str:
+    """'1 record', '1,200 records'; a value that is not a count is shown as it is."""
+    if isinstance(value, list | tuple | set | dict):
+        value = len(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"{_one_line(str(value), 40)} {plural or noun + 's'}"
+    return f"{value:,} {noun if value == 1 else plural or noun + 's'}"
+
+
+def _ref(d: dict[str, Any], key: str, row: AuditRow) -> str:
+    """The id (or code) a retention row names: from its details, else its first object id."""
+    value = d.get(key)
+    if value is None or value == "":
+        value = row.object_ids[0] if row.object_ids else None
+    if isinstance(value, list | tuple):
+        shown = [_one_line(str(v), 40) for v in value[:5]]
+        return ", ".join(shown) + (f" and {len(value) - 5} more" if len(value) > 5 else "")
+    return "" if value is None else _one_line(str(value), 60)
+
+
+def _moved(d: dict[str, Any]) -> str:
+    if "moved" not in d:
+        return ""
+    moved = d["moved"]
+    if moved == 0:
+        return "; no record changed series"
+    return f"; {_count(moved, 'record')} changed series"
+
+
+def _schedule_import(d: dict[str, Any]) -> str:
+    parts = [
+        _count(d[k], noun, "series" if k == "series" else None)
+        for k, noun in (("series", "series"), ("rules", "rule"))
+        if k in d
+    ]
+    digest = d.get("sha256")
+    shown = "Loaded a retention schedule" + (f": {', '.join(parts)}" if parts else "")
+    if isinstance(digest, str) and digest:
+        shown += f" (SHA-256 {_one_line(digest, 20)[:12]}…)"
+    return shown
+
+
+def _rule(verb: str, row: AuditRow, d: dict[str, Any]) -> str:
+    rule = _ref(d, "rule", row)
+    series = d.get("series")
+    shown = f"{verb} retention rule" + (f" {rule}" if rule else "")
+    if series not in (None, ""):
+        code = _one_line(str(series), 40)
+        shown += f" for series {code}" if verb == "Added" else f" (series {code})"
+    return shown + _moved(d)
+
+
+def _classify(d: dict[str, Any]) -> str:
+    shown = "Classified " + (_count(d["records"], "record") if "records" in d else "the records")
+    extra = []
+    if "moved" in d:
+        extra.append(f"{_count(d['moved'], 'record')} changed series")
+    if "unclassified" in d:
+        extra.append(f"{_n(d['unclassified'])} unclassified")
+    return shown + (f": {', '.join(extra)}" if extra else "")
+
+
+def _event_set(d: dict[str, Any]) -> str:
+    event = d.get("event")
+    name = _one_line(str(event), 60).replace("_", " ") if event not in (None, "") else ""
+    shown = f"Dated the event “{name}”" if name else "Dated an event"
+    return shown + (f" for {_count(d['records'], 'record')}" if "records" in d else "")
+
+
+def _reason(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    word = value.replace("_", " ").strip()
+    return "IPRA request" if word.lower() in ("ipra", "ipra request") else _one_line(word, 40)
+
+
+def _hold(verb: str, row: AuditRow, d: dict[str, Any]) -> str:
+    hold = _ref(d, "hold", row)
+    reason = _reason(d.get("reason"))
+    shown = f"{verb} hold" + (f" {hold}" if hold else "") + (f" ({reason})" if reason else "")
+    if "records" in d:
+        shown += (" on " if verb == "Placed" else " from ") + _count(d["records"], "record")
+    return shown
+
+
 _Describe = Callable[[AuditRow, dict[str, Any], AuditNames], str]
 _SENTENCES: dict[str, _Describe] = {
     "archive.create": lambda r, d, n: (
@@ -227,6 +324,13 @@ _SENTENCES: dict[str, _Describe] = {
     "search.optimize_index": lambda r, d, n: "Tidied the search index",
     "csv_mapping.save": lambda r, d, n: f"Saved CSV column mapping {_ids(r)}",
     "csv_mapping.delete": lambda r, d, n: f"Deleted CSV column mapping {_ids(r)}",
+    "retention.schedule_import": lambda r, d, n: _schedule_import(_present(d)),
+    "retention.rule_add": lambda r, d, n: _rule("Added", r, _present(d)),
+    "retention.rule_remove": lambda r, d, n: _rule("Removed", r, _present(d)),
+    "retention.classify": lambda r, d, n: _classify(_present(d)),
+    "retention.event_set": lambda r, d, n: _event_set(_present(d)),
+    "retention.hold_place": lambda r, d, n: _hold("Placed", r, _present(d)),
+    "retention.hold_release": lambda r, d, n: _hold("Released", r, _present(d)),
 }
 
 
