@@ -171,6 +171,8 @@ def _print_summary(summary: ImportSummary) -> None:
             if f.media_missing:
                 line += f", {len(f.media_missing)} media missing"
             print(line)
+        elif f.status == "kept":
+            print(f"kept      {path} [{printable(f.format)}]: {printable(f.note or 'no records')}")
         elif f.status == "duplicate":
             print(f"unchanged {path}: already imported; nothing added")
         else:

@@ -8,7 +8,13 @@ An importer is a module-level object with:
   approximate counts) without writing anything. May parse, must not write.
 - `import_file(ctx, tree, claim, path)`: parse ONE data file of the claim and write its
   records through `ctx.writer`. Runs inside that file's own write transaction; raising any
-  exception rolls the whole file back and the runner reports it and goes on.
+  exception rolls the whole file back and the runner reports it and goes on. A claimed file
+  that holds no records (account data, checksums) calls `ctx.keep_only(reason)`: the runner
+  reports it `kept` (stored as an original, no records) instead of `imported` with 0 records.
+
+A claim's account may have been stored under an older key form by an earlier version of its
+importer: `claim.state["account_aliases"]` lists those keys, and the runner reuses an account
+found under one of them rather than creating a second account for the same owner.
 
 The runner (run.py) does everything else: hashing and storing originals, idempotency,
 transactions, audit rows, progress, cancel, and the summary.
@@ -91,6 +97,7 @@ class FileContext:
         self.options = options
         self.warnings: list[str] = []
         self.details: dict[str, Any] = {}  # recorded on the source file (e.g. fixity results)
+        self.kept_reason: str | None = None  # set by keep_only()
         self._cancel = cancel
         self._stored: dict[tuple[int, str], str] = {}
         # paths already kept, per tree (id), so the runner does not store them again
@@ -102,6 +109,12 @@ class FileContext:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def keep_only(self, reason: str) -> None:
+        """This file of the export holds no records: it is kept as its original only, and the
+        summary says so with `reason` (e.g. "poll votes")."""
+        self.kept_reason = reason
+        self.details["kept_only"] = reason
 
     def locate(self, path: str) -> tuple[SourceTree, str] | None:
         """Find a file by export-relative path in this tree, then in the other inputs of the

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ from sqlalchemy.exc import OperationalError
 from retention_desk.archive import Archive, blobs
 from retention_desk.archive.batches import (
     add_source_file,
-    find_imported,
     find_stored,
     finish_batch,
+    place,
     start_batch,
     update_source_file,
 )
@@ -50,6 +51,10 @@ from retention_desk.importers.tree import SourceTree, TreeError
 Progress = Callable[[int, int, str], None]
 # Files we keep but do not parse are stored in transactions of about this many bytes.
 PRESERVE_TX_BYTES = 64 * 1024 * 1024
+# claim.state key: older key forms of the claim's account (base.py)
+ACCOUNT_ALIASES = "account_aliases"
+# source file detail: [platform, account key] the file was imported for, or null
+ACCOUNT_DETAIL = "account"
 
 
 # ------------------------------------------------------------------------------ import
@@ -269,14 +274,16 @@ class _Run:
             return result
         result.sha256 = sha
         with self.archive.read() as conn:
-            earlier = find_imported(conn, sha, path)
+            account = self._resolve_account(conn, importer, claim)
+            earlier = earlier_import(conn, sha, path, _identity(account))
         if earlier is not None:
             result.status = "duplicate"
             result.source_file_id = earlier.id
-            result.warnings.append(
-                f"already imported (source file {earlier.id}, batch"
-                f" {earlier.batch_id}); nothing added"
+            what = "stored as an original" if earlier.kept else "imported"
+            result.note = f"already {what} (source file {earlier.id}, batch {earlier.batch_id})" + (
+                f" for account {earlier.account[1]}" if earlier.account else ""
             )
+            result.warnings.append(f"{result.note}; nothing added")
             return result
         batch_id = self.summary.batch_id or 0
         ctx: FileContext | None = None
@@ -285,7 +292,8 @@ class _Run:
                 source_id = self._store_original(
                     conn, tree, path, sha, importer.name, "imported", container_id
                 )
-                account_id, account_is_new = self._account(conn, importer, claim)
+                account = self._resolve_account(conn, importer, claim)
+                account_id, account_is_new = self._account(conn, account)
                 writer = RecordWriter(
                     conn,
                     batch_id=batch_id,
@@ -317,11 +325,14 @@ class _Run:
                         {"id": account_id},
                     )
                 self._fill(result, counts, ctx.warnings)
+                # which account the file was imported for: the same bytes in another
+                # account's export are that account's import, not a duplicate
+                ctx.details[ACCOUNT_DETAIL] = list(_identity(account) or ()) or None
                 update_source_file(
                     conn,
                     source_id,
                     counts=_counts_dict(counts, ctx.warnings),
-                    details=ctx.details or None,
+                    details=ctx.details,
                 )
                 self.archive.audit(
                     conn,
@@ -335,6 +346,9 @@ class _Run:
                     },
                 )
             result.status = "imported"
+            if ctx.kept_reason is not None and not _wrote_anything(result):
+                result.status = "kept"
+                result.note = f"stored as an original, no records ({ctx.kept_reason})"
             result.source_file_id = source_id
         except Cancelled:
             result.status = "cancelled"
@@ -423,20 +437,31 @@ class _Run:
             details=details,
         )
 
-    def _account(
-        self, conn: Connection, importer: Importer, claim: Claim
-    ) -> tuple[int | None, bool]:
-        """The account the file's records belong to, and whether this call created it."""
-        account: AccountIn | None = claim.account
-        if self.options.account:
-            handle = self.options.account.lstrip("@")
-            platform = self.options.platform or importer.platform
-            account = AccountIn(platform=platform, account_key=handle, handle=handle)
+    @staticmethod
+    def _account(conn: Connection, account: AccountIn | None) -> tuple[int | None, bool]:
+        """The id of the account the file's records belong to, and whether this call
+        created it."""
         if account is None:
             return None, False
         before = conn.execute(text("SELECT max(id) FROM accounts")).scalar() or 0
         account_id = upsert_account(conn, account)
         return account_id, account_id > before
+
+    def _resolve_account(
+        self, conn: Connection, importer: Importer, claim: Claim
+    ) -> AccountIn | None:
+        """The account as the claim (or --account) names it, keyed as the archive already
+        holds it: an account stored under an older key form of the importer is reused."""
+        if self.options.account:
+            handle = self.options.account.lstrip("@")
+            platform = self.options.platform or importer.platform
+            return AccountIn(platform=platform, account_key=handle, handle=handle)
+        account = claim.account
+        aliases = [str(k) for k in claim.state.get(ACCOUNT_ALIASES, ()) if k]
+        if account is None or not aliases:
+            return account
+        key = existing_account_key(conn, account.platform, [account.account_key, *aliases])
+        return replace(account, account_key=key) if key else account
 
     def _on_records(self, path: str, written: int) -> None:
         self._message = f"{Path(path).name}: {written} records"
@@ -515,6 +540,88 @@ class _Run:
                         details={"batch": self.summary.batch_id, "files": len(kept_ids)},
                     )
             self.done += size
+
+
+def _wrote_anything(result: FileResult) -> bool:
+    return bool(result.added or result.new_versions or result.unchanged or result.media_stored)
+
+
+def _identity(account: AccountIn | None) -> tuple[str, str] | None:
+    return (account.platform, account.account_key) if account is not None else None
+
+
+def existing_account_key(conn: Connection, platform: str, keys: list[str]) -> str | None:
+    """The first of `keys` (newest form first) the archive holds an account under."""
+    for key in keys:
+        found = conn.execute(
+            text("SELECT 1 FROM accounts WHERE platform = :p AND account_key = :k"),
+            {"p": platform, "k": key},
+        ).first()
+        if found is not None:
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class EarlierImport:
+    id: int
+    batch_id: int
+    kept: bool  # stored as an original only (no records in it)
+    account: tuple[str, str] | None
+
+
+_UNKNOWN = ("", "")  # an older import that named no account and left no records to ask
+
+
+def earlier_import(
+    conn: Connection, sha: str, path: str, account: tuple[str, str] | None
+) -> EarlierImport | None:
+    """An earlier successful import of exactly these bytes, in the same place, for the same
+    account. A byte-identical file in another account's export (an empty messages.csv in two
+    Reddit downloads) is that account's own import: its original row is linked to it (the
+    blob is stored once) and its records, if any, merge by key as in any import."""
+    rows = conn.execute(
+        text(
+            "SELECT id, batch_id, name, details_json FROM source_files"
+            " WHERE sha256 = :s AND status = 'imported' ORDER BY id"
+        ),
+        {"s": sha},
+    ).all()
+    for source_id, batch_id, name, details_json in rows:
+        if place(name) != place(path):
+            continue
+        details = _loads(details_json)
+        if ACCOUNT_DETAIL in details:
+            value = details[ACCOUNT_DETAIL]
+            accounts = {tuple(value) if value else None}
+        else:
+            accounts = _record_accounts(conn, int(source_id))
+        if account in accounts or (account is None and _UNKNOWN in accounts):
+            return EarlierImport(int(source_id), int(batch_id), "kept_only" in details, account)
+    return None
+
+
+def _record_accounts(conn: Connection, source_id: int) -> set[tuple[str, str] | None]:
+    """The accounts of a source file's records, for rows written before files named theirs."""
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT a.platform, a.account_key FROM record_sources rs"
+            " JOIN records r ON r.id = rs.record_id LEFT JOIN accounts a ON a.id = r.account_id"
+            " WHERE rs.source_file_id = :id LIMIT 50"
+        ),
+        {"id": source_id},
+    ).all()
+    if not rows:
+        return {_UNKNOWN}
+    return {(str(p), str(k)) if p is not None else None for p, k in rows}
+
+
+def _loads(value: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _counts_dict(counts: WriteCounts, warnings: list[str]) -> dict[str, Any]:

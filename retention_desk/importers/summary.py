@@ -11,7 +11,9 @@ class FileResult:
     source: str
     path: str
     format: str | None
-    status: str  # imported | duplicate | failed | stored | refused | cancelled
+    # imported | kept (claimed by an importer, stored as an original, holds no records)
+    # | duplicate | failed | stored | refused | cancelled
+    status: str
     added: int = 0
     new_versions: int = 0
     unchanged: int = 0
@@ -23,6 +25,8 @@ class FileResult:
     error: str | None = None
     sha256: str | None = None
     source_file_id: int | None = None
+    # why a `kept` file holds no records; for a `duplicate`, what was found already stored
+    note: str | None = None
 
 
 @dataclass
@@ -45,7 +49,7 @@ class ImportSummary:
         )
         totals = {k: sum(getattr(f, k) for f in self.files) for k in keys}
         totals["media_missing"] = sum(len(f.media_missing) for f in self.files)
-        for status in ("imported", "duplicate", "failed", "stored", "refused"):
+        for status in ("imported", "kept", "duplicate", "failed", "stored", "refused"):
             totals[f"files_{status}"] = sum(1 for f in self.files if f.status == status)
         totals["files_stored"] += self.kept_files
         return totals

@@ -50,8 +50,10 @@ def test_export_imports_posts_comments_messages_and_chat(archive: Archive) -> No
     }
     # the body-less duplicates and non-content tables are kept, not imported, and named
     for name in ("post_headers.csv", "statistics.csv", "post_votes.csv"):
-        assert files[name].format == "reddit" and files[name].added == 0
-        assert any("kept as an original, not imported" in w for w in files[name].warnings)
+        assert (files[name].format, files[name].status, files[name].added) == ("reddit", "kept", 0)
+        assert files[name].note.startswith("stored as an original, no records (")
+        assert not files[name].warnings
+    assert files["post_votes.csv"].note.endswith("(votes on posts or comments)")
 
     recs = latest_records(archive, "reddit")
     for row in posts:
@@ -284,12 +286,24 @@ def test_every_file_of_a_real_export_is_imported_or_kept_and_named(archive: Arch
     assert set(files) == on_disk  # each file has a result: none left to another importer
     assert {f.format for f in files.values()} == {"reddit"}
     assert {n for n, f in files.items() if f.added} == {"posts.csv", "comments.csv", "messages.csv"}
-    for name, result in files.items():
-        assert result.status == "imported", name
-        if not result.added:
-            assert any(w.startswith(f"{name}: kept as an original") for w in result.warnings)
+    statuses = {name: result.status for name, result in files.items()}
+    assert {n for n, s in statuses.items() if s == "imported"} == {
+        "posts.csv",
+        "comments.csv",
+        "messages.csv",
+    }
+    # every other file is kept, never "imported" with 0 records
+    assert {n for n, s in statuses.items() if s != "imported"} == on_disk - {
+        "posts.csv",
+        "comments.csv",
+        "messages.csv",
+    }
+    assert set(statuses.values()) == {"imported", "kept"}
+    assert files["poll_votes.csv"].note == "stored as an original, no records (poll votes)"
     # a file only the export's checkfile.csv vouches for
-    assert "checkfile.csv lists" in files["community_notes.csv"].warnings[0]
+    assert "checkfile.csv lists" in files["community_notes.csv"].note
+    totals = summary.totals()
+    assert (totals["files_imported"], totals["files_kept"]) == (3, len(on_disk) - 3)
     assert fetch_rows(archive, "SELECT count(*) FROM records WHERE platform != 'reddit'") == [(0,)]
 
 

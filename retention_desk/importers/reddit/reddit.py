@@ -11,10 +11,10 @@ of open-source parsers (EpicenterHQ epicenter, abrignoni/RLEAPP, DoubleGremlin18
 - chat_history.csv  message_id,created_at,updated_at,username,message,
   thread_parent_message_id,channel_url,subreddit,channel_name,conversation_type
 
-Files are recognised by their header row (names are never relied on; reddit_files.py), so a
+Files are recognised by their header row (names are never relied on; files.py), so a
 renamed file is still found and a CSV that merely shares a column name is not. Every other
 file of the export (`*_headers.csv`, votes, saves, statistics, settings, ...) is claimed as a
-file kept only as its original, and named with the reason in the import's warnings.
+file kept only as its original: the import reports it `kept` with the reason.
 
 The account is `statistics.csv`'s "account name" (else the one name in every message, else
 --account); the user's own posts and comments are authored by it.
@@ -30,7 +30,8 @@ prefix (the recipient is written with it). `ip` is personal data: it goes to
 does not say when that happened, so the flag carries the time of the import that saw it.
 Dates look like '2024-05-02 18:11:04 UTC'.
 
-CSV files are read with export_csv (strict, UTF-8, errors with their line numbers).
+CSV files are read with read_export_csv (importers/csv/export.py: strict, UTF-8, errors with
+their line numbers).
 """
 
 from __future__ import annotations
@@ -155,10 +156,8 @@ class RedditImporter:
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         kind = claim.state["kinds"][path]
         if kind == KEPT:
-            reason = claim.state["kept"][path]
             ctx.details["reddit_file"] = KEPT
-            ctx.details["not_imported"] = reason
-            ctx.warn(f"{path}: kept as an original, not imported as records ({reason})")
+            ctx.keep_only(claim.state["kept"][path])
             return
         username = claim.state.get("username")
         if username is None and ctx.options.account:
