@@ -11,7 +11,8 @@ tweet with edit_info), text from a Zipf vocabulary, replies to earlier tweets, m
 hashtags, t.co links with their expansions, "RT @" retweets cut with an ellipsis, a few edit
 chains, and photo references of which a small share have their file in data/tweets_media.
 
-Each measurement runs in its own process, so its peak RSS (getrusage ru_maxrss) is its own:
+Each measurement runs in its own process, so its peak RSS (VmHWM, with file-backed mmap pages)
+and peak anonymous RSS (RssAnon, sampled) are its own:
 - ours: `run_import` into a fresh archive (originals stored with SHA-256, records, versions,
   FTS index by triggers, media, provenance, audit);
 - bare: the same files read and `json.loads`-ed, the same rows (id, date, reply-to, text, raw
@@ -38,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.measure import peak_rss_mb
+from bench.measure import AnonPeak, peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[1]
 # the same place the tests look: $RETENTION_DESK_SAMPLES, else ../shared/samples
@@ -313,14 +314,15 @@ def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
     archive = Archive.create(db, operator="bench")
     cpu = _cpu()
     started = time.perf_counter()
-    if profile:
-        import cProfile
+    with AnonPeak() as anon:
+        if profile:
+            import cProfile
 
-        profiler = cProfile.Profile()
-        summary = profiler.runcall(run_import, archive, [src])
-        profiler.dump_stats(profile)
-    else:
-        summary = run_import(archive, [src])
+            profiler = cProfile.Profile()
+            summary = profiler.runcall(run_import, archive, [src])
+            profiler.dump_stats(profile)
+        else:
+            summary = run_import(archive, [src])
     seconds = time.perf_counter() - started
     cpu = _cpu() - cpu
     records = archive.count("SELECT count(*) FROM records")
@@ -335,10 +337,18 @@ def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
         "media_stored": totals["media_stored"],
         "media_missing": totals["media_missing"],
         "maxrss_mb": peak_rss_mb(),
+        "anon_mb": anon.mb,
     }
 
 
 def child_bare(src: Path, db: Path) -> dict[str, Any]:
+    with AnonPeak() as anon:
+        result = _bare(src, db)
+    result["anon_mb"] = anon.mb
+    return result
+
+
+def _bare(src: Path, db: Path) -> dict[str, Any]:
     cpu = _cpu()
     started = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
@@ -416,13 +426,13 @@ def _row(name: str, r: dict[str, Any]) -> str:
     cpu_rate = r["items"] / r["cpu"] if r["cpu"] else 0.0
     return (
         f"{name:<34} {r['items']:>9} {r['seconds']:>8.1f} {rate:>9,.0f} {r['cpu']:>8.1f}"
-        f" {cpu_rate:>9,.0f} {r['maxrss_mb']:>8.0f} {r['db_mb']:>8.0f}"
+        f" {cpu_rate:>9,.0f} {r['maxrss_mb']:>8.0f} {r.get('anon_mb', 0):>8.0f} {r['db_mb']:>8.0f}"
     )
 
 
 _HEADER = (
     f"{'run':<34} {'items':>9} {'wall s':>8} {'items/s':>9} {'cpu s':>8} {'per cpu-s':>9}"
-    f" {'peak MB':>8} {'db MB':>8}"
+    f" {'peak MB':>8} {'anon MB':>8} {'db MB':>8}"
 )
 
 

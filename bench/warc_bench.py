@@ -36,7 +36,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from bench.measure import peak_rss_mb
+from bench.measure import AnonPeak, peak_rss_mb
 
 WORDS = tuple(
     [
@@ -445,7 +445,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         worker = run_retention if args.worker == "retention" else run_bare
-        print(json.dumps(worker(args.warc, args.workdir)))
+        with AnonPeak() as anon:
+            result = worker(args.warc, args.workdir)
+        result["peak_anon_mb"] = anon.mb
+        print(json.dumps(result))
         return 0
     with tempfile.TemporaryDirectory(prefix="warcbench-") as tmp:
         warc = (args.keep or Path(tmp)) / f"synthetic-{args.pages}.warc.gz"
@@ -463,6 +466,13 @@ def main(argv: list[str] | None = None) -> int:
             "generate_seconds": round(generated, 2),
             "results": results,
             "ratio_seconds": round(results["retention"]["seconds"] / results["bare"]["seconds"], 2),
+            # the target's definition, as for X: our records/s over bare's (same records)
+            "rate_ratio_wall": round(
+                results["bare"]["seconds"] / results["retention"]["seconds"], 2
+            ),
+            "rate_ratio_cpu": round(
+                results["bare"]["cpu_seconds"] / results["retention"]["cpu_seconds"], 2
+            ),
         }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -470,14 +480,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"synthetic WARC: {args.pages} pages, {report['warc_bytes'] / 1e6:.1f} MB, {contents}")
     print(
         f"{'':12} {'records':>8} {'wall s':>8} {'CPU s':>8} {'records/s':>10} {'peak RSS MB':>12}"
+        f" {'anon MB':>8}"
     )
     for name, res in results.items():
         rate = res["records"] / res["seconds"] if res["seconds"] else 0.0
         print(
             f"{name:12} {res['records']:>8} {res['seconds']:>8.2f} {res['cpu_seconds']:>8.2f}"
-            f" {rate:>10.0f} {res['peak_rss_mb']:>12.0f}"
+            f" {rate:>10.0f} {res['peak_rss_mb']:>12.0f} {res.get('peak_anon_mb', 0):>8.0f}"
         )
-    print(f"retention_desk / bare time ratio: {report['ratio_seconds']}")
+    print(
+        f"rate ratio retention/bare: {report['rate_ratio_wall']} wall,"
+        f" {report['rate_ratio_cpu']} CPU (target 0.5; time ratio {report['ratio_seconds']})"
+    )
     return 0
 
 
