@@ -24,6 +24,8 @@ the field list in our brief (`photopage`, `original`, `privacy`, comments with `
 - The account and the photos' author are the owner: account_profile.json when the export part
   has it, else the owner's path in the photo page URL (`/photos/<alias>/<id>/`), so every part
   of a split export lands in the same account (key: that alias; the nsid is kept beside it).
+  An archive that imported the owner under the earlier key (the nsid as written) keeps that
+  one account: both key forms are looked up.
 - An upload date outside 2004 (Flickr's start) .. tomorrow (Flickr writes e.g. year 9999 for
   unknown dates) is reported and the record kept without a date (the raw value stays).
 - The photo or video file is linked as media when a file in any of the import's inputs has
@@ -145,6 +147,9 @@ class FlickrImporter:
                 confidence=90,
                 account=account,
                 state={
+                    # the key an archive imported before the alias came first holds the owner
+                    # under (the nsid as written), so re-imports find that account (run.py)
+                    "account_aliases": _older_keys(account),
                     "albums": self._albums(tree, albums),
                     "owner": screen or None,
                     "owner_handle": account.handle if account else None,
@@ -360,6 +365,16 @@ class FlickrImporter:
             raw_json=dumps_raw(comment),
             locator=f"{path}#comments[{index}]",
         )
+
+
+def _older_keys(account: AccountIn | None) -> list[str]:
+    """Earlier importers keyed the account by the profile's nsid exactly as written
+    ('12345678@N00'); the key is now the lower-cased alias, which is the nsid when the owner
+    has no alias."""
+    if account is None or not account.platform_account_id:
+        return []
+    nsid = account.platform_account_id
+    return [nsid] if nsid != account.account_key else []
 
 
 def owner_alias(url: str) -> str | None:

@@ -1,4 +1,4 @@
-"""MediaWiki XML export (Special:Export or dumpBackup.php), schema export-0.10 / 0.11.
+"""MediaWiki XML export (Special:Export or dumpBackup.php), schema export-0.3 to export-0.11.
 
 Checked against real dumps' structure: MediaWiki core's own dump test data
 (tests/phpunit/data/dumps, export-0.10/0.11), python-mwxml's dump.xml (export-0.8, an IP editor)
@@ -12,7 +12,9 @@ or deleted="deleted"), minor, comment, origin, model, format, text (deleted="del
 suppressed) and sha1.
 
 Mapping (platform 'wiki'; key '<host of base, else dbname>:<page id>' so page moves keep their
-record and an old export without <dbname> lands in the same account as a new one):
+record and an old export without <dbname> lands in the same account as a new one; an archive
+that imported the wiki under its dbname, the key before that, keeps that account and those
+records: both key forms are looked up):
 - every page is a record, kind 'page', whatever its namespace (talk pages too); the namespace
   number and name are in extra;
 - every revision is a version of its page, written in the order of the export (ascending
@@ -42,6 +44,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import Element
+
+from sqlalchemy import Connection, text
 
 from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, RecordIn
@@ -77,6 +81,7 @@ class Site:
         self.base = ""
         self.generator = ""
         self.namespaces: dict[str, str] = {}
+        self._archived: str | None = None
 
     def take(self, siteinfo: Element) -> None:
         for child in siteinfo:
@@ -99,6 +104,23 @@ class Site:
         # missing from older ones (0.3-0.5), so keying by dbname made one wiki two accounts.
         host = urlsplit(self.base).netloc.lower()
         return host or self.dbname or "unknown-wiki"
+
+    @property
+    def older_keys(self) -> list[str]:
+        """Keys an archive written before the host came first may hold this wiki under: the
+        dbname (an export without <dbname> was keyed by the host then too)."""
+        return [self.dbname] if self.dbname and self.dbname != self.key else []
+
+    def archived_key(self, conn: Connection) -> str:
+        """The key the archive holds this wiki's account under: the current form, else an
+        older one (the runner reuses that account, run.py), else the current form."""
+        if self._archived is None:
+            self._archived = self.key
+            for key in self.older_keys:
+                if not _has_account(conn, self.key) and _has_account(conn, key):
+                    self._archived = key
+                    break
+        return self._archived
 
     def url(self, title: str) -> str | None:
         """Page URL from siteinfo `base` (the main page URL: its last segment is a title)."""
@@ -132,6 +154,7 @@ class _Page:
         self.title = ""
         self.ns = ""
         self.id = ""
+        self.key = ""  # record key: '<site key>:<page id>', or the older form already stored
         self.redirect = ""
         self.newest: str | None = None  # newest version time the archive already holds
         self.checked = False
@@ -170,6 +193,8 @@ class MediaWikiImporter:
                 account=AccountIn(
                     PLATFORM, account_key=key, handle=key, display_name=site.name or None
                 ),
+                # an archive imported under the older key keeps its one account (run.py)
+                state={"account_aliases": site.older_keys},
             )
             for key, (site, paths) in by_site.items()
         ]
@@ -263,11 +288,19 @@ class MediaWikiImporter:
     ) -> None:
         if not page.id:
             raise ParseError(f"{path}: a page ({page.title!r}) has a revision before its <id>")
-        key = f"{site.key}:{page.id}"
         if not page.checked:
-            page.newest = latest_version_time(ctx.conn, PLATFORM, key)
+            # a page archived under an older key form stays one record; a new page takes the
+            # form the wiki's account is stored under, so one wiki keeps one key prefix
+            prefixes = dict.fromkeys([site.archived_key(ctx.conn), site.key, *site.older_keys])
+            page.key = f"{site.archived_key(ctx.conn)}:{page.id}"
+            for prefix in prefixes:
+                newest = latest_version_time(ctx.conn, PLATFORM, f"{prefix}:{page.id}")
+                if newest is not None:
+                    page.key, page.newest = f"{prefix}:{page.id}", newest
+                    break
             page.new_record = page.newest is None
             page.checked = True
+        key = page.key
         rev_id = _text(rev, "id")
         where = f"{path}: page {page.title!r} revision {rev_id}"
         stamp_raw = _text(rev, "timestamp")
@@ -344,6 +377,14 @@ def editor_label(username: str, ip: str) -> str:
     if username:
         return username
     return "(anonymous)" if ip else "(hidden)"
+
+
+def _has_account(conn: Connection, key: str) -> bool:
+    found = conn.execute(
+        text("SELECT 1 FROM accounts WHERE platform = :p AND account_key = :k"),
+        {"p": PLATFORM, "k": key},
+    ).first()
+    return found is not None
 
 
 def _child(elem: Element | None, name: str) -> Element | None:
