@@ -119,12 +119,19 @@ def insert_versions(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def content_hash(title: str | None, text_value: str) -> str:
-    payload = json.dumps([title or "", text_value], ensure_ascii=False)
+    # byte for byte json.dumps([title or "", text], ensure_ascii=False), which stored hashes
+    # were made with, without building an encoder per call (5x faster on a million texts)
+    payload = "[" + _encode_str(title or "") + ", " + _encode_str(text_value) + "]"
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+# one encoder for every row: json.dumps with options builds a new one per call
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
+    return _CANONICAL.encode(value) if value else "{}"
 
 
 def upsert_account(conn: Connection, account: AccountIn) -> int:
@@ -246,24 +253,19 @@ class RecordWriter:
 
     def _existing(self, platform: str, keys: list[str]) -> dict[str, tuple[Any, ...]]:
         found: dict[str, tuple[Any, ...]] = {}
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
-            marks = ",".join(f":k{i}" for i in range(len(part)))
-            params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(part)}
-            params["p"] = platform
-            rows = self.conn.execute(
-                text(
-                    "SELECT r.record_key, r.id, r.version_count, r.deleted_at, r.hidden_at,"
-                    " v.content_hash, r.extra_json, "
-                    + ", ".join(f"r.{c}" for c in _FILLABLE)
-                    + " FROM records r JOIN record_versions v"
-                    " ON v.record_id = r.id AND v.seq = r.version_count"
-                    f" WHERE r.platform = :p AND r.record_key IN ({marks})"
-                ),
-                params,
-            ).all()
-            for row in rows:
-                found[row[0]] = tuple(row[1:])
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        # qmark parameters on the sqlite3 cursor: SQLAlchemy compiling 500 named binds per
+        # query cost more than the query on a fresh archive
+        cursor = raw.cursor()
+        try:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                cursor.execute(_EXISTING + ",".join("?" * len(part)) + ")", [platform, *part])
+                for row in cursor.fetchall():
+                    found[row[0]] = tuple(row[1:])
+        finally:
+            cursor.close()
         return found
 
     def _known_hashes(self, existing: dict[str, list[Any]]) -> dict[int, set[str]]:
@@ -575,6 +577,13 @@ _INSERT_RECORD = text(
     " :author_platform_id, :created_at, :created_at_raw, :edited_at, :deleted_at,"
     " :deleted_at_raw, :hidden_at, :url, :lang, :is_repost, :restricted, 1, :has_media,"
     " :extra_json, :sensitive_json, :first_source_id, :batch_id, :archived_at)"
+)
+_EXISTING = (
+    "SELECT r.record_key, r.id, r.version_count, r.deleted_at, r.hidden_at, v.content_hash,"
+    " r.extra_json, "
+    + ", ".join(f"r.{c}" for c in _FILLABLE)
+    + " FROM records r JOIN record_versions v ON v.record_id = r.id AND v.seq = r.version_count"
+    " WHERE r.platform = ? AND r.record_key IN ("
 )
 _STAGE = "rd_version_stage"
 _VERSION_FIELDS = (

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
-from retention_desk.archive import Archive
-from retention_desk.archive.ingest import RecordIn, RecordWriter
+from retention_desk.archive import Archive, ingest
+from retention_desk.archive.ingest import RecordIn, RecordWriter, content_hash
 from retention_desk.archive.verify import verify_archive
+from retention_desk.importers.common import dumps_raw
+from retention_desk.importers.x import common as x_common
 
 
 def _segments(archive: Archive, index: str) -> int:
@@ -89,3 +96,34 @@ def test_staged_versions_survive_edits_scrubbing_and_rollback(archive: Archive) 
         )
     report = verify_archive(archive, record=False)
     assert report.ok, [c for c in report.checks if c.status != "ok"]
+
+
+_ODD_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80
+) | st.sampled_from(["", "\u2028\u2029", '"\\/', "\x01\x1f\x7f", "政治 🙂 \u200d", "a" * 5000])
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.none() | _ODD_TEXT, body=_ODD_TEXT)
+def test_content_hash_is_byte_for_byte_the_stored_formula(title: str | None, body: str) -> None:
+    # hashes already in archives were made with json.dumps: a faster formula must agree, or
+    # every re-import would see a changed text and add a version
+    payload = json.dumps([title or "", body], ensure_ascii=False)
+    expected = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+    assert content_hash(title, body) == expected
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _ODD_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_ODD_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.dictionaries(_ODD_TEXT, _JSONISH, max_size=6))
+def test_shared_encoders_write_what_json_dumps_wrote(value: dict[str, object]) -> None:
+    assert ingest._dumps(value) == (
+        json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else "{}"
+    )
+    assert x_common.with_raw(value)[1] == dumps_raw(value)
