@@ -3,9 +3,12 @@
 Guarantees (each tested):
 - Each data file imports atomically: its original, its records, their media and its audit row
   land in one transaction, or none of it does.
-- A file already imported (same SHA-256 in the same place: parent folder and name) adds
-  nothing; a failing file is reported with the
-  reason and the rest goes on; the failed original is still kept, marked failed.
+- A file already imported (same SHA-256 in the same place: parent folder and name, for the
+  same account) adds nothing and is reported `duplicate` with the source file and batch that
+  hold it; the same bytes in another account's export are imported for that account (one blob,
+  a source row of its own). A failing file is reported with the reason and the rest goes on;
+  the failed original is still kept, marked failed.
+- A claimed file without records (ctx.keep_only) is reported `kept`, not `imported`.
 - Every other file of a recognised export (media, files we do not parse) is kept byte-exact.
 - Killing the process at any moment leaves a consistent archive (SQLite WAL) and the next
   import picks up where this one stopped, because finished files are recognised by hash.

@@ -190,8 +190,17 @@ def test_detected_by_header_not_name(tmp_path: Path) -> None:
     detection = detect([folder])
     try:
         reddit = [c for _, imp, c in detection.claims if imp.name == "reddit"]
-        assert len(reddit) == 1
-        assert reddit[0].state["kinds"] == {"a.csv": "posts", "my stuff.txt": "comments"}
+        records = {p: k for p, k in reddit[0].state["kinds"].items() if k != "kept"}
+        assert records == {"a.csv": "posts", "my stuff.txt": "comments"}
+        # the other CSV files beside them go to the importers that read them, never to
+        # Reddit's claim of unknown files kept as originals
+        assert [sorted(c.files) for c in reddit] == [["a.csv", "my stuff.txt"]]
+        others = {p: imp.name for _, imp, c in detection.claims for p in c.files}
+        assert {p: others[p] for p in ("comments.csv", "messages.csv", "posts2.csv")} == {
+            "comments.csv": "youtube-takeout",
+            "messages.csv": "csv",
+            "posts2.csv": "csv",
+        }
     finally:
         detection.close()
 

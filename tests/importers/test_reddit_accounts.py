@@ -150,3 +150,22 @@ def test_cli_prints_kept_files_and_json_counts_them(
     assert statuses["post_headers.csv"] == "kept"
     assert data["totals"]["files_kept"] == 3  # statistics, post headers, saved posts
     assert data["totals"]["files_imported"] == 2  # comments, chat history
+
+
+def test_an_unknown_csv_of_the_export_is_kept_and_named(archive: Archive, tmp_path: Path) -> None:
+    """A file Reddit adds to its exports later (header unknown here, not in a checkfile) is
+    named as kept, not stored unnamed; a CSV the generic importer can read stays its own."""
+    folder = tmp_path / "export"
+    shutil.copytree(SECOND, folder)
+    (folder / "new_feature.csv").write_bytes(b"widget_id,clicked_at\r\nw1,2024-01-01\r\n")
+    (folder / "notes.csv").write_bytes(b"id,date,body,author\r\n1,2024-01-01,hi,me\r\n")
+    summary = run_import(archive, [folder])
+    files = files_by_name(summary)
+    assert set(files) == {p.name for p in folder.iterdir()}
+    assert (files["new_feature.csv"].format, files["new_feature.csv"].status) == (
+        "reddit",
+        "kept",
+    )
+    assert "header is not one of Reddit's known files" in files["new_feature.csv"].note
+    assert files["notes.csv"].format == "csv"
+    assert summary.kept_files == 0  # nothing of the folder kept without being named

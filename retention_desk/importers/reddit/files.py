@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from retention_desk.importers.csv.export import csv_header, norm_header
@@ -102,6 +103,9 @@ _KEPT: dict[frozenset[str], str] = {
     )
 }
 LISTED_IN_CHECKFILE = "a file the export's checkfile.csv lists, with no records to import"
+UNKNOWN_IN_EXPORT = (
+    "a CSV file in the export's folder whose header is not one of Reddit's known files; not read"
+)
 
 
 def classify(header: list[str] | None) -> str | None:
@@ -188,13 +192,22 @@ def messages_username(tree: SourceTree, paths: list[str]) -> str | None:
     return name
 
 
-def export_files(tree: SourceTree) -> tuple[dict[str, str], dict[str, str], str | None]:
-    """(record file -> kind, kept file -> reason, username) for the Reddit files in a tree.
+@dataclass(frozen=True)
+class ExportFiles:
+    records: dict[str, str]  # record file -> kind
+    kept: dict[str, str]  # file Reddit writes without records -> why it is only kept
+    unknown: dict[str, str]  # other CSV files of the export's folder -> why only kept
+    username: str | None
 
-    Kept files are claimed only in a folder that holds a record file or statistics.csv, so a
-    lone one-column CSV elsewhere is not taken for Reddit's."""
+
+def export_files(tree: SourceTree) -> ExportFiles:
+    """The Reddit files in a tree, and the account they belong to.
+
+    Kept and unknown files are claimed only in a folder that holds a record file or
+    statistics.csv, so a lone one-column CSV elsewhere is not taken for Reddit's."""
     records: dict[str, str] = {}
     kept: dict[str, str] = {}
+    unknown: dict[str, str] = {}
     stats: list[str] = []
     checkfiles: list[str] = []
     for item in tree.files:
@@ -222,6 +235,13 @@ def export_files(tree: SourceTree) -> tuple[dict[str, str], dict[str, str], str 
             known = item.path in records or item.path in kept
             if pure.parent == folder and pure.name in listed and not known:
                 kept[item.path] = LISTED_IN_CHECKFILE
+    # CSV files of the export's folder no rule above knows (a file Reddit added later): kept
+    # and named, unless another importer claims them more confidently (reddit.py)
+    for item in tree.files:
+        pure = PurePosixPath(item.path)
+        known = item.path in records or item.path in kept
+        if pure.parent in folders and pure.suffix.lower() == ".csv" and not known:
+            unknown[item.path] = UNKNOWN_IN_EXPORT
     username = None
     for path in sorted(stats):
         if PurePosixPath(path).parent in folders:
@@ -230,4 +250,4 @@ def export_files(tree: SourceTree) -> tuple[dict[str, str], dict[str, str], str 
                 break
     if username is None:
         username = messages_username(tree, sorted(p for p, k in records.items() if k == "messages"))
-    return records, kept, username
+    return ExportFiles(records, kept, unknown, username)

@@ -14,7 +14,9 @@ of open-source parsers (EpicenterHQ epicenter, abrignoni/RLEAPP, DoubleGremlin18
 Files are recognised by their header row (names are never relied on; files.py), so a
 renamed file is still found and a CSV that merely shares a column name is not. Every other
 file of the export (`*_headers.csv`, votes, saves, statistics, settings, ...) is claimed as a
-file kept only as its original: the import reports it `kept` with the reason.
+file kept only as its original: the import reports it `kept` with the reason. A CSV of the
+export's folder no rule knows is claimed the same way, below every other importer, so it is
+named rather than stored silently.
 
 The account is `statistics.csv`'s "account name" (else the one name in every message, else
 --account); the user's own posts and comments are authored by it.
@@ -56,6 +58,7 @@ from retention_desk.importers.tree import SourceTree
 PLATFORM = "reddit"
 SITE = "https://www.reddit.com"
 KEPT = "kept"  # claim state kind of files kept as originals only
+UNKNOWN_CONFIDENCE = 5
 DELETED, REMOVED = "[deleted]", "[removed]"
 _POST_IN_LINK = re.compile(r"/comments/([0-9a-z]+)", re.I)
 _FULLNAME = re.compile(r"t[1-6]_[0-9a-z]+", re.I)
@@ -99,18 +102,23 @@ class RedditImporter:
     platform = PLATFORM
 
     def detect(self, tree: SourceTree, options: ImportOptions) -> list[Claim]:
-        records, kept, username = export_files(tree)
+        found = export_files(tree)
+        records, kept, username = found.records, found.kept, found.username
         if not records:
             return []
         files = [p for k in RECORD_ORDER for p in sorted(records) if records[p] == k]
         files += sorted(kept)
-        state = {"kinds": {**records, **{p: KEPT for p in kept}}, "kept": kept}
+        every_kept = {**kept, **found.unknown}
+        state: dict[str, Any] = {
+            "kinds": {**records, **{p: KEPT for p in every_kept}},
+            "kept": every_kept,
+        }
         account = None
         if username:
             state["username"] = username
             account = AccountIn(PLATFORM, account_key=username.lower(), handle=username)
         label = "Reddit export" + (f" of u/{username}" if username else "")
-        return [
+        claims = [
             Claim(
                 format=self.name,
                 files=files,
@@ -120,6 +128,21 @@ class RedditImporter:
                 state=state,
             )
         ]
+        if found.unknown:
+            # below every other importer (generic CSV claims at 10-30): a CSV someone put
+            # beside the export and another importer reads is that importer's; what no one
+            # reads is kept and named here instead of being stored unnamed
+            claims.append(
+                Claim(
+                    format=self.name,
+                    files=sorted(found.unknown),
+                    label=f"{label}: other files",
+                    confidence=UNKNOWN_CONFIDENCE,
+                    account=account,
+                    state=state,
+                )
+            )
+        return claims
 
     def preview(self, tree: SourceTree, claim: Claim, options: ImportOptions) -> Preview:
         count = 0
