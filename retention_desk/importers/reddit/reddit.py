@@ -148,7 +148,7 @@ class RedditImporter:
         count = 0
         dates: list[datetime] = []
         notes: list[str] = []
-        kept = claim.state.get("kept", {})
+        kept = [p for p in claim.files if claim.state["kinds"][p] == KEPT]
         if kept:
             notes.append(f"{len(kept)} file(s) kept as originals only (no records in them)")
         for path in claim.files:
