@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -328,3 +329,116 @@ class SealLog(Base):
     kind: Mapped[int] = mapped_column(Integer)
     object_id: Mapped[int] = mapped_column(Integer)
     leaf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# ----------------------------------------------------------------- retention (migration 0006)
+class RetentionScheduleFile(Base):
+    """Every schedule TOML the archive uses, byte for byte: the archive keeps meaning the same
+    thing when the app ships a newer schedule (that one is offered, never applied silently)."""
+
+    __tablename__ = "retention_schedule_files"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    label: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(200))
+
+
+class RetentionRule(Base):
+    """A search-language query that assigns a series. Removed rules keep their row (ids are
+    named by audit rows and stored classifications)."""
+
+    __tablename__ = "retention_rules"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    position: Mapped[int] = mapped_column(Integer)
+    query: Mapped[str] = mapped_column(Text)
+    series_code: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecordRetention(Base):
+    """A record's winning series and dates. No row means unclassified. Dates are local
+    calendar dates (YYYY-MM-DD) in the agency's time zone."""
+
+    __tablename__ = "record_retention"
+    __table_args__ = (
+        Index("ix_record_retention_series", "series_code"),
+        Index("ix_record_retention_eligible", "eligible_on"),
+    )
+
+    # INTEGER PRIMARY KEY is the rowid itself: one b-tree already, so no WITHOUT ROWID
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    series_code: Mapped[str | None] = mapped_column(String(32))
+    rule_id: Mapped[int | None] = mapped_column(Integer)
+    trigger_date: Mapped[str | None] = mapped_column(String(10))
+    eligible_on: Mapped[str | None] = mapped_column(String(10))
+    # dated | pending_event | permanent | no_date | unclassified
+    status: Mapped[str] = mapped_column(String(20))
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    classified_at: Mapped[str] = mapped_column(String(27))
+
+
+class RecordEvent(Base):
+    """A date the user set for a named event ("file closed") of one record."""
+
+    __tablename__ = "record_events"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_with_rowid": False}
+
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    event: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_date: Mapped[str] = mapped_column(String(10))
+    set_at: Mapped[str] = mapped_column(String(27))
+    set_by: Mapped[str] = mapped_column(String(200))
+
+
+class Hold(Base):
+    """A legal (or IPRA) hold: its members may not be disposed of until it is released."""
+
+    __tablename__ = "holds"
+    __table_args__ = (
+        CheckConstraint(
+            "reason IN ('litigation','audit','investigation','ipra_request','other')",
+            name="ck_holds_reason",
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    matter: Mapped[str] = mapped_column(Text, default="")
+    placed_by: Mapped[str] = mapped_column(String(200))
+    placed_at: Mapped[str] = mapped_column(String(27))
+    query: Mapped[str | None] = mapped_column(Text)
+    released_at: Mapped[str | None] = mapped_column(String(27))
+    released_by: Mapped[str | None] = mapped_column(String(200))
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HoldRecord(Base):
+    """A record a hold covers: named explicitly (1) or matched by its query (0)."""
+
+    __tablename__ = "hold_records"
+    __table_args__ = (
+        Index("ix_hold_records_record", "record_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    explicit: Mapped[int] = mapped_column(Integer, default=0)
