@@ -14,6 +14,13 @@ The file format is an interface agencies write by hand (README "Retention schedu
     verified = true
     source = "https://…"
 
+A file may also hold rules that classify records into its (or an earlier file's) series:
+
+    [[rule]]
+    query = "platform:facebook kind:comment"   # the search language
+    series = "SM-PUBLIC"
+    note = "public comments on our pages"      # optional
+
 Optional keys: description, guidance_for (agency kinds that may adopt it as guidance),
 verified_note, approval_required (default true). A file is refused whole when anything in it
 is wrong, with the file, the line and the reason: a schedule half loaded would classify records
@@ -145,19 +152,40 @@ class Series:
 
 
 @dataclass(frozen=True)
+class ScheduleRule:
+    """A [[rule]] table of a schedule file; `line` is its header's line, for error messages."""
+
+    query: str
+    series: str
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ScheduleFile:
     path: str
     sha256: str
     series: tuple[Series, ...]
     text: str
+    rules: tuple[ScheduleRule, ...] = ()
+
+    def check_rules(self, known_codes: set[str] | frozenset[str]) -> None:
+        """Refuse the file when a rule names a series neither it nor `known_codes` defines."""
+        codes = set(known_codes) | {s.code for s in self.series}
+        for rule in self.rules:
+            if rule.series not in codes:
+                raise ScheduleError(
+                    f"{self.path}, line {_key_line(self.text, rule.line, 'series')}: rule names"
+                    f" series {rule.series!r}, which no loaded schedule defines"
+                )
 
 
-def _series_lines(text: str) -> list[int]:
-    """1-based line of each [[series]] header, in order (tomllib keeps no positions)."""
+def _series_lines(text: str, table: str = "series") -> list[int]:
+    """1-based line of each [[table]] header, in order (tomllib keeps no positions)."""
     return [
         number
         for number, line in enumerate(text.splitlines(), start=1)
-        if re.match(r"^\s*\[\[\s*series\s*\]\]\s*(#.*)?$", line)
+        if re.match(rf"^\s*\[\[\s*{table}\s*\]\]\s*(#.*)?$", line)
     ]
 
 
@@ -178,13 +206,14 @@ def parse_schedule(text: str, name: str) -> ScheduleFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScheduleError(f"{name}: not valid TOML: {exc}") from None
-    unknown_top = sorted(set(data) - {"series", "schedule"})
+    unknown_top = sorted(set(data) - {"series", "schedule", "rule"})
     if unknown_top:
         raise ScheduleError(
-            f"{name}: unknown table or key {unknown_top[0]!r} (expected [[series]])"
+            f"{name}: unknown table or key {unknown_top[0]!r} (expected [[series]] or [[rule]])"
         )
-    raw = data.get("series")
-    if not isinstance(raw, list) or not raw:
+    rules = _rules(data.get("rule", []), text, name)
+    raw = data.get("series", [])
+    if not isinstance(raw, list) or (not raw and not rules):
         raise ScheduleError(f"{name}: no [[series]] tables")
     headers = _series_lines(text)
     series: list[Series] = []
@@ -205,7 +234,33 @@ def parse_schedule(text: str, name: str) -> ScheduleFile:
         seen[parsed.code] = _key_line(text, start, "code")
         series.append(parsed)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return ScheduleFile(path=name, sha256=digest, series=tuple(series), text=text)
+    return ScheduleFile(
+        path=name, sha256=digest, series=tuple(series), text=text, rules=tuple(rules)
+    )
+
+
+def _rules(raw: Any, text: str, name: str) -> list[ScheduleRule]:
+    if not isinstance(raw, list):
+        raise ScheduleError(f"{name}: 'rule' must be [[rule]] tables")
+    headers = _series_lines(text, "rule")
+    rules: list[ScheduleRule] = []
+    for index, item in enumerate(raw):
+        start = headers[index] if index < len(headers) else 1
+        if not isinstance(item, dict):
+            raise ScheduleError(f"{name}, line {start}: a [[rule]] entry must be a table")
+        for key in sorted(set(item) - {"query", "series", "note"}):
+            line = _key_line(text, start, key)
+            raise ScheduleError(f"{name}, line {line}: unknown key {key!r} in a rule")
+        for key in ("query", "series"):
+            value = item.get(key)
+            if not isinstance(value, str) or not value.strip():
+                line = _key_line(text, start, key)
+                raise ScheduleError(f"{name}, line {line}: a rule needs a non-empty {key!r}")
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            raise ScheduleError(f"{name}, line {_key_line(text, start, 'note')}: note must be text")
+        rules.append(ScheduleRule(item["query"].strip(), item["series"].strip(), note, start))
+    return rules
 
 
 def _one_series(item: Any, fail: Any, origin: str) -> Series:

@@ -227,6 +227,14 @@ class SearchEngine:
             + "))"
         )
 
+    def matching_ids_sql(self, q: CompiledQuery) -> tuple[str, dict[str, Any]]:
+        """`SELECT r.id FROM records r WHERE …` for every record `q` matches, with its bound
+        parameters: for callers that run it inside their own statement (retention rules)."""
+        return (
+            f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})",
+            q.bind(),
+        )
+
     # ----------------------------------------------------------------- id plans
     def _ids_sorted_sql(self, q: CompiledQuery, sort: str, limit: int | None) -> str:
         sql = (

@@ -1,0 +1,367 @@
+"""Classification: every record gets the series of the rule that keeps it longest.
+
+Rules are queries in the search language (`SearchEngine.parse`); each rule's matches go into
+a temporary table in SQL, one `INSERT … SELECT` per rule, and one grouped pass picks each
+record's winner, so memory stays bounded whatever the archive's size. The winner keeps the
+record longest (1.13.4.11 NMAC): permanent beats everything; an event not yet dated or an
+unknown creation date (never eligible yet) beats any date; then the latest eligible date;
+transfer beats destroy on a tie; after that the earlier rule. A record no rule matches has
+no `record_retention` row: unclassified, never eligible.
+
+A Python SQLite function (`rd_eval`) computes a (rule, record) pair's dates with caches:
+local creation date in the agency time zone, then `dates.trigger_date`/`dates.eligible_on`.
+It returns one sortable key, `R E D S T`: rank (3 permanent, 2 not yet dated, 1 dated), the
+eligible date (10 chars), disposition (1 transfer, 0 destroy), status letter, trigger date.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, text
+
+from retention_desk.archive import settings as settings_mod
+from retention_desk.archive import timeutil
+from retention_desk.archive.store import Archive
+from retention_desk.retention import dates
+from retention_desk.retention.errors import RetentionError
+from retention_desk.retention.schedule import Series
+from retention_desk.retention.schedules_store import ensure_in, schedule_in
+from retention_desk.search.engine import SearchEngine
+from retention_desk.search.errors import QueryError
+
+Progress = Callable[[int, int], None]
+_NO_DATE = "----------"
+_STATUS = {"p": "permanent", "e": "pending_event", "n": "no_date", "d": "dated"}
+_DECODE = (
+    "CASE substr(w.rkey, 13, 1) WHEN 'p' THEN 'permanent' WHEN 'e' THEN 'pending_event'"
+    " WHEN 'n' THEN 'no_date' ELSE 'dated' END"
+)
+
+
+@dataclass(frozen=True)
+class ClassifySummary:
+    """Counts after (or, read only, as of) a classification. `moved`: records whose series
+    or eligible date changed in this run (0 for a read-only summary)."""
+
+    records: int
+    classified: int
+    unclassified: int
+    per_series: dict[str, int]
+    eligible_now: int
+    held: int
+    moved: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: int
+    position: int
+    query: str
+    series: Series
+    sql: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    zone: ZoneInfo
+    fiscal_year_end: tuple[int, int]
+    agency_kind: str
+
+
+def read_settings(conn: Connection) -> Settings:
+    zone, _problem = settings_mod.agency_zone(conn)
+    fye_text = str(settings_mod.get_value(conn, "setting.fiscal_year_end", "06-30") or "06-30")
+    fye = settings_mod.parse_fiscal_year_end(fye_text) or dates.DEFAULT_FISCAL_YEAR_END
+    kind = str(settings_mod.get_value(conn, "setting.agency_kind", "municipality") or "")
+    return Settings(zone=zone, fiscal_year_end=fye, agency_kind=kind or "municipality")
+
+
+def compile_rule_query(archive: Archive, query: str) -> tuple[str, dict[str, object]]:
+    """(SELECT of matching record ids, parameters); RetentionError naming the query."""
+    engine = SearchEngine(archive, keep_connection=False, date_cache=False)
+    try:
+        return engine.matching_ids_sql(engine.parse(query))
+    except QueryError as exc:
+        raise RetentionError(f"The query {query!r} cannot be used: {exc}") from None
+    finally:
+        engine.close()
+
+
+def active_rules(
+    conn: Connection, archive: Archive, schedule: dict[str, Series]
+) -> tuple[list[CompiledRule], list[str]]:
+    """The rules in force, compiled; rules whose series or query no longer work are left
+    out with a note (they cannot classify, and must not stop the others)."""
+    rows = conn.execute(
+        text(
+            "SELECT id, position, query, series_code FROM retention_rules"
+            " WHERE removed_at IS NULL ORDER BY position, id"
+        )
+    ).all()
+    rules: list[CompiledRule] = []
+    notes: list[str] = []
+    for rid, position, query, code in rows:
+        series = schedule.get(code)
+        if series is None:
+            notes.append(f"Rule {rid} names series {code}, which the schedule lacks; skipped.")
+            continue
+        try:
+            sql, params = compile_rule_query(archive, query)
+        except RetentionError as exc:
+            notes.append(f"Rule {rid} skipped: {exc}")
+            continue
+        rules.append(CompiledRule(int(rid), int(position), query, series, sql, params))
+    return rules, notes
+
+
+class _Evaluator:
+    """The `rd_eval(rule_id, created_at, event_date)` SQL function, with bounded caches."""
+
+    def __init__(self, rules: Iterable[CompiledRule], settings: Settings) -> None:
+        self.series = {r.id: r.series for r in rules}
+        self.settings = settings
+        self.local = lru_cache(maxsize=1 << 16)(self._local)
+        self.key = lru_cache(maxsize=1 << 16)(self._key)
+
+    def _local(self, minute: str) -> date:
+        # offsets are whole minutes, so the UTC minute decides the local date
+        moment = datetime.strptime(minute, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo("UTC"))
+        return dates.local_date(moment, self.settings.zone)
+
+    def _key(self, rule_id: int, created: date | None, event_day: str | None) -> str:
+        series = self.series[rule_id]
+        disp = "1" if series.disposition == "transfer" else "0"
+        event = date.fromisoformat(event_day) if event_day else None
+        trig = _trigger(series, created, event, self.settings.fiscal_year_end)
+        trig_text = trig.isoformat() if trig else _NO_DATE
+        if series.period.permanent:
+            return f"39999-12-31{disp}p{trig_text}"
+        if trig is None:
+            status = "e" if series.event is not None else "n"
+            return f"29999-12-30{disp}{status}{_NO_DATE}"
+        eligible = dates.eligible_on(series.period, trig)
+        assert eligible is not None
+        return f"1{eligible.isoformat()}{disp}d{trig_text}"
+
+    def __call__(self, rule_id: int, created_at: str | None, event_day: str | None) -> str:
+        created = self.local(created_at[:16]) if created_at else None
+        return self.key(int(rule_id), created, event_day)
+
+
+def _trigger(
+    series: Series, created: date | None, event: date | None, fye: tuple[int, int]
+) -> date | None:
+    if series.event is not None:
+        return event
+    if created is None:
+        return None
+    if series.trigger == "created":
+        return created
+    if series.trigger == "calendar_year_end":
+        return date(created.year, 12, 31)
+    return dates.fiscal_year_end_after(created, fye)
+
+
+def _temp_tables(conn: Connection) -> None:
+    for sql in (
+        "CREATE TEMP TABLE IF NOT EXISTS rd_rules (id INTEGER PRIMARY KEY, pos INTEGER,"
+        " series_code TEXT, event TEXT)",
+        "CREATE TEMP TABLE IF NOT EXISTS rd_hits (record_id INTEGER, rule_id INTEGER)",
+        "CREATE TEMP TABLE IF NOT EXISTS rd_new (record_id INTEGER PRIMARY KEY,"
+        " series_code TEXT, rule_id INTEGER, trigger_date TEXT, eligible_on TEXT,"
+        " status TEXT, disposition TEXT)",
+        "CREATE TEMP TABLE IF NOT EXISTS rd_scope (id INTEGER PRIMARY KEY)",
+    ):
+        conn.exec_driver_sql(sql)
+    for name in ("rd_rules", "rd_hits", "rd_new"):
+        conn.exec_driver_sql(f"DELETE FROM temp.{name}")
+
+
+def set_scope(conn: Connection, record_ids: Iterable[int] | str | None) -> bool:
+    """Fill temp.rd_scope from ids or from a SELECT of ids; False means every record."""
+    _temp_tables(conn)
+    conn.exec_driver_sql("DELETE FROM temp.rd_scope")
+    if record_ids is None:
+        return False
+    if isinstance(record_ids, str):
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.rd_scope(id) {record_ids}")
+        return True
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.executemany(
+        "INSERT OR IGNORE INTO temp.rd_scope(id) VALUES (?)", ((int(i),) for i in record_ids)
+    )
+    return True
+
+
+def run(
+    conn: Connection,
+    archive: Archive,
+    scoped: bool,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[int, int, list[str]]:
+    """Reclassify the records in temp.rd_scope (every record when not `scoped`) inside the
+    caller's write transaction; returns (records considered, moved, notes). Also adds the
+    scope's records to the query holds they match."""
+    ensure_in(conn, archive)
+    settings = read_settings(conn)
+    schedule = schedule_in(conn)
+    rules, notes = active_rules(conn, archive, schedule)
+    _temp_tables(conn)
+    scope_sql = " AND r.id IN (SELECT id FROM temp.rd_scope)" if scoped else ""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    evaluator = _Evaluator(rules, settings)
+    raw.create_function("rd_eval", 3, evaluator, deterministic=True)
+    raw.executemany(
+        "INSERT INTO temp.rd_rules(id, pos, series_code, event) VALUES (?, ?, ?, ?)",
+        [(r.id, r.position, r.series.code, r.series.event) for r in rules],
+    )
+    steps = len(rules) + 2
+    for done, rule in enumerate(rules):
+        if cancel is not None and cancel.is_set():
+            raise RetentionError("Classification was cancelled; nothing was changed.")
+        conn.exec_driver_sql(
+            f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT id, {rule.id}"
+            f" FROM ({rule.sql}{scope_sql})",
+            dict(rule.params),
+        )
+        if progress is not None:
+            progress(done + 1, steps)
+    # one grouped pass: SQLite takes the bare columns from the row holding the max
+    conn.exec_driver_sql(
+        "INSERT INTO temp.rd_new SELECT w.record_id, rr.series_code, w.rule_id,"
+        f" NULLIF(substr(w.rkey, 14, 10), '{_NO_DATE}'),"
+        " CASE WHEN substr(w.rkey, 13, 1) = 'd' THEN substr(w.rkey, 2, 10) END,"
+        f" {_DECODE},"
+        " CASE substr(w.rkey, 12, 1) WHEN '1' THEN 'transfer' ELSE 'destroy' END"
+        " FROM (SELECT record_id, rule_id, rkey, max(substr(rkey, 1, 12)"
+        " || printf('%010d', 1000000000 - pos)) AS best FROM ("
+        "  SELECT h.record_id, h.rule_id, rr.pos,"
+        "   rd_eval(h.rule_id, r.created_at, e.event_date) AS rkey"
+        "  FROM temp.rd_hits h JOIN temp.rd_rules rr ON rr.id = h.rule_id"
+        "  JOIN records r ON r.id = h.record_id"
+        "  LEFT JOIN record_events e ON e.record_id = h.record_id AND e.event = rr.event"
+        " ) GROUP BY record_id) w JOIN temp.rd_rules rr ON rr.id = w.rule_id"
+    )
+    in_scope = "record_id IN (SELECT id FROM temp.rd_scope)" if scoped else "1 = 1"
+    moved = int(
+        conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM temp.rd_new n LEFT JOIN record_retention o"
+            " ON o.record_id = n.record_id WHERE o.record_id IS NULL"
+            " OR o.series_code IS NOT n.series_code OR o.eligible_on IS NOT n.eligible_on)"
+            " + (SELECT count(*) FROM record_retention WHERE " + in_scope + " AND record_id"
+            " NOT IN (SELECT record_id FROM temp.rd_new))"
+        ).scalar_one()
+    )
+    conn.exec_driver_sql(
+        f"DELETE FROM record_retention WHERE {in_scope}"
+        " AND record_id NOT IN (SELECT record_id FROM temp.rd_new)"
+    )
+    conn.exec_driver_sql(
+        "DELETE FROM temp.rd_new WHERE record_id IN (SELECT n.record_id FROM temp.rd_new n"
+        " JOIN record_retention o ON o.record_id = n.record_id"
+        " WHERE o.series_code IS n.series_code AND o.rule_id IS n.rule_id"
+        " AND o.trigger_date IS n.trigger_date AND o.eligible_on IS n.eligible_on"
+        " AND o.status IS n.status AND o.disposition IS n.disposition)"
+    )
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO record_retention (record_id, series_code, rule_id,"
+        " trigger_date, eligible_on, status, disposition, classified_at)"
+        " SELECT record_id, series_code, rule_id, trigger_date, eligible_on, status,"
+        " disposition, :now FROM temp.rd_new",
+        {"now": timeutil.now_db()},
+    )
+    if progress is not None:
+        progress(steps - 1, steps)
+    from retention_desk.retention.holds import materialise_query_holds
+
+    materialise_query_holds(conn, archive, scoped)
+    considered = int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM temp.rd_scope" if scoped else "SELECT count(*) FROM records"
+        ).scalar_one()
+    )
+    if progress is not None:
+        progress(steps, steps)
+    return considered, moved, notes
+
+
+def summary_in(conn: Connection, moved: int = 0, notes: Iterable[str] = ()) -> ClassifySummary:
+    settings = read_settings(conn)
+    today = datetime.now(settings.zone).date().isoformat()
+    records = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
+    per_series = {
+        str(code): int(n)
+        for code, n in conn.exec_driver_sql(
+            "SELECT series_code, count(*) FROM record_retention GROUP BY series_code"
+            " ORDER BY series_code"
+        ).all()
+    }
+    classified = sum(per_series.values())
+    held_sql = (
+        "SELECT hr.record_id FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
+        " WHERE h.released_at IS NULL"
+    )
+    eligible = int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM record_retention WHERE status = 'dated'"
+            f" AND eligible_on <= :today AND record_id NOT IN ({held_sql})",
+            {"today": today},
+        ).scalar_one()
+    )
+    held = int(
+        conn.exec_driver_sql(f"SELECT count(DISTINCT record_id) FROM ({held_sql})").scalar_one()
+    )
+    return ClassifySummary(
+        records=records,
+        classified=classified,
+        unclassified=records - classified,
+        per_series=per_series,
+        eligible_now=eligible,
+        held=held,
+        moved=moved,
+        notes=tuple(notes),
+    )
+
+
+def classify(
+    archive: Archive,
+    record_ids: Iterable[int] | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ClassifySummary:
+    """(Re)classify every record, or only `record_ids`, under the rules in force (audited
+    as `retention.classify` with counts only). Cancelling rolls everything back."""
+    with archive.write() as conn:
+        scoped = set_scope(conn, record_ids)
+        considered, moved, notes = run(conn, archive, scoped, progress=progress, cancel=cancel)
+        summary = summary_in(conn, moved, notes)
+        archive.audit(
+            conn,
+            action="retention.classify",
+            object_type="record",
+            details={
+                "records": considered,
+                "moved": moved,
+                "unclassified": summary.unclassified,
+            },
+        )
+        return summary
+
+
+def classification_summary(archive: Archive) -> ClassifySummary:
+    """Per-series counts, unclassified, eligible now and held, as stored (writes nothing)."""
+    with archive.read() as conn:
+        return summary_in(conn)

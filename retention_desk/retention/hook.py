@@ -1,0 +1,44 @@
+"""The import hook: classify a batch's new records and add them to matching query holds.
+
+The lead wires `after_import` into the import run; it never raises, so a retention problem
+cannot lose an import: what went wrong comes back as a note for the import summary.
+"""
+
+from __future__ import annotations
+
+from retention_desk.archive.store import Archive
+from retention_desk.retention import classifier as cl
+
+
+def after_import(archive: Archive, batch_id: int) -> list[str]:
+    """Classify the records batch `batch_id` brought in; notes for the import summary."""
+    try:
+        with archive.read() as conn:
+            in_use = conn.exec_driver_sql(
+                "SELECT EXISTS (SELECT 1 FROM retention_rules WHERE removed_at IS NULL)"
+                " OR EXISTS (SELECT 1 FROM holds WHERE released_at IS NULL AND query IS NOT NULL)"
+            ).scalar_one()
+        if not in_use:
+            return []
+        with archive.write() as conn:
+            cl.set_scope(conn, f"SELECT id FROM records WHERE batch_id = {int(batch_id)}")
+            considered, moved, notes = cl.run(conn, archive, True)
+            summary = cl.summary_in(conn)
+            archive.audit(
+                conn,
+                action="retention.classify",
+                object_type="import_batch",
+                object_ids=[int(batch_id)],
+                details={
+                    "records": considered,
+                    "moved": moved,
+                    "unclassified": summary.unclassified,
+                },
+            )
+        return [
+            *notes,
+            f"Retention: {considered} new record(s) classified;"
+            f" {summary.unclassified} record(s) in the archive are unclassified.",
+        ]
+    except Exception as exc:  # the import must survive whatever happens here
+        return [f"Retention classification of this import failed ({exc}); run classify again."]
