@@ -11,7 +11,8 @@ from retention_desk.retention import classifier as cl
 
 
 def after_import(archive: Archive, batch_id: int) -> list[str]:
-    """Classify the records batch `batch_id` brought in; notes for the import summary."""
+    """Classify the records batch `batch_id` brought in or saw again, and add them to the
+    query holds they match; notes for the import summary (never raises)."""
     try:
         with archive.read() as conn:
             in_use = conn.exec_driver_sql(
@@ -21,7 +22,15 @@ def after_import(archive: Archive, batch_id: int) -> list[str]:
         if not in_use:
             return []
         with archive.write() as conn:
-            cl.set_scope(conn, f"SELECT id FROM records WHERE batch_id = {int(batch_id)}")
+            # new records, and records seen again in the batch (an edit adds a version whose
+            # text a rule or hold may now match)
+            batch = int(batch_id)
+            cl.set_scope(
+                conn,
+                f"SELECT id FROM records WHERE batch_id = {batch} UNION"
+                " SELECT rs.record_id FROM record_sources rs JOIN source_files sf"
+                f" ON sf.id = rs.source_file_id WHERE sf.batch_id = {batch}",
+            )
             considered, moved, notes = cl.run(conn, archive, True)
             summary = cl.summary_in(conn)
             archive.audit(
