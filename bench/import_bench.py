@@ -441,7 +441,8 @@ def run_synthetic(args: argparse.Namespace) -> int:
     src = cache / f"x-{args.tweets}-{args.part_size}-{args.seed}"
     print(f"Synthetic X archive: {args.tweets} tweets in {src}", file=sys.stderr)
     meta = generate(src, args.tweets, args.part_size, args.seed)
-    work = cache / "work"
+    # one work folder per run: two runs sharing a cache must not delete each other's databases
+    work = cache / f"work-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     ours = measure("ours", src, work, args.profile)
     bare = None if args.skip_bare else measure("bare", src, work)

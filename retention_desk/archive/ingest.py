@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -209,6 +210,10 @@ class RecordWriter:
         self._on_flush = on_flush
         self._written = 0
         self.record_ids: dict[tuple[str, str], int] = {}
+        # (salt, leaf) of records created here and not written again since: sealed from the
+        # values written instead of read back (seal.prime)
+        self._primed: dict[int, tuple[bytes, bytes]] = {}
+        self._rewritten: set[int] = set()
 
     # ------------------------------------------------------------------ public
     def add(self, rec: RecordIn) -> None:
@@ -234,6 +239,8 @@ class RecordWriter:
         for platform in sorted(self._platforms):
             link_threads(self.conn, platform, self._new_parented)
         seal.touch(self.conn, seal.RECORD, self.record_ids.values())
+        seal.prime(self.conn, seal.RECORD, self._primed)
+        self._primed = {}
         return self.counts
 
     # ----------------------------------------------------------------- flushing
@@ -299,6 +306,7 @@ class RecordWriter:
         flag_rows: list[dict[str, Any]] = []
         fill_rows: list[dict[str, Any]] = []
         media_work: list[tuple[int, RecordIn]] = []
+        fresh: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
 
         # One pass in input order; `existing` is updated as we go, so a record repeated in the
         # same batch (an edit chain, a revision history) merges exactly as a later import would.
@@ -314,6 +322,8 @@ class RecordWriter:
                     self._new_parented.append(rid)
                 version_rows.append(self._version_row(next_version, rid, 1, rec, chash, now))
                 next_version += 1
+                if not rec.media:
+                    fresh.append((row, version_rows[-1], rec.locator))
                 self.counts.added += 1
                 # a record that arrives already deleted/hidden is as flagged as one that
                 # becomes so later: the summary counts both
@@ -331,6 +341,9 @@ class RecordWriter:
                 hashes[rid] = {chash}
             else:
                 rid, version_count, deleted_at, hidden_at, last_hash, old_extra, *known = hit
+                # written again: its leaf is read back at binding time
+                self._primed.pop(rid, None)
+                self._rewritten.add(rid)
                 seen = hashes.setdefault(rid, {last_hash})
                 if chash not in seen:
                     # A text the record never had: a new version. A text it had before (an
@@ -410,8 +423,24 @@ class RecordWriter:
                 )
         if self.source_file_id is not None and source_rows:
             execute_rows(conn, _INSERT_SOURCE, source_rows)
+        if fresh:
+            self._prime(fresh)
         if media_work:
             self._write_media(media_work)
+
+    def _prime(self, fresh: list[tuple[dict[str, Any], dict[str, Any], str | None]]) -> None:
+        """Leaves of the records this batch created, from the values just written."""
+        salts = os.urandom(seal.SALT_BYTES * len(fresh))
+        source = self.source_file_id
+        for n, (row, version, locator) in enumerate(fresh):
+            if row["id"] in self._rewritten:
+                continue
+            payload = seal.record_payload(
+                row, (version,), ((source, locator),) if source is not None else ()
+            )
+            if payload is not None:
+                salt = salts[n * seal.SALT_BYTES : (n + 1) * seal.SALT_BYTES]
+                self._primed[row["id"]] = (salt, seal.leaf(salt, payload))
 
     def _record_row(self, rid: int, rec: RecordIn, now: str) -> dict[str, Any]:
         return {
@@ -439,6 +468,7 @@ class RecordWriter:
             "is_repost": rec.is_repost,
             "restricted": rec.restricted,
             "has_media": bool(rec.media),
+            "version_count": 1,  # the INSERT says 1; here for the seal payload
             "extra_json": _dumps(rec.extra),
             "sensitive_json": _dumps(rec.sensitive),
             "first_source_id": self.source_file_id,

@@ -26,6 +26,7 @@ of that transaction binds it (`bind()`), and `Archive.write()` seals leftovers u
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,12 +59,23 @@ _PENDING = "retention_desk.seal.pending"
 
 @dataclass
 class Pending:
-    """Objects written in the current transaction and not yet bound to an audit row."""
+    """Objects written in the current transaction and not yet bound to an audit row.
+
+    `primed` holds (salt, leaf) of new objects whose writer computed the leaf from the values
+    it wrote (see `prime`); any later `touch` of such an object drops it, so the leaf is then
+    recomputed from the rows as they are at binding time.
+    """
 
     objects: dict[int, set[int]] = field(default_factory=dict)
+    primed: dict[int, dict[int, tuple[bytes, bytes]]] = field(default_factory=dict)
 
     def add(self, kind: int, ids: Iterable[int]) -> None:
-        self.objects.setdefault(kind, set()).update(int(i) for i in ids)
+        id_list = [int(i) for i in ids]
+        self.objects.setdefault(kind, set()).update(id_list)
+        primed = self.primed.get(kind)
+        if primed:
+            for object_id in id_list:
+                primed.pop(object_id, None)
 
     def __bool__(self) -> bool:
         return any(self.objects.values())
@@ -91,9 +103,86 @@ def touch(conn: Connection, kind: int, ids: Iterable[int]) -> None:
         state.add(kind, ids)
 
 
+def prime(conn: Connection, kind: int, leaves: dict[int, tuple[bytes, bytes]]) -> None:
+    """Register new objects with the (salt, leaf) their writer computed from the values it
+    has just written, so `bind` need not read them back. Call it after the object's last
+    `touch` and last write of the transaction; a later `touch` drops the primed leaf."""
+    state = pending(conn)
+    if state is not None and leaves:
+        state.objects.setdefault(kind, set()).update(leaves)
+        state.primed.setdefault(kind, {}).update(leaves)
+
+
 # ------------------------------------------------------------------------- content
 def leaf(salt: bytes, payload: bytes) -> bytes:
     return hashlib.sha256(LEAF_TAG + bytes(salt) + payload).digest()
+
+
+_json_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+# SQLite column affinity of each sealed column: TEXT (VARCHAR, TEXT) or NUMERIC/INTEGER
+# (INTEGER, BOOLEAN). A value is rendered only where the column would store it unchanged.
+_NUMERIC_RECORD_COLUMNS = frozenset(
+    {
+        "account_id",
+        "is_repost",
+        "restricted",
+        "version_count",
+        "has_media",
+        "first_source_id",
+        "batch_id",
+    }
+)
+_NUMERIC_VERSION_COLUMNS = frozenset({"seq", "source_file_id"})
+
+
+class _NotCanonical(Exception):
+    """A value whose stored form SQLite might change (a float, a number in a TEXT column)."""
+
+
+def _json_value(value: Any, numeric: bool) -> str:
+    r"""What SQLite's json_array() writes for `value` once stored in a column of that
+    affinity: Python's string escaping is SQLite's (\" \\ \b \f \n \r \t, other
+    controls as lowercase \u00xx, everything else as is)."""
+    if value is None:
+        return "null"
+    if numeric:
+        if value is True:
+            return "1"
+        if value is False:
+            return "0"
+        if type(value) is int:
+            return str(value)
+    elif type(value) is str and "\x00" not in value:
+        return _json_str(value)  # type: ignore[no-any-return]
+    raise _NotCanonical
+
+
+def _json_array(row: dict[str, Any], columns: Sequence[str], numeric: frozenset[str]) -> str:
+    return "[" + ",".join(_json_value(row[c], c in numeric) for c in columns) + "]"
+
+
+def record_payload(
+    record_row: dict[str, Any],
+    version_rows: Sequence[dict[str, Any]],
+    source_rows: Sequence[tuple[Any, Any]],
+) -> bytes | None:
+    """The canonical payload of a record without media, from the values written for it
+    (`records` row, its versions in seq order, its (source_file_id, locator) provenance):
+    byte for byte what `payloads` reads back, or None where that cannot be promised
+    (floats, text in number columns, NUL, lone surrogates)."""
+    try:
+        row = _json_array(record_row, _RECORD_COLUMNS, _NUMERIC_RECORD_COLUMNS)
+        versions = ",".join(
+            _json_array(v, _VERSION_COLUMNS, _NUMERIC_VERSION_COLUMNS) for v in version_rows
+        )
+        sources = ",".join(
+            "[" + _json_value(sid, True) + "," + _json_value(loc, False) + "]"
+            for sid, loc in sorted(source_rows, key=lambda s: s[0])
+        )
+        text = f"[{int(record_row['id'])},{row},[{versions}],[],[{sources}]]"
+        return text.encode("utf-8")  # strict: a lone surrogate was stored scrubbed
+    except (_NotCanonical, UnicodeEncodeError):
+        return None
 
 
 _RECORD_COLUMNS = (
@@ -330,19 +419,26 @@ def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
     log_rows: list[tuple[int, int, int, bytes]] = []
     for kind in sorted(state.objects):
         ids = sorted(state.objects[kind])
+        primed = state.primed.get(kind, {})
         for part in _chunks(ids):
-            contents = payloads(conn, kind, part)
             known = salts(conn, kind, part)
+            # a primed leaf stands only for an object that had no salt yet (a new one)
+            read = [i for i in part if i not in primed or i in known]
+            contents = payloads(conn, kind, read) if read else {}
             new_salts = []
             fresh = os.urandom(SALT_BYTES * len(part))  # one call per chunk, not per object
             for n, object_id in enumerate(part):
-                if object_id not in contents:
-                    continue  # written and removed again in this transaction
-                salt = known.get(object_id)
-                if salt is None:
-                    salt = fresh[n * SALT_BYTES : (n + 1) * SALT_BYTES]
+                if object_id in contents:
+                    salt = known.get(object_id)
+                    if salt is None:
+                        salt = fresh[n * SALT_BYTES : (n + 1) * SALT_BYTES]
+                        new_salts.append((kind, object_id, salt))
+                    value = leaf(salt, contents[object_id])
+                elif object_id in primed and object_id not in known:
+                    salt, value = primed[object_id]
                     new_salts.append((kind, object_id, salt))
-                value = leaf(salt, contents[object_id])
+                else:
+                    continue  # written and removed again in this transaction
                 root.add(kind, object_id, value)
                 log_rows.append((audit_id, kind, object_id, value))
             raw = conn.connection.driver_connection
@@ -363,6 +459,7 @@ def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
                 cursor.close()
             log_rows = []
     state.objects.clear()
+    state.primed.clear()
     if root.count == 0:
         return None
     return {"objects": root.count, "root": root.hexdigest()}
