@@ -405,6 +405,18 @@ class Root:
         return self._hash.hexdigest()
 
 
+def _alive(conn: Connection, kind: int, ids: Sequence[int]) -> set[int]:
+    """Which of `ids` still exist: a primed object removed again in the same transaction
+    (a rolled-back savepoint) is not sealed, as one read back would not be."""
+    if not ids:
+        return set()
+    table = {RECORD: "records"}.get(kind) or _TABLES[kind][0]
+    return {
+        int(r[0])
+        for r in conn.exec_driver_sql(f"SELECT id FROM {table} WHERE id IN ({_marks(ids)})")
+    }
+
+
 # -------------------------------------------------------------------------- binding
 def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
     """Seal everything pending under audit row `audit_id` (about to be appended).
@@ -425,6 +437,7 @@ def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
             # a primed leaf stands only for an object that had no salt yet (a new one)
             read = [i for i in part if i not in primed or i in known]
             contents = payloads(conn, kind, read) if read else {}
+            alive = _alive(conn, kind, [i for i in part if i not in contents and i in primed])
             new_salts = []
             fresh = os.urandom(SALT_BYTES * len(part))  # one call per chunk, not per object
             for n, object_id in enumerate(part):
@@ -434,7 +447,7 @@ def bind(conn: Connection, audit_id: int) -> dict[str, Any] | None:
                         salt = fresh[n * SALT_BYTES : (n + 1) * SALT_BYTES]
                         new_salts.append((kind, object_id, salt))
                     value = leaf(salt, contents[object_id])
-                elif object_id in primed and object_id not in known:
+                elif object_id in alive and object_id not in known:
                     salt, value = primed[object_id]
                     new_salts.append((kind, object_id, salt))
                 else:

@@ -223,3 +223,27 @@ def test_new_records_are_sealed_without_reading_them_back(
     assert asked == [8, 51]  # record "7" (written twice) and the one with media
     report = verify_archive(archive, record=False)
     assert report.ok, [c for c in report.checks if c.status != "ok"]
+
+
+def test_primed_records_rolled_back_to_a_savepoint_are_not_sealed(archive: Archive) -> None:
+    with archive.write() as conn:
+        try:
+            with conn.begin_nested():
+                writer = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=None)
+                writer.add(RecordIn("x", "post", "gone", text="rolled back"))
+                writer.add(RecordIn("x", "post", "gone too", text="rolled back"))
+                writer.finish()
+                raise RuntimeError("the savepoint is rolled back")
+        except RuntimeError:
+            pass
+        writer = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=None)
+        writer.add(RecordIn("x", "post", "kept", text="stays"))
+        writer.finish()
+    with archive.read() as conn:
+        ids = [int(r[0]) for r in conn.execute(text("SELECT id FROM records"))]
+        sealed = [
+            int(r[0]) for r in conn.execute(text("SELECT object_id FROM seal_log WHERE kind = 1"))
+        ]
+    assert sealed == ids and len(ids) == 1
+    report = verify_archive(archive, record=False)
+    assert report.ok, [c for c in report.checks if c.status != "ok"]
