@@ -8,9 +8,10 @@ unknown creation date (never eligible yet) beats any date; then the latest eligi
 transfer beats destroy on a tie; after that the earlier rule. A record no rule matches has
 no `record_retention` row: unclassified, never eligible.
 
-A Python SQLite function (`rd_eval`) computes a (rule, record) pair's dates with caches:
-local creation date in the agency time zone, then `dates.trigger_date`/`dates.eligible_on`.
-It returns one sortable key, `R E D S T`: rank (3 permanent, 2 not yet dated, 1 dated), the
+Local creation dates come from SQL through a table of the agency zone's UTC offsets
+(`offset_table`); a Python SQLite function (`rd_key`) computes the dates once per distinct
+(rule, local date, event date) with the rules of `dates`. It returns one sortable key,
+`R E D S T`: rank (3 permanent, 2 not yet dated, 1 dated), the
 eligible date (10 chars), disposition (1 transfer, 0 destroy), status letter, trigger date.
 """
 
@@ -19,8 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
@@ -123,24 +123,54 @@ def active_rules(
 
 
 class _Evaluator:
-    """The `rd_eval(rule_id, created_at, event_date)` SQL function, with bounded caches."""
+    """Retention keys per (rule, local creation date, event date), with bounded caches:
+    `from_local` is the classification's `rd_key`; calling it with a record's stored UTC
+    `created_at` (the viewer, `test_rule`) works the local date out first.
+
+    It runs once per (record, matching rule), so the local date is worked out from the
+    stored UTC text with the zone's offset cached per UTC hour (exact per minute in the rare
+    hour that holds an offset change), and each (rule, local date, event date) key once."""
+
+    _LIMIT = 1 << 18
 
     def __init__(self, rules: Iterable[CompiledRule], settings: Settings) -> None:
         self.series = {r.id: r.series for r in rules}
         self.settings = settings
-        self.local = lru_cache(maxsize=1 << 16)(self._local)
-        self.key = lru_cache(maxsize=1 << 16)(self._key)
+        self.offsets: dict[str, int | None] = {}
+        self.keys: dict[tuple[int, str | None, str | None], str] = {}
 
-    def _local(self, minute: str) -> date:
-        # offsets are whole minutes, so the UTC minute decides the local date
-        moment = datetime.strptime(minute, "%Y-%m-%dT%H:%M").replace(tzinfo=ZoneInfo("UTC"))
-        return dates.local_date(moment, self.settings.zone)
+    def _offset(self, hour: str) -> int | None:
+        """Minutes east of UTC throughout this UTC hour; None when it changes inside it."""
+        start = datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+        first = start.astimezone(self.settings.zone).utcoffset()
+        last = (start + timedelta(minutes=59)).astimezone(self.settings.zone).utcoffset()
+        if first != last or first is None:
+            return None
+        return int(first.total_seconds() // 60)
 
-    def _key(self, rule_id: int, created: date | None, event_day: str | None) -> str:
+    def local_date(self, created_at: str) -> str:
+        hour = created_at[:13]
+        if hour in self.offsets:
+            offset = self.offsets[hour]
+        else:
+            if len(self.offsets) > self._LIMIT:
+                self.offsets.clear()
+            offset = self.offsets[hour] = self._offset(hour)
+        if offset is None:
+            moment = datetime.strptime(created_at[:16], "%Y-%m-%dT%H:%M").replace(tzinfo=UTC)
+            return dates.local_date(moment, self.settings.zone).isoformat()
+        minutes = int(created_at[11:13]) * 60 + int(created_at[14:16]) + offset
+        if 0 <= minutes < 1440:
+            return created_at[:10]
+        day = date.fromisoformat(created_at[:10]) + timedelta(days=minutes // 1440)
+        return day.isoformat()
+
+    def _key(self, rule_id: int, created: str | None, event_day: str | None) -> str:
         series = self.series[rule_id]
         disp = "1" if series.disposition == "transfer" else "0"
         event = date.fromisoformat(event_day) if event_day else None
-        trig = _trigger(series, created, event, self.settings.fiscal_year_end)
+        local = date.fromisoformat(created) if created else None
+        trig = _trigger(series, local, event, self.settings.fiscal_year_end)
         trig_text = trig.isoformat() if trig else _NO_DATE
         if series.period.permanent:
             return f"39999-12-31{disp}p{trig_text}"
@@ -151,9 +181,58 @@ class _Evaluator:
         assert eligible is not None
         return f"1{eligible.isoformat()}{disp}d{trig_text}"
 
+    def from_local(self, rule_id: int, local: str | None, event_day: str | None) -> str:
+        """The key for a record created on local date `local` ('' or None: unknown)."""
+        cache_key = (int(rule_id), local or None, event_day or None)
+        found = self.keys.get(cache_key)
+        if found is None:
+            if len(self.keys) > self._LIMIT:
+                self.keys.clear()
+            found = self.keys[cache_key] = self._key(*cache_key)
+        return found
+
     def __call__(self, rule_id: int, created_at: str | None, event_day: str | None) -> str:
-        created = self.local(created_at[:16]) if created_at else None
-        return self.key(int(rule_id), created, event_day)
+        created = self.local_date(created_at) if created_at else None
+        return self.from_local(rule_id, created, event_day)
+
+
+def offset_table(conn: Connection, zone: ZoneInfo) -> None:
+    """temp.rd_tz: from each UTC minute ('YYYY-MM-DDTHH:MM') on, the zone's offset in
+    minutes, covering the archive's creation dates; SQL then finds every record's local date
+    with one index seek instead of a Python call per record."""
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS rd_tz (start TEXT PRIMARY KEY, off INTEGER)"
+    )
+    conn.exec_driver_sql("DELETE FROM temp.rd_tz")
+    low, high = conn.exec_driver_sql("SELECT min(created_at), max(created_at) FROM records").one()
+    rows: list[tuple[str, int]] = []
+
+    def offset(moment: datetime) -> int:
+        delta = moment.astimezone(zone).utcoffset()
+        return int(delta.total_seconds() // 60) if delta is not None else 0
+
+    if low and high:
+        day = datetime.strptime(low[:10], "%Y-%m-%d").replace(tzinfo=UTC) - timedelta(days=2)
+        end = datetime.strptime(high[:10], "%Y-%m-%d").replace(tzinfo=UTC) + timedelta(days=2)
+        current = offset(day)
+        rows.append(("0000", current))
+        while day < end:
+            following = day + timedelta(days=1)
+            if offset(following) != current:
+                lo, hi = 0, 24 * 60  # first minute of the day with the new offset
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if offset(day + timedelta(minutes=mid)) != current:
+                        hi = mid
+                    else:
+                        lo = mid + 1
+                change = day + timedelta(minutes=lo)
+                current = offset(change)
+                rows.append((change.strftime("%Y-%m-%dT%H:%M"), current))
+            day = following
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.executemany("INSERT INTO temp.rd_tz(start, off) VALUES (?, ?)", rows)
 
 
 def _trigger(
@@ -175,13 +254,17 @@ def _temp_tables(conn: Connection) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS rd_rules (id INTEGER PRIMARY KEY, pos INTEGER,"
         " series_code TEXT, event TEXT)",
         "CREATE TEMP TABLE IF NOT EXISTS rd_hits (record_id INTEGER, rule_id INTEGER)",
+        "CREATE TEMP TABLE IF NOT EXISTS rd_cand (record_id INTEGER, rule_id INTEGER,"
+        " pos INTEGER, local TEXT, event_date TEXT)",
+        "CREATE TEMP TABLE IF NOT EXISTS rd_keys (rule_id INTEGER, local TEXT,"
+        " event_date TEXT, rkey TEXT, PRIMARY KEY (rule_id, local, event_date))",
         "CREATE TEMP TABLE IF NOT EXISTS rd_new (record_id INTEGER PRIMARY KEY,"
         " series_code TEXT, rule_id INTEGER, trigger_date TEXT, eligible_on TEXT,"
         " status TEXT, disposition TEXT)",
         "CREATE TEMP TABLE IF NOT EXISTS rd_scope (id INTEGER PRIMARY KEY)",
     ):
         conn.exec_driver_sql(sql)
-    for name in ("rd_rules", "rd_hits", "rd_new"):
+    for name in ("rd_rules", "rd_hits", "rd_cand", "rd_keys", "rd_new"):
         conn.exec_driver_sql(f"DELETE FROM temp.{name}")
 
 
@@ -222,7 +305,7 @@ def run(
     raw = conn.connection.driver_connection
     assert raw is not None
     evaluator = _Evaluator(rules, settings)
-    raw.create_function("rd_eval", 3, evaluator, deterministic=True)
+    raw.create_function("rd_key", 3, evaluator.from_local, deterministic=True)
     raw.executemany(
         "INSERT INTO temp.rd_rules(id, pos, series_code, event) VALUES (?, ?, ?, ?)",
         [(r.id, r.position, r.series.code, r.series.event) for r in rules],
@@ -238,21 +321,35 @@ def run(
         )
         if progress is not None:
             progress(done + 1, steps)
-    # one grouped pass: SQLite takes the bare columns from the row holding the max
+    # local creation dates through the offset table, each distinct (rule, local date, event
+    # date) evaluated once in Python, then one grouped pass: SQLite takes the bare columns
+    # from the row holding the max (longest retention, then the earlier rule)
+    offset_table(conn, settings.zone)
+    conn.exec_driver_sql(
+        "INSERT INTO temp.rd_cand(record_id, rule_id, pos, local, event_date)"
+        " SELECT h.record_id, h.rule_id, rr.pos, coalesce(date(substr(r.created_at, 1, 16),"
+        "  (SELECT z.off FROM temp.rd_tz z WHERE z.start <= substr(r.created_at, 1, 16)"
+        "   ORDER BY z.start DESC LIMIT 1) || ' minutes'), ''), coalesce(e.event_date, '')"
+        " FROM temp.rd_hits h JOIN temp.rd_rules rr ON rr.id = h.rule_id"
+        " JOIN records r ON r.id = h.record_id"
+        " LEFT JOIN record_events e ON e.record_id = h.record_id AND e.event = rr.event"
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO temp.rd_keys(rule_id, local, event_date, rkey)"
+        " SELECT rule_id, local, event_date, rd_key(rule_id, local, event_date)"
+        " FROM (SELECT DISTINCT rule_id, local, event_date FROM temp.rd_cand)"
+    )
     conn.exec_driver_sql(
         "INSERT INTO temp.rd_new SELECT w.record_id, rr.series_code, w.rule_id,"
         f" NULLIF(substr(w.rkey, 14, 10), '{_NO_DATE}'),"
         " CASE WHEN substr(w.rkey, 13, 1) = 'd' THEN substr(w.rkey, 2, 10) END,"
         f" {_DECODE},"
         " CASE substr(w.rkey, 12, 1) WHEN '1' THEN 'transfer' ELSE 'destroy' END"
-        " FROM (SELECT record_id, rule_id, rkey, max(substr(rkey, 1, 12)"
-        " || printf('%010d', 1000000000 - pos)) AS best FROM ("
-        "  SELECT h.record_id, h.rule_id, rr.pos,"
-        "   rd_eval(h.rule_id, r.created_at, e.event_date) AS rkey"
-        "  FROM temp.rd_hits h JOIN temp.rd_rules rr ON rr.id = h.rule_id"
-        "  JOIN records r ON r.id = h.record_id"
-        "  LEFT JOIN record_events e ON e.record_id = h.record_id AND e.event = rr.event"
-        " ) GROUP BY record_id) w JOIN temp.rd_rules rr ON rr.id = w.rule_id"
+        " FROM (SELECT c.record_id, c.rule_id, k.rkey,"
+        "  max(substr(k.rkey, 1, 12) || printf('%010d', 1000000000 - c.pos))"
+        "  FROM temp.rd_cand c JOIN temp.rd_keys k ON k.rule_id = c.rule_id"
+        "  AND k.local = c.local AND k.event_date = c.event_date GROUP BY c.record_id) w"
+        " JOIN temp.rd_rules rr ON rr.id = w.rule_id"
     )
     in_scope = "record_id IN (SELECT id FROM temp.rd_scope)" if scoped else "1 = 1"
     moved = int(
