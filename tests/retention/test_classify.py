@@ -211,3 +211,20 @@ def test_audit_rows_hold_counts_not_names_and_verify_passes(archive: Archive) ->
         assert secret not in dump
     report = verify_archive(archive)
     assert report.ok, report.failures
+
+
+def test_a_series_that_does_not_bind_the_agency_kind_is_refused(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    state_only = schedule_text((("T-STATE", "P1Y", "created", "destroy"),)).replace(
+        '["state", "county", "municipality", "other"]', '["state"]'
+    )
+    rt.import_schedule(tmp_archive, write_schedule(tmp_path, state_only))
+    # the archive's agency kind defaults to municipality
+    with pytest.raises(rt.RetentionError, match="neither binds nor is guidance"):
+        rt.add_rule(tmp_archive, "budget", "T-STATE")
+    from retention_desk.archive import settings as settings_mod
+
+    with tmp_archive.write() as conn:
+        settings_mod.set_value(conn, "setting.agency_kind", "state")
+    assert rt.add_rule(tmp_archive, "budget", "T-STATE").series_code == "T-STATE"

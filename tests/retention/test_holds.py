@@ -116,3 +116,17 @@ def test_hold_errors(archive: Archive) -> None:
             ).all()
         ]
     assert actions == ["retention.hold_place", "retention.hold_release"]
+
+
+def test_classify_adds_later_records_to_query_holds(archive: Archive) -> None:
+    add_records(archive, STANDARD[:1])
+    hold = rt.place_hold(archive, "Budget audit", "audit", query="budget")
+    assert hold.records == 1
+    ids = add_records(archive, STANDARD)  # written without the import hook
+    rt.classify(archive)
+    assert rt.list_holds(archive)[0].records == 3
+    assert set(rt.holds_for(archive, ids.values())) == {
+        ids["june30"],
+        ids["leap"],
+        ids["nodate"],
+    }
