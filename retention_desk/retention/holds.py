@@ -182,6 +182,8 @@ def release_hold(archive: Archive, name_or_id: str | int, why: str) -> HoldInfo:
         raise RetentionError("Releasing a hold needs a reason.")
     with archive.write() as conn:
         info = _get(conn, name_or_id)
+        if info is None and isinstance(name_or_id, str) and name_or_id.strip().isdigit():
+            info = _get(conn, int(name_or_id))  # an id typed on a command line
         if info is None:
             raise RetentionError(f"There is no hold {name_or_id!r}.")
         if not info.active:

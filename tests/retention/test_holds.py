@@ -105,7 +105,9 @@ def test_hold_errors(archive: Archive) -> None:
         with pytest.raises(rt.RetentionError, match="needs a reason"):
             rt.release_hold(archive, "Smith", why)
     assert rt.list_holds(archive)[0].active
-    rt.release_hold(archive, "Smith", "dismissed")
+    with pytest.raises(rt.RetentionError, match="no hold 'Jones'"):
+        rt.release_hold(archive, "Jones", "why")
+    rt.release_hold(archive, "1", "dismissed")  # by id, as typed on a command line
     with pytest.raises(rt.RetentionError, match="already released"):
         rt.release_hold(archive, "Smith", "again")
     with archive.read() as conn:
