@@ -389,6 +389,9 @@ def run(
             "SELECT count(*) FROM temp.rd_scope" if scoped else "SELECT count(*) FROM records"
         ).scalar_one()
     )
+    # the write connection is pooled: leave no million-row temp tables in its memory
+    for name in ("rd_hits", "rd_cand", "rd_keys", "rd_new", "rd_scope"):
+        conn.exec_driver_sql(f"DELETE FROM temp.{name}")
     if progress is not None:
         progress(steps, steps)
     return considered, moved, notes
