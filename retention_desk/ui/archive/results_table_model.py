@@ -13,36 +13,30 @@ reset when the id list starts with that page, so the selection and scroll positi
 
 from __future__ import annotations
 
-import logging
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from retention_desk.platforms import platform_label
 from retention_desk.search import ResultRow
 from retention_desk.ui import formatting as fmt
-from retention_desk.ui.lazy_rows import PageCache
+from retention_desk.ui.lazy_table import AnyIndex, IdRole, LazyIdTableModel, RowRole
 from retention_desk.ui.plain import tooltip_text
-
-log = logging.getLogger(__name__)
 
 # The text comes second: in a narrow window it is what must stay in view. The flags
 # (deleted, edited, hidden) follow it, so they are seen without scrolling sideways.
 COL_DATE, COL_TEXT, COL_FLAGS, COL_AUTHOR, COL_ACCOUNT, COL_PLATFORM, COL_KIND, COL_MATCH = range(8)
 HEADERS = ("Date", "Text", "Flags", "Author", "Account", "Platform", "Kind", "Matched")
-IdRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
 
 PAGE_SIZE = 100
 CACHE_ROWS = 5_000
 TEXT_CHARS = 300  # a table cell shows one line; the viewer shows the whole text
 TOOLTIP_CHARS = 2_000
-AnyIndex = QModelIndex | QPersistentModelIndex
 RowFetcher = Callable[[Sequence[int]], Sequence[ResultRow]]
 
 
@@ -81,19 +75,17 @@ def match_text(row: ResultRow) -> str:
     return shown
 
 
-class ResultsTableModel(QAbstractTableModel):
-    """Search results: ids up front, rows read page by page as they are painted."""
+class ResultsTableModel(LazyIdTableModel["ResultRow | None"]):
+    """Search results: ids up front, rows read page by page as they are painted. A cached
+    None marks an id gone from the archive, so it is not re-read on every paint."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._ids: array[int] = array("q")
-        # None marks an id gone from the archive, so it is not re-read on every paint
-        self._cache: PageCache[ResultRow | None] = PageCache(PAGE_SIZE, CACHE_ROWS)
+        super().__init__(PAGE_SIZE, CACHE_ROWS, parent)
         self._fetcher: RowFetcher | None = None
         self._tz = fmt.zone(None)
         self._complete = True  # False while only the first page is known
-        self.page_fetches = 0  # page reads so far (tests check the laziness with it)
-        self.fetched_ids = 0  # ids asked of the fetcher so far
 
     # ------------------------------------------------------------------ state
     def clear(self) -> None:
@@ -115,9 +107,7 @@ class ResultsTableModel(QAbstractTableModel):
 
     def set_time_zone(self, tz: ZoneInfo) -> None:
         self._tz = tz
-        if self._ids:
-            last = len(self._ids) - 1
-            self.dataChanged.emit(self.index(0, COL_DATE), self.index(last, COL_DATE))
+        self._emit_column_changed(COL_DATE)
 
     @property
     def complete(self) -> bool:
@@ -152,9 +142,6 @@ class ResultsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     # ----------------------------------------------------------------- rows
-    def ids(self) -> array[int]:
-        return self._ids
-
     def id_at(self, row: int) -> int | None:
         return int(self._ids[row]) if 0 <= row < len(self._ids) else None
 
@@ -165,53 +152,13 @@ class ResultsTableModel(QAbstractTableModel):
         except ValueError:
             return -1
 
-    def row_at(self, row: int) -> ResultRow | None:
-        """The result in `row`, reading its page when it is not cached; None if unreadable."""
-        if not 0 <= row < len(self._ids):
+    def _read_page(self, ids: Sequence[int]) -> list[tuple[int, ResultRow | None]] | None:
+        if self._fetcher is None:
             return None
-        record_id = int(self._ids[row])
-        hit, cached = self._cache.lookup(record_id)
-        if hit:
-            return cached
-        self._fetch_page(row)
-        return self._cache.get(record_id)
-
-    def _fetch_page(self, row: int) -> None:
-        fetcher = self._fetcher
-        if fetcher is None:
-            return
-        start, wanted = self._cache.page_of(self._ids, row)
-        if not wanted:
-            return
-        self.page_fetches += 1
-        self.fetched_ids += len(wanted)
-        try:
-            rows = fetcher(wanted)
-        except Exception:
-            # A page that cannot be read (archive busy, closed under us) paints empty; it is
-            # tried again when next painted rather than failing the whole view.
-            log.exception("Could not read result rows %s..%s", start, start + PAGE_SIZE)
-            return
-        found = {r.id: r for r in rows}
-        self._cache.store((record_id, found.get(record_id)) for record_id in wanted)
-
-    def cached_rows(self) -> int:
-        return len(self._cache)
+        found = {r.id: r for r in self._fetcher(ids)}
+        return [(record_id, found.get(record_id)) for record_id in ids]
 
     # ------------------------------------------------------------ Qt model API
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None

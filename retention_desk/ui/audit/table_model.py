@@ -14,31 +14,28 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import text
 
 from retention_desk.archive import Archive
 from retention_desk.archive.audit import AuditRow, to_row
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.audit.text import action_label, describe, lookup_names
-from retention_desk.ui.lazy_rows import PageCache
+from retention_desk.ui.lazy_table import AnyIndex, IdRole, LazyIdTableModel, RowRole
 from retention_desk.ui.plain import tooltip_text
 
 COL_ID, COL_TIME, COL_OPERATOR, COL_ACTION, COL_OBJECT, COL_DETAILS = range(6)
 HEADERS = ("#", "Time", "Operator", "Action", "Object", "What happened")
-IdRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
 
 PAGE_SIZE = 200
 CACHE_ROWS = 20_000
 _COLUMNS = "id, at, operator, action, object_type, object_ids, details, prev_hash, hash"
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -87,17 +84,16 @@ def describe_object(row: AuditRow, limit: int = 3) -> str:
     return " ".join(part for part in (row.object_type or "", shown) if part)
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(LazyIdTableModel[AuditRow]):
+    HEADERS = HEADERS
+
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(PAGE_SIZE, CACHE_ROWS, parent)
         self._archive: Archive | None = None
         self._tz = fmt.zone(None)
-        self._ids: array[int] = array("q")
-        self._cache: PageCache[AuditRow] = PageCache(PAGE_SIZE, CACHE_ROWS)
         # each cached row's sentence, written when its page is read (names need a query)
         self._sentences: dict[int, str] = {}
         self.filter = AuditFilter()
-        self.page_fetches = 0  # how many page queries ran; tests use it to check laziness
 
     # --------------------------------------------------------------- loading
     def set_archive(self, archive: Archive | None, tz: ZoneInfo | None = None) -> None:
@@ -115,8 +111,7 @@ class AuditTableModel(QAbstractTableModel):
 
     def set_time_zone(self, tz: ZoneInfo) -> None:
         self._tz = tz
-        if self._ids:
-            self.dataChanged.emit(self.index(0, COL_TIME), self.index(len(self._ids) - 1, COL_TIME))
+        self._emit_column_changed(COL_TIME)
 
     def set_ids(self, ids: Iterable[int], flt: AuditFilter | None = None) -> None:
         """Show these rows (from `query_ids`); cached rows stay valid as audit rows never change."""
@@ -139,26 +134,11 @@ class AuditTableModel(QAbstractTableModel):
     def id_at(self, row: int) -> int:
         return int(self._ids[row])
 
-    def row_at(self, row: int) -> AuditRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        entry_id = int(self._ids[row])
-        # Missing rows are never cached here, so a hit is always a row.
-        hit, cached = self._cache.lookup(entry_id)
-        if hit:
-            return cached
-        self._fetch_page(row)
-        return self._cache.get(entry_id)
-
-    def _fetch_page(self, row: int) -> None:
+    def _read_page(self, ids: Sequence[int]) -> list[tuple[int, AuditRow]] | None:
         if self._archive is None:
-            return
-        _start, wanted = self._cache.page_of(self._ids, row)
-        if not wanted:
-            return
-        self.page_fetches += 1
+            return None
         # Ids are integers we selected ourselves; inlining them avoids a 200-parameter bind.
-        marks = ",".join(str(i) for i in wanted)
+        marks = ",".join(str(i) for i in ids)
         with self._archive.read() as conn:
             rows = conn.execute(text(f"SELECT {_COLUMNS} FROM audit_log WHERE id IN ({marks})"))
             entries = [to_row(tuple(raw)) for raw in rows]
@@ -167,30 +147,15 @@ class AuditTableModel(QAbstractTableModel):
             # rows dropped from the cache are described again when next read
             self._sentences.clear()
         self._sentences.update((entry.id, describe(entry, names)) for entry in entries)
-        self._cache.store((entry.id, entry) for entry in entries)
+        # Missing rows are never cached, so a hit is always a row.
+        return [(entry.id, entry) for entry in entries]
 
     def sentence(self, row: AuditRow) -> str:
         """The row in words (see audit_text), with the names its ids point to."""
         found = self._sentences.get(row.id)
         return found if found is not None else describe(row)
 
-    def cached_rows(self) -> int:
-        return len(self._cache)
-
     # ------------------------------------------------------------ Qt model API
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
