@@ -44,6 +44,7 @@ from retention_desk.importers.base import Claim, FileContext, Importer, ImportOp
 from retention_desk.importers.detection import Detection, describe_error, detect, preview
 from retention_desk.importers.progress import FileProgress, counting_reads
 from retention_desk.importers.summary import FileResult, ImportSummary
+from retention_desk.retention.hook import after_import
 
 # The runner's public face: callers import detection and summaries from here too.
 __all__ = ["Detection", "FileResult", "ImportSummary", "detect", "preview", "run_import"]
@@ -180,6 +181,11 @@ class _Run:
             # interrupted by the next write, once there is room (or the other writer is done).
             self.summary.status = "failed"
             self.summary.errors.append(f"the batch could not be closed: {exc}")
+        if any(totals[k] for k in ("added", "new_versions", "flagged_deleted", "flagged_hidden")):
+            # after the batch is closed: what was committed is classified (a cancelled import's
+            # files too), and a retention problem is a note, never a lost import
+            self.progress(self.done, self.total, "Classifying for retention")
+            self.summary.notes.extend(after_import(self.archive, batch_id))
         # a cancelled import says how far it got, not 100%
         done = self.total if status != "cancelled" else min(self.done, self.total)
         self.progress(done, self.total, f"Import {status.replace('_', ' ')}")

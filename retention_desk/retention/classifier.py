@@ -30,10 +30,10 @@ from retention_desk.archive import timeutil
 from retention_desk.archive.store import Archive
 from retention_desk.retention import dates
 from retention_desk.retention.errors import RetentionError
+from retention_desk.retention.holds import materialise_query_holds
 from retention_desk.retention.schedule import Series
 from retention_desk.retention.schedules_store import ensure_in, schedule_in
-from retention_desk.search.engine import SearchEngine
-from retention_desk.search.errors import QueryError
+from retention_desk.retention.scope import compile_rule_query, set_scope, temp_tables
 
 Progress = Callable[[int, int], None]
 _NO_DATE = "----------"
@@ -82,17 +82,6 @@ def read_settings(conn: Connection) -> Settings:
     fye = settings_mod.parse_fiscal_year_end(fye_text) or dates.DEFAULT_FISCAL_YEAR_END
     kind = str(settings_mod.get_value(conn, "setting.agency_kind", "municipality") or "")
     return Settings(zone=zone, fiscal_year_end=fye, agency_kind=kind or "municipality")
-
-
-def compile_rule_query(archive: Archive, query: str) -> tuple[str, dict[str, object]]:
-    """(SELECT of matching record ids, parameters); RetentionError naming the query."""
-    engine = SearchEngine(archive, keep_connection=False, date_cache=False)
-    try:
-        return engine.matching_ids_sql(engine.parse(query))
-    except QueryError as exc:
-        raise RetentionError(f"The query {query!r} cannot be used: {exc}") from None
-    finally:
-        engine.close()
 
 
 def active_rules(
@@ -249,42 +238,6 @@ def _trigger(
     return dates.fiscal_year_end_after(created, fye)
 
 
-def _temp_tables(conn: Connection) -> None:
-    for sql in (
-        "CREATE TEMP TABLE IF NOT EXISTS rd_rules (id INTEGER PRIMARY KEY, pos INTEGER,"
-        " series_code TEXT, event TEXT)",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_hits (record_id INTEGER, rule_id INTEGER)",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_cand (record_id INTEGER, rule_id INTEGER,"
-        " pos INTEGER, local TEXT, event_date TEXT)",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_keys (rule_id INTEGER, local TEXT,"
-        " event_date TEXT, rkey TEXT, PRIMARY KEY (rule_id, local, event_date))",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_new (record_id INTEGER PRIMARY KEY,"
-        " series_code TEXT, rule_id INTEGER, trigger_date TEXT, eligible_on TEXT,"
-        " status TEXT, disposition TEXT)",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_scope (id INTEGER PRIMARY KEY)",
-    ):
-        conn.exec_driver_sql(sql)
-    for name in ("rd_rules", "rd_hits", "rd_cand", "rd_keys", "rd_new"):
-        conn.exec_driver_sql(f"DELETE FROM temp.{name}")
-
-
-def set_scope(conn: Connection, record_ids: Iterable[int] | str | None) -> bool:
-    """Fill temp.rd_scope from ids or from a SELECT of ids; False means every record."""
-    _temp_tables(conn)
-    conn.exec_driver_sql("DELETE FROM temp.rd_scope")
-    if record_ids is None:
-        return False
-    if isinstance(record_ids, str):
-        conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.rd_scope(id) {record_ids}")
-        return True
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    raw.executemany(
-        "INSERT OR IGNORE INTO temp.rd_scope(id) VALUES (?)", ((int(i),) for i in record_ids)
-    )
-    return True
-
-
 def run(
     conn: Connection,
     archive: Archive,
@@ -300,7 +253,7 @@ def run(
     settings = read_settings(conn)
     schedule = schedule_in(conn)
     rules, notes = active_rules(conn, archive, schedule)
-    _temp_tables(conn)
+    temp_tables(conn)
     scope_sql = " AND r.id IN (SELECT id FROM temp.rd_scope)" if scoped else ""
     raw = conn.connection.driver_connection
     assert raw is not None
@@ -381,8 +334,6 @@ def run(
     )
     if progress is not None:
         progress(steps - 1, steps)
-    from retention_desk.retention.holds import materialise_query_holds
-
     materialise_query_holds(conn, archive, scoped)
     considered = int(
         conn.exec_driver_sql(

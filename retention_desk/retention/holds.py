@@ -16,7 +16,7 @@ from sqlalchemy import Connection, text
 
 from retention_desk.archive import timeutil
 from retention_desk.archive.store import Archive
-from retention_desk.retention import classifier as cl
+from retention_desk.retention import scope as cl
 from retention_desk.retention.errors import RetentionError
 
 REASONS = ("litigation", "audit", "investigation", "ipra_request", "other")

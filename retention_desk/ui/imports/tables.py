@@ -26,6 +26,7 @@ STATUS_WORDS = {
     "duplicate": "already imported",
     "failed": "FAILED",
     "stored": "kept (not parsed)",
+    "kept": "kept (stored as original, no records)",
     "refused": "REFUSED",
     "cancelled": "cancelled",
 }
@@ -114,9 +115,12 @@ def totals_text(summary: ImportSummary) -> str:
         f" {fmt.count(t['media_stored'])} media stored,"
         f" {fmt.count(t['media_missing'])} media missing;"
         f" files: {t['files_imported']} imported, {t['files_duplicate']} already imported,"
+        f" {t['files_kept']} kept with no records,"
         f" {t['files_failed']} failed, {t['files_refused']} refused,"
         f" {t['files_stored']} kept without parsing."
     )
+    if summary.notes:
+        text += " " + " ".join(summary.notes)
     if summary.errors:
         text += " Errors: " + "; ".join(summary.errors)
     return text
