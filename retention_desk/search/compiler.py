@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from retention_desk.archive.store import Archive
+from retention_desk.search import retention_filters  # noqa: F401  (registers its filters)
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.filters import FILTERS, PREFILTERS, FilterContext, Prefilter
 from retention_desk.search.query import Atom, FilterTerm, QueryTree, Term
@@ -112,10 +114,11 @@ def compile_query(
     backend: SqliteBackend,
     tz: ZoneInfo,
     platforms: Callable[[], frozenset[str]] | None = None,
+    archive: Archive | None = None,
 ) -> CompiledQuery:
     """Compile a parsed query; raises QueryError for filter values that cannot be read.
     `platforms` gives the platforms the archive holds (for checking `platform:` values)."""
-    ctx = FilterContext(backend=backend, tz=tz, archive_platforms=platforms)
+    ctx = FilterContext(backend=backend, tz=tz, archive_platforms=platforms, archive=archive)
     text_clauses: list[list[Term]] = []
     excluded: list[Term] = []
     conditions: list[str] = []

@@ -195,7 +195,11 @@ class SearchEngine:
         if not isinstance(query, str):
             raise QueryError("A query must be text.")
         return compile_query(
-            parse(query, known_filters()), self.backend, self.tz, self._archive_platforms
+            parse(query, known_filters()),
+            self.backend,
+            self.tz,
+            self._archive_platforms,
+            self.archive,
         )
 
     def _archive_platforms(self) -> frozenset[str]:

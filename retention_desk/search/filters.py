@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from retention_desk.archive.ingest import KINDS
+from retention_desk.archive.store import Archive
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.dates import parse_period, parse_range
 from retention_desk.search.errors import QueryError
@@ -36,6 +37,9 @@ class FilterContext:
     # the platforms the archive holds (asked only when a `platform:` value is not a known
     # platform; None: no archive, only the known platforms are accepted)
     archive_platforms: Callable[[], frozenset[str]] | None = None
+    # the archive behind the query, for filters whose values are the archive's own names
+    # (series codes, hold names); None when compiled without one: values are not checked
+    archive: Archive | None = None
 
     def bind(self, value: Any) -> str:
         """A fresh named parameter holding `value`; returns its placeholder (`:f3`)."""
@@ -317,96 +321,3 @@ register_filter("is", _is, "deleted, edited, hidden, restricted or repost", "is:
 register_filter("has", _has, "records with media attachments", "has:media")
 register_filter("no", _no, "records without an account, or without media", "no:account")
 register_filter("url", _url, "the record's link contains this text", "url:status/1234")
-
-
-# ------------------------------------------------------------------- retention (issue 10)
-_HELD = (
-    "SELECT hr.record_id FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
-    " WHERE h.released_at IS NULL"
-)
-
-
-def _context_archive(ctx: FilterContext) -> Any:
-    """The archive behind the query, when the context comes from a SearchEngine (its
-    `archive_platforms` is the engine's bound method); None when compiled without one."""
-    engine = getattr(ctx.archive_platforms, "__self__", None)
-    return getattr(engine, "archive", None)
-
-
-def _series(value: str, ctx: FilterContext) -> str:
-    code = value.strip().upper()
-    archive = _context_archive(ctx)
-    if archive is not None:
-        from retention_desk.retention.schedules_store import effective_schedule
-
-        codes = sorted(effective_schedule(archive))
-        if code not in codes:
-            raise QueryError(f"series: must be one of {', '.join(codes)}; not '{value}'.")
-    return f"r.id IN (SELECT record_id FROM record_retention WHERE series_code = {ctx.bind(code)})"
-
-
-def _eligible(value: str, ctx: FilterContext) -> str:
-    from datetime import date, datetime
-
-    word = value.strip().lower()
-    if word in ("now", "today"):
-        day = datetime.now(ctx.tz).date()
-    else:
-        try:
-            day = date.fromisoformat(word)
-        except ValueError:
-            raise QueryError(
-                f"eligible: takes a date (YYYY-MM-DD) or 'now'; not '{value}'."
-            ) from None
-    return (
-        "r.id IN (SELECT record_id FROM record_retention WHERE status = 'dated'"
-        f" AND eligible_on <= {ctx.bind(day.isoformat())}) AND r.id NOT IN ({_HELD})"
-    )
-
-
-def _unclassified(value: str, ctx: FilterContext) -> str:
-    word = value.strip().lower()
-    if word not in ("yes", "no"):
-        raise QueryError(f"unclassified: must be yes or no; not '{value}'.")
-    op = "NOT IN" if word == "yes" else "IN"
-    return f"r.id {op} (SELECT record_id FROM record_retention)"
-
-
-def _hold(value: str, ctx: FilterContext) -> str:
-    name = value.strip()
-    archive = _context_archive(ctx)
-    if archive is not None:
-        with archive.read() as conn:
-            names = [
-                str(row[0])
-                for row in conn.exec_driver_sql(
-                    "SELECT name FROM holds WHERE released_at IS NULL ORDER BY name"
-                ).all()
-            ]
-        if name not in names:
-            choices = ", ".join(names) if names else "none is in force"
-            raise QueryError(f"hold: no hold in force is named '{value}' ({choices}).")
-    return (
-        "r.id IN (SELECT hr.record_id FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
-        f" WHERE h.released_at IS NULL AND h.name = {ctx.bind(name)})"
-    )
-
-
-register_filter(
-    "series", _series, "records classified under a retention series (by code)", "series:PRR"
-)
-register_filter(
-    "eligible",
-    _eligible,
-    "records whose retention has run by the date (or now) and that no hold in force covers",
-    "eligible:now",
-)
-register_filter(
-    "unclassified",
-    _unclassified,
-    "records no retention rule matches (yes) or does (no)",
-    "unclassified:yes",
-)
-register_filter(
-    "hold", _hold, "records covered by the hold in force of that name", 'hold:"Smith v City"'
-)
