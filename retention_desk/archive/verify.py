@@ -191,6 +191,10 @@ def verify_path(
     except (DBAPIError, sqlite3.Error) as exc:
         # a damaged page met where no check expected one: still a named failure, not a crash
         run.fail("sqlite_integrity", f"The archive file cannot be read: {_reason(exc)}.")
+    except (ValueError, TypeError) as exc:
+        run.fail(
+            "sqlite_integrity", f"The archive holds a value of the wrong type: {_reason(exc)}."
+        )
     run.report.finished_at = timeutil.now_db()
     return run.report
 
@@ -386,6 +390,9 @@ def _check_content(run: _Run, conn: Connection, chain: audit.ChainResult) -> Non
         content.check_threads(conn, result)
     except (DBAPIError, sqlite3.Error) as exc:
         result.fail(f"Content cannot be read: {_reason(exc)}.")
+    except (ValueError, TypeError) as exc:
+        # a damaged byte can turn a stored number into text or NULL: a failure, not a crash
+        result.fail(f"Content holds a value of the wrong type: {_reason(exc)}.")
     run.report.objects_checked = dict(result.checked)
     failures = list(result.failures)
     if result.hidden:

@@ -357,3 +357,26 @@ def test_a_backup_copy_is_not_mistaken_for_a_truncated_archive(
     report = verify_path(copy)
     assert report.ok, report.failures
     assert any("other path" in n for n in report.notes)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # what a flipped byte in a record header can do: a number becomes text, a blob or NULL
+        "UPDATE seal_log SET kind = 'x' WHERE id = (SELECT max(id) FROM seal_log)",
+        "UPDATE seal_log SET object_id = 'twelve' WHERE id = (SELECT max(id) FROM seal_log)",
+        "UPDATE seal_log SET leaf = 7 WHERE id = (SELECT max(id) FROM seal_log)",
+        "UPDATE seal_log SET audit_id = x'00ff' WHERE id = (SELECT min(id) FROM seal_log)",
+    ],
+)
+def test_values_of_the_wrong_type_are_failures_not_crashes(
+    populated: Archive, statement: str
+) -> None:
+    conn = raw(populated)
+    conn.execute("DROP TRIGGER seal_log_no_update")
+    conn.execute(statement)
+    assert conn.total_changes == 1
+    conn.close()
+    report = verify_path(populated.path)
+    assert not report.ok
+    assert failures(populated)
