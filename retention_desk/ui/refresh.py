@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
+
 
 class RefreshWhenShown:
     """Runs `refresh` at once while `widget` is visible, else the next time it is shown."""
@@ -33,3 +35,38 @@ class RefreshWhenShown:
         """Call from the page's showEvent: catches up on a change missed while hidden."""
         if self.stale:
             self._refresh()
+
+
+class PageLoader:
+    """A page's loads from the archive, run on the task runner: only the newest load's answer
+    is shown (an older one finishing late is dropped), and a change while the page is hidden
+    waits until it is shown. The page calls `load` from its reload, `changed` on an archive
+    change, `shown` from its showEvent and `invalidate` when its archive is replaced."""
+
+    def __init__(self, widget: QWidget, runner: TaskRunner, reload: Callable[[], object]) -> None:
+        self._runner = runner
+        self._latest = Latest()
+        self._refresher = RefreshWhenShown(widget, reload)
+
+    def load(
+        self,
+        work: Callable[[], object],
+        title: str,
+        loaded: Callable[..., None],
+        failed: Callable[..., None],
+    ) -> None:
+        self._refresher.stale = False
+        current = self._latest.next()
+        task = Task(work, progress=False, cancel=False, title=title)
+        task.finished.connect(current(loaded))
+        task.failed.connect(current(failed))
+        self._runner.submit(task)
+
+    def changed(self) -> None:
+        self._refresher.request()
+
+    def shown(self) -> None:
+        self._refresher.shown()
+
+    def invalidate(self) -> None:
+        self._latest.invalidate()

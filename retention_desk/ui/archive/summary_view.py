@@ -33,8 +33,8 @@ from retention_desk.platforms import platform_label
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.plain import plain_label
-from retention_desk.ui.refresh import RefreshWhenShown
-from retention_desk.ui.tasks import Latest, Task, TaskRunner
+from retention_desk.ui.refresh import PageLoader
+from retention_desk.ui.tasks import TaskRunner
 
 KIND_NAMES = {
     "post": "Posts",
@@ -101,10 +101,8 @@ class ArchiveSummaryView(QWidget):
         self, runner: TaskRunner, changes: ArchiveChanges, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._runner = runner
         self._archive: Archive | None = None
-        self._latest = Latest()
-        self._refresher = RefreshWhenShown(self, self.reload)
+        self._loader = PageLoader(self, runner, self.reload)
         self.info: ArchiveInfo | None = None
         self.values: dict[str, QLabel] = {}
         changes.changed.connect(self._on_changed)
@@ -207,7 +205,7 @@ class ArchiveSummaryView(QWidget):
     def set_archive(self, archive: Archive | None) -> None:
         self._archive = archive
         self.info = None
-        self._latest.invalidate()
+        self._loader.invalidate()
         if archive is None:
             self._clear()
         else:
@@ -217,27 +215,19 @@ class ArchiveSummaryView(QWidget):
         """Count the archive again on the task runner; the result is shown when it arrives."""
         if self._archive is None:
             return
-        self._refresher.stale = False
-        current = self._latest.next()
         self.status_label.setText("Loading…")
         self.refresh_button.setEnabled(False)
-        task = Task(
-            partial(archive_info, self._archive),
-            progress=False,
-            cancel=False,
-            title="Archive summary",
+        self._loader.load(
+            partial(archive_info, self._archive), "Archive summary", self._loaded, self._failed
         )
-        task.finished.connect(current(self._loaded))
-        task.failed.connect(current(self._failed))
-        self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
         if self._archive is not None:
-            self._refresher.request()
+            self._loader.changed()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._refresher.shown()
+        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.refresh_button.setEnabled(True)

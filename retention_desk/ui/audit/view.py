@@ -47,8 +47,8 @@ from retention_desk.ui.audit.table_model import (
 from retention_desk.ui.audit.text import action_label
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.plain import plain_label
-from retention_desk.ui.refresh import RefreshWhenShown
-from retention_desk.ui.tasks import Latest, Task, TaskRunner
+from retention_desk.ui.refresh import PageLoader
+from retention_desk.ui.tasks import TaskRunner
 
 ALL_ACTIONS = "All actions"
 
@@ -79,10 +79,8 @@ class AuditView(QWidget):
         self, runner: TaskRunner, changes: ArchiveChanges, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._runner = runner
         self._archive: Archive | None = None
-        self._latest = Latest()
-        self._refresher = RefreshWhenShown(self, self.reload)
+        self._loader = PageLoader(self, runner, self.reload)
         self._filling_combo = False
         self.model = AuditTableModel(self)
         changes.changed.connect(self._on_changed)
@@ -184,7 +182,7 @@ class AuditView(QWidget):
     # ------------------------------------------------------------------- data
     def set_archive(self, archive: Archive | None) -> None:
         self._archive = archive
-        self._latest.invalidate()
+        self._loader.invalidate()
         self.model.set_archive(archive)
         self.details.clear()
         self.count_label.setText("")
@@ -194,26 +192,21 @@ class AuditView(QWidget):
     def reload(self) -> None:
         if self._archive is None:
             return
-        self._refresher.stale = False
-        current = self._latest.next()
         self.count_label.setText("Loading…")
-        task = Task(
+        self._loader.load(
             partial(load_audit, self._archive, self.current_filter()),
-            progress=False,
-            cancel=False,
-            title="Audit log",
+            "Audit log",
+            self._loaded,
+            self._failed,
         )
-        task.finished.connect(current(self._loaded))
-        task.failed.connect(current(self._failed))
-        self._runner.submit(task)
 
     def _on_changed(self, _what: str) -> None:
         if self._archive is not None:
-            self._refresher.request()
+            self._loader.changed()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._refresher.shown()
+        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.count_label.setText(f"Could not read the audit trail: {message}")
