@@ -84,6 +84,12 @@ def _import_page(context: PageContext) -> QWidget:
     return ImportView(context.runner, context.changes)
 
 
+def _retention_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.retention.view import RetentionView
+
+    return RetentionView(context.runner, context.changes)
+
+
 def _audit_page(context: PageContext) -> QWidget:
     from retention_desk.ui.audit.view import AuditView
 
@@ -100,12 +106,7 @@ PAGES: list[PageSpec] = [
         None,
         "Public-records (IPRA) request tracking is not in this version yet.",
     ),
-    PageSpec(
-        "retention",
-        "Retention",
-        None,
-        "Retention schedules, holds and disposition are not in this version yet.",
-    ),
+    PageSpec("retention", "Retention", _retention_page),
     PageSpec("reports", "Reports", None, "Reports and productions are not in this version yet."),
     PageSpec("audit", "Audit log", _audit_page),
 ]

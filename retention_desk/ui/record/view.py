@@ -3,8 +3,9 @@
 Top to bottom: a header (what the record is and its flags), the thread (post, comments and
 replies in order, deleted and hidden ones kept and marked; for messages the conversation),
 the text of the selected item of the thread, and tabs for the record's metadata, versions
-with diffs, media previews, provenance with fixity, and - for web captures - the capture's
-metadata, digests and WACZ signature. Double-clicking another item of the thread views it.
+with diffs, media previews, provenance with fixity, - for web captures - the capture's
+metadata, digests and WACZ signature, and its retention (series, eligible date, holds, the
+rules that matched; loaded by its own task). Double-clicking another item of the thread views it.
 
 Loading runs on the task runner (`record_load.load_record`); a newer request cancels an older
 one, and a result for anything but the latest request is dropped. All text is plain text.
@@ -33,6 +34,7 @@ from retention_desk.ui.record.load import RecordGone, RecordViewData, load_recor
 from retention_desk.ui.record.media import MediaPane
 from retention_desk.ui.record.meta import RecordMetaPane
 from retention_desk.ui.record.provenance import CapturePane, ProvenancePane, is_capture
+from retention_desk.ui.record.retention import RecordRetentionPane
 from retention_desk.ui.record.thread import ThreadTree, marks
 from retention_desk.ui.record.versions import VersionsPane
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
@@ -116,6 +118,7 @@ class RecordView(QWidget):
         self.media = MediaPane()
         self.provenance = ProvenancePane()
         self.capture = CapturePane()
+        self.retention = RecordRetentionPane(self._runner)
         meta_scroll = QScrollArea()  # wrapped values must not be squeezed when space is short
         meta_scroll.setWidget(self.meta)
         meta_scroll.setWidgetResizable(True)
@@ -125,6 +128,7 @@ class RecordView(QWidget):
         self.tabs.addTab(self.media, "Media")
         self.tabs.addTab(self.provenance, "Provenance")
         self.tabs.addTab(self.capture, "Capture")
+        self.tabs.addTab(self.retention, "Retention")
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -155,6 +159,7 @@ class RecordView(QWidget):
         self.media.clear()
         self.provenance.clear()
         self.capture.clear()
+        self.retention.clear()
         self._tab_titles(None)
 
     def show_record(self, record_id: int, matched_versions: tuple[int, ...] = ()) -> Task | None:
@@ -182,7 +187,9 @@ class RecordView(QWidget):
         task.failed.connect(current(self._failed))
         task.ended.connect(current(self._ended))
         self._task = task
-        return self._runner.submit(task)
+        submitted = self._runner.submit(task)
+        self.retention.show_record(self._archive, record_id)
+        return submitted
 
     def _cancel(self) -> None:
         if self._task is not None:

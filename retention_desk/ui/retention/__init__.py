@@ -1,0 +1,1 @@
+"""The Retention page (issue 10): schedule, rules, classification summary and holds."""
