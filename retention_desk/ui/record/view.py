@@ -5,7 +5,8 @@ replies in order, deleted and hidden ones kept and marked; for messages the conv
 the text of the selected item of the thread, and tabs for the record's metadata, versions
 with diffs, media previews, provenance with fixity, - for web captures - the capture's
 metadata, digests and WACZ signature, and its retention (series, eligible date, holds, the
-rules that matched; loaded by its own task). Double-clicking another item of the thread views it.
+rules that matched; loaded by its own task whenever its tab is opened, so it is never older
+than the last look). Double-clicking another item of the thread views it.
 
 Loading runs on the task runner (`record_load.load_record`); a newer request cancels an older
 one, and a result for anything but the latest request is dropped. All text is plain text.
@@ -129,6 +130,7 @@ class RecordView(QWidget):
         self.tabs.addTab(self.provenance, "Provenance")
         self.tabs.addTab(self.capture, "Capture")
         self.tabs.addTab(self.retention, "Retention")
+        self.tabs.currentChanged.connect(self._load_retention)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -188,8 +190,15 @@ class RecordView(QWidget):
         task.ended.connect(current(self._ended))
         self._task = task
         submitted = self._runner.submit(task)
-        self.retention.show_record(self._archive, record_id)
+        self.retention.clear()
+        self._load_retention()
         return submitted
+
+    def _load_retention(self) -> None:
+        # only while its tab is open: every rule is tried against the record, which browsing
+        # result after result should not pay for
+        if self.tabs.currentWidget() is self.retention and self.record_id is not None:
+            self.retention.show_record(self._archive, self.record_id)
 
     def _cancel(self) -> None:
         if self._task is not None:
