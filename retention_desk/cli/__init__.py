@@ -31,6 +31,11 @@ COMMANDS = (
     "search",
     "show",
     "settings",
+    "schedule",
+    "rule",
+    "classify",
+    "hold",
+    "event",
 )
 
 
