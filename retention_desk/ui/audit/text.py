@@ -2,9 +2,9 @@
 
 Audit rows carry ids, counts and digests, never names (README, "Audit trail"). For display,
 names are looked up by those ids in the ordinary tables that keep them (source files, saved
-searches); a name that destruction has removed is simply left out. No Qt here, so the
-wording is tested without a window. Names come from imported inputs: the caller shows the
-text as plain text.
+searches, holds, retention schedule files); a name that destruction has removed is simply
+left out. No Qt here, so the wording is tested without a window. Names come from imported
+inputs or were typed by users: the caller shows the text as plain text.
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ class AuditNames:
     source_files: dict[int, str] = field(default_factory=dict)
     file_errors: dict[int, str] = field(default_factory=dict)
     saved_searches: dict[int, str] = field(default_factory=dict)
+    holds: dict[int, str] = field(default_factory=dict)
+    schedule_files: dict[int, str] = field(default_factory=dict)
 
 
 def action_label(action: str) -> str:
@@ -77,14 +79,20 @@ def _ints(values: Iterable[Any]) -> list[int]:
 
 
 def lookup_names(conn: Connection, rows: Iterable[AuditRow]) -> AuditNames:
-    """Read the names the given rows' ids point to, in two indexed queries at most."""
+    """Read the names the given rows' ids point to, one indexed query per kind at most."""
     files: set[int] = set()
     searches: set[int] = set()
+    holds: set[int] = set()
+    schedules: set[int] = set()
     for row in rows:
         if row.object_type == "source_file":
             files.update(_ints(row.object_ids[:1]))
         elif row.object_type == "saved_search":
             searches.update(_ints(row.object_ids))
+        elif row.object_type == "hold":
+            holds.update(_ints(row.object_ids[:1]))
+        elif row.object_type == "retention_schedule_file":
+            schedules.update(_ints(row.object_ids))
     names = AuditNames()
     if files:
         marks = ",".join(str(i) for i in sorted(files))  # our own integers, not input
@@ -100,6 +108,16 @@ def lookup_names(conn: Connection, rows: Iterable[AuditRow]) -> AuditNames:
             text(f"SELECT id, name FROM saved_searches WHERE id IN ({marks})")
         ):
             names.saved_searches[int(sid)] = str(name)
+    if holds:
+        marks = ",".join(str(i) for i in sorted(holds))
+        for hid, name in conn.execute(text(f"SELECT id, name FROM holds WHERE id IN ({marks})")):
+            names.holds[int(hid)] = str(name)
+    if schedules:
+        marks = ",".join(str(i) for i in sorted(schedules))
+        for fid, label in conn.execute(
+            text(f"SELECT id, label FROM retention_schedule_files WHERE id IN ({marks})")
+        ):
+            names.schedule_files[int(fid)] = str(label)
     return names
 
 
@@ -207,22 +225,47 @@ def _ref(d: dict[str, Any], key: str, row: AuditRow) -> str:
 
 
 def _moved(d: dict[str, Any]) -> str:
+    # `moved` counts records whose series or eligible date changed (classifier.run), so a
+    # schedule change that only moves dates is not reported as "no record changed"
     if "moved" not in d:
         return ""
     moved = d["moved"]
     if moved == 0:
-        return "; no record changed series"
-    return f"; {_count(moved, 'record')} changed series"
+        return "; no record changed series or eligible date"
+    return f"; {_count(moved, 'record')} changed series or eligible date"
 
 
-def _schedule_import(d: dict[str, Any]) -> str:
-    parts = [
-        _count(d[k], noun, "series" if k == "series" else None)
-        for k, noun in (("series", "series"), ("rules", "rule"))
-        if k in d
-    ]
+def _codes(value: Any) -> str:
+    if not isinstance(value, list | tuple) or not value:
+        return ""
+    shown = [_one_line(str(v), 40) for v in value[:5]]
+    return ", ".join(shown) + (f" and {len(value) - 5} more" if len(value) > 5 else "")
+
+
+def _schedule_import(row: AuditRow, d: dict[str, Any], names: AuditNames) -> str:
+    if d.get("builtin") is True:
+        files = d.get("files", len(row.object_ids) or None)
+        parts = [_count(files, "file")] if files is not None else []
+        if "series" in d:
+            parts.append(_count(d["series"], "series", "series"))
+        return "Stored the retention schedules shipped with the app" + (
+            f": {', '.join(parts)}" if parts else ""
+        )
+    ids = _ints(row.object_ids[:1])
+    label = names.schedule_files.get(ids[0]) if ids else None
+    shown = "Loaded a retention schedule"
+    if label:
+        shown += f" from {_one_line(label, 80)}"
+    parts = []
+    if "series" in d:
+        series = _count(d["series"], "series", "series")
+        overridden = _codes(d.get("overridden"))
+        parts.append(series + (f" (overriding {overridden})" if overridden else ""))
+    if "rules" in d:
+        parts.append(_count(d["rules"], "rule"))
+    shown += f": {', '.join(parts)}" if parts else ""
+    shown += _moved(d)
     digest = d.get("sha256")
-    shown = "Loaded a retention schedule" + (f": {', '.join(parts)}" if parts else "")
     if isinstance(digest, str) and digest:
         shown += f" (SHA-256 {_one_line(digest, 20)[:12]}…)"
     return shown
@@ -235,16 +278,23 @@ def _rule(verb: str, row: AuditRow, d: dict[str, Any]) -> str:
     if series not in (None, ""):
         code = _one_line(str(series), 40)
         shown += f" for series {code}" if verb == "Added" else f" (series {code})"
+    if "matched" in d:
+        # a removal counts the records the rule decided: the only ones it can move
+        what = "it matched" if verb == "Added" else "it decided"
+        shown += f"; {what} {_count(d['matched'], 'record')}"
     return shown + _moved(d)
 
 
-def _classify(d: dict[str, Any]) -> str:
+def _classify(row: AuditRow, d: dict[str, Any]) -> str:
     shown = "Classified " + (_count(d["records"], "record") if "records" in d else "the records")
+    batch = _ints(row.object_ids[:1]) if row.object_type == "import_batch" else []
+    if batch:
+        shown += f" after import batch {batch[0]}"
     extra = []
     if "moved" in d:
-        extra.append(f"{_count(d['moved'], 'record')} changed series")
+        extra.append(f"{_count(d['moved'], 'record')} changed series or eligible date")
     if "unclassified" in d:
-        extra.append(f"{_n(d['unclassified'])} unclassified")
+        extra.append(f"{_n(d['unclassified'])} unclassified in the archive")
     return shown + (f": {', '.join(extra)}" if extra else "")
 
 
@@ -252,7 +302,11 @@ def _event_set(d: dict[str, Any]) -> str:
     event = d.get("event")
     name = _one_line(str(event), 60).replace("_", " ") if event not in (None, "") else ""
     shown = f"Dated the event “{name}”" if name else "Dated an event"
-    return shown + (f" for {_count(d['records'], 'record')}" if "records" in d else "")
+    day = d.get("date")
+    if isinstance(day, str) and day:
+        shown += f" {_one_line(day, 20)}"
+    shown += f" for {_count(d['records'], 'record')}" if "records" in d else ""
+    return shown + _moved(d)
 
 
 def _reason(value: Any) -> str:
@@ -262,12 +316,28 @@ def _reason(value: Any) -> str:
     return "IPRA request" if word.lower() in ("ipra", "ipra request") else _one_line(word, 40)
 
 
-def _hold(verb: str, row: AuditRow, d: dict[str, Any]) -> str:
+def _hold(verb: str, row: AuditRow, d: dict[str, Any], names: AuditNames) -> str:
     hold = _ref(d, "hold", row)
+    ids = _ints([d.get("hold")]) or _ints(row.object_ids[:1])
+    name = names.holds.get(ids[0]) if ids else None
     reason = _reason(d.get("reason"))
-    shown = f"{verb} hold" + (f" {hold}" if hold else "") + (f" ({reason})" if reason else "")
+    shown = (
+        f"{verb} hold"
+        + (f" {hold}" if hold else "")
+        # isolated: a right-to-left override typed into a name must not reverse the sentence
+        + (f" “\u2068{_one_line(name, 80)}\u2069”" if name else "")
+        + (f" ({reason})" if reason else "")
+    )
     if "records" in d:
         shown += (" on " if verb == "Placed" else " from ") + _count(d["records"], "record")
+    listed, by_query = d.get("explicit"), d.get("by_query")
+    if by_query is True:
+        shown += f" ({_n(listed)} listed by id, and by query)" if listed else " by query"
+    elif by_query is False and listed is not None:
+        shown += " listed by id"
+    still = d.get("still_held")
+    if still:
+        shown += f"; {_count(still, 'record')} still held by other holds"
     return shown
 
 
@@ -324,13 +394,13 @@ _SENTENCES: dict[str, _Describe] = {
     "search.optimize_index": lambda r, d, n: "Tidied the search index",
     "csv_mapping.save": lambda r, d, n: f"Saved CSV column mapping {_ids(r)}",
     "csv_mapping.delete": lambda r, d, n: f"Deleted CSV column mapping {_ids(r)}",
-    "retention.schedule_import": lambda r, d, n: _schedule_import(_present(d)),
+    "retention.schedule_import": lambda r, d, n: _schedule_import(r, _present(d), n),
     "retention.rule_add": lambda r, d, n: _rule("Added", r, _present(d)),
     "retention.rule_remove": lambda r, d, n: _rule("Removed", r, _present(d)),
-    "retention.classify": lambda r, d, n: _classify(_present(d)),
+    "retention.classify": lambda r, d, n: _classify(r, _present(d)),
     "retention.event_set": lambda r, d, n: _event_set(_present(d)),
-    "retention.hold_place": lambda r, d, n: _hold("Placed", r, _present(d)),
-    "retention.hold_release": lambda r, d, n: _hold("Released", r, _present(d)),
+    "retention.hold_place": lambda r, d, n: _hold("Placed", r, _present(d), n),
+    "retention.hold_release": lambda r, d, n: _hold("Released", r, _present(d), n),
 }
 
 
