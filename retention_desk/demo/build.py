@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from retention_desk import retention
 from retention_desk.archive import Archive, ArchiveSettings, blobs
 from retention_desk.archive.batches import add_source_file, finish_batch, start_batch
 from retention_desk.archive.ingest import (
@@ -34,6 +35,25 @@ DEMO_SETTINGS = ArchiveSettings(
     bates_prefix=c.BATES_PREFIX,
 )
 
+# Retention for the demo, through the same API the Retention page and the CLI use, so the
+# page has something real to show: records in shipped series (UNVERIFIED ones among them), an
+# event-triggered series with some files closed and others still waiting, a hold by query,
+# old records already eligible, and replies outside Facebook left unclassified (no rule yet).
+DEMO_RULES = (
+    ("kind:post", "SM-POST", "Posts the department published (series to confirm)"),
+    ("kind:comment", "SM-PUBLIC", "Comments from the public"),
+    ("kind:reply platform:facebook", "SM-PUBLIC", "Replies on the Facebook page"),
+    ("kind:message", "COMPLAINT", "Direct messages are handled as complaints"),
+)
+DEMO_HOLD = (
+    "Camino del Sol collision claim",
+    "litigation",
+    "SV-2025-014 (fictional)",
+    '"Camino del Sol"',
+)
+# Messages from before 2022 are closed files; later ones are still open (not yet eligible).
+DEMO_EVENT = ("file_closed", date(2022, 2, 15), "kind:message before:2022-01-01")
+
 
 def _sidecar_paths(path: Path) -> list[Path]:
     return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
@@ -52,6 +72,7 @@ def build_demo_archive(path: Path | str, *, seed: int = DEMO_SEED) -> Path:
         archive.update_settings(DEMO_SETTINGS)
         _import_pass(archive, first, seed)
         _import_pass(archive, second, seed)
+        _retention(archive)
     except BaseException:
         archive.close()
         for file in _sidecar_paths(target):
@@ -69,6 +90,15 @@ def ensure_demo_archive(path: Path | str, rebuild: bool = False) -> Path:
             file.unlink(missing_ok=True)
         return build_demo_archive(path)
     return path
+
+
+def _retention(archive: Archive) -> None:
+    for query, series, note in DEMO_RULES:
+        retention.add_rule(archive, query, series, note=note)
+    name, reason, matter, query = DEMO_HOLD
+    retention.place_hold(archive, name, reason, matter=matter, query=query)
+    event, day, query = DEMO_EVENT
+    retention.set_event_date(archive, event, day, query=query)
 
 
 def _describe(demo: DemoPass, seed: int) -> bytes:
