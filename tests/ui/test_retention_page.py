@@ -374,3 +374,20 @@ def test_the_page_reloads_after_a_change_elsewhere(qtbot, archive) -> None:
     assert view.holds.table.rowCount() == 1
     view.show()
     qtbot.waitUntil(lambda: view.holds.table.rowCount() == 2)
+
+
+def test_main_window_opens_the_page_on_the_demo_archive(qtbot, make_window, demo_copy) -> None:
+    window = make_window()  # the real, threaded task runner
+    assert window.open_archive(demo_copy)
+    page = window.show_page("retention")
+    assert isinstance(page, RetentionView)
+    qtbot.waitUntil(lambda: page.data is not None)
+    summary = page.data.summary
+    assert summary.records > 0
+    assert page.summary.unclassified_label.text().startswith(f"{summary.unclassified:,} unclass")
+    assert page.series_counts.table.rowCount() == len(summary.per_series) + 1
+    # the live count comes back from the worker thread
+    page.rules.query_edit.setText("platform:x")
+    with qtbot.waitSignal(page.rules.counted) as blocker:
+        page.rules.count_now()
+    assert blocker.args[0].matched > 0
