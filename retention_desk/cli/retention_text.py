@@ -43,7 +43,8 @@ def user_errors() -> Iterator[None]:
 
 def text(value: object) -> str:
     """Typed or imported text on one visible line (names, queries, notes, titles)."""
-    return " ".join(printable(value, limit=10_000).split())
+    # line breaks become spaces before printable() would show them as \x0a
+    return printable(" ".join(str(value).split()), limit=10_000)
 
 
 def quoted(value: object) -> str:

@@ -308,3 +308,17 @@ def test_classify_on_an_archive_without_rules(
     assert code == 0, err
     data = json.loads(out)
     assert (data["series"], data["unclassified"], data["eligible"]) == ([], 15, 0)
+
+
+def test_typed_notes_print_on_one_visible_line(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    note = "first line\nsecond \x1b[31mline"
+    assert (
+        run(capsys, path, "rule", "add", "kind:post", "--series", "SM-POST", "--note", note)[0] == 0
+    )
+    code, out, _ = run(capsys, path, "rule", "list")
+    assert code == 0
+    assert "note: first line second \\x1b" in out
+    assert "\x1b" not in out
+    assert json.loads(run(capsys, path, "rule", "list", "--json")[1])[0]["note"] == note
