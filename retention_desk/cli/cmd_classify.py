@@ -34,10 +34,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     shown = stderr_progress(not args.json)
-    progress = None
-    if shown is not None:
 
-        def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int) -> None:
+        if shown is not None:
             shown(done, total, "classifying records")
 
     with open_archive(args) as archive, user_errors():
