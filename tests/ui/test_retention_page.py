@@ -23,7 +23,7 @@ from retention_desk.ui.retention.dialogs import (
     ReleaseHoldDialog,
 )
 from retention_desk.ui.retention.holds_panel import COL_NAME, COL_RECORDS, COL_STATUS
-from retention_desk.ui.retention.schedule_table import COL_VERIFIED
+from retention_desk.ui.retention.schedule_table import COL_CITATION, COL_RETENTION, COL_VERIFIED
 from retention_desk.ui.retention.view import TAB_HOLDS, RetentionView
 from retention_desk.ui.tasks import Task, TaskRunner
 from tests.retention.helpers import STANDARD, add_records, schedule_text, write_schedule
@@ -92,8 +92,10 @@ def test_page_shows_schedule_badges_summary_and_holds(qtbot, archive) -> None:
     assert badge.text() == UNVERIFIED
     assert "not been verified" in badge.toolTip() and "configurable" in badge.toolTip()
     assert table.item(series_row(view, "NONRECORD"), COL_VERIFIED).text() == VERIFIED
-    assert "destroy 1 year after the end of the calendar year" in table.item(cal, 3).text()
-    assert table.item(cal, 2).text() == "test citation"
+    assert (
+        "destroy 1 year after the end of the calendar year" in table.item(cal, COL_RETENTION).text()
+    )
+    assert table.item(cal, COL_CITATION).text() == "test citation"
     # unclassified first and prominent, with the other counts
     label = view.summary.unclassified_label
     assert label.text().startswith("1 unclassified record") and "never eligible" in label.text()

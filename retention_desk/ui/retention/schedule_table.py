@@ -12,8 +12,9 @@ from retention_desk.ui.plain import plain_label
 from retention_desk.ui.retention.common import badge_item, cell, make_table
 from retention_desk.ui.retention.ops import RetentionPageData, applies
 
-COL_CODE, COL_TITLE, COL_CITATION, COL_RETENTION, COL_APPLIES, COL_VERIFIED = range(6)
-HEADERS = ("Series", "Title", "Citation", "Retention", "For this agency", "Verified")
+# the badge next to the code, so it stays in sight however long the citations are
+COL_CODE, COL_VERIFIED, COL_TITLE, COL_CITATION, COL_RETENTION, COL_APPLIES = range(6)
+HEADERS = ("Series", "Verified", "Title", "Citation", "Retention", "For this agency")
 APPLIES_WORDS = {
     "binds": "binds",
     "guidance": "guidance (adopt in your schedule)",
@@ -41,7 +42,7 @@ class ScheduleTable(QWidget):
         self.import_button.clicked.connect(self.import_requested)
         top.addWidget(self.import_button)
         layout.addLayout(top)
-        self.table = make_table(HEADERS, stretch=COL_RETENTION)
+        self.table = make_table(HEADERS, stretch=COL_TITLE)
         layout.addWidget(self.table, 1)
         self.files = plain_label()
         self.files.setWordWrap(True)

@@ -21,10 +21,14 @@ def unclassified_text(summary: rt.ClassifySummary) -> str:
     if n == 0:
         return "Every record is classified."
     return (
-        f"{fmt.count(n)} unclassified record{'s' if n != 1 else ''}: no rule files"
-        f" {'them' if n != 1 else 'it'} under a series, so {'they are' if n != 1 else 'it is'}"
-        " never eligible for disposal."
+        f"{fmt.count(n)} unclassified record{'s' if n != 1 else ''} — never eligible for disposal"
     )
+
+
+UNCLASSIFIED_WHY = (
+    "No rule files these records under a series, so no retention period runs for them. Add a"
+    " rule on the Rules tab (the live count shows what it would claim)."
+)
 
 
 def counts_text(summary: rt.ClassifySummary) -> str:
@@ -87,6 +91,7 @@ class SummaryPanel(QWidget):
         self.summary = summary
         self.unclassified_label.setText(unclassified_text(summary))
         self.unclassified_label.setStyleSheet(WARN_STYLE if summary.unclassified else "")
+        self.unclassified_label.setToolTip(UNCLASSIFIED_WHY if summary.unclassified else "")
         self.counts_label.setText(counts_text(summary))
         self.notes_label.setText("\n".join(summary.notes))
         self.notes_label.setVisible(bool(summary.notes))
