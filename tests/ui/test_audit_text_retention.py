@@ -41,22 +41,22 @@ def row(action: str, details: Any, ids: list[Any] | None = None) -> AuditRow:
         (
             "retention.rule_add",
             {"rule": 4, "series": "PRR", "moved": 120},
-            "Added retention rule 4 for series PRR; 120 records changed series",
+            "Added retention rule 4 for series PRR; 120 records changed series or eligible date",
         ),
         (
             "retention.rule_add",
             {"rule": 5, "series": "COMP", "moved": 0},
-            "Added retention rule 5 for series COMP; no record changed series",
+            "Added retention rule 5 for series COMP; no record changed series or eligible date",
         ),
         (
             "retention.rule_remove",
             {"rule": 4, "series": "PRR", "moved": 1},
-            "Removed retention rule 4 (series PRR); 1 record changed series",
+            "Removed retention rule 4 (series PRR); 1 record changed series or eligible date",
         ),
         (
             "retention.classify",
             {"records": 1200, "moved": 30, "unclassified": 5},
-            "Classified 1,200 records: 30 records changed series, 5 unclassified",
+            "Classified 1,200 records: 30 records changed series or eligible date, 5 unclassified in the archive",
         ),
         (
             "retention.event_set",
