@@ -97,9 +97,9 @@ RULES = (
     ("before:2018-01-01 platform:facebook", "AGY-LEGACY"),
     ("scam phone", "AGY-ALERT"),
 )
-BROAD_RULE = ("platform:facebook kind:comment after:2021-01-01", "AGY-MOD")
+BROAD_RULE = ("platform:facebook kind:comment", "AGY-MOD")
 NARROW_RULE = ('"road closure"', "AGY-PUBWORKS")
-REMOVED_RULE = 9  # account:x/MetroPD: decides most of that account's records
+REMOVED_RULE = 1  # kind:post: its records fall back to narrower rules or to unclassified
 CHANGED_SERIES = ("AGY-LE", "P10Y")
 EVENT = ("case_closed", date(2022, 6, 30), '"missing person" before:2022-01-01')
 

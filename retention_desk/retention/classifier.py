@@ -193,7 +193,10 @@ def offset_table(conn: Connection, zone: ZoneInfo) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS rd_tz (start TEXT PRIMARY KEY, off INTEGER)"
     )
     conn.exec_driver_sql("DELETE FROM temp.rd_tz")
-    low, high = conn.exec_driver_sql("SELECT min(created_at), max(created_at) FROM records").one()
+    # two statements, so each is one seek of ix_records_created (together they scan it)
+    low, high = conn.exec_driver_sql(
+        "SELECT (SELECT min(created_at) FROM records), (SELECT max(created_at) FROM records)"
+    ).one()
     rows: list[tuple[str, int]] = []
 
     def offset(moment: datetime) -> int:
@@ -238,45 +241,41 @@ def _trigger(
     return dates.fiscal_year_end_after(created, fye)
 
 
-def run(
-    conn: Connection,
-    archive: Archive,
-    scoped: bool,
-    *,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-) -> tuple[int, int, list[str]]:
-    """Reclassify the records in temp.rd_scope (every record when not `scoped`) inside the
-    caller's write transaction; returns (records considered, moved, notes). Also adds the
-    scope's records to the query holds they match."""
-    ensure_in(conn, archive)
-    settings = read_settings(conn)
-    schedule = schedule_in(conn)
-    rules, notes = active_rules(conn, archive, schedule)
+# the fixed opening of `SearchEngine.matching_ids_sql`; a rule's SELECT that starts with it
+# can be turned round to walk the scope instead of the rule's own matches
+_RULE_PREFIX = "SELECT r.id FROM records r WHERE "
+# a scope up to this share of the archive is walked record by record for every rule; above
+# it each rule reads its own matches (index or full-text) and probes the scope
+_SCOPE_DRIVES = 0.08
+
+
+def _scope_driven(rule_sql: str) -> str | None:
+    if not rule_sql.startswith(_RULE_PREFIX):
+        return None
+    # CROSS JOIN keeps the scope as the outer loop: SQLite would otherwise start from an
+    # index of the rule's own filters and probe the scope for each of its matches
+    return (
+        "SELECT r.id FROM temp.rd_scope s CROSS JOIN records r WHERE r.id = s.id AND "
+        + rule_sql[len(_RULE_PREFIX) :]
+    )
+
+
+def _prepare(conn: Connection, rules: list[CompiledRule], settings: Settings) -> None:
+    """Temp tables emptied, `rd_key` bound to these rules, temp.rd_rules filled."""
     temp_tables(conn)
-    scope_sql = " AND r.id IN (SELECT id FROM temp.rd_scope)" if scoped else ""
     raw = conn.connection.driver_connection
     assert raw is not None
-    evaluator = _Evaluator(rules, settings)
-    raw.create_function("rd_key", 3, evaluator.from_local, deterministic=True)
+    raw.create_function("rd_key", 3, _Evaluator(rules, settings).from_local, deterministic=True)
     raw.executemany(
         "INSERT INTO temp.rd_rules(id, pos, series_code, event) VALUES (?, ?, ?, ?)",
         [(r.id, r.position, r.series.code, r.series.event) for r in rules],
     )
-    steps = len(rules) + 2
-    for done, rule in enumerate(rules):
-        if cancel is not None and cancel.is_set():
-            raise RetentionError("Classification was cancelled; nothing was changed.")
-        conn.exec_driver_sql(
-            f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT id, {rule.id}"
-            f" FROM ({rule.sql}{scope_sql})",
-            dict(rule.params),
-        )
-        if progress is not None:
-            progress(done + 1, steps)
-    # local creation dates through the offset table, each distinct (rule, local date, event
-    # date) evaluated once in Python, then one grouped pass: SQLite takes the bare columns
-    # from the row holding the max (longest retention, then the earlier rule)
+
+
+def _candidates(conn: Connection, settings: Settings) -> None:
+    """temp.rd_cand and temp.rd_keys from temp.rd_hits: each hit's local creation date (the
+    offset table), its event date, and each distinct (rule, local date, event date) keyed
+    once in Python."""
     offset_table(conn, settings.zone)
     conn.exec_driver_sql(
         "INSERT INTO temp.rd_cand(record_id, rule_id, pos, local, event_date)"
@@ -292,32 +291,45 @@ def run(
         " SELECT rule_id, local, event_date, rd_key(rule_id, local, event_date)"
         " FROM (SELECT DISTINCT rule_id, local, event_date FROM temp.rd_cand)"
     )
-    conn.exec_driver_sql(
-        "INSERT INTO temp.rd_new SELECT w.record_id, rr.series_code, w.rule_id,"
-        f" NULLIF(substr(w.rkey, 14, 10), '{_NO_DATE}'),"
-        " CASE WHEN substr(w.rkey, 13, 1) = 'd' THEN substr(w.rkey, 2, 10) END,"
-        f" {_DECODE},"
-        " CASE substr(w.rkey, 12, 1) WHEN '1' THEN 'transfer' ELSE 'destroy' END"
-        " FROM (SELECT c.record_id, c.rule_id, k.rkey,"
-        "  max(substr(k.rkey, 1, 12) || printf('%010d', 1000000000 - c.pos))"
-        "  FROM temp.rd_cand c JOIN temp.rd_keys k ON k.rule_id = c.rule_id"
-        "  AND k.local = c.local AND k.event_date = c.event_date GROUP BY c.record_id) w"
-        " JOIN temp.rd_rules rr ON rr.id = w.rule_id"
+
+
+_NEW_COLUMNS = (
+    "rr.series_code, w.rule_id,"
+    f" NULLIF(substr(w.rkey, 14, 10), '{_NO_DATE}'),"
+    " CASE WHEN substr(w.rkey, 13, 1) = 'd' THEN substr(w.rkey, 2, 10) END,"
+    f" {_DECODE},"
+    " CASE substr(w.rkey, 12, 1) WHEN '1' THEN 'transfer' ELSE 'destroy' END"
+)
+# a stored row's key prefix (rank, eligible date, disposition), as `_Evaluator._key` builds it
+_STORED_PREFIX = (
+    "(CASE o.status WHEN 'permanent' THEN '39999-12-31'"
+    " WHEN 'dated' THEN '1' || o.eligible_on ELSE '29999-12-30' END)"
+    " || (CASE o.disposition WHEN 'transfer' THEN '1' ELSE '0' END)"
+)
+
+
+def _store(conn: Connection, in_scope: str | None) -> int:
+    """Write temp.rd_new into record_retention; with `in_scope` (a condition on record_id)
+    records it covers that rd_new lacks lose their row (unclassified). Returns how many
+    records' series or eligible date changed."""
+    gone = (
+        f" + (SELECT count(*) FROM record_retention WHERE {in_scope} AND record_id"
+        " NOT IN (SELECT record_id FROM temp.rd_new))"
+        if in_scope
+        else ""
     )
-    in_scope = "record_id IN (SELECT id FROM temp.rd_scope)" if scoped else "1 = 1"
     moved = int(
         conn.exec_driver_sql(
             "SELECT (SELECT count(*) FROM temp.rd_new n LEFT JOIN record_retention o"
             " ON o.record_id = n.record_id WHERE o.record_id IS NULL"
-            " OR o.series_code IS NOT n.series_code OR o.eligible_on IS NOT n.eligible_on)"
-            " + (SELECT count(*) FROM record_retention WHERE " + in_scope + " AND record_id"
-            " NOT IN (SELECT record_id FROM temp.rd_new))"
+            " OR o.series_code IS NOT n.series_code OR o.eligible_on IS NOT n.eligible_on)" + gone
         ).scalar_one()
     )
-    conn.exec_driver_sql(
-        f"DELETE FROM record_retention WHERE {in_scope}"
-        " AND record_id NOT IN (SELECT record_id FROM temp.rd_new)"
-    )
+    if in_scope:
+        conn.exec_driver_sql(
+            f"DELETE FROM record_retention WHERE {in_scope}"
+            " AND record_id NOT IN (SELECT record_id FROM temp.rd_new)"
+        )
     conn.exec_driver_sql(
         "DELETE FROM temp.rd_new WHERE record_id IN (SELECT n.record_id FROM temp.rd_new n"
         " JOIN record_retention o ON o.record_id = n.record_id"
@@ -332,19 +344,167 @@ def run(
         " disposition, :now FROM temp.rd_new",
         {"now": timeutil.now_db()},
     )
-    if progress is not None:
-        progress(steps - 1, steps)
-    materialise_query_holds(conn, archive, scoped)
+    return moved
+
+
+def _clear(conn: Connection) -> None:
+    # the write connection is pooled: leave no million-row temp tables in its memory
+    for name in ("rd_hits", "rd_cand", "rd_keys", "rd_new", "rd_scope"):
+        conn.exec_driver_sql(f"DELETE FROM temp.{name}")
+
+
+def run(
+    conn: Connection,
+    archive: Archive,
+    scoped: bool,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[int, int, list[str]]:
+    """Reclassify the records in temp.rd_scope (every record when not `scoped`) inside the
+    caller's write transaction; returns (records considered, moved, notes). Also adds the
+    scope's records to the query holds they match."""
+    ensure_in(conn, archive)
+    settings = read_settings(conn)
+    schedule = schedule_in(conn)
+    rules, notes = active_rules(conn, archive, schedule)
+    _prepare(conn, rules, settings)
     considered = int(
         conn.exec_driver_sql(
             "SELECT count(*) FROM temp.rd_scope" if scoped else "SELECT count(*) FROM records"
         ).scalar_one()
     )
-    # the write connection is pooled: leave no million-row temp tables in its memory
-    for name in ("rd_hits", "rd_cand", "rd_keys", "rd_new", "rd_scope"):
-        conn.exec_driver_sql(f"DELETE FROM temp.{name}")
+    walk_scope = False
+    if scoped:
+        total = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
+        walk_scope = considered <= total * _SCOPE_DRIVES
+    scope_sql = " AND r.id IN (SELECT id FROM temp.rd_scope)" if scoped else ""
+    steps = len(rules) + 2
+    for done, rule in enumerate(rules):
+        if cancel is not None and cancel.is_set():
+            raise RetentionError("Classification was cancelled; nothing was changed.")
+        if considered == 0:
+            break
+        driven = _scope_driven(rule.sql) if walk_scope else None
+        select = driven if driven is not None else f"{rule.sql}{scope_sql}"
+        conn.exec_driver_sql(
+            f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT id, {rule.id} FROM ({select})",
+            dict(rule.params),
+        )
+        if progress is not None:
+            progress(done + 1, steps)
+    _candidates(conn, settings)
+    # one grouped pass: SQLite takes the bare columns from the row holding the max (longest
+    # retention, then the earlier rule)
+    conn.exec_driver_sql(
+        f"INSERT INTO temp.rd_new SELECT w.record_id, {_NEW_COLUMNS}"
+        " FROM (SELECT c.record_id, c.rule_id, k.rkey,"
+        "  max(substr(k.rkey, 1, 12) || printf('%010d', 1000000000 - c.pos))"
+        "  FROM temp.rd_cand c JOIN temp.rd_keys k ON k.rule_id = c.rule_id"
+        "  AND k.local = c.local AND k.event_date = c.event_date GROUP BY c.record_id) w"
+        " JOIN temp.rd_rules rr ON rr.id = w.rule_id"
+    )
+    moved = _store(conn, "record_id IN (SELECT id FROM temp.rd_scope)" if scoped else "1 = 1")
+    if progress is not None:
+        progress(steps - 1, steps)
+    materialise_query_holds(conn, archive, scoped)
+    _clear(conn)
     if progress is not None:
         progress(steps, steps)
+    return considered, moved, notes
+
+
+def changed_series(before: dict[str, Series], after: dict[str, Series]) -> set[str]:
+    """Codes whose classification meaning (period, trigger, disposition) differs, or that
+    one side lacks."""
+
+    def meaning(series: Series | None) -> tuple[object, ...] | None:
+        if series is None:
+            return None
+        return (series.period, series.trigger, series.disposition)
+
+    return {
+        code
+        for code in set(before) | set(after)
+        if meaning(before.get(code)) != meaning(after.get(code))
+    }
+
+
+def scope_rules(
+    conn: Connection, archive: Archive, codes: set[str], rule_ids: Iterable[int] = ()
+) -> bool:
+    """Fill temp.rd_scope with the records that rules in force filing under `codes`, or with
+    ids `rule_ids`, match: only their keys can differ, so only they can move. False (scope
+    emptied: classify every record) when that is over half the archive, where one full pass
+    is cheaper than a scoped one."""
+    set_scope(conn, None)
+    wanted = {int(i) for i in rule_ids}
+    rows = conn.exec_driver_sql(
+        "SELECT id, query, series_code FROM retention_rules WHERE removed_at IS NULL"
+    ).all()
+    for rid, query, code in rows:
+        if code not in codes and int(rid) not in wanted:
+            continue
+        try:
+            sql, params = compile_rule_query(archive, query)
+        except RetentionError:
+            continue  # skipped by classification as well
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.rd_scope(id) {sql}", dict(params))
+    scoped = int(conn.exec_driver_sql("SELECT count(*) FROM temp.rd_scope").scalar_one())
+    total = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
+    if scoped * 2 > total:
+        conn.exec_driver_sql("DELETE FROM temp.rd_scope")
+        return False
+    return True
+
+
+def run_added(conn: Connection, archive: Archive, rule_id: int) -> tuple[int, int, list[str]]:
+    """Classify after adding rule `rule_id` (the last in order), temp.rd_scope holding the
+    records its query matches; returns (records considered, moved, notes) like `run`.
+
+    Adding a rule only adds a candidate, so a classified record keeps its stored winner
+    unless the new rule keeps it strictly longer (being last, it loses every tie): one key
+    per record against the stored row, no other rule re-run. Records of the scope without
+    a row (never classified, e.g. written while no rule was in force) go through `run`
+    with every rule. This trusts the stored rows to be what the rules in force decide, which
+    every change of rules, schedules, event dates and records keeps true."""
+    ensure_in(conn, archive)
+    settings = read_settings(conn)
+    schedule = schedule_in(conn)
+    row = conn.exec_driver_sql(
+        "SELECT id, position, query, series_code FROM retention_rules"
+        " WHERE id = ? AND removed_at IS NULL",
+        (int(rule_id),),
+    ).one()
+    series = schedule[row[3]]
+    rule = CompiledRule(int(row[0]), int(row[1]), row[2], series, "", {})
+    considered = int(conn.exec_driver_sql("SELECT count(*) FROM temp.rd_scope").scalar_one())
+    materialise_query_holds(conn, archive, True)
+    _prepare(conn, [rule], settings)
+    conn.exec_driver_sql(
+        f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT s.id, {rule.id}"
+        " FROM temp.rd_scope s JOIN record_retention o ON o.record_id = s.id"
+    )
+    _candidates(conn, settings)
+    conn.exec_driver_sql(
+        f"INSERT INTO temp.rd_new SELECT w.record_id, {_NEW_COLUMNS}"
+        " FROM (SELECT c.record_id, c.rule_id, k.rkey FROM temp.rd_cand c"
+        "  JOIN temp.rd_keys k ON k.rule_id = c.rule_id AND k.local = c.local"
+        "  AND k.event_date = c.event_date"
+        "  JOIN record_retention o ON o.record_id = c.record_id"
+        f"  WHERE substr(k.rkey, 1, 12) > {_STORED_PREFIX}) w"
+        " JOIN temp.rd_rules rr ON rr.id = w.rule_id"
+    )
+    moved = _store(conn, None)
+    # the scope's never-classified records: every rule decides them
+    conn.exec_driver_sql(
+        "DELETE FROM temp.rd_scope WHERE id IN (SELECT record_id FROM record_retention)"
+    )
+    notes: list[str] = []
+    if conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM temp.rd_scope)").scalar_one():
+        _considered, fresh_moved, notes = run(conn, archive, True)
+        moved += fresh_moved
+    _clear(conn)
     return considered, moved, notes
 
 

@@ -86,8 +86,8 @@ def set_event_date(
 
 def import_schedule(archive: Archive, path: Path | str) -> ScheduleImport:
     """Store an agency schedule file (byte for byte, with its SHA-256), add its rules and
-    reclassify every record. A bad file is refused whole, nothing stored: RetentionError
-    with the file, line and reason."""
+    reclassify the records they, or the rules of series it changes, match. A bad file is
+    refused whole, nothing stored: RetentionError with the file, line and reason."""
     try:
         parsed = load_schedule(path)
     except ScheduleError as exc:
@@ -109,9 +109,10 @@ def import_schedule(archive: Archive, path: Path | str) -> ScheduleImport:
         rule_ids = tuple(
             insert_rule(conn, archive, r.query, r.series, r.note, None) for r in parsed.rules
         )
-        cl.set_scope(conn, None)
-        # a series' new period can move any record a rule files under it: all of them
-        _considered, moved, _notes = cl.run(conn, archive, False)
+        # only records a rule files under a changed series (or a new rule matches) can move
+        changed = cl.changed_series(before, schedule_in(conn))
+        scoped = cl.scope_rules(conn, archive, changed, rule_ids)
+        _considered, moved, _notes = cl.run(conn, archive, scoped)
         overridden = tuple(s.code for s in parsed.series if s.code in before)
         archive.audit(
             conn,

@@ -97,7 +97,8 @@ def insert_rule(
 def add_rule(
     archive: Archive, query: str, series: str, note: str = "", author: str | None = None
 ) -> RuleChange:
-    """Add a rule at the end and reclassify the records its query matches."""
+    """Add a rule at the end and reclassify the records its query matches (each keeps its
+    stored winner unless the new rule keeps it longer; see `classifier.run_added`)."""
     query = query.strip()
     if not query:
         raise RetentionError("A rule needs a query (an empty one would claim every record).")
@@ -109,7 +110,8 @@ def add_rule(
         rule_id = insert_rule(conn, archive, query, series.strip(), note, author)
         cl.set_scope(conn, None)
         conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.rd_scope(id) {sql}", dict(params))
-        matched, moved, _notes = cl.run(conn, archive, True)
+        # only the new rule's matches can change, and only to the new rule
+        matched, moved, _notes = cl.run_added(conn, archive, rule_id)
         archive.audit(
             conn,
             action="retention.rule_add",
