@@ -341,14 +341,14 @@ def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
     }
 
 
-def child_bare(src: Path, db: Path) -> dict[str, Any]:
+def child_bare(src: Path, db: Path, trigram: bool = False) -> dict[str, Any]:
     with AnonPeak() as anon:
-        result = _bare(src, db)
+        result = _bare(src, db, trigram)
     result["anon_mb"] = anon.mb
     return result
 
 
-def _bare(src: Path, db: Path) -> dict[str, Any]:
+def _bare(src: Path, db: Path, trigram: bool = False) -> dict[str, Any]:
     cpu = _cpu()
     started = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
@@ -359,6 +359,12 @@ def _bare(src: Path, db: Path) -> dict[str, Any]:
         " raw TEXT)"
     )
     con.execute("CREATE VIRTUAL TABLE tweets_fts USING fts5(text)")
+    if trigram:
+        # the archive's second index (substring search), declared as migration 0005 does
+        con.execute(
+            "CREATE VIRTUAL TABLE tweets_tri USING fts5(text, tokenize='trigram', detail=none,"
+            " columnsize=0)"
+        )
     manifest = (src / "data" / "manifest.js").read_text(encoding="utf-8")
     config = json.loads(manifest[manifest.index("=") + 1 :])
     items = 0
@@ -382,6 +388,8 @@ def _bare(src: Path, db: Path) -> dict[str, Any]:
         con.execute("BEGIN IMMEDIATE")
         con.executemany("INSERT OR REPLACE INTO tweets VALUES (?, ?, ?, ?, ?)", rows)
         con.executemany("INSERT INTO tweets_fts (text) VALUES (?)", [(r[3],) for r in rows])
+        if trigram:
+            con.executemany("INSERT INTO tweets_tri (text) VALUES (?)", [(r[3],) for r in rows])
         con.execute("COMMIT")
         items += len(rows)
     con.close()
@@ -446,6 +454,9 @@ def run_synthetic(args: argparse.Namespace) -> int:
     work.mkdir(parents=True, exist_ok=True)
     ours = measure("ours", src, work, args.profile)
     bare = None if args.skip_bare else measure("bare", src, work)
+    # the archive also keeps a trigram index (issue 9): the same two indexes on the bare side
+    # is the same work, so both yardsticks are printed
+    bare2 = None if args.skip_bare else measure("bare2", src, work)
     print(
         f"\nSynthetic X archive: {meta['tweets']} tweets in {len(meta['files'])} files,"
         f" {meta['total_bytes'] / 2**20:.0f} MB (largest file"
@@ -456,13 +467,18 @@ def run_synthetic(args: argparse.Namespace) -> int:
     print(_row("retention_desk run_import", ours))
     if bare is not None:
         print(_row("bare json + sqlite3 + FTS5", bare))
-        ratio = (ours["items"] / ours["seconds"]) / (bare["items"] / bare["seconds"])
-        cpu_ratio = (ours["items"] / ours["cpu"]) / (bare["items"] / bare["cpu"])
-        verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
-        print(
-            f"ratio ours/bare: {ratio:.2f} wall, {cpu_ratio:.2f} CPU"
-            f" ({verdict} the {TARGET_RATIO} target on wall time)"
-        )
+        if bare2 is not None:
+            print(_row("bare, word + trigram FTS5", bare2))
+        for name, other in (("bare", bare), ("bare word+trigram", bare2)):
+            if other is None:
+                continue
+            ratio = (ours["items"] / ours["seconds"]) / (other["items"] / other["seconds"])
+            cpu_ratio = (ours["items"] / ours["cpu"]) / (other["items"] / other["cpu"])
+            verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
+            print(
+                f"ratio ours/{name}: {ratio:.2f} wall, {cpu_ratio:.2f} CPU"
+                f" ({verdict} the {TARGET_RATIO} target on wall time)"
+            )
     print(
         f"ours: status {ours['status']}, {ours['records']} records,"
         f" media stored {ours['media_stored']}, missing {ours['media_missing']}"
@@ -523,13 +539,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-bare", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--profile", metavar="FILE", help="cProfile ours into FILE and print it")
-    parser.add_argument("--child", choices=("ours", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("ours", "bare", "bare2"), help=argparse.SUPPRESS)
     parser.add_argument("--src", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         src, db = Path(args.src), Path(args.db)
-        result = child_ours(src, db, args.profile) if args.child == "ours" else child_bare(src, db)
+        if args.child == "ours":
+            result = child_ours(src, db, args.profile)
+        else:
+            result = child_bare(src, db, trigram=args.child == "bare2")
         print(json.dumps(result))
         return 0
     return run_samples(args) if args.samples else run_synthetic(args)

@@ -296,18 +296,12 @@ class XArchiveImporter:
             self._import_manifest(ctx, tree, claim, path)
             return
         data = tree.read_bytes(path)
-        source = decode_text(data, name=path)
-        del data
-        if kind == "profile":
-            count = import_profile(ctx, claim, path, source)
-        elif kind in _TWEET_KINDS:
-            count = self._import_tweets(ctx, claim, path, source, _TWEET_KINDS[kind])
-        elif kind == "note":
-            count = import_notes(ctx, claim, path, source)
-        elif kind in ("dm", "dm_group"):
-            count = self._import_dms(ctx, claim, path, source, kind)
-        else:  # pragma: no cover - detection only claims the types above
-            raise ParseError(f"{path}: not a file this importer reads")
+        if kind in _TWEET_KINDS:
+            # bytes: iter_js_array decodes a window at a time, since the file's text as one
+            # str is twice its size when a character needs two bytes ("…")
+            count = self._import_tweets(ctx, claim, path, data, _TWEET_KINDS[kind])
+        else:
+            count = self._import_other(ctx, claim, path, decode_text(data, name=path), kind)
         expected = claim.state["counts"].get(path)
         if isinstance(expected, int) and expected != count:
             ctx.warn(
@@ -315,6 +309,19 @@ class XArchiveImporter:
                 " everything in the file was imported"
             )
         ctx.details["items"] = count
+
+    def _import_other(
+        self, ctx: FileContext, claim: Claim, path: str, source: str, kind: str
+    ) -> int:
+        if kind == "profile":
+            count = import_profile(ctx, claim, path, source)
+        elif kind == "note":
+            count = import_notes(ctx, claim, path, source)
+        elif kind in ("dm", "dm_group"):
+            count = self._import_dms(ctx, claim, path, source, kind)
+        else:  # pragma: no cover - detection only claims the types above
+            raise ParseError(f"{path}: not a file this importer reads")
+        return count
 
     def _import_manifest(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         manifest = load_js_object(tree.read_bytes(path), name=path)
@@ -343,7 +350,7 @@ class XArchiveImporter:
 
     # ----------------------------------------------------------------------- tweets
     def _import_tweets(
-        self, ctx: FileContext, claim: Claim, path: str, source: str, kind: str
+        self, ctx: FileContext, claim: Claim, path: str, source: bytes | str, kind: str
     ) -> int:
         chains: dict[str, str] = claim.state.setdefault("chains", {})
         chains.update(scan_edit_chains(source))

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import codecs
+import functools
 import hashlib
 import html
 import json
@@ -51,6 +53,85 @@ def _looks_truncated(text: str) -> bool:
     return not (tail.endswith(("]", "];", "}", "};")))
 
 
+# Bytes of a file decoded at a time by `iter_js_array`: a 100 MB tweets file becomes a 200 MB
+# str when one character needs two bytes ("…"), which was half of an import's peak memory.
+WINDOW_BYTES = 4 << 20
+_BOM = b"\xef\xbb\xbf"
+
+
+class _Text:
+    """The file's text, decoded a window at a time; `text` holds the part not yet consumed
+    (the whole text for a str). Line numbers count from the start of the file."""
+
+    def __init__(self, data: bytes | str, name: str) -> None:
+        self.name = name
+        self.lines = 0  # newlines before text[0]
+        self.column = 0  # characters on text[0]'s line before it
+        if isinstance(data, str):
+            self.data, self.offset, self.skip, self.text = b"", 0, 0, data
+            self.eof = True
+            return
+        self.data = data
+        self.skip = len(_BOM) if data.startswith(_BOM) else 0
+        self.offset = self.skip
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.eof = False
+        self.text = ""
+        self.more(WINDOW_BYTES)
+
+    def more(self, size: int) -> None:
+        """Append at least `size` more bytes' text (the rest, near the end)."""
+        if self.eof:
+            return
+        end = self.offset + size
+        if end + WINDOW_BYTES // 2 >= len(self.data):
+            end = len(self.data)
+        pending = len(self.decoder.getstate()[0])
+        try:
+            chunk = self.decoder.decode(self.data[self.offset : end], final=end >= len(self.data))
+        except UnicodeDecodeError as exc:
+            # the byte as decode_text names it: counted after the BOM
+            at = self.offset - self.skip - pending + exc.start
+            raise ParseError(
+                f"{self.name}: not UTF-8 text (byte {at}); is this the right file?"
+            ) from None
+        self.text += chunk
+        self.offset = end
+        self.eof = end >= len(self.data)
+
+    def drop(self, pos: int) -> int:
+        """Forget text[:pos] (already read) before more is added; returns where pos is now."""
+        if pos <= 0 or self.eof:
+            return pos  # a str, or the last window, is kept whole: nothing left to save
+        gone = self.text[:pos]
+        newlines = gone.count("\n")
+        if newlines:
+            self.lines += newlines
+            self.column = pos - gone.rfind("\n") - 1
+        else:
+            self.column += pos
+        self.text = self.text[pos:]
+        return 0
+
+    def tail(self) -> str:
+        """The file's last characters (whether it looks cut short)."""
+        if not self.data:
+            return self.text
+        return self.data[max(self.skip, len(self.data) - 4096) :].decode("utf-8", "ignore")
+
+    def line_at(self, pos: int) -> int:
+        return self.lines + self.text.count("\n", 0, pos) + 1
+
+    def moved(self, exc: json.JSONDecodeError) -> json.JSONDecodeError:
+        """`exc` with line and column in the whole file."""
+        if not self.lines and not self.column:
+            return exc
+        moved = json.JSONDecodeError(exc.msg, exc.doc, exc.pos)
+        moved.lineno = self.lines + exc.lineno
+        moved.colno = exc.colno + (self.column if exc.lineno == 1 else 0)
+        return moved
+
+
 def iter_js_array(
     data: bytes | str, *, name: str, skipped: list[str] | None = None
 ) -> Iterator[tuple[int, Any]]:
@@ -60,38 +141,34 @@ def iter_js_array(
     holds broken JSON; items already yielded stay yielded, so the caller's transaction must
     roll the file back (the runner does). An item nested too deeply is not yielded: it is
     reported in `skipped` ('name[index]: reason'; indexes of later items do not move), or
-    raises ParseError when `skipped` is None.
+    raises ParseError when `skipped` is None. Bytes are decoded a window at a time (UTF-8,
+    BOM skipped, as `decode_text`), so the whole file never exists as one str.
     """
-    text = decode_text(data, name=name) if isinstance(data, bytes) else data
-    pos = 0
-    match = _ASSIGN.match(text)
-    if match:
-        pos = match.end()
-    pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-    if pos >= len(text) or text[pos] != "[":
+    src = _Text(data, name)
+    while True:
+        pos = 0
+        match = _ASSIGN.match(src.text)
+        if match:
+            pos = match.end()
+        pos = _WS.match(src.text, pos).end()  # type: ignore[union-attr]
+        if src.eof or (pos < len(src.text) and src.text[pos] == "[" and len(src.text) > 40):
+            break
+        src.more(WINDOW_BYTES)  # the window ends inside the file's first words
+    if pos >= len(src.text) or src.text[pos] != "[":
         raise ParseError(
-            f"{name}: expected an export data file ('name = [ ... ]'), found {text[:40]!r}"
+            f"{name}: expected an export data file ('name = [ ... ]'), found {src.text[:40]!r}"
         )
     pos += 1
     index = 0
-    truncated = _looks_truncated(text)
+    truncated = _looks_truncated(src.tail())
     while True:
-        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-        if pos >= len(text):
+        pos = _skip_ws(src, pos)
+        if pos >= len(src.text):
             raise ParseError(f"{name}: the file ends before its closing ']' (truncated copy?)")
-        if text[pos] == "]":  # empty array, or a trailing comma as JS allows
+        if src.text[pos] == "]":  # empty array, or a trailing comma as JS allows
             pos += 1
             break
-        start = pos
-        try:
-            item, pos = JSON_DECODER.raw_decode(text, start)
-            deep = too_deep(text, start, pos)
-        except RecursionError:
-            item, pos, deep = None, value_end(text, start, name), True
-        except json.JSONDecodeError as exc:
-            raise _decode_error(name, exc, truncated) from None
-        except ValueError as exc:
-            raise ParseError(f"{name}: unreadable JSON ({exc})") from None
+        item, pos, deep = _next_item(src, pos, name, truncated)
         if not deep:
             yield index, item
         elif skipped is None:
@@ -99,20 +176,60 @@ def iter_js_array(
         else:
             skipped.append(f"{name}[{index}]: {TOO_DEEP}; {SKIPPED}")
         index += 1
-        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-        if pos >= len(text):
+        pos = _skip_ws(src, pos)
+        if pos >= len(src.text):
             raise ParseError(f"{name}: the file ends before its closing ']' (truncated copy?)")
-        if text[pos] == ",":
+        if src.text[pos] == ",":
             pos += 1
             continue
-        if text[pos] == "]":
+        if src.text[pos] == "]":
             pos += 1
             break
-        line = text.count("\n", 0, pos) + 1
-        raise ParseError(f"{name}: broken JSON at line {line}: expected ',' or ']' after item")
-    rest = text[pos:].strip()
+        raise ParseError(
+            f"{name}: broken JSON at line {src.line_at(pos)}: expected ',' or ']' after item"
+        )
+    while not src.eof:
+        src.more(WINDOW_BYTES)
+    rest = src.text[pos:].strip()
     if rest not in ("", ";"):
         raise ParseError(f"{name}: unexpected text after the data: {rest[:40]!r}")
+
+
+def _skip_ws(src: _Text, pos: int) -> int:
+    """Past whitespace, reading on while the window ends in it."""
+    pos = _WS.match(src.text, pos).end()  # type: ignore[union-attr]
+    while pos >= len(src.text) and not src.eof:
+        pos = src.drop(pos)
+        src.more(WINDOW_BYTES)
+        pos = _WS.match(src.text, pos).end()  # type: ignore[union-attr]
+    return pos
+
+
+def _next_item(src: _Text, start: int, name: str, truncated: bool) -> tuple[Any, int, bool]:
+    """The item at `start`: (value, end, too deep). A value the window cuts off, or one
+    that ends exactly at the window's end (a number may go on), is parsed again with more
+    text; only an error in text that reaches the end of the file is the file's."""
+    grow = WINDOW_BYTES
+    while True:
+        try:
+            item, end = JSON_DECODER.raw_decode(src.text, start)
+            deep = too_deep(src.text, start, end)
+        except RecursionError:
+            while not src.eof:  # only hostile files nest this deep: read them whole
+                src.more(WINDOW_BYTES)
+            return None, value_end(src.text, start, name), True
+        except json.JSONDecodeError as exc:
+            if src.eof:
+                raise _decode_error(name, src.moved(exc), truncated) from None
+        except ValueError as exc:
+            if src.eof:
+                raise ParseError(f"{name}: unreadable JSON ({exc})") from None
+        else:
+            if end < len(src.text) or src.eof:
+                return item, end, deep
+        start = src.drop(start)
+        src.more(grow)
+        grow *= 2  # an item larger than a window costs a few parses, not one per window
 
 
 def load_js_object(data: bytes, *, name: str) -> Any:
@@ -216,6 +333,12 @@ def source_app(source: Any) -> tuple[str | None, str | None]:
     ('Twitter Web App', 'https://mobile.twitter.com')."""
     if not isinstance(source, str) or not source:
         return None, None
+    return _source_app(source)
+
+
+@functools.lru_cache(maxsize=512)
+def _source_app(source: str) -> tuple[str | None, str | None]:
+    # an account posts from a handful of apps: the same few strings on every tweet
     href = _HREF.search(source)
     name = html.unescape(_TAG.sub("", source)).strip()
     return (name or None), (href.group(1) if href else None)
@@ -223,6 +346,8 @@ def source_app(source: Any) -> tuple[str | None, str | None]:
 
 def count_value(value: Any) -> int | str | None:
     """X writes counts as strings ("0"); keep them as numbers when they are sane numbers."""
+    if type(value) is str and len(value) <= 18 and value.isdigit():
+        return int(value)  # what X writes; the same answer the checks below give
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):

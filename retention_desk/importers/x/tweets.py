@@ -43,6 +43,8 @@ class MediaFinder(Protocol):
 
 
 _EDIT_IDS = re.compile(r'"editTweetIds"\s*:\s*\[([^\]]*)\]')
+# the same over bytes: whitespace between JSON tokens is ASCII, which bytes' \s matches
+_EDIT_IDS_BYTES = re.compile(_EDIT_IDS.pattern.encode())
 _DIGITS = re.compile(r"\d{1,20}")
 _MIME = {
     "jpg": "image/jpeg",
@@ -84,15 +86,19 @@ class TweetFile:
     kind: str  # 'tweets' | 'deleted' | 'community'
 
 
-def scan_edit_chains(source: str) -> dict[str, str]:
+def scan_edit_chains(source: str | bytes) -> dict[str, str]:
     """Every tweet id that belongs to a multi-tweet edit chain -> the chain's initial id.
 
-    A regex pass over the text (C speed) before parsing, so a reply that comes before the
-    edit it answers (files are newest first) still finds its thread.
+    A regex pass over the text or the file's UTF-8 bytes (C speed) before parsing, so a reply
+    that comes before the edit it answers (files are newest first) still finds its thread.
     """
     chains: dict[str, str] = {}
-    for match in _EDIT_IDS.finditer(source):
-        ids = _DIGITS.findall(match.group(1))
+    if isinstance(source, bytes):
+        lists = [m.group(1).decode("utf-8", "replace") for m in _EDIT_IDS_BYTES.finditer(source)]
+    else:
+        lists = [m.group(1) for m in _EDIT_IDS.finditer(source)]
+    for found in lists:
+        ids = _DIGITS.findall(found)
         if len(ids) > 1:
             initial = min(ids, key=int)  # snowflake ids grow with time: the first is smallest
             for tid in ids:
@@ -130,16 +136,21 @@ def _media_list(tweet: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def tweet_media(
-    tweet: dict[str, Any], own_id: str | None, where: TweetFile, resolve: MediaFinder
+    tweet: dict[str, Any],
+    own_id: str | None,
+    where: TweetFile,
+    resolve: MediaFinder,
+    media_list: list[dict[str, Any]] | None = None,
 ) -> list[MediaIn]:
     """extended_entities.media -> files `<media_dir>/<tweet id>-<last URL segment>`.
 
     Video and GIFs are stored as one mp4 variant, named after that variant's URL; which
     variant X kept is not said, so every mp4 variant is tried, highest bitrate first.
+    `media_list` is `_media_list(tweet)` when the caller already has it.
     """
     found: list[MediaIn] = []
     seen: set[str] = set()
-    for position, media in enumerate(_media_list(tweet)):
+    for position, media in enumerate(_media_list(tweet) if media_list is None else media_list):
         url = as_text(media.get("media_url_https") or media.get("media_url"))
         info = media.get("video_info") if isinstance(media.get("video_info"), dict) else {}
         variants = [
@@ -288,6 +299,6 @@ def tweet_record(
         extra={k: v for k, v in extra.items() if v not in (None, [], "")},
         raw_json=raw,
         locator=locator,
-        media=tweet_media(tweet, own_id, where, resolve),
+        media=tweet_media(tweet, own_id, where, resolve, media_entities) if media_entities else [],
     )
     return ParsedTweet(rec, own_id, initial is not None)
