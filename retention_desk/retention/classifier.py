@@ -13,6 +13,12 @@ Local creation dates come from SQL through a table of the agency zone's UTC offs
 (rule, local date, event date) with the rules of `dates`. It returns one sortable key,
 `R E D S T`: rank (3 permanent, 2 not yet dated, 1 dated), the
 eligible date (10 chars), disposition (1 transfer, 0 destroy), status letter, trigger date.
+
+Changes reclassify only what they can move (bench/RETENTION.md has the figures): a scope of
+records (`temp.rd_scope`) runs every rule against just those records, walking the scope
+record by record when it is a small share of the archive; an added rule is compared with
+each matched record's stored winner without re-running the others (`run_added`); a
+schedule file scopes to what rules of the series it changes match (`scope_rules`).
 """
 
 from __future__ import annotations
@@ -247,6 +253,7 @@ _RULE_PREFIX = "SELECT r.id FROM records r WHERE "
 # a scope up to this share of the archive is walked record by record for every rule; above
 # it each rule reads its own matches (index or full-text) and probes the scope
 _SCOPE_DRIVES = 0.08
+_SCOPE_PREFIX = "SELECT r.id FROM temp.rd_scope s CROSS JOIN records r WHERE "
 
 
 def _scope_driven(rule_sql: str) -> str | None:
@@ -254,10 +261,7 @@ def _scope_driven(rule_sql: str) -> str | None:
         return None
     # CROSS JOIN keeps the scope as the outer loop: SQLite would otherwise start from an
     # index of the rule's own filters and probe the scope for each of its matches
-    return (
-        "SELECT r.id FROM temp.rd_scope s CROSS JOIN records r WHERE r.id = s.id AND "
-        + rule_sql[len(_RULE_PREFIX) :]
-    )
+    return _SCOPE_PREFIX + "r.id = s.id AND " + rule_sql[len(_RULE_PREFIX) :]
 
 
 def _prepare(conn: Connection, rules: list[CompiledRule], settings: Settings) -> None:
@@ -272,20 +276,45 @@ def _prepare(conn: Connection, rules: list[CompiledRule], settings: Settings) ->
     )
 
 
-def _candidates(conn: Connection, settings: Settings) -> None:
-    """temp.rd_cand and temp.rd_keys from temp.rd_hits: each hit's local creation date (the
-    offset table), its event date, and each distinct (rule, local date, event date) keyed
-    once in Python."""
-    offset_table(conn, settings.zone)
+# a record's local creation date ('' when unknown) through the offset table temp.rd_tz
+_LOCAL = (
+    "coalesce(date(substr(r.created_at, 1, 16), (SELECT z.off FROM temp.rd_tz z"
+    " WHERE z.start <= substr(r.created_at, 1, 16) ORDER BY z.start DESC LIMIT 1)"
+    " || ' minutes'), '')"
+)
+
+
+def _insert_candidates(
+    conn: Connection, rule: CompiledRule, select: str, params: dict[str, object]
+) -> None:
+    """temp.rd_cand rows (record, rule, position, local creation date, event date) for the
+    records `select` (a `SELECT r.id FROM records r WHERE …`) returns. The columns are read
+    in the rule's own pass over `records`, so no hit is looked up a second time."""
+    event = "''"
+    if rule.series.event is not None:
+        event = (
+            "coalesce((SELECT e.event_date FROM record_events e WHERE e.record_id = r.id"
+            " AND e.event = :rd_event), '')"
+        )
+        params = {**params, "rd_event": rule.series.event}
+    columns = f"r.id, {rule.id}, {rule.position}, {_LOCAL}, {event}"
+    if select.startswith(_RULE_PREFIX):
+        body = f"SELECT {columns} FROM records r WHERE " + select[len(_RULE_PREFIX) :]
+    elif select.startswith(_SCOPE_PREFIX):
+        body = (
+            f"SELECT {columns} FROM temp.rd_scope s CROSS JOIN records r WHERE "
+            + select[len(_SCOPE_PREFIX) :]
+        )
+    else:
+        body = f"SELECT {columns} FROM records r WHERE r.id IN ({select})"
     conn.exec_driver_sql(
-        "INSERT INTO temp.rd_cand(record_id, rule_id, pos, local, event_date)"
-        " SELECT h.record_id, h.rule_id, rr.pos, coalesce(date(substr(r.created_at, 1, 16),"
-        "  (SELECT z.off FROM temp.rd_tz z WHERE z.start <= substr(r.created_at, 1, 16)"
-        "   ORDER BY z.start DESC LIMIT 1) || ' minutes'), ''), coalesce(e.event_date, '')"
-        " FROM temp.rd_hits h JOIN temp.rd_rules rr ON rr.id = h.rule_id"
-        " JOIN records r ON r.id = h.record_id"
-        " LEFT JOIN record_events e ON e.record_id = h.record_id AND e.event = rr.event"
+        f"INSERT INTO temp.rd_cand(record_id, rule_id, pos, local, event_date) {body}", params
     )
+
+
+def _keys(conn: Connection) -> None:
+    """temp.rd_keys: each distinct (rule, local date, event date) of temp.rd_cand keyed once
+    in Python."""
     conn.exec_driver_sql(
         "INSERT INTO temp.rd_keys(rule_id, local, event_date, rkey)"
         " SELECT rule_id, local, event_date, rd_key(rule_id, local, event_date)"
@@ -349,7 +378,7 @@ def _store(conn: Connection, in_scope: str | None) -> int:
 
 def _clear(conn: Connection) -> None:
     # the write connection is pooled: leave no million-row temp tables in its memory
-    for name in ("rd_hits", "rd_cand", "rd_keys", "rd_new", "rd_scope"):
+    for name in ("rd_cand", "rd_keys", "rd_new", "rd_scope"):
         conn.exec_driver_sql(f"DELETE FROM temp.{name}")
 
 
@@ -379,6 +408,7 @@ def run(
         total = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
         walk_scope = considered <= total * _SCOPE_DRIVES
     scope_sql = " AND r.id IN (SELECT id FROM temp.rd_scope)" if scoped else ""
+    offset_table(conn, settings.zone)
     steps = len(rules) + 2
     for done, rule in enumerate(rules):
         if cancel is not None and cancel.is_set():
@@ -387,13 +417,10 @@ def run(
             break
         driven = _scope_driven(rule.sql) if walk_scope else None
         select = driven if driven is not None else f"{rule.sql}{scope_sql}"
-        conn.exec_driver_sql(
-            f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT id, {rule.id} FROM ({select})",
-            dict(rule.params),
-        )
+        _insert_candidates(conn, rule, select, dict(rule.params))
         if progress is not None:
             progress(done + 1, steps)
-    _candidates(conn, settings)
+    _keys(conn)
     # one grouped pass: SQLite takes the bare columns from the row holding the max (longest
     # retention, then the earlier rule)
     conn.exec_driver_sql(
@@ -481,11 +508,14 @@ def run_added(conn: Connection, archive: Archive, rule_id: int) -> tuple[int, in
     considered = int(conn.exec_driver_sql("SELECT count(*) FROM temp.rd_scope").scalar_one())
     materialise_query_holds(conn, archive, True)
     _prepare(conn, [rule], settings)
-    conn.exec_driver_sql(
-        f"INSERT INTO temp.rd_hits(record_id, rule_id) SELECT s.id, {rule.id}"
-        " FROM temp.rd_scope s JOIN record_retention o ON o.record_id = s.id"
+    offset_table(conn, settings.zone)
+    _insert_candidates(
+        conn,
+        rule,
+        "SELECT s.id FROM temp.rd_scope s JOIN record_retention o ON o.record_id = s.id",
+        {},
     )
-    _candidates(conn, settings)
+    _keys(conn)
     conn.exec_driver_sql(
         f"INSERT INTO temp.rd_new SELECT w.record_id, {_NEW_COLUMNS}"
         " FROM (SELECT c.record_id, c.rule_id, k.rkey FROM temp.rd_cand c"

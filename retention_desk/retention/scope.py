@@ -33,7 +33,6 @@ def temp_tables(conn: Connection) -> None:
     for sql in (
         "CREATE TEMP TABLE IF NOT EXISTS rd_rules (id INTEGER PRIMARY KEY, pos INTEGER,"
         " series_code TEXT, event TEXT)",
-        "CREATE TEMP TABLE IF NOT EXISTS rd_hits (record_id INTEGER, rule_id INTEGER)",
         "CREATE TEMP TABLE IF NOT EXISTS rd_cand (record_id INTEGER, rule_id INTEGER,"
         " pos INTEGER, local TEXT, event_date TEXT)",
         "CREATE TEMP TABLE IF NOT EXISTS rd_keys (rule_id INTEGER, local TEXT,"
@@ -44,7 +43,7 @@ def temp_tables(conn: Connection) -> None:
         "CREATE TEMP TABLE IF NOT EXISTS rd_scope (id INTEGER PRIMARY KEY)",
     ):
         conn.exec_driver_sql(sql)
-    for name in ("rd_rules", "rd_hits", "rd_cand", "rd_keys", "rd_new"):
+    for name in ("rd_rules", "rd_cand", "rd_keys", "rd_new"):
         conn.exec_driver_sql(f"DELETE FROM temp.{name}")
 
 

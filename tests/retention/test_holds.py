@@ -63,7 +63,7 @@ def test_after_import_turns_a_failure_into_a_note(archive: Archive) -> None:
     assert summary.batch_id is not None
     rt.add_rule(archive, "platform:reddit", "T-SHORT")
     with archive.write() as conn:  # a table gone missing: classification cannot run
-        conn.exec_driver_sql("DROP TABLE record_events")
+        conn.exec_driver_sql("DROP TABLE record_retention")
     notes = rt.after_import(archive, summary.batch_id)
     assert len(notes) == 1 and "failed" in notes[0]
 
