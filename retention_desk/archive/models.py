@@ -442,3 +442,89 @@ class HoldRecord(Base):
         ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
     )
     explicit: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ------------------------------------------------------------ disposal reports (migration 0009)
+class DisposalReport(Base):
+    """A saved disposal report; its id is the report number approvals and destruction name."""
+
+    __tablename__ = "disposal_reports"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft','approved','destroying','destroyed','cancelled')",
+            name="ck_disposal_reports_status",
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    as_of: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[str] = mapped_column(String(27))
+    created_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    status_at: Mapped[str] = mapped_column(String(27))
+    # the kind at run time decides which approval path applies to this report
+    agency_kind: Mapped[str] = mapped_column(String(20))
+    records: Mapped[int] = mapped_column(Integer)
+    held: Mapped[int] = mapped_column(Integer)
+    unclassified: Mapped[int] = mapped_column(Integer)
+    pending_event: Mapped[int] = mapped_column(Integer)
+    permanent: Mapped[int] = mapped_column(Integer)
+    summary_json: Mapped[str] = mapped_column(Text)
+
+
+class DisposalReportRecord(Base):
+    """A record a report found eligible, with its salted seal leaf at that moment. No foreign
+    key to records: the snapshot must outlive the record's destruction."""
+
+    __tablename__ = "disposal_report_records"
+    __table_args__ = (
+        Index("ix_disposal_report_records_record", "record_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("disposal_reports.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_code: Mapped[str] = mapped_column(String(32))
+    eligible_on: Mapped[str] = mapped_column(String(10))
+    leaf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class DisposalReportHeld(Base):
+    """A record that would have been eligible but a hold in force kept it out of the report."""
+
+    __tablename__ = "disposal_report_held"
+    __table_args__: ClassVar[dict[str, bool]] = {"sqlite_with_rowid": False}
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("disposal_reports.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_code: Mapped[str] = mapped_column(String(32))
+    eligible_on: Mapped[str] = mapped_column(String(10))
+    hold_ids: Mapped[str] = mapped_column(Text)  # comma-separated, ascending
+
+
+class DisposalApproval(Base):
+    """One approval step of a report (approval, consent, notice or local), with the signed
+    form as a blob. Names live here, never in the audit rows."""
+
+    __tablename__ = "disposal_approvals"
+    __table_args__ = (
+        CheckConstraint(
+            "step IN ('approval','consent','notice','local')", name="ck_disposal_approvals_step"
+        ),
+        Index("ix_disposal_approvals_report", "report_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("disposal_reports.id"))
+    step: Mapped[str] = mapped_column(String(20))
+    by_name: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[str | None] = mapped_column(String(10))
+    notice_sent: Mapped[str | None] = mapped_column(String(10))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    attachment_name: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[str] = mapped_column(String(27))
+    recorded_by: Mapped[str] = mapped_column(String(200))
