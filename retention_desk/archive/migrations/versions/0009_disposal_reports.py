@@ -60,9 +60,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("report_id", "record_id"),
         sqlite_with_rowid=False,
     )
-    op.create_index(
-        "ix_disposal_report_records_record", "disposal_report_records", ["record_id"]
-    )
+    op.create_index("ix_disposal_report_records_record", "disposal_report_records", ["record_id"])
     op.create_table(
         "disposal_report_held",
         sa.Column("report_id", sa.Integer(), nullable=False),

@@ -1,0 +1,314 @@
+"""Run a disposal report: every record eligible as of a date, saved with a number.
+
+Set-based throughout (INSERT ... SELECT and GROUP BY in SQLite), so a report over a million
+records costs a few statements, not a Python step per record. The per-series citation and
+retention wording are copied into the report when it is run: an approval signs what the
+report said then, even if the schedule changes later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from retention_desk.archive import seal, timeutil
+from retention_desk.archive import settings as settings_mod
+from retention_desk.archive.store import Archive
+from retention_desk.disposal.errors import DisposalError
+from retention_desk.retention.classifier import _LOCAL as LOCAL_DATE_SQL
+from retention_desk.retention.classifier import offset_table
+from retention_desk.retention.schedule import Series
+from retention_desk.retention.schedules_store import schedule_in
+
+STATUSES = ("draft", "approved", "destroying", "destroyed", "cancelled")
+
+_HELD_NOW = (
+    "SELECT 1 FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
+    " WHERE hr.record_id = rr.record_id AND h.released_at IS NULL"
+)
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    """One series of a report, as the schedule described it when the report was run."""
+
+    code: str
+    title: str
+    citation: str
+    retention: str  # in words, e.g. "destroy 1 year after the record was created"
+    verified: bool
+    verified_note: str
+    disposition: str
+    approval_required: bool
+    in_schedule: bool
+    records: int
+    first_created: str | None  # local dates, YYYY-MM-DD
+    last_created: str | None
+
+
+@dataclass(frozen=True)
+class ReportGroup:
+    """Eligible records of one series, account and year (local year of creation; '' when
+    the record has no creation date)."""
+
+    series_code: str
+    platform: str
+    account: str
+    account_id: int | None
+    year: str
+    records: int
+    first_created: str | None
+    last_created: str | None
+
+
+@dataclass(frozen=True)
+class HoldCount:
+    hold_id: int
+    name: str
+    records: int
+
+
+@dataclass(frozen=True)
+class HeldRecord:
+    """A record that would be eligible but a hold in force kept out of the report."""
+
+    record_id: int
+    series_code: str
+    eligible_on: str
+    hold_ids: tuple[int, ...]
+    hold_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisposalReport:
+    number: int
+    as_of: date
+    created_at: str
+    created_by: str
+    status: str  # draft | approved | destroying | destroyed | cancelled
+    status_at: str
+    agency_kind: str  # at run time; decides the approval path
+    agency_name: str
+    time_zone: str
+    records: int  # eligible and in the report
+    held: int  # would be eligible, held
+    unclassified: int  # counted, never eligible
+    pending_event: int
+    permanent: int
+    no_date: int
+    not_yet_due: int  # dated, eligible after the as-of date
+    unsealed: int  # eligible records with no seal leaf (archives from before seals)
+    series: tuple[SeriesLine, ...]
+    groups: tuple[ReportGroup, ...]
+    holds: tuple[HoldCount, ...]
+    held_records: tuple[HeldRecord, ...]
+
+    @property
+    def approval_needed(self) -> bool:
+        """False when every record is of a series that needs no approval (non-records,
+        1.13.30.14 NMAC)."""
+        return any(s.approval_required and s.records for s in self.series)
+
+
+def local_today(conn: Connection) -> date:
+    zone, _bad = settings_mod.agency_zone(conn)
+    return datetime.now(zone).date()
+
+
+def _series_line(code: str, series: Series | None, stats: dict[str, Any]) -> SeriesLine:
+    if series is None:
+        return SeriesLine(
+            code=code,
+            title="(this series is not in the schedule)",
+            citation="",
+            retention="",
+            verified=False,
+            verified_note="The series was removed from the schedule after classification.",
+            disposition="destroy",
+            approval_required=True,
+            in_schedule=False,
+            **stats,
+        )
+    return SeriesLine(
+        code=code,
+        title=series.title,
+        citation=series.citation,
+        retention=series.retention_words(),
+        verified=series.verified,
+        verified_note=series.verified_note,
+        disposition=series.disposition,
+        approval_required=series.approval_required,
+        in_schedule=True,
+        **stats,
+    )
+
+
+def _groups(conn: Connection, number: int) -> list[ReportGroup]:
+    rows = conn.exec_driver_sql(
+        "SELECT g.series_code, g.platform, g.account_id,"
+        " coalesce(a.handle, a.account_key, ''), substr(g.loc, 1, 4), count(*),"
+        " min(nullif(g.loc, '')), max(nullif(g.loc, ''))"
+        f" FROM (SELECT d.series_code, r.platform, r.account_id, {LOCAL_DATE_SQL} AS loc"
+        "  FROM disposal_report_records d JOIN records r ON r.id = d.record_id"
+        "  WHERE d.report_id = ?) g"
+        " LEFT JOIN accounts a ON a.id = g.account_id"
+        " GROUP BY g.series_code, g.platform, g.account_id, substr(g.loc, 1, 4)"
+        " ORDER BY g.series_code, g.platform, 4, 5",
+        (number,),
+    ).all()
+    return [
+        ReportGroup(
+            series_code=str(code),
+            platform=str(platform),
+            account=str(label) if account_id is not None else "",
+            account_id=int(account_id) if account_id is not None else None,
+            year=str(year or ""),
+            records=int(n),
+            first_created=first,
+            last_created=last,
+        )
+        for code, platform, account_id, label, year, n, first, last in rows
+    ]
+
+
+def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> DisposalReport:
+    """Find every record eligible on `as_of` (dated, eligible_on <= as_of, no hold in force),
+    save the report as a draft with a new number (audited with ids and counts) and return it.
+    DisposalError for an as-of date after today: records not yet eligible would be listed."""
+    from retention_desk.disposal.store import load_in
+
+    with archive.write() as conn:
+        today = local_today(conn)
+        if as_of > today:
+            raise DisposalError(
+                f"A disposal report cannot be run as of {as_of.isoformat()}, a date after"
+                f" today ({today.isoformat()}): records not yet eligible would be listed.",
+                "as_of",
+            )
+        settings = settings_mod.load(conn)
+        schedule = schedule_in(conn)
+        zone, _bad = settings_mod.agency_zone(conn)
+        offset_table(conn, zone)
+        now = timeutil.now_db()
+        number = int(
+            conn.exec_driver_sql(
+                "INSERT INTO disposal_reports (as_of, created_at, created_by, status, status_at,"
+                " agency_kind, records, held, unclassified, pending_event, permanent,"
+                " summary_json) VALUES (?, ?, ?, 'draft', ?, ?, 0, 0, 0, 0, 0, '{}')",
+                (
+                    as_of.isoformat(),
+                    now,
+                    created_by or archive.operator(conn),
+                    now,
+                    settings.agency_kind,
+                ),
+            ).lastrowid
+            or 0
+        )
+        day = as_of.isoformat()
+        # the latest leaf per record is the one verify compares the record with now
+        eligible = conn.exec_driver_sql(
+            "INSERT INTO disposal_report_records"
+            " (report_id, record_id, series_code, eligible_on, leaf)"
+            " SELECT ?, rr.record_id, rr.series_code, rr.eligible_on, s.leaf"
+            " FROM record_retention rr LEFT JOIN (SELECT object_id, leaf, max(id)"
+            f"  FROM seal_log WHERE kind = {seal.RECORD} GROUP BY object_id) s"
+            "  ON s.object_id = rr.record_id"
+            " WHERE rr.status = 'dated' AND rr.eligible_on <= ?"
+            f" AND NOT EXISTS ({_HELD_NOW})",
+            (number, day),
+        ).rowcount
+        held = conn.exec_driver_sql(
+            "INSERT INTO disposal_report_held"
+            " (report_id, record_id, series_code, eligible_on, hold_ids)"
+            " SELECT ?, rr.record_id, rr.series_code, rr.eligible_on, group_concat(h.id)"
+            " FROM record_retention rr JOIN hold_records hr ON hr.record_id = rr.record_id"
+            " JOIN holds h ON h.id = hr.hold_id AND h.released_at IS NULL"
+            " WHERE rr.status = 'dated' AND rr.eligible_on <= ? GROUP BY rr.record_id",
+            (number, day),
+        ).rowcount
+        by_status = {
+            str(status): int(n)
+            for status, n in conn.exec_driver_sql(
+                "SELECT status, count(*) FROM record_retention GROUP BY status"
+            ).all()
+        }
+        not_yet = int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM record_retention WHERE status = 'dated' AND eligible_on > ?",
+                (day,),
+            ).scalar_one()
+        )
+        total = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
+        classified = sum(n for s, n in by_status.items() if s != "unclassified")
+        unclassified = total - classified
+        unsealed = int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM disposal_report_records WHERE report_id = ? AND leaf IS NULL",
+                (number,),
+            ).scalar_one()
+        )
+        groups = _groups(conn, number)
+        per_series: dict[str, dict[str, Any]] = {}
+        for g in groups:
+            stats = per_series.setdefault(
+                g.series_code, {"records": 0, "first_created": None, "last_created": None}
+            )
+            stats["records"] += g.records
+            if g.first_created and (
+                stats["first_created"] is None or g.first_created < stats["first_created"]
+            ):
+                stats["first_created"] = g.first_created
+            if g.last_created and (
+                stats["last_created"] is None or g.last_created > stats["last_created"]
+            ):
+                stats["last_created"] = g.last_created
+        for code in conn.exec_driver_sql(
+            "SELECT DISTINCT series_code FROM disposal_report_held WHERE report_id = ?",
+            (number,),
+        ).scalars():
+            per_series.setdefault(
+                str(code), {"records": 0, "first_created": None, "last_created": None}
+            )
+        series = [_series_line(c, schedule.get(c), per_series[c]) for c in sorted(per_series)]
+        summary = {
+            "agency_name": settings.agency_name,
+            "time_zone": settings.time_zone,
+            "no_date": by_status.get("no_date", 0),
+            "not_yet_due": not_yet,
+            "unsealed": unsealed,
+            "series": [asdict(s) for s in series],
+            "groups": [asdict(g) for g in groups],
+        }
+        conn.exec_driver_sql(
+            "UPDATE disposal_reports SET records = ?, held = ?, unclassified = ?,"
+            " pending_event = ?, permanent = ?, summary_json = ? WHERE id = ?",
+            (
+                eligible,
+                held,
+                unclassified,
+                by_status.get("pending_event", 0),
+                by_status.get("permanent", 0),
+                json.dumps(summary, ensure_ascii=False, sort_keys=True),
+                number,
+            ),
+        )
+        archive.audit(
+            conn,
+            action="disposal.report",
+            object_type="disposal_report",
+            object_ids=[number],
+            details={
+                "report": number,
+                "records": eligible,
+                "held": held,
+                "series": len(series),
+                "groups": len(groups),
+                "unclassified": unclassified,
+            },
+        )
+        return load_in(conn, number)
