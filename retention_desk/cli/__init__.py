@@ -36,6 +36,7 @@ COMMANDS = (
     "classify",
     "hold",
     "event",
+    "disposal",
 )
 
 

@@ -360,6 +360,7 @@ def _record(
                     f"{words.capitalize()} for report {number} needs {FIELD_WORDS[item]}"
                     f" ({step_rule.citation}).",
                     item,
+                    missing=True,
                 )
         latest = _latest(_steps(conn, number))
         for other in rule.distinct_people:
