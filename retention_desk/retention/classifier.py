@@ -251,8 +251,10 @@ def _trigger(
 # can be turned round to walk the scope instead of the rule's own matches
 _RULE_PREFIX = "SELECT r.id FROM records r WHERE "
 # a scope up to this share of the archive is walked record by record for every rule; above
-# it each rule reads its own matches (index or full-text) and probes the scope
-_SCOPE_DRIVES = 0.08
+# it each rule reads its own matches (index or full-text) and probes the scope. Measured at
+# 1M records, 20 rules: walking wins clearly at 7k (0.9 s against 1.8 s), slightly at 130k
+# and 160k, and loses slightly at 240k
+_SCOPE_DRIVES = 0.2
 _SCOPE_PREFIX = "SELECT r.id FROM temp.rd_scope s CROSS JOIN records r WHERE "
 
 
