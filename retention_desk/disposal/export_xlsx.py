@@ -35,6 +35,8 @@ def safe_text(value: object) -> str:
 
 def _put(ws: Worksheet, row: int, column: int, value: object, bold: bool = False) -> Cell:
     cell = ws.cell(row=row, column=column)
+    if value == "":
+        return cell  # an empty string would be stored as an empty inline string
     if isinstance(value, int) and not isinstance(value, bool):
         cell.value = value
     else:
