@@ -496,7 +496,8 @@ def run_added(conn: Connection, archive: Archive, rule_id: int) -> tuple[int, in
     per record against the stored row, no other rule re-run. Records of the scope without
     a row (never classified, e.g. written while no rule was in force) go through `run`
     with every rule. This trusts the stored rows to be what the rules in force decide, which
-    every change of rules, schedules, event dates and records keeps true."""
+    every change of rules, schedules, event dates and records here keeps true; a settings
+    change that moves dates (time zone, fiscal year end) needs a full `classify`."""
     ensure_in(conn, archive)
     settings = read_settings(conn)
     schedule = schedule_in(conn)
