@@ -340,9 +340,9 @@ def _record(
             on = today
         for item, value in (("date", on), ("notice_sent", notice_sent)):
             if value is not None and value > today:
+                what = "notice date" if item == "notice_sent" else "date"
                 raise DisposalError(
-                    f"The {FIELD_WORDS[item].removeprefix('its ')} {value.isoformat()} is after"
-                    f" today ({today.isoformat()}).",
+                    f"The {what} {value.isoformat()} is after today ({today.isoformat()}).",
                     item,
                 )
         given = {
