@@ -1,0 +1,233 @@
+"""Originals after destruction: rewritten without the destroyed items, removed, or retained.
+
+An original (a source file's stored bytes) is the record as the platform exported it, so a
+destroyed record survives in every original that holds it. After a batch's records are deleted,
+each original they came from is settled:
+
+- no kept record comes from it any more: its bytes are deleted (the source file row stays,
+  without a blob, so the import history and its seal still hold);
+- kept records come from it and its format can be split: it is rewritten without the destroyed
+  items (CSV rows, JSON array items), the new bytes stored and the row pointed at them;
+  `source_files.sha256` keeps the SHA-256 of the file as imported, so the same export imported
+  again is still recognised as imported and cannot bring the destroyed records back;
+- otherwise (WACZ, whose signature covers the package; WARC; an item that is the whole file;
+  anything that does not read back byte for byte) it is kept, and the destroyed records are
+  listed as retained in it, record by record, until its last record is destroyed.
+
+Locators of kept records still name their place in the original as imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from retention_desk.archive import blobs, seal
+
+REWRITTEN, REMOVED, RETAINED = "rewritten", "removed", "retained"
+
+
+@dataclass(frozen=True)
+class OriginalOutcome:
+    source_file_id: int
+    action: str  # rewritten | removed | retained
+    old_blob: str
+    new_blob: str | None
+    removed_items: int
+    reason: str = ""  # why it was retained, one sentence
+    record_ids: tuple[int, ...] = ()  # destroyed records it held
+
+
+class Unsplittable(Exception):
+    """The original cannot be rewritten without the items safely; the message says why."""
+
+
+def _marks(ids: Sequence[int]) -> str:
+    return ",".join(str(int(i)) for i in ids)
+
+
+def sources_of(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, set[str | None]]]:
+    """source_file_id -> record id -> locators of `ids` inside it (read before deletion)."""
+    out: dict[int, dict[int, set[str | None]]] = {}
+    marks = _marks(ids)
+    for rid, sid, loc in conn.exec_driver_sql(
+        f"SELECT record_id, source_file_id, locator FROM record_sources"
+        f" WHERE record_id IN ({marks})"
+        f" UNION SELECT record_id, source_file_id, locator FROM record_versions"
+        f" WHERE record_id IN ({marks}) AND source_file_id IS NOT NULL"
+    ).all():
+        out.setdefault(int(sid), {}).setdefault(int(rid), set()).add(loc)
+    return out
+
+
+def settle(
+    conn: Connection, held: dict[int, dict[int, set[str | None]]]
+) -> tuple[list[OriginalOutcome], list[str]]:
+    """Settle each original in `held` (after the records were deleted). Returns the outcomes
+    and the blobs no longer named by their source file (candidates for deletion)."""
+    outcomes: list[OriginalOutcome] = []
+    released: list[str] = []
+    for sid in sorted(held):
+        row = conn.exec_driver_sql(
+            "SELECT name, blob_sha256, detected_format, details_json FROM source_files"
+            " WHERE id = ?",
+            (sid,),
+        ).first()
+        if row is None or row[1] is None:
+            continue  # nothing stored (a failed file, or removed by an earlier batch)
+        name, blob, fmt, details = str(row[0]), str(row[1]), str(row[2] or ""), row[3]
+        record_ids = tuple(sorted(held[sid]))
+        locators = [loc for locs in held[sid].values() for loc in locs]
+        kept = conn.exec_driver_sql(
+            "SELECT 1 FROM record_sources WHERE source_file_id = ? UNION ALL"
+            " SELECT 1 FROM record_versions WHERE source_file_id = ? LIMIT 1",
+            (sid, sid),
+        ).first()
+        if kept is None:
+            conn.exec_driver_sql("UPDATE source_files SET blob_sha256 = NULL WHERE id = ?", (sid,))
+            seal.touch(conn, seal.SOURCE_FILE, [sid])
+            released.append(blob)
+            outcomes.append(
+                OriginalOutcome(sid, REMOVED, blob, None, len(record_ids), "", record_ids)
+            )
+            continue
+        try:
+            data = blobs.read_bytes(conn, blob)
+            new = split(data, name, fmt, _loads(details), locators)
+        except Unsplittable as exc:
+            outcomes.append(OriginalOutcome(sid, RETAINED, blob, None, 0, str(exc), record_ids))
+            continue
+        new_sha, _size = blobs.put_bytes(conn, new)
+        conn.exec_driver_sql("UPDATE source_files SET blob_sha256 = ? WHERE id = ?", (new_sha, sid))
+        seal.touch(conn, seal.SOURCE_FILE, [sid])
+        if new_sha != blob:
+            released.append(blob)
+        outcomes.append(
+            OriginalOutcome(sid, REWRITTEN, blob, new_sha, len(set(locators)), "", record_ids)
+        )
+    return outcomes, released
+
+
+def _loads(value: Any) -> dict[str, Any]:
+    try:
+        out = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def split(
+    data: bytes, name: str, fmt: str, details: dict[str, Any], locators: Sequence[str | None]
+) -> bytes:
+    """`data` without the items `locators` name, or Unsplittable."""
+    fmt = fmt.lower()
+    if fmt in ("wacz",) or name.lower().endswith(".wacz"):
+        raise Unsplittable("a WACZ package is signed as a whole and cannot be split")
+    if fmt in ("warc", "arc") or name.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
+        raise Unsplittable("web archive records are not split (the file is kept whole)")
+    if any(loc is None or loc == name for loc in locators):
+        raise Unsplittable("a destroyed record is the whole file")
+    if fmt == "csv" or all(_CSV_LOCATOR.search(str(loc)) for loc in locators):
+        return _split_csv(data, details, [str(loc) for loc in locators])
+    return _split_json(data, name, [str(loc) for loc in locators])
+
+
+_CSV_LOCATOR = re.compile(r" row (\d+) \(line (\d+)\)$")
+
+
+def _split_csv(data: bytes, details: dict[str, Any], locators: Sequence[str]) -> bytes:
+    options = details.get("csv") if isinstance(details.get("csv"), dict) else {}
+    encoding = str((options or {}).get("encoding") or "utf-8")
+    delimiter = str((options or {}).get("delimiter") or ",")
+    try:
+        text = data.decode(encoding)
+        if text.encode(encoding) != data:
+            raise Unsplittable(f"the CSV does not read back byte for byte as {encoding}")
+    except (LookupError, UnicodeError) as exc:
+        raise Unsplittable(f"the CSV cannot be read as {encoding}") from exc
+    lines = list(io.StringIO(text, newline=""))
+    # physical lines of each row, keyed by the line the row starts on (1-based)
+    spans: dict[int, tuple[int, int]] = {}
+    position = iter(lines)
+    reader = csv.reader(position, delimiter=delimiter)
+    start = 1
+    try:
+        for _row in reader:
+            spans[start] = (start, reader.line_num)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise Unsplittable("the CSV cannot be read row by row") from exc
+    drop: set[int] = set()
+    for loc in locators:
+        match = _CSV_LOCATOR.search(loc)
+        if match is None:
+            raise Unsplittable("a destroyed row is not named by its line")
+        line = int(match.group(2))
+        if line <= 1 or line not in spans:
+            raise Unsplittable(f"line {line} does not start a row")
+        first, last = spans[line]
+        drop.update(range(first, last + 1))
+    kept = [text_line for n, text_line in enumerate(lines, start=1) if n not in drop]
+    return "".join(kept).encode(encoding)
+
+
+_JS_PREFIX = re.compile(r"^\s*[A-Za-z_$][\w.$\[\]\"']*\s*=\s*")
+_STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
+
+
+def _path(loc: str, name: str) -> list[str | int]:
+    if not loc.startswith(name):
+        raise Unsplittable("a destroyed item is not named inside this file")
+    rest = loc[len(name) :]
+    if rest.startswith("#"):
+        rest = rest[1:]
+    steps: list[str | int] = []
+    pos = 0
+    while pos < len(rest):
+        match = _STEP.match(rest, pos)
+        if match is None or match.end() == pos:
+            raise Unsplittable("a destroyed item's place cannot be read")
+        steps.append(int(match.group(1)) if match.group(1) is not None else match.group(2))
+        pos = match.end()
+    if not steps or not isinstance(steps[-1], int):
+        raise Unsplittable("a destroyed item is not an item of a list")
+    return steps
+
+
+def _split_json(data: bytes, name: str, locators: Sequence[str]) -> bytes:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unsplittable("the file is not UTF-8 JSON") from exc
+    prefix = ""
+    match = _JS_PREFIX.match(text)
+    if match and not text.lstrip().startswith(("[", "{")):
+        prefix, text = text[: match.end()], text[match.end() :]
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise Unsplittable("the file is not JSON that can be split into items") from exc
+    targets: dict[tuple[str | int, ...], set[int]] = {}
+    for loc in locators:
+        steps = _path(loc, name)
+        targets.setdefault(tuple(steps[:-1]), set()).add(int(steps[-1]))  # type: ignore[arg-type]
+    for container_path, indexes in targets.items():
+        node: Any = document
+        for step in container_path:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError) as exc:
+                raise Unsplittable("a destroyed item is no longer where it was found") from exc
+        if not isinstance(node, list) or max(indexes) >= len(node):
+            raise Unsplittable("a destroyed item is no longer where it was found")
+        for index in sorted(indexes, reverse=True):
+            del node[index]
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return (prefix + body + ("\n" if data.endswith(b"\n") else "")).encode("utf-8")
