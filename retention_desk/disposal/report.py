@@ -148,14 +148,16 @@ def _series_line(code: str, series: Series | None, stats: dict[str, Any]) -> Ser
 
 
 def _groups(conn: Connection, number: int) -> list[ReportGroup]:
+    # MATERIALIZED: computed once per record; flattened, SQLite evaluated the local date
+    # (a correlated lookup) for the group key, min and max alike, 2.7x slower at 1M records
     rows = conn.exec_driver_sql(
-        "SELECT g.series_code, g.platform, g.account_id,"
+        "WITH g AS MATERIALIZED (SELECT d.series_code, r.platform, r.account_id,"
+        f" {LOCAL_DATE_SQL} AS loc FROM disposal_report_records d"
+        "  JOIN records r ON r.id = d.record_id WHERE d.report_id = ?)"
+        " SELECT g.series_code, g.platform, g.account_id,"
         " coalesce(a.handle, a.account_key, ''), substr(g.loc, 1, 4), count(*),"
         " min(nullif(g.loc, '')), max(nullif(g.loc, ''))"
-        f" FROM (SELECT d.series_code, r.platform, r.account_id, {LOCAL_DATE_SQL} AS loc"
-        "  FROM disposal_report_records d JOIN records r ON r.id = d.record_id"
-        "  WHERE d.report_id = ?) g"
-        " LEFT JOIN accounts a ON a.id = g.account_id"
+        " FROM g LEFT JOIN accounts a ON a.id = g.account_id"
         " GROUP BY g.series_code, g.platform, g.account_id, substr(g.loc, 1, 4)"
         " ORDER BY g.series_code, g.platform, 4, 5",
         (number,),
@@ -210,18 +212,31 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
             or 0
         )
         day = as_of.isoformat()
-        # the latest leaf per record is the one verify compares the record with now
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE IF NOT EXISTS rd_disposal_elig"
+            " (record_id INTEGER PRIMARY KEY, series_code TEXT, eligible_on TEXT)"
+        )
+        conn.exec_driver_sql("DELETE FROM temp.rd_disposal_elig")
         eligible = conn.exec_driver_sql(
+            "INSERT INTO temp.rd_disposal_elig SELECT rr.record_id, rr.series_code,"
+            " rr.eligible_on FROM record_retention rr"
+            f" WHERE rr.status = 'dated' AND rr.eligible_on <= ? AND NOT EXISTS ({_HELD_NOW})",
+            (day,),
+        ).rowcount
+        # The latest leaf per record is the one verify compares the record with now. Joining
+        # seal_log to the eligible ids before grouping sorts only their leaves (a grouped
+        # scan of all of seal_log first was 5x slower at 1M records).
+        conn.exec_driver_sql(
             "INSERT INTO disposal_report_records"
             " (report_id, record_id, series_code, eligible_on, leaf)"
-            " SELECT ?, rr.record_id, rr.series_code, rr.eligible_on, s.leaf"
-            " FROM record_retention rr LEFT JOIN (SELECT object_id, leaf, max(id)"
-            f"  FROM seal_log WHERE kind = {seal.RECORD} GROUP BY object_id) s"
-            "  ON s.object_id = rr.record_id"
-            " WHERE rr.status = 'dated' AND rr.eligible_on <= ?"
-            f" AND NOT EXISTS ({_HELD_NOW})",
-            (number, day),
-        ).rowcount
+            " SELECT ?, e.record_id, e.series_code, e.eligible_on, l.leaf"
+            " FROM temp.rd_disposal_elig e LEFT JOIN (SELECT s.object_id, s.leaf, max(s.id)"
+            "  FROM seal_log s JOIN temp.rd_disposal_elig x ON x.record_id = s.object_id"
+            f"  WHERE s.kind = {seal.RECORD} GROUP BY s.object_id) l"
+            " ON l.object_id = e.record_id ORDER BY e.record_id",
+            (number,),
+        )
+        conn.exec_driver_sql("DROP TABLE temp.rd_disposal_elig")
         held = conn.exec_driver_sql(
             "INSERT INTO disposal_report_held"
             " (report_id, record_id, series_code, eligible_on, hold_ids)"
@@ -231,21 +246,16 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
             " WHERE rr.status = 'dated' AND rr.eligible_on <= ? GROUP BY rr.record_id",
             (number, day),
         ).rowcount
-        by_status = {
-            str(status): int(n)
-            for status, n in conn.exec_driver_sql(
-                "SELECT status, count(*) FROM record_retention GROUP BY status"
-            ).all()
-        }
-        not_yet = int(
-            conn.exec_driver_sql(
-                "SELECT count(*) FROM record_retention WHERE status = 'dated' AND eligible_on > ?",
-                (day,),
-            ).scalar_one()
-        )
+        # one scan of record_retention for every count the report gives
+        pending, permanent, no_date, not_yet, classified = conn.exec_driver_sql(
+            "SELECT coalesce(sum(status = 'pending_event'), 0),"
+            " coalesce(sum(status = 'permanent'), 0), coalesce(sum(status = 'no_date'), 0),"
+            " coalesce(sum(status = 'dated' AND eligible_on > ?), 0),"
+            " coalesce(sum(status != 'unclassified'), 0) FROM record_retention",
+            (day,),
+        ).one()
         total = int(conn.exec_driver_sql("SELECT count(*) FROM records").scalar_one())
-        classified = sum(n for s, n in by_status.items() if s != "unclassified")
-        unclassified = total - classified
+        unclassified = total - int(classified)
         unsealed = int(
             conn.exec_driver_sql(
                 "SELECT count(*) FROM disposal_report_records WHERE report_id = ? AND leaf IS NULL",
@@ -278,8 +288,8 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
         summary = {
             "agency_name": settings.agency_name,
             "time_zone": settings.time_zone,
-            "no_date": by_status.get("no_date", 0),
-            "not_yet_due": not_yet,
+            "no_date": int(no_date),
+            "not_yet_due": int(not_yet),
             "unsealed": unsealed,
             "series": [asdict(s) for s in series],
             "groups": [asdict(g) for g in groups],
@@ -291,8 +301,8 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
                 eligible,
                 held,
                 unclassified,
-                by_status.get("pending_event", 0),
-                by_status.get("permanent", 0),
+                int(pending),
+                int(permanent),
                 json.dumps(summary, ensure_ascii=False, sort_keys=True),
                 number,
             ),
