@@ -17,7 +17,8 @@ and peak anonymous RSS (RssAnon, sampled) are its own:
   FTS index by triggers, media, provenance, audit);
 - bare: the same files read and `json.loads`-ed, the same rows (id, date, reply-to, text, raw
   JSON) `executemany`-ed into a plain table and the same texts into an FTS5 table, one
-  transaction per file, WAL + synchronous=FULL like the archive.
+  transaction per file, WAL + synchronous=FULL like the archive;
+- bare2: the same with a trigram FTS5 index beside the word index, as the archive keeps both.
 The rate is tweets read per second, the same count for both.
 """
 
