@@ -15,6 +15,7 @@ from typing import Any
 from retention_desk.archive.settings import AGENCY_KINDS, ArchiveSettings
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json
+from retention_desk.retention import RetentionError, settings_changed
 from retention_desk.safetext import printable
 
 # Key typed on the command line -> ArchiveSettings field. `custodian` is what the issue and
@@ -124,6 +125,11 @@ def run_set(args: argparse.Namespace) -> int:
         if problems:
             raise CliError(" ".join(printable(p) for p in problems))
         archive.update_settings(new)
+        try:
+            reclassified = settings_changed(archive, old, new)
+        except RetentionError as exc:
+            reclassified = None
+            print(f"Retention was not reclassified ({exc}); run `retention-desk classify`.")
     before, after = getattr(old, field), value
     if before == after:
         print(f"{args.key.strip().lower()} is already {_quoted(after)}; nothing changed.")
@@ -131,5 +137,11 @@ def run_set(args: argparse.Namespace) -> int:
         print(
             f"Set {args.key.strip().lower()}: {_quoted(before)} -> {_quoted(after)}"
             " (recorded in the audit trail)."
+        )
+    if reclassified is not None:
+        # dates are counted in the time zone and fiscal year, and series bind by agency kind
+        print(
+            f"Retention dates depend on it: {reclassified.records:,} records reclassified,"
+            f" {reclassified.moved:,} changed series or eligible date."
         )
     return 0

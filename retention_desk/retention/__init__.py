@@ -18,6 +18,8 @@ Public API (plain dataclasses; the CLI, the GUI and the IPRA desk call exactly t
   `holds_for(archive, record_ids) -> dict[int, list[HoldInfo]]`
 - `record_retention(archive, record_id) -> RecordRetention`
 - `after_import(archive, batch_id) -> list[str]` (never raises)
+- `settings_changed(archive, before, after) -> ClassifySummary | None` (reclassifies after a
+  time zone, fiscal-year end or agency kind change)
 
 Errors: `RetentionError(ValueError)` with a sentence for the user. Every change is audited
 with ids and counts only (never a query, hold name, matter, note or reason text).
@@ -39,7 +41,7 @@ from retention_desk.retention.holds import (
     place_hold,
     release_hold,
 )
-from retention_desk.retention.hook import after_import
+from retention_desk.retention.hook import after_import, settings_affect_retention, settings_changed
 from retention_desk.retention.rules import (
     RuleChange,
     RuleInfo,
@@ -90,5 +92,7 @@ __all__ = [
     "release_hold",
     "remove_rule",
     "set_event_date",
+    "settings_affect_retention",
+    "settings_changed",
     "test_rule",
 ]

@@ -6,6 +6,9 @@ cannot lose an import: what went wrong comes back as a note for the import summa
 
 from __future__ import annotations
 
+import threading
+
+from retention_desk.archive.settings import ArchiveSettings
 from retention_desk.archive.store import Archive
 from retention_desk.retention import classifier as cl
 
@@ -51,3 +54,34 @@ def after_import(archive: Archive, batch_id: int) -> list[str]:
         ]
     except Exception as exc:  # the import must survive whatever happens here
         return [f"Retention classification of this import failed ({exc}); run classify again."]
+
+
+# settings the stored dates are computed from: local dates (time zone), fiscal-year ends, and
+# which series may be used (agency kind)
+DATE_SETTINGS = ("time_zone", "fiscal_year_end", "agency_kind")
+
+
+def settings_affect_retention(before: ArchiveSettings, after: ArchiveSettings) -> bool:
+    return any(getattr(before, key) != getattr(after, key) for key in DATE_SETTINGS)
+
+
+def settings_changed(
+    archive: Archive,
+    before: ArchiveSettings,
+    after: ArchiveSettings,
+    *,
+    progress: cl.Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> cl.ClassifySummary | None:
+    """Reclassify every record after a change to a setting the stored dates depend on, when
+    retention is in use (narrow reclassifications trust the stored dates); None otherwise."""
+    if not settings_affect_retention(before, after):
+        return None
+    with archive.read() as conn:
+        in_use = conn.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM retention_rules WHERE removed_at IS NULL)"
+            " OR EXISTS (SELECT 1 FROM record_retention)"
+        ).scalar_one()
+    if not in_use:
+        return None
+    return cl.classify(archive, progress=progress, cancel=cancel)

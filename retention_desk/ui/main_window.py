@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from retention_desk.archive import ARCHIVE_SUFFIX, Archive, ArchiveError, timeutil
+from retention_desk.archive.settings import ArchiveSettings
 from retention_desk.paths import default_archive_path, demo_archive_path
 from retention_desk.ui.archive import ops as archive_ops
 from retention_desk.ui.changes import ArchiveChanges
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.context = PageContext(self.runner, self.changes, self._settings)
         self.archive: Archive | None = None
         self.pages: dict[str, QWidget] = {}
+        self.reclassify_task: Task | None = None
         self.changes.changed.connect(self._on_changed)
         self._build()
         self._build_menus()
@@ -350,10 +352,38 @@ class MainWindow(QMainWindow):
         except ArchiveError as exc:
             show_error(self, "Settings", str(exc))
             return None
-        dialog.accepted.connect(lambda: self.changes.notify("settings"))
+        before = dialog.loaded
+        dialog.accepted.connect(lambda: self._settings_saved(before, dialog.saved))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def _settings_saved(self, before: ArchiveSettings, after: ArchiveSettings | None) -> None:
+        self.changes.notify("settings")
+        if self.archive is None or after is None:
+            return
+        from retention_desk import retention
+
+        if retention.settings_affect_retention(before, after):
+            # stored retention dates are counted in these settings: count them again
+            self.reclassify_task = self._reclassify(before, after)
+
+    def _reclassify(self, before: ArchiveSettings, after: ArchiveSettings) -> Task:
+        from retention_desk.ui.retention import ops as retention_ops
+
+        task = Task(
+            partial(retention_ops.reclassify_after_settings, self.archive, before, after),
+            title="Retention dates",
+        )
+        dialog = TaskProgressDialog(task, "Counting retention dates again", self)
+        dialog.message.setText(
+            "Retention dates are counted in the agency's time zone and fiscal year, and series"
+            " bind by agency kind: every record is classified again."
+        )
+        task.finished.connect(lambda _summary: self.changes.notify("retention"))
+        task.failed.connect(lambda message: show_error(self, "Retention dates", message))
+        dialog.open()
+        return self.runner.submit(task)
 
     # ----------------------------------------------------------------- closing
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -55,7 +55,7 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(520)
         self._archive = archive
         self.saved: ArchiveSettings | None = None
-        self._loaded = archive.settings()
+        self.loaded = archive.settings()
 
         layout = QVBoxLayout(self)
         intro = plain_label(
@@ -136,7 +136,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self._show(self._loaded)
+        self._show(self.loaded)
 
     def _show(self, settings: ArchiveSettings) -> None:
         self.agency_edit.setText(settings.agency_name)
@@ -164,7 +164,7 @@ class SettingsDialog(QDialog):
 
     def current_settings(self) -> ArchiveSettings:
         return replace(
-            self._loaded,
+            self.loaded,
             agency_name=self.agency_edit.text().strip(),
             custodian_name=self.custodian_edit.text().strip(),
             custodian_title=self.title_edit.text().strip(),

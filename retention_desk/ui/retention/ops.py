@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from retention_desk import retention as rt
 from retention_desk.archive import Archive, ArchiveError, Cancelled
+from retention_desk.archive.settings import ArchiveSettings
 from retention_desk.retention.schedule import Series
 
 T = TypeVar("T")
@@ -102,6 +103,29 @@ def classify(
     except RetentionFailed:
         if cancel.is_set():
             raise Cancelled("Classification was cancelled; nothing was changed.") from None
+        raise
+
+
+def reclassify_after_settings(
+    archive: Archive,
+    before: ArchiveSettings,
+    after: ArchiveSettings,
+    *,
+    progress: Callable[[int, int, str], None],
+    cancel: threading.Event,
+) -> rt.ClassifySummary | None:
+    def report(done: int, total: int) -> None:
+        progress(done, total, f"Classifying every record: step {done} of {total}")
+
+    try:
+        return user_errors(
+            rt.settings_changed, archive, before, after, progress=report, cancel=cancel
+        )
+    except RetentionFailed:
+        if cancel.is_set():
+            raise Cancelled(
+                "Reclassification was cancelled; the earlier dates stay until Classify is run."
+            ) from None
         raise
 
 
