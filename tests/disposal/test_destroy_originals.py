@@ -1,0 +1,112 @@
+"""Originals after destruction: JSON items and CSV rows removed from an original that also
+holds kept records (new bytes stored, audit linking old and new SHA-256 with the report),
+an original of only destroyed records deleted, and one that cannot be split kept, with its
+records listed one by one; every case passes verify."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from retention_desk import retention as rt
+from retention_desk.archive import blobs
+from retention_desk.archive.store import Archive
+from retention_desk.disposal import record_approval, run_report
+from retention_desk.disposal.destroy import destroy
+from retention_desk.disposal.rewrite import Unsplittable, split
+from retention_desk.importers.run import run_import
+from tests.disposal.destroy_helpers import check_verify, prepare
+
+FLICKR = (
+    Path(__file__).parents[1]
+    / "fixtures"
+    / "platforms"
+    / "flickr"
+    / "72157700000000000_abcdef12_part1"
+)
+
+
+def _approved(archive: Archive, query: str) -> int:
+    rt.add_rule(archive, query, "T-SHORT")
+    rt.classify(archive)
+    report = run_report(archive, date.today())
+    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    return report.number
+
+
+def _original(archive: Archive, name: str) -> bytes | None:
+    with archive.read() as conn:
+        sha = conn.exec_driver_sql(
+            "SELECT blob_sha256 FROM source_files WHERE name = ?", (name,)
+        ).scalar()
+        return blobs.read_bytes(conn, sha) if sha else None
+
+
+def test_json_items_are_removed_from_an_original_that_keeps_records(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    prepare(tmp_archive, tmp_path)
+    run_import(tmp_archive, [FLICKR])
+    before = json.loads(_original(tmp_archive, "photo_53500000001.json") or b"")
+    assert len(before["comments"]) == 2
+    number = _approved(tmp_archive, "platform:flickr kind:comment")
+    result = destroy(tmp_archive, number)
+    assert result.destroyed == 3 and not result.retained
+    assert {o.action for o in result.originals} == {"rewritten"}
+    after = json.loads(_original(tmp_archive, "photo_53500000001.json") or b"")
+    assert after["comments"] == []
+    assert {k: v for k, v in after.items() if k != "comments"} == {
+        k: v for k, v in before.items() if k != "comments"
+    }
+    with tmp_archive.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT object_ids, details FROM audit_log WHERE action = 'disposal.original_rewritten'"
+        ).all()
+        stored = conn.exec_driver_sql(
+            "SELECT old_sha256, new_sha256 FROM disposal_rewrites WHERE report_id = ?", (number,)
+        ).all()
+    assert len(rows) == 2
+    details = [json.loads(r[1]) for r in rows]
+    assert all(d["report"] == number and d["old_sha256"] != d["new_sha256"] for d in details)
+    assert {(d["old_sha256"], d["new_sha256"]) for d in details} == {tuple(s) for s in stored}
+    tmp_archive.close()
+    check_verify(tmp_archive.path)
+
+
+def test_an_original_that_cannot_be_split_is_kept_and_its_records_listed(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    prepare(tmp_archive, tmp_path)
+    run_import(tmp_archive, [FLICKR])
+    # the photos go, their comments stay: a photo is its whole file
+    number = _approved(tmp_archive, "platform:flickr kind:post")
+    result = destroy(tmp_archive, number)
+    assert result.destroyed == 3
+    kept_in = {(r.source_file_id, r.reason) for r in result.retained}
+    assert len(result.retained) == 2 and all("whole file" in r for _s, r in kept_in)
+    actions = {o.action for o in result.originals}
+    assert actions == {"retained", "removed"}
+    # the photo without comments had nothing kept: its original is gone
+    assert _original(tmp_archive, "photo_53500000002.json") is None
+    assert _original(tmp_archive, "photo_53500000001.json") is not None
+    tmp_archive.close()
+    check_verify(tmp_archive.path)
+
+
+def test_split_refuses_what_it_cannot_do_safely() -> None:
+    with pytest.raises(Unsplittable, match="WACZ"):
+        split(b"PK..", "site.wacz", "wacz", {}, ["site.wacz#r1"])
+    with pytest.raises(Unsplittable, match="whole file"):
+        split(b"{}", "a.json", "flickr", {}, ["a.json"])
+    with pytest.raises(Unsplittable, match="no longer where"):
+        split(b'{"items": [1]}', "a.json", "x", {}, ["a.json#items[3]"])
+    data = b'window.YTD.tweets.part0 = [{"a": 1}, {"a": 2}, {"a": 3}]'
+    out = split(data, "data/tweets.js", "x", {}, ["data/tweets.js[1]"])
+    assert out.startswith(b"window.YTD.tweets.part0 = ")
+    assert json.loads(out.split(b"= ", 1)[1]) == [{"a": 1}, {"a": 3}]
+    csv_bytes = b'id,text\n1,one\n2,"two\nlines"\n3,three\n'
+    out = split(csv_bytes, "a.csv", "csv", {"csv": {"encoding": "utf-8"}}, ["a.csv row 3 (line 3)"])
+    assert out == b"id,text\n1,one\n3,three\n"
