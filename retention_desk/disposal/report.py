@@ -321,4 +321,9 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
                 "unclassified": unclassified,
             },
         )
+        if eligible and not any(line.approval_required and line.records for line in series):
+            # only non-records (1.13.30.14 NMAC): the agency's own responsibility, no approval
+            conn.exec_driver_sql(
+                "UPDATE disposal_reports SET status = 'approved' WHERE id = ?", (number,)
+            )
         return load_in(conn, number)

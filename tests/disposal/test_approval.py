@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from retention_desk import retention as rt
 from retention_desk.archive import blobs
 from retention_desk.archive.store import Archive
 from retention_desk.archive.verify import verify_path
@@ -24,6 +25,7 @@ from retention_desk.disposal import (
     run_report,
 )
 from tests.disposal.helpers import build
+from tests.retention.helpers import add_records, write_schedule
 
 AS_OF = date(2026, 1, 1)
 
@@ -223,3 +225,22 @@ def test_each_step_is_audited_without_names(
     first, second = (json.loads(r[2]) for r in rows)
     assert first["report"] == number and first["attachment"] is True
     assert (first["steps_recorded"], second["steps_recorded"]) == (1, 2)
+
+
+def test_a_report_of_non_records_only_needs_no_approval(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    schedule = (
+        '[[series]]\ncode = "NONREC"\ntitle = "Transitory copies"\ncitation = "1.13.30.14 NMAC"\n'
+        'retention = "P0D"\ntrigger = "created"\ndisposition = "destroy"\n'
+        'applies_to = ["state", "county", "municipality", "other"]\nverified = true\n'
+        'approval_required = false\n\n[[rule]]\nquery = "copy"\nseries = "NONREC"\n'
+    )
+    tmp_archive.update_settings(replace(tmp_archive.settings(), agency_kind="state"))
+    add_records(tmp_archive, [("c1", "extra copy", datetime(2024, 1, 5, 18, tzinfo=UTC))])
+    rt.import_schedule(tmp_archive, write_schedule(tmp_path, schedule))
+    report = run_report(tmp_archive, AS_OF)
+    assert report.records == 1 and not report.approval_needed
+    assert report.status == "approved"
+    status = approval_status(tmp_archive, report.number)
+    assert status.complete and status.missing == [] and status.steps == []
