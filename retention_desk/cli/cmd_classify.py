@@ -14,13 +14,12 @@ from typing import Any
 from retention_desk.cli.common import open_archive, print_json, stderr_progress
 from retention_desk.cli.retention_text import (
     UNVERIFIED,
-    agency,
     code_label,
-    series_counts,
     text,
     user_errors,
 )
 from retention_desk.retention import classify, effective_schedule
+from retention_desk.retention.overview import series_counts
 
 
 def register(sub: Any) -> None:
@@ -41,9 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
     with open_archive(args) as archive, user_errors():
         summary = classify(archive, progress=progress)
-        _kind, zone = agency(archive)
         schedule = effective_schedule(archive)
-        counts = series_counts(archive, zone)
+        counts = series_counts(archive)
     rows = []
     for code in sorted(set(summary.per_series) | set(counts)):
         series = schedule.get(code)

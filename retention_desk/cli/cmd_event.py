@@ -17,7 +17,6 @@ from retention_desk.cli.common import open_archive, print_json
 from retention_desk.cli.retention_text import (
     add_record_option,
     code_label,
-    event_dates,
     parse_day,
     quoted,
     record_ids,
@@ -25,6 +24,7 @@ from retention_desk.cli.retention_text import (
     user_errors,
 )
 from retention_desk.retention import effective_schedule, set_event_date
+from retention_desk.retention.overview import event_dates
 from retention_desk.retention.schedule import Series
 
 

@@ -18,7 +18,6 @@ from retention_desk.cli.common import open_archive, print_json
 from retention_desk.cli.retention_text import (
     add_record_option,
     agency,
-    hold_members,
     quoted,
     record_ids,
     text,
@@ -26,6 +25,7 @@ from retention_desk.cli.retention_text import (
 )
 from retention_desk.retention import REASONS, HoldInfo, list_holds, place_hold, release_hold
 from retention_desk.retention.holds import REASON_WORDS
+from retention_desk.retention.overview import hold_members
 from retention_desk.timefmt import show_time
 
 _REASON_ALIASES = {"ipra": "ipra_request", "ipra-request": "ipra_request"}

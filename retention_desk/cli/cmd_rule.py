@@ -17,7 +17,6 @@ from retention_desk.cli.common import open_archive, print_json
 from retention_desk.cli.retention_text import (
     agency,
     code_label,
-    current_series,
     quoted,
     text,
     user_errors,
@@ -29,6 +28,7 @@ from retention_desk.retention import (
     remove_rule,
     test_rule,
 )
+from retention_desk.retention.overview import current_series
 from retention_desk.timefmt import show_time
 
 

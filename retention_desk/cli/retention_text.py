@@ -1,9 +1,6 @@
 """What the retention commands (`schedule`, `rule`, `classify`, `hold`, `event`) share: how a
 series is named on a terminal (UNVERIFIED wherever it is printed: a citation nobody checked
-must never read as one that was), the RetentionError -> one-line error bridge, and the few
-read-only counts the retention API does not offer yet (per-series eligible and held, a hold's
-record ids, event dates, a query's current series). Those reads touch only the retention
-tables, in one read transaction each, and write nothing.
+must never read as one that was), and the RetentionError -> one-line error bridge.
 """
 
 from __future__ import annotations
@@ -11,8 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from retention_desk.archive.settings import zone_or_default
@@ -20,15 +16,9 @@ from retention_desk.archive.store import Archive
 from retention_desk.cli import CliError
 from retention_desk.retention import RetentionError
 from retention_desk.retention.schedule import Series
-from retention_desk.retention.scope import compile_rule_query
 from retention_desk.safetext import printable
 
 UNVERIFIED = "UNVERIFIED"
-
-_HELD = (
-    "SELECT hr.record_id FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
-    " WHERE h.released_at IS NULL"
-)
 
 
 @contextmanager
@@ -112,95 +102,3 @@ def add_record_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument(
         "--record", metavar="ID", nargs="+", action="extend", default=[], help=help_text
     )
-
-
-@dataclass(frozen=True)
-class SeriesCounts:
-    code: str
-    records: int
-    eligible: int  # eligible now and under no hold (as the classification summary counts it)
-    held: int
-
-
-def series_counts(archive: Archive, zone: ZoneInfo) -> dict[str, SeriesCounts]:
-    """Records, eligible now and held, per series, with the summary's own definitions."""
-    today = datetime.now(zone).date().isoformat()
-    with archive.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT rr.series_code, count(*),"
-            " sum(CASE WHEN rr.status = 'dated' AND rr.eligible_on <= :today"
-            "  AND h.record_id IS NULL THEN 1 ELSE 0 END),"
-            " sum(CASE WHEN h.record_id IS NOT NULL THEN 1 ELSE 0 END)"
-            " FROM record_retention rr"
-            f" LEFT JOIN (SELECT DISTINCT record_id FROM ({_HELD})) h"
-            "  ON h.record_id = rr.record_id"
-            " GROUP BY rr.series_code ORDER BY rr.series_code",
-            {"today": today},
-        ).all()
-    return {
-        str(code): SeriesCounts(str(code), int(n), int(eligible or 0), int(held or 0))
-        for code, n, eligible, held in rows
-    }
-
-
-def current_series(archive: Archive, query: str) -> dict[str | None, int]:
-    """How the records `query` matches are classified now (None: unclassified)."""
-    sql, params = compile_rule_query(archive, query)
-    with archive.read() as conn:
-        rows = conn.exec_driver_sql(
-            f"SELECT rr.series_code, count(*) FROM ({sql}) m"
-            " LEFT JOIN record_retention rr ON rr.record_id = m.id"
-            " GROUP BY rr.series_code ORDER BY rr.series_code IS NULL, rr.series_code",
-            dict(params),
-        ).all()
-    return {(str(code) if code is not None else None): int(n) for code, n in rows}
-
-
-@dataclass(frozen=True)
-class HoldMembers:
-    explicit: int
-    by_query: int
-    first_ids: tuple[int, ...]
-
-
-def hold_members(archive: Archive, hold_id: int, limit: int) -> HoldMembers:
-    """The records a hold covers (released holds keep theirs), the first `limit` ids."""
-    with archive.read() as conn:
-        explicit, by_query = conn.exec_driver_sql(
-            "SELECT coalesce(sum(explicit = 1), 0), coalesce(sum(explicit = 0), 0)"
-            " FROM hold_records WHERE hold_id = ?",
-            (int(hold_id),),
-        ).one()
-        ids = conn.exec_driver_sql(
-            "SELECT record_id FROM hold_records WHERE hold_id = ? ORDER BY record_id LIMIT ?",
-            (int(hold_id), max(int(limit), 0)),
-        ).all()
-    return HoldMembers(int(explicit), int(by_query), tuple(int(r[0]) for r in ids))
-
-
-@dataclass(frozen=True)
-class EventDate:
-    event: str
-    date: str
-    records: int
-    last_set_at: str
-    set_by: tuple[str, ...]
-
-
-def event_dates(archive: Archive) -> list[EventDate]:
-    """Every (event, date) the archive holds with its number of records."""
-    with archive.read() as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT event, event_date, set_by, count(*), max(set_at) FROM record_events"
-            " GROUP BY event, event_date, set_by ORDER BY event, event_date"
-        ).all()
-    # grouped by who set it too (names may hold commas), then folded here: few rows
-    folded: dict[tuple[str, str], tuple[int, str, set[str]]] = {}
-    for event, day, by, n, last in rows:
-        count, latest, names = folded.get((str(event), str(day)), (0, "", set()))
-        names.add(str(by or ""))
-        folded[(str(event), str(day))] = (count + int(n), max(latest, str(last or "")), names)
-    return [
-        EventDate(event, day, count, latest, tuple(sorted(names - {""})))
-        for (event, day), (count, latest, names) in folded.items()
-    ]

@@ -17,6 +17,8 @@ Public API (plain dataclasses; the CLI, the GUI and the IPRA desk call exactly t
   `list_holds(archive, include_released=False) -> list[HoldInfo]`,
   `holds_for(archive, record_ids) -> dict[int, list[HoldInfo]]`
 - `record_retention(archive, record_id) -> RecordRetention`
+- `series_counts(archive)`, `current_series(archive, query)`, `hold_members(archive, hold_id,
+  limit)`, `event_dates(archive)` (read-only views the CLI and GUI show)
 - `after_import(archive, batch_id) -> list[str]` (never raises)
 - `settings_changed(archive, before, after) -> ClassifySummary | None` (reclassifies after a
   time zone, fiscal-year end or agency kind change)
@@ -42,6 +44,15 @@ from retention_desk.retention.holds import (
     release_hold,
 )
 from retention_desk.retention.hook import after_import, settings_affect_retention, settings_changed
+from retention_desk.retention.overview import (
+    EventDate,
+    HoldMembers,
+    SeriesCounts,
+    current_series,
+    event_dates,
+    hold_members,
+    series_counts,
+)
 from retention_desk.retention.rules import (
     RuleChange,
     RuleInfo,
@@ -64,8 +75,10 @@ from retention_desk.retention.viewer import RecordRetention, RuleMatch, record_r
 __all__ = [
     "REASONS",
     "ClassifySummary",
+    "EventDate",
     "Hold",
     "HoldInfo",
+    "HoldMembers",
     "RecordRetention",
     "RetentionError",
     "RuleChange",
@@ -74,14 +87,18 @@ __all__ = [
     "RuleTest",
     "ScheduleFileInfo",
     "ScheduleImport",
+    "SeriesCounts",
     "SeriesMove",
     "add_rule",
     "after_import",
     "builtin_updates",
     "classification_summary",
     "classify",
+    "current_series",
     "effective_schedule",
     "ensure_schedules",
+    "event_dates",
+    "hold_members",
     "holds_for",
     "import_schedule",
     "list_holds",
@@ -91,6 +108,7 @@ __all__ = [
     "record_retention",
     "release_hold",
     "remove_rule",
+    "series_counts",
     "set_event_date",
     "settings_affect_retention",
     "settings_changed",

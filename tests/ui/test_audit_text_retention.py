@@ -56,7 +56,8 @@ def row(action: str, details: Any, ids: list[Any] | None = None) -> AuditRow:
         (
             "retention.classify",
             {"records": 1200, "moved": 30, "unclassified": 5},
-            "Classified 1,200 records: 30 records changed series or eligible date, 5 unclassified in the archive",
+            "Classified 1,200 records: 30 records changed series or eligible date,"
+            " 5 unclassified in the archive",
         ),
         (
             "retention.event_set",

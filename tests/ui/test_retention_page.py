@@ -24,6 +24,7 @@ from retention_desk.ui.retention.dialogs import (
 )
 from retention_desk.ui.retention.holds_panel import COL_NAME, COL_RECORDS, COL_STATUS
 from retention_desk.ui.retention.schedule_table import COL_CITATION, COL_RETENTION, COL_VERIFIED
+from retention_desk.ui.retention.summary import COL_ELIGIBLE, COL_HELD
 from retention_desk.ui.retention.view import TAB_HOLDS, RetentionView
 from retention_desk.ui.tasks import Task, TaskRunner
 from tests.retention.helpers import STANDARD, add_records, schedule_text, write_schedule
@@ -105,6 +106,9 @@ def test_page_shows_schedule_badges_summary_and_holds(qtbot, archive) -> None:
         "4 records · 3 classified · 1 eligible for disposal now · 1 held"
     )
     assert view.series_counts.count_of("T-CAL") == 3
+    # per series, the same eligible and held counts as the summary line
+    assert view.series_counts.count_of("T-CAL", COL_ELIGIBLE) == 1
+    assert view.series_counts.count_of("T-CAL", COL_HELD) == 1
     assert view.series_counts.count_of("—") == 1  # the unclassified row
     # rules and holds with counts
     assert view.rules.table.rowCount() == 1

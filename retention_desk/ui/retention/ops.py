@@ -42,6 +42,7 @@ class RetentionPageData:
     series: tuple[Series, ...]
     rules: tuple[rt.RuleInfo, ...]
     summary: rt.ClassifySummary
+    counts: dict[str, rt.SeriesCounts]  # eligible now and held per series
     holds: tuple[rt.HoldInfo, ...]  # released ones too; the page filters
     files: tuple[rt.ScheduleFileInfo, ...]
     updates: tuple[str, ...]  # shipped schedule files newer than the archive's copy
@@ -56,6 +57,7 @@ def load_page(archive: Archive) -> RetentionPageData:
         series=tuple(schedule[code] for code in sorted(schedule)),
         rules=tuple(user_errors(rt.list_rules, archive)),
         summary=user_errors(rt.classification_summary, archive),
+        counts=user_errors(rt.series_counts, archive),
         holds=tuple(user_errors(rt.list_holds, archive, include_released=True)),
         files=tuple(user_errors(rt.list_schedule_files, archive)),
         updates=tuple(user_errors(rt.builtin_updates, archive)),

@@ -13,7 +13,7 @@ from retention_desk.ui import formatting as fmt
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.retention.common import UNVERIFIED, WARN_STYLE, cell, make_table
 
-COL_CODE, COL_TITLE, COL_RECORDS = range(3)
+COL_CODE, COL_TITLE, COL_RECORDS, COL_ELIGIBLE, COL_HELD = range(5)
 
 
 def unclassified_text(summary: rt.ClassifySummary) -> str:
@@ -98,37 +98,52 @@ class SummaryPanel(QWidget):
 
 
 class SeriesCounts(QWidget):
-    """Records per series, with each series' title (and whether it is unverified)."""
+    """Records per series, eligible now and held, with each series' title (and whether it is
+    unverified)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        self.table = make_table(("Series", "Title", "Records"), stretch=COL_TITLE)
+        self.table = make_table(
+            ("Series", "Title", "Records", "Eligible now", "Held"), stretch=COL_TITLE
+        )
         layout.addWidget(self.table)
 
     def clear(self) -> None:
         self.table.setRowCount(0)
 
-    def set_counts(self, summary: rt.ClassifySummary, series: tuple[Series, ...]) -> None:
+    def set_counts(
+        self,
+        summary: rt.ClassifySummary,
+        series: tuple[Series, ...],
+        counts: dict[str, rt.SeriesCounts] | None = None,
+    ) -> None:
         by_code = {s.code: s for s in series}
-        rows: list[tuple[str, str, int]] = []
+        counts = counts or {}
+        rows: list[tuple[str, str, int, int | str, int | str]] = []
         for code, n in summary.per_series.items():
             known = by_code.get(code)
             title = known.title if known else "not in the schedule any more"
             if known is not None and not known.verified:
                 title += f" ({UNVERIFIED})"
-            rows.append((code, title, n))
-        rows.append(("—", "unclassified (never eligible)", summary.unclassified))
+            found = counts.get(code)
+            rows.append(
+                (code, title, n, found.eligible if found else "", found.held if found else "")
+            )
+        # unclassified records are never eligible, whatever their age
+        rows.append(("—", "unclassified (never eligible)", summary.unclassified, 0, ""))
         self.table.setRowCount(len(rows))
-        for row, (code, title, n) in enumerate(rows):
+        for row, (code, title, n, eligible, held) in enumerate(rows):
             self.table.setItem(row, COL_CODE, cell(code, data=code))
             self.table.setItem(row, COL_TITLE, cell(title))
             self.table.setItem(row, COL_RECORDS, cell(n))
+            self.table.setItem(row, COL_ELIGIBLE, cell(eligible))
+            self.table.setItem(row, COL_HELD, cell(held))
 
-    def count_of(self, code: str) -> int | None:
+    def count_of(self, code: str, column: int = COL_RECORDS) -> int | None:
         for row in range(self.table.rowCount()):
             item = self.table.item(row, COL_CODE)
             if item is not None and item.text() == code:
-                records = self.table.item(row, COL_RECORDS)
+                records = self.table.item(row, column)
                 return int(records.text().replace(",", "")) if records else None
         return None

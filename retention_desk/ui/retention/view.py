@@ -127,7 +127,7 @@ class RetentionView(QWidget):
         self.data = data
         self.status_label.setText(self.message)
         self.summary.set_summary(data.summary)
-        self.series_counts.set_counts(data.summary, data.series)
+        self.series_counts.set_counts(data.summary, data.series, data.counts)
         self.schedule.set_data(data)
         self.rules.set_data(data)
         self.holds.set_holds(data.holds, data.time_zone)
