@@ -89,6 +89,8 @@ def run_destroy(args: argparse.Namespace) -> int:
         )
     for copy in result.copies:
         print(f"A copy made earlier still holds the records: {printable(copy)}")
+    for note in result.notes:
+        print(printable(note))
     print(f"Next: retention-desk disposal certificate {result.report} --pdf FILE")
     return 0
 

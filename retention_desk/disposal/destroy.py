@@ -32,6 +32,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from retention_desk.archive import seal, threads, timeutil
+from retention_desk.archive.errors import ArchiveBusy
 from retention_desk.archive.store import Archive
 from retention_desk.disposal import purge, registry, rewrite
 from retention_desk.disposal.approval import status_in
@@ -87,6 +88,7 @@ class DestructionResult:
     finished: bool = False
     cancelled: bool = False
     purged: bool = False
+    notes: list[str] = field(default_factory=list)  # sentences for the user
 
 
 def _marks(ids: Sequence[int]) -> str:
@@ -476,7 +478,12 @@ def destroy(
             )
     if progress is not None:
         progress(total, total, "Purging the search indexes and free pages")
-    _purge(archive, number)
+    try:
+        _purge(archive, number)
+    except ArchiveBusy as exc:
+        # the records are gone from the tables; what is left (index segments, WAL, free
+        # pages) is purged by the next run, and the certificate says so until then
+        result.notes.append(str(exc))
     _fill(archive, number, result)
     return result
 

@@ -22,13 +22,14 @@ file system or an SSD kept from before. The certificate lists the copies the arc
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
 from retention_desk.archive import fts
-from retention_desk.archive.errors import ArchiveError
+from retention_desk.archive.errors import ArchiveBusy, ArchiveError
 from retention_desk.archive.store import Archive
 
 
@@ -55,12 +56,34 @@ def destroying_connection(archive: Archive) -> Iterator[Connection]:
         yield conn
 
 
+def _truncate_wal(archive: Archive) -> None:
+    """Checkpoint with TRUNCATE and check it did: SQLite reports a checkpoint that readers
+    held back in its result row instead of raising, and a WAL left whole still holds the
+    destroyed pages."""
+    raw = archive.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            busy, _frames, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+    if busy:
+        raise ArchiveBusy(
+            f"The archive {archive.path.name} is open in another program or window, so the"
+            " write-ahead log could not be emptied; close it and run the destruction again"
+            " to finish the purge."
+        )
+
+
 def no_trace(archive: Archive) -> None:
     """Fold the WAL in and truncate it, VACUUM away free pages, truncate the WAL again.
 
-    Waits (busy timeout) for other connections; raises ArchiveBusy if they hold on.
+    ArchiveBusy while another connection holds the file; the purge is then left for the next
+    run (the destruction records it as not purged).
     """
-    archive.checkpoint(mode="TRUNCATE")
+    _truncate_wal(archive)
     # VACUUM cannot run inside a transaction, and SQLAlchemy begins one on first use: the
     # pooled driver connection (autocommit, isolation_level None) runs it on its own
     raw = archive.engine.raw_connection()
@@ -69,8 +92,16 @@ def no_trace(archive: Archive) -> None:
         try:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("VACUUM")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ArchiveBusy(
+                    f"The archive {archive.path.name} is in use, so its free pages could not"
+                    " be removed; close other windows and run the destruction again to finish"
+                    " the purge."
+                ) from exc
+            raise
         finally:
             cursor.close()
     finally:
         raw.close()
-    archive.checkpoint(mode="TRUNCATE")
+    _truncate_wal(archive)

@@ -207,3 +207,35 @@ def test_record_reclassified_after_the_report_is_skipped(archive: Archive) -> No
     result = destroy(archive, number)
     assert [(s.record_id, s.reason) for s in result.skipped] == [(ids["a"], "not_eligible")]
     assert tombstoned(archive) == set()
+
+
+def test_purge_held_back_by_a_reader_is_finished_by_the_next_run(
+    archive: Archive, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from retention_desk.disposal.certificate import make_certificate
+
+    ids = add(archive, [("a", "first", OLD)])
+    number = approved_report(archive)
+    path = archive.path
+    archive.close()
+    archive = Archive.open(path, busy_timeout_s=0.2)
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM records").fetchone()
+        result = destroy(archive, number)
+    finally:
+        reader.close()
+    assert tombstoned(archive) == {ids["a"]}
+    assert not result.purged and result.finished
+    assert result.notes and "run the destruction again" in result.notes[0]
+    cert, _pdf = make_certificate(archive, number)
+    assert any("purge" in e for e in cert.exceptions) and cert.stored_sha256 is None
+    again = destroy(archive, number)
+    assert again.purged and again.destroyed_now == 0 and not again.notes
+    cert, _pdf = make_certificate(archive, number)
+    assert not cert.exceptions and cert.stored_sha256
+    archive.close()
+    check_verify(path)
