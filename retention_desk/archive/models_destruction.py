@@ -1,7 +1,8 @@
 """ORM models of migration 0010 (destruction), on the archive's one `Base`.
 
-Kept apart from models.py so the destruction feature owns its schema; models.py imports this
-module at its end so `Base.metadata` (and the schema-versus-models test) sees these tables.
+Kept apart from models.py so the destruction feature owns its schema (and models.py stays a
+readable size); whatever needs all of `Base.metadata` (the migration environment, the
+schema-versus-models test) imports this module too.
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from retention_desk.archive import Archive
+from retention_desk.archive import (
+    Archive,
+    models_destruction,  # noqa: F401  (its tables join Base)
+)
 from retention_desk.archive.ingest import RecordIn, RecordWriter
 from retention_desk.archive.migrate import include_name
 from retention_desk.archive.models import Account, Base, Media, Record, RecordVersion, SourceFile
