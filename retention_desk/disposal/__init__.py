@@ -58,14 +58,14 @@ from retention_desk.disposal.approval import (
 from retention_desk.disposal.errors import DisposalError
 from retention_desk.disposal.export_pdf import export_pdf
 from retention_desk.disposal.export_xlsx import export_xlsx
-from retention_desk.disposal.report import (
+from retention_desk.disposal.model import (
     DisposalReport,
     HeldRecord,
     HoldCount,
     ReportGroup,
     SeriesLine,
-    run_report,
 )
+from retention_desk.disposal.report import run_report
 from retention_desk.disposal.store import (
     ReportInfo,
     cancel_report,

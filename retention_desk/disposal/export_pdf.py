@@ -27,7 +27,7 @@ from reportlab.platypus import (
 from retention_desk.archive.store import Archive
 from retention_desk.disposal import present
 from retention_desk.disposal.approval import ApprovalStatus, approval_status
-from retention_desk.disposal.report import DisposalReport
+from retention_desk.disposal.model import DisposalReport
 from retention_desk.disposal.store import load_report
 
 # a PDF of a million held rows helps nobody; the XLSX has them all

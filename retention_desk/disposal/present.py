@@ -9,7 +9,7 @@ from retention_desk.disposal.approval import (
     STEP_WORDS,
     ApprovalStatus,
 )
-from retention_desk.disposal.report import DisposalReport
+from retention_desk.disposal.model import DisposalReport
 from retention_desk.safetext import printable
 
 UNVERIFIED = "UNVERIFIED"

@@ -9,7 +9,7 @@ report said then, even if the schedule changes later.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -19,99 +19,20 @@ from retention_desk.archive import seal, timeutil
 from retention_desk.archive import settings as settings_mod
 from retention_desk.archive.store import Archive
 from retention_desk.disposal.errors import DisposalError
-from retention_desk.retention.classifier import _LOCAL as LOCAL_DATE_SQL
-from retention_desk.retention.classifier import offset_table
+from retention_desk.disposal.model import (
+    DisposalReport,
+    ReportGroup,
+    SeriesLine,
+)
+from retention_desk.disposal.store import load_in
+from retention_desk.retention.classifier import LOCAL_DATE_SQL, offset_table
 from retention_desk.retention.schedule import Series
 from retention_desk.retention.schedules_store import schedule_in
-
-STATUSES = ("draft", "approved", "destroying", "destroyed", "cancelled")
 
 _HELD_NOW = (
     "SELECT 1 FROM hold_records hr JOIN holds h ON h.id = hr.hold_id"
     " WHERE hr.record_id = rr.record_id AND h.released_at IS NULL"
 )
-
-
-@dataclass(frozen=True)
-class SeriesLine:
-    """One series of a report, as the schedule described it when the report was run."""
-
-    code: str
-    title: str
-    citation: str
-    retention: str  # in words, e.g. "destroy 1 year after the record was created"
-    verified: bool
-    verified_note: str
-    disposition: str
-    approval_required: bool
-    in_schedule: bool
-    records: int
-    first_created: str | None  # local dates, YYYY-MM-DD
-    last_created: str | None
-
-
-@dataclass(frozen=True)
-class ReportGroup:
-    """Eligible records of one series, account and year (local year of creation; '' when
-    the record has no creation date)."""
-
-    series_code: str
-    platform: str
-    account: str
-    account_id: int | None
-    year: str
-    records: int
-    first_created: str | None
-    last_created: str | None
-
-
-@dataclass(frozen=True)
-class HoldCount:
-    hold_id: int
-    name: str
-    records: int
-
-
-@dataclass(frozen=True)
-class HeldRecord:
-    """A record that would be eligible but a hold in force kept out of the report."""
-
-    record_id: int
-    series_code: str
-    eligible_on: str
-    hold_ids: tuple[int, ...]
-    hold_names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class DisposalReport:
-    number: int
-    as_of: date
-    created_at: str
-    created_by: str
-    status: str  # draft | approved | destroying | destroyed | cancelled
-    status_at: str
-    agency_kind: str  # at run time; decides the approval path
-    agency_name: str
-    time_zone: str
-    records: int  # eligible and in the report
-    held: int  # would be eligible, held
-    unclassified: int  # counted, never eligible
-    pending_event: int
-    permanent: int
-    no_date: int
-    not_yet_due: int  # dated, eligible after the as-of date
-    unsealed: int  # eligible records with no seal leaf (archives from before seals)
-    series: tuple[SeriesLine, ...]
-    groups: tuple[ReportGroup, ...]
-    holds: tuple[HoldCount, ...]
-    held_records: tuple[HeldRecord, ...]
-
-    @property
-    def approval_needed(self) -> bool:
-        """False when every record is of a series that needs no approval (non-records,
-        1.13.30.14 NMAC)."""
-        return any(s.approval_required and s.records for s in self.series)
 
 
 def local_today(conn: Connection) -> date:
@@ -181,8 +102,6 @@ def run_report(archive: Archive, as_of: date, created_by: str | None = None) -> 
     """Find every record eligible on `as_of` (dated, eligible_on <= as_of, no hold in force),
     save the report as a draft with a new number (audited with ids and counts) and return it.
     DisposalError for an as-of date after today: records not yet eligible would be listed."""
-    from retention_desk.disposal.store import load_in
-
     with archive.write() as conn:
         today = local_today(conn)
         if as_of > today:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from retention_desk.archive import timeutil
 from retention_desk.archive.store import Archive
 from retention_desk.disposal.errors import DisposalError
-from retention_desk.disposal.report import (
+from retention_desk.disposal.model import (
     STATUSES,
     DisposalReport,
     HeldRecord,

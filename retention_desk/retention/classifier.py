@@ -279,7 +279,9 @@ def _prepare(conn: Connection, rules: list[CompiledRule], settings: Settings) ->
 
 
 # a record's local creation date ('' when unknown) through the offset table temp.rd_tz
-_LOCAL = (
+# the record's local creation date (YYYY-MM-DD, '' without one) in SQL, from the zone offset
+# table `offset_table` fills; a record of alias `r` (disposal reports group by it too)
+LOCAL_DATE_SQL = (
     "coalesce(date(substr(r.created_at, 1, 16), (SELECT z.off FROM temp.rd_tz z"
     " WHERE z.start <= substr(r.created_at, 1, 16) ORDER BY z.start DESC LIMIT 1)"
     " || ' minutes'), '')"
@@ -299,7 +301,7 @@ def _insert_candidates(
             " AND e.event = :rd_event), '')"
         )
         params = {**params, "rd_event": rule.series.event}
-    columns = f"r.id, {rule.id}, {rule.position}, {_LOCAL}, {event}"
+    columns = f"r.id, {rule.id}, {rule.position}, {LOCAL_DATE_SQL}, {event}"
     if select.startswith(_RULE_PREFIX):
         body = f"SELECT {columns} FROM records r WHERE " + select[len(_RULE_PREFIX) :]
     elif select.startswith(_SCOPE_PREFIX):
