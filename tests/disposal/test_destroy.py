@@ -239,3 +239,41 @@ def test_purge_held_back_by_a_reader_is_finished_by_the_next_run(
     assert not cert.exceptions and cert.stored_sha256
     archive.close()
     check_verify(path)
+
+
+def test_a_hand_made_tombstone_does_not_hide_a_deleted_record(archive: Archive) -> None:
+    """Only tombstones of records an audited destruction removed stand for them in verify."""
+    import sqlite3
+
+    from retention_desk.archive.verify import verify_path
+
+    ids = add(archive, [("a", "quietly removed", OLD), ("b", "stays", OLD)])
+    number = approved_report(archive)
+    path = archive.path
+    archive.close()
+    raw = sqlite3.connect(path)
+    try:
+        rid = ids["a"]
+        leaf = raw.execute(
+            "SELECT leaf FROM seal_log WHERE kind = 1 AND object_id = ? ORDER BY id DESC",
+            (rid,),
+        ).fetchone()[0]
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute(
+            "INSERT INTO record_tombstones VALUES (?, 'x', 'post', 'a', 'T-SHORT', NULL,"
+            " '2020-01-01', ?, '2026-01-01', 1, ?)",
+            (rid, number, leaf),
+        )
+        for sql in (
+            "DELETE FROM record_versions WHERE record_id = ?",
+            "DELETE FROM record_retention WHERE record_id = ?",
+            "DELETE FROM records WHERE id = ?",
+            "DELETE FROM seal_salts WHERE kind = 1 AND object_id = ?",
+        ):
+            raw.execute(sql, (rid,))
+        raw.commit()
+    finally:
+        raw.close()
+    report = verify_path(path)
+    assert not report.ok
+    assert any(f"Record {ids['a']}" in f and "missing" in f for f in report.failures)
