@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -40,6 +41,32 @@ def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButt
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons, ok
+
+
+def _scope_fields(
+    form: QFormLayout, record_ids: str, query_hint: str
+) -> tuple[QLineEdit, QLineEdit]:
+    """The query and record-id rows that holds and event dates both take."""
+    query_edit = QLineEdit()
+    query_edit.setPlaceholderText(query_hint)
+    form.addRow(plain_label("Query"), query_edit)
+    ids_edit = QLineEdit(record_ids)
+    ids_edit.setPlaceholderText("record ids, e.g. 12, 15, 40")
+    form.addRow(plain_label("Record ids"), ids_edit)
+    return query_edit, ids_edit
+
+
+def _error_and_buttons(
+    dialog: QDialog, layout: QVBoxLayout, ok_text: str
+) -> tuple[QLabel, QPushButton]:
+    """The warning line a refused entry is explained in, then OK/Cancel."""
+    error = plain_label()
+    error.setWordWrap(True)
+    error.setStyleSheet(WARN_STYLE)
+    layout.addWidget(error)
+    buttons, ok = _buttons(dialog, ok_text)
+    layout.addWidget(buttons)
+    return error, ok
 
 
 class RulePreviewDialog(QDialog):
@@ -96,19 +123,11 @@ class PlaceHoldDialog(QDialog):
         self.matter_edit = QLineEdit()
         self.matter_edit.setPlaceholderText("matter or case reference (optional)")
         form.addRow(plain_label("Matter"), self.matter_edit)
-        self.query_edit = QLineEdit()
-        self.query_edit.setPlaceholderText("records this query matches, now and as they arrive")
-        form.addRow(plain_label("Query"), self.query_edit)
-        self.ids_edit = QLineEdit(record_ids)
-        self.ids_edit.setPlaceholderText("record ids, e.g. 12, 15, 40")
-        form.addRow(plain_label("Record ids"), self.ids_edit)
+        self.query_edit, self.ids_edit = _scope_fields(
+            form, record_ids, "records this query matches, now and as they arrive"
+        )
         layout.addLayout(form)
-        self.error = plain_label()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(WARN_STYLE)
-        layout.addWidget(self.error)
-        buttons, self.ok_button = _buttons(self, "Place hold")
-        layout.addWidget(buttons)
+        self.error, self.ok_button = _error_and_buttons(self, layout, "Place hold")
         self.request: HoldRequest | None = None
 
     def accept(self) -> None:
@@ -195,19 +214,11 @@ class EventDateDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         form.addRow(plain_label("Date"), self.date_edit)
-        self.query_edit = QLineEdit()
-        self.query_edit.setPlaceholderText("records this query matches")
-        form.addRow(plain_label("Query"), self.query_edit)
-        self.ids_edit = QLineEdit(record_ids)
-        self.ids_edit.setPlaceholderText("record ids, e.g. 12, 15, 40")
-        form.addRow(plain_label("Record ids"), self.ids_edit)
+        self.query_edit, self.ids_edit = _scope_fields(
+            form, record_ids, "records this query matches"
+        )
         layout.addLayout(form)
-        self.error = plain_label()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(WARN_STYLE)
-        layout.addWidget(self.error)
-        buttons, self.ok_button = _buttons(self, "Set date")
-        layout.addWidget(buttons)
+        self.error, self.ok_button = _error_and_buttons(self, layout, "Set date")
         self.values: tuple[str, date, str, tuple[int, ...]] | None = None
 
     def accept(self) -> None:
