@@ -123,12 +123,15 @@ def _report_row(conn: Connection, number: int) -> tuple[str, str]:
 
 
 def _remaining(conn: Connection, number: int) -> list[int]:
+    """Records of the report without a tombstone, those of one original together: an
+    original is rewritten once per batch that destroys something in it."""
     return [
         int(r[0])
         for r in conn.exec_driver_sql(
             "SELECT d.record_id FROM disposal_report_records d WHERE d.report_id = ?"
             " AND NOT EXISTS (SELECT 1 FROM record_tombstones t WHERE t.record_id = d.record_id)"
-            " ORDER BY d.record_id",
+            " ORDER BY (SELECT min(s.source_file_id) FROM record_sources s"
+            "  WHERE s.record_id = d.record_id), d.record_id",
             (int(number),),
         ).all()
     ]

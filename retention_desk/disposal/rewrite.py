@@ -53,23 +53,33 @@ def _marks(ids: Sequence[int]) -> str:
     return ",".join(str(int(i)) for i in ids)
 
 
-def sources_of(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, set[str | None]]]:
-    """source_file_id -> record id -> locators of `ids` inside it (read before deletion)."""
-    out: dict[int, dict[int, set[str | None]]] = {}
+@dataclass
+class Held:
+    """What destroyed records had inside one original: locators by record, and the raw item
+    each version was read from (to check the item about to be cut out is that one)."""
+
+    locators: dict[int, set[str | None]]
+    raw: dict[str, str]
+
+
+def sources_of(conn: Connection, ids: Sequence[int]) -> dict[int, Held]:
+    """source_file_id -> what `ids` hold inside it (read before deletion)."""
+    out: dict[int, Held] = {}
     marks = _marks(ids)
-    for rid, sid, loc in conn.exec_driver_sql(
-        f"SELECT record_id, source_file_id, locator FROM record_sources"
+    for rid, sid, loc, raw in conn.exec_driver_sql(
+        f"SELECT record_id, source_file_id, locator, NULL FROM record_sources"
         f" WHERE record_id IN ({marks})"
-        f" UNION SELECT record_id, source_file_id, locator FROM record_versions"
+        f" UNION SELECT record_id, source_file_id, locator, raw_json FROM record_versions"
         f" WHERE record_id IN ({marks}) AND source_file_id IS NOT NULL"
     ).all():
-        out.setdefault(int(sid), {}).setdefault(int(rid), set()).add(loc)
+        held = out.setdefault(int(sid), Held({}, {}))
+        held.locators.setdefault(int(rid), set()).add(loc)
+        if loc is not None and raw is not None:
+            held.raw[str(loc)] = str(raw)
     return out
 
 
-def settle(
-    conn: Connection, held: dict[int, dict[int, set[str | None]]]
-) -> tuple[list[OriginalOutcome], list[str]]:
+def settle(conn: Connection, held: dict[int, Held]) -> tuple[list[OriginalOutcome], list[str]]:
     """Settle each original in `held` (after the records were deleted). Returns the outcomes
     and the blobs no longer named by their source file (candidates for deletion)."""
     outcomes: list[OriginalOutcome] = []
@@ -83,8 +93,8 @@ def settle(
         if row is None or row[1] is None:
             continue  # nothing stored (a failed file, or removed by an earlier batch)
         name, blob, fmt, details = str(row[0]), str(row[1]), str(row[2] or ""), row[3]
-        record_ids = tuple(sorted(held[sid]))
-        locators = [loc for locs in held[sid].values() for loc in locs]
+        record_ids = tuple(sorted(held[sid].locators))
+        locators = sorted({loc for locs in held[sid].locators.values() for loc in locs}, key=str)
         kept = conn.exec_driver_sql(
             "SELECT 1 FROM record_sources WHERE source_file_id = ? UNION ALL"
             " SELECT 1 FROM record_versions WHERE source_file_id = ? LIMIT 1",
@@ -100,7 +110,7 @@ def settle(
             continue
         try:
             data = blobs.read_bytes(conn, blob)
-            new = split(data, name, fmt, _loads(details), locators)
+            new = split(data, name, fmt, _loads(details), locators, held[sid].raw)
         except Unsplittable as exc:
             outcomes.append(OriginalOutcome(sid, RETAINED, blob, None, 0, str(exc), record_ids))
             continue
@@ -124,9 +134,17 @@ def _loads(value: Any) -> dict[str, Any]:
 
 
 def split(
-    data: bytes, name: str, fmt: str, details: dict[str, Any], locators: Sequence[str | None]
+    data: bytes,
+    name: str,
+    fmt: str,
+    details: dict[str, Any],
+    locators: Sequence[str | None],
+    expected: dict[str, str] | None = None,
 ) -> bytes:
-    """`data` without the items `locators` name, or Unsplittable."""
+    """`data` without the items `locators` name, or Unsplittable. `expected` maps a locator
+    to the raw JSON its record was read from: an item found there that is not that one (the
+    file or the numbering is not what the importer saw) is not cut out, the file is kept."""
+    expected = expected or {}
     fmt = fmt.lower()
     if fmt in ("wacz",) or name.lower().endswith(".wacz"):
         raise Unsplittable("a WACZ package is signed as a whole and cannot be split")
@@ -135,14 +153,28 @@ def split(
     if any(loc is None or loc == name for loc in locators):
         raise Unsplittable("a destroyed record is the whole file")
     if fmt == "csv" or all(_CSV_LOCATOR.search(str(loc)) for loc in locators):
-        return _split_csv(data, details, [str(loc) for loc in locators])
-    return _split_json(data, name, [str(loc) for loc in locators])
+        return _split_csv(data, details, [str(loc) for loc in locators], expected)
+    return _split_json(data, name, [str(loc) for loc in locators], expected)
 
 
 _CSV_LOCATOR = re.compile(r" row (\d+) \(line (\d+)\)$")
 
 
-def _split_csv(data: bytes, details: dict[str, Any], locators: Sequence[str]) -> bytes:
+def _same(raw: str | None, item: Any) -> bool:
+    if raw is None:
+        return True
+    try:
+        want = json.loads(raw)
+    except ValueError:
+        return False
+    if isinstance(want, dict) and isinstance(item, dict):
+        return all(item.get(k) == v for k, v in want.items())
+    return bool(want == item)
+
+
+def _split_csv(
+    data: bytes, details: dict[str, Any], locators: Sequence[str], expected: dict[str, str]
+) -> bytes:
     options = details.get("csv") if isinstance(details.get("csv"), dict) else {}
     encoding = str((options or {}).get("encoding") or "utf-8")
     delimiter = str((options or {}).get("delimiter") or ",")
@@ -155,12 +187,16 @@ def _split_csv(data: bytes, details: dict[str, Any], locators: Sequence[str]) ->
     lines = list(io.StringIO(text, newline=""))
     # physical lines of each row, keyed by the line the row starts on (1-based)
     spans: dict[int, tuple[int, int]] = {}
-    position = iter(lines)
-    reader = csv.reader(position, delimiter=delimiter)
+    cells: dict[int, dict[str, str]] = {}
+    reader = csv.reader(iter(lines), delimiter=delimiter)
     start = 1
+    header: list[str] | None = None
     try:
-        for _row in reader:
+        for row in reader:
             spans[start] = (start, reader.line_num)
+            if header is None:
+                header = [h.lstrip("\ufeff") for h in row]
+            cells[start] = dict(zip(header, row, strict=False))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise Unsplittable("the CSV cannot be read row by row") from exc
@@ -172,6 +208,8 @@ def _split_csv(data: bytes, details: dict[str, Any], locators: Sequence[str]) ->
         line = int(match.group(2))
         if line <= 1 or line not in spans:
             raise Unsplittable(f"line {line} does not start a row")
+        if not _same(expected.get(loc), cells.get(line)):
+            raise Unsplittable(f"line {line} is not the row the record was imported from")
         first, last = spans[line]
         drop.update(range(first, last + 1))
     kept = [text_line for n, text_line in enumerate(lines, start=1) if n not in drop]
@@ -201,7 +239,15 @@ def _path(loc: str, name: str) -> list[str | int]:
     return steps
 
 
-def _split_json(data: bytes, name: str, locators: Sequence[str]) -> bytes:
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _v in pairs]
+    if len(set(keys)) != len(keys):
+        # writing the object back would keep only the last value of a repeated key
+        raise Unsplittable("the file repeats a key in one object, which a rewrite would lose")
+    return dict(pairs)
+
+
+def _split_json(data: bytes, name: str, locators: Sequence[str], expected: dict[str, str]) -> bytes:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -211,13 +257,13 @@ def _split_json(data: bytes, name: str, locators: Sequence[str]) -> bytes:
     if match and not text.lstrip().startswith(("[", "{")):
         prefix, text = text[: match.end()], text[match.end() :]
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_no_duplicates)
     except ValueError as exc:
         raise Unsplittable("the file is not JSON that can be split into items") from exc
-    targets: dict[tuple[str | int, ...], set[int]] = {}
+    targets: dict[tuple[str | int, ...], dict[int, str]] = {}
     for loc in locators:
         steps = _path(loc, name)
-        targets.setdefault(tuple(steps[:-1]), set()).add(int(steps[-1]))  # type: ignore[arg-type]
+        targets.setdefault(tuple(steps[:-1]), {})[int(steps[-1])] = loc  # type: ignore[arg-type]
     for container_path, indexes in targets.items():
         node: Any = document
         for step in container_path:
@@ -228,6 +274,8 @@ def _split_json(data: bytes, name: str, locators: Sequence[str]) -> bytes:
         if not isinstance(node, list) or max(indexes) >= len(node):
             raise Unsplittable("a destroyed item is no longer where it was found")
         for index in sorted(indexes, reverse=True):
+            if not _same(expected.get(indexes[index]), node[index]):
+                raise Unsplittable("an item is not the one its record was imported from")
             del node[index]
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return (prefix + body + ("\n" if data.endswith(b"\n") else "")).encode("utf-8")

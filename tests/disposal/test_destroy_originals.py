@@ -110,3 +110,29 @@ def test_split_refuses_what_it_cannot_do_safely() -> None:
     csv_bytes = b'id,text\n1,one\n2,"two\nlines"\n3,three\n'
     out = split(csv_bytes, "a.csv", "csv", {"csv": {"encoding": "utf-8"}}, ["a.csv row 3 (line 3)"])
     assert out == b"id,text\n1,one\n3,three\n"
+
+
+def test_split_keeps_the_file_when_the_item_is_not_the_imported_one() -> None:
+    csv_bytes = b"id,text\n1,one\n2,two\n"
+    with pytest.raises(Unsplittable, match="not the row"):
+        split(
+            csv_bytes,
+            "a.csv",
+            "csv",
+            {},
+            ["a.csv row 2 (line 2)"],
+            {"a.csv row 2 (line 2)": '{"id": "2", "text": "two"}'},
+        )
+    out = split(
+        csv_bytes,
+        "a.csv",
+        "csv",
+        {},
+        ["a.csv row 3 (line 3)"],
+        {"a.csv row 3 (line 3)": '{"id": "2", "text": "two"}'},
+    )
+    assert out == b"id,text\n1,one\n"
+    with pytest.raises(Unsplittable, match="not the one"):
+        split(b'[{"a": 1}, {"a": 2}]', "a.json", "x", {}, ["a.json[0]"], {"a.json[0]": '{"a": 2}'})
+    with pytest.raises(Unsplittable, match="repeats a key"):
+        split(b'[{"a": 1, "a": 2}, {"b": 1}]', "a.json", "x", {}, ["a.json[1]"])
