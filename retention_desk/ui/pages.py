@@ -90,6 +90,12 @@ def _retention_page(context: PageContext) -> QWidget:
     return RetentionView(context.runner, context.changes)
 
 
+def _disposal_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.disposal.view import DisposalView
+
+    return DisposalView(context.runner, context.changes)
+
+
 def _audit_page(context: PageContext) -> QWidget:
     from retention_desk.ui.audit.view import AuditView
 
@@ -107,6 +113,7 @@ PAGES: list[PageSpec] = [
         "Public-records (IPRA) request tracking is not in this version yet.",
     ),
     PageSpec("retention", "Retention", _retention_page),
+    PageSpec("disposal", "Disposal", _disposal_page),
     PageSpec("reports", "Reports", None, "Reports and productions are not in this version yet."),
     PageSpec("audit", "Audit log", _audit_page),
 ]

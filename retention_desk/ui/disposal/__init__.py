@@ -1,0 +1,1 @@
+"""The Disposal page (issue 11): disposal reports, their approval, destruction and certificate."""
