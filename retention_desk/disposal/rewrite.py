@@ -7,14 +7,20 @@ each original they came from is settled:
 - no kept record comes from it any more: its bytes are deleted (the source file row stays,
   without a blob, so the import history and its seal still hold);
 - kept records come from it and its format can be split: it is rewritten without the destroyed
-  items (CSV rows, JSON array items), the new bytes stored and the row pointed at them;
+  items (CSV rows, JSON array items, WARC records with their request and metadata records;
+  zip members are stored one by one, so a member is split as its own format), the new bytes
+  stored and the row pointed at them; an item is cut out only when it is the one its record was
+  imported from;
   `source_files.sha256` keeps the SHA-256 of the file as imported, so the same export imported
   again is still recognised as imported and cannot bring the destroyed records back;
-- otherwise (WACZ, whose signature covers the package; WARC; an item that is the whole file;
-  anything that does not read back byte for byte) it is kept, and the destroyed records are
-  listed as retained in it, record by record, until its last record is destroyed.
+- otherwise (WACZ, whose signature covers the package; ARC; a WARC gzipped as a whole or a
+  capture a kept revisit refers to; an item that is the whole file; anything that does not read
+  back byte for byte) it is kept, and the destroyed records are listed as retained in it,
+  record by record, until its last record is destroyed.
 
-Locators of kept records still name their place in the original as imported.
+Locators of kept records still name their place in the original as imported: renumbering them
+would change their seals, and a kept record on a later batch of the same report would then no
+longer match its approved snapshot.
 """
 
 from __future__ import annotations
@@ -148,10 +154,12 @@ def split(
     fmt = fmt.lower()
     if fmt in ("wacz",) or name.lower().endswith(".wacz"):
         raise Unsplittable("a WACZ package is signed as a whole and cannot be split")
-    if fmt in ("warc", "arc") or name.lower().endswith((".warc", ".warc.gz", ".arc", ".arc.gz")):
-        raise Unsplittable("web archive records are not split (the file is kept whole)")
+    if fmt == "arc" or name.lower().endswith((".arc", ".arc.gz")):
+        raise Unsplittable("ARC files are not split (the file is kept whole)")
     if any(loc is None or loc == name for loc in locators):
         raise Unsplittable("a destroyed record is the whole file")
+    if fmt == "warc" or name.lower().endswith((".warc", ".warc.gz")):
+        return _split_warc(data, name, [str(loc) for loc in locators])
     if fmt == "csv" or all(_CSV_LOCATOR.search(str(loc)) for loc in locators):
         return _split_csv(data, details, [str(loc) for loc in locators], expected)
     return _split_json(data, name, [str(loc) for loc in locators], expected)
@@ -279,3 +287,61 @@ def _split_json(data: bytes, name: str, locators: Sequence[str], expected: dict[
             del node[index]
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return (prefix + body + ("\n" if data.endswith(b"\n") else "")).encode("utf-8")
+
+
+def _split_warc(data: bytes, name: str, locators: Sequence[str]) -> bytes:
+    """Cut whole WARC records (with the records written concurrently with them: the request,
+    metadata) out of a plain WARC or one gzip member per record; a whole-file gzip, a capture
+    a kept revisit refers to, or an item inside a record (API JSON statuses) keeps the file."""
+    import gzip
+    import zlib
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    gone_offsets: set[int] = set()
+    for loc in locators:
+        match = re.fullmatch(re.escape(name) + r"@(\d+)", loc)
+        if match is None:
+            raise Unsplittable("a destroyed item is part of a web archive record")
+        gone_offsets.add(int(match.group(1)))
+    records: list[tuple[int, int, str, str, str]] = []  # offset, length, id, concurrent, refers
+    try:
+        iterator = ArchiveIterator(io.BytesIO(data), no_record_parse=True)
+        for record in iterator:
+            offset = iterator.get_record_offset()
+            headers = record.rec_headers
+            ids = (
+                str(headers.get_header("WARC-Record-ID") or ""),
+                str(headers.get_header("WARC-Concurrent-To") or ""),
+                str(headers.get_header("WARC-Refers-To") or ""),
+            )
+            iterator.read_to_end(record)
+            records.append((offset, iterator.get_record_length(), *ids))
+    except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
+        raise Unsplittable("the WARC cannot be read record by record") from exc
+    # a record runs to the next one's start (plain WARC records end in a blank-line trailer
+    # warcio leaves out of the length)
+    spans: dict[int, tuple[int, int]] = {}
+    for n, (offset, _length, *_ids) in enumerate(records):
+        end = records[n + 1][0] if n + 1 < len(records) else len(data)
+        piece = data[offset:end]
+        try:
+            head = gzip.decompress(piece)[:5] if piece[:2] == b"\x1f\x8b" else piece[:5]
+        except (OSError, EOFError, zlib.error) as exc:
+            raise Unsplittable("the WARC is compressed as a whole, not record by record") from exc
+        if head != b"WARC/" or (n == 0 and offset != 0):
+            raise Unsplittable("the WARC is compressed as a whole, not record by record")
+        spans[offset] = (offset, end)
+    by_offset = {r[0]: r for r in records}
+    if not gone_offsets <= set(by_offset):
+        raise Unsplittable("a destroyed record is no longer where it was found")
+    gone_ids = {by_offset[o][2] for o in gone_offsets}
+    # records written with a destroyed one (its request, metadata), either way round
+    gone_ids |= {by_offset[o][3] for o in gone_offsets if by_offset[o][3]}
+    drop = {r[0] for r in records if r[2] in gone_ids or (r[3] and r[3] in gone_ids)}
+    drop |= gone_offsets
+    kept = [r for r in records if r[0] not in drop]
+    if any(r[4] and r[4] in gone_ids for r in kept):
+        raise Unsplittable("a kept capture is a revisit of a destroyed one")
+    return b"".join(data[spans[r[0]][0] : spans[r[0]][1]] for r in kept)

@@ -136,3 +136,66 @@ def test_split_keeps_the_file_when_the_item_is_not_the_imported_one() -> None:
         split(b'[{"a": 1}, {"a": 2}]', "a.json", "x", {}, ["a.json[0]"], {"a.json[0]": '{"a": 2}'})
     with pytest.raises(Unsplittable, match="repeats a key"):
         split(b'[{"a": 1, "a": 2}, {"b": 1}]', "a.json", "x", {}, ["a.json[1]"])
+
+
+def _warc(path: Path, gz: bool) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pages = [
+        ("https://example.gov/a", "kept page about parks", "2026-11-30T10:00:00Z"),
+        ("https://example.gov/b", "gone page zqwarc4242 text", "2020-01-02T10:00:00Z"),
+        ("https://example.gov/c", "another kept page", "2026-11-30T11:00:00Z"),
+    ]
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=gz)
+        for url, words, when in pages:
+            body = f"<html><body><p>{words}</p></body></html>".encode()
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            response = writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": when},
+            )
+            request = writer.create_warc_record(
+                url,
+                "request",
+                payload=io.BytesIO(b"GET / HTTP/1.1\r\nCookie: zqcookie77\r\n\r\n"),
+                warc_headers_dict={"WARC-Date": when},
+            )
+            request.rec_headers.add_header(
+                "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+            )
+            writer.write_record(response)
+            writer.write_record(request)
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["gzip-per-record", "plain"])
+def test_warc_records_are_cut_out_with_their_request(
+    tmp_archive: Archive, tmp_path: Path, gz: bool
+) -> None:
+    import gzip
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    prepare(tmp_archive, tmp_path)
+    name = "site.warc.gz" if gz else "site.warc"
+    _warc(tmp_path / name, gz)
+    run_import(tmp_archive, [tmp_path / name])
+    number = _approved(tmp_archive, "zqwarc4242")
+    result = destroy(tmp_archive, number)
+    assert result.destroyed == 1 and not result.retained
+    assert [o.action for o in result.originals] == ["rewritten"]
+    data = _original(tmp_archive, name) or b""
+    plain = gzip.decompress(data) if gz else data
+    assert b"zqwarc4242" not in plain and plain.count(b"zqcookie77") == 2
+    import io
+
+    kinds = [r.rec_type for r in ArchiveIterator(io.BytesIO(data))]
+    assert kinds == ["response", "request", "response", "request"]
+    tmp_archive.close()
+    check_verify(tmp_archive.path)
