@@ -122,19 +122,51 @@ def _report_row(conn: Connection, number: int) -> tuple[str, str]:
     return str(row[0]), str(row[1])
 
 
-def _remaining(conn: Connection, number: int) -> list[int]:
-    """Records of the report without a tombstone, those of one original together: an
-    original is rewritten once per batch that destroys something in it."""
+def _remaining_keyed(conn: Connection, number: int) -> list[tuple[int, int | None]]:
+    """(record id, first original) of the report's records without a tombstone, those of one
+    original together."""
     return [
-        int(r[0])
+        (int(r[0]), None if r[1] is None else int(r[1]))
         for r in conn.exec_driver_sql(
-            "SELECT d.record_id FROM disposal_report_records d WHERE d.report_id = ?"
+            "SELECT d.record_id, (SELECT min(s.source_file_id) FROM record_sources s"
+            "  WHERE s.record_id = d.record_id) AS original"
+            " FROM disposal_report_records d WHERE d.report_id = ?"
             " AND NOT EXISTS (SELECT 1 FROM record_tombstones t WHERE t.record_id = d.record_id)"
-            " ORDER BY (SELECT min(s.source_file_id) FROM record_sources s"
-            "  WHERE s.record_id = d.record_id), d.record_id",
+            " ORDER BY original, d.record_id",
             (int(number),),
         ).all()
     ]
+
+
+def _remaining(conn: Connection, number: int) -> list[int]:
+    return [rid for rid, _key in _remaining_keyed(conn, number)]
+
+
+# An original is rewritten (read, parsed, stored again) once per batch that destroys something
+# in it: records of one original may fill a batch up to this many times `batch_size`, so a
+# large export is rewritten a few times, not once per 500 records.
+SAME_ORIGINAL_FACTOR = 40
+
+
+def plan_batches(keyed: Sequence[tuple[int, int | None]], batch_size: int) -> list[list[int]]:
+    """Batches of `batch_size` records, except that records of the same original stay
+    together up to SAME_ORIGINAL_FACTOR times that."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    current_key: int | None = None
+    for rid, key in keyed:
+        full = len(current) >= batch_size
+        if current and (
+            (full and (key is None or key != current_key))
+            or len(current) >= batch_size * SAME_ORIGINAL_FACTOR
+        ):
+            batches.append(current)
+            current = []
+        current.append(rid)
+        current_key = key
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _check_approval(conn: Connection, number: int, today: date | None) -> None:
@@ -450,13 +482,12 @@ def destroy(
     result = DestructionResult(report=number, total=total, destroyed=0, destroyed_now=0)
     if not purge_only:
         with archive.read() as conn:
-            remaining = _remaining(conn, number)
-        done = total - len(remaining)
-        for start in range(0, len(remaining), batch_size):
+            keyed = _remaining_keyed(conn, number)
+        done = total - len(keyed)
+        for part in plan_batches(keyed, batch_size):
             if cancel is not None and cancel.is_set():
                 result.cancelled = True
                 break
-            part = remaining[start : start + batch_size]
             result.destroyed_now += _batch(archive, number, part, today, result)
             done += len(part)
             if progress is not None:

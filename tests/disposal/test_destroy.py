@@ -277,3 +277,13 @@ def test_a_hand_made_tombstone_does_not_hide_a_deleted_record(archive: Archive) 
     report = verify_path(path)
     assert not report.ok
     assert any(f"Record {ids['a']}" in f and "missing" in f for f in report.failures)
+
+
+def test_records_of_one_original_share_batches() -> None:
+    from retention_desk.disposal.destroy import SAME_ORIGINAL_FACTOR, plan_batches
+
+    keyed = [(1, None), (2, None), (3, None), (4, 7), (5, 7), (6, 7), (7, 7), (8, 9)]
+    # a batch of original 7 goes on past the size; a new original starts a new batch
+    assert plan_batches(keyed, 2) == [[1, 2], [3, 4, 5, 6, 7], [8]]
+    many = [(i, 5) for i in range(2 * SAME_ORIGINAL_FACTOR + 1)]
+    assert [len(b) for b in plan_batches(many, 2)] == [2 * SAME_ORIGINAL_FACTOR, 1]
