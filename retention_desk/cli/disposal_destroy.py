@@ -88,7 +88,7 @@ def run_destroy(args: argparse.Namespace) -> int:
             f" {printable(kept.reason)}."
         )
     for copy in result.copies:
-        print(f"A copy made earlier still holds the records: {printable(copy)}")
+        print(f"A copy made earlier may still hold the records: {printable(copy)}")
     for note in result.notes:
         print(printable(note))
     print(f"Next: retention-desk disposal certificate {result.report} --pdf FILE")

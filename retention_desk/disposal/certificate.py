@@ -143,7 +143,7 @@ def certificate_in(conn: Connection, number: int) -> Certificate:
         ).all()
     ]
     exceptions += [
-        f"A copy made before the destruction still holds the records: {_one_line(path)}"
+        f"A copy made before the destruction may still hold the records: {_one_line(path)}"
         for path in json.loads(run[3] or "[]")
     ]
     finished, purged = run[1] is not None, run[2] is not None

@@ -218,6 +218,12 @@ def _start(archive: Archive, number: int, today: date | None) -> tuple[int, bool
                     json.dumps(known_copies(conn)),
                 ),
             )
+        else:
+            # a backup made while a cancelled run was paused holds the records still to go
+            conn.exec_driver_sql(
+                "UPDATE disposal_destructions SET copies_json = ? WHERE report_id = ?",
+                (json.dumps(known_copies(conn)), number),
+            )
         remaining = len(_remaining(conn, number))
         archive.audit(
             conn,
@@ -571,8 +577,23 @@ def destruction_result(archive: Archive, report_number: int) -> DestructionResul
     return result
 
 
-def count_to_destroy(archive: Archive, report_number: int) -> int:
-    """Records of the report without a tombstone yet (what a confirmation names)."""
+def count_to_destroy(archive: Archive, report_number: int, today: date | None = None) -> int:
+    """Records of the report without a tombstone yet (what a confirmation names), after the
+    same checks `destroy` makes first, so nobody confirms a destruction that is refused."""
+    number = int(report_number)
     with archive.read() as conn:
-        _report_row(conn, int(report_number))
-        return len(_remaining(conn, int(report_number)))
+        status, _as_of = _report_row(conn, number)
+        if status == "destroyed":
+            purged = conn.exec_driver_sql(
+                "SELECT purged_at FROM disposal_destructions WHERE report_id = ?", (number,)
+            ).scalar()
+            if purged:
+                raise DisposalError(f"Disposal report {number} has already been destroyed.")
+            return 0
+        if status not in ("approved", "destroying"):
+            raise DisposalError(
+                f"Disposal report {number} is {status}: only an approved report can be destroyed.",
+                "report",
+            )
+        _check_approval(conn, number, today)
+        return len(_remaining(conn, number))

@@ -171,3 +171,34 @@ def test_cli_destroy_and_certificate(tmp_archive: Archive, tmp_path: Path) -> No
         timeout=300,
     )
     assert missing.returncode == 1 and "42" in missing.stderr
+
+
+def test_cli_refuses_before_asking_when_the_report_is_not_approved(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    prepare(tmp_archive, tmp_path)
+    add(tmp_archive, [("x1", "old", OLD)])
+    rt.add_rule(tmp_archive, "platform:x", "T-SHORT")
+    rt.classify(tmp_archive)
+    report = run_report(tmp_archive, date.today())
+    path = tmp_archive.path
+    tmp_archive.close()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "retention_desk",
+            "--archive",
+            str(path),
+            "disposal",
+            "destroy",
+            str(report.number),
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert "only an approved report" in done.stderr and "--yes" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
