@@ -194,20 +194,29 @@ def confirm_text(number: int, count: int, copies: tuple[str, ...]) -> str:
     return text
 
 
-def result_text(result: DestructionResult) -> str:
-    """What a run destroyed, skipped (with reasons) and left inside originals, as lines."""
-    if result.cancelled:
-        head = (
+def result_text(result: DestructionResult, *, this_run: bool = True) -> str:
+    """What a destruction destroyed, skipped (with reasons) and left inside originals, as
+    lines. `this_run` is the result `destroy` just returned (it knows what this run did and
+    whether it was cancelled); otherwise the stored state of the report."""
+    lines: list[str] = []
+    if this_run and result.cancelled:
+        lines.append(
             f"Destruction of report {result.report} was cancelled after"
             f" {plural(result.destroyed_now, 'record')} in this run; what was destroyed stays"
             " destroyed. Destroy again to finish."
         )
-    else:
-        head = f"Report {result.report}: {plural(result.destroyed_now, 'record')} destroyed now."
-    lines = [
-        head,
-        f"{result.destroyed:,} of {result.total:,} records of the report are destroyed in all.",
-    ]
+    elif this_run:
+        lines.append(
+            f"Report {result.report}: {plural(result.destroyed_now, 'record')} destroyed now."
+        )
+    lines.append(
+        f"{result.destroyed:,} of {result.total:,} records of the report are destroyed in all."
+    )
+    if not this_run and not result.finished:
+        lines.append(
+            "The destruction was stopped before it finished; destroy again to finish (what was"
+            " destroyed stays destroyed)."
+        )
     if result.skipped:
         lines.append(f"Skipped {plural(len(result.skipped), 'record')}:")
         lines += [f"  record {s.record_id}: {s.words}" for s in result.skipped]

@@ -55,6 +55,7 @@ class ReportDetail:
     report: disposal.DisposalReport
     status: disposal.ApprovalStatus
     to_destroy: int  # records without a tombstone yet (what the confirmation names)
+    refusal: str  # why destruction would be refused now ('' when it would not)
     copies: tuple[str, ...]  # backups the audit trail knows were made: they hold the records
     result: destroy_mod.DestructionResult | None  # None before any destruction run
 
@@ -88,12 +89,16 @@ def _ran(archive: Archive, number: int) -> bool:
 def load_detail(archive: Archive, number: int) -> ReportDetail:
     report = user_errors(disposal.load_report, archive, number)
     status = user_errors(disposal.approval_status, archive, number)
-    to_destroy = user_errors(destroy_mod.count_to_destroy, archive, number)
+    try:
+        # refuses (one sentence) what `destroy` would refuse, so nobody confirms a refusal
+        to_destroy, refusal = destroy_mod.count_to_destroy(archive, number), ""
+    except disposal.DisposalError as exc:
+        to_destroy, refusal = 0, str(exc)
     with archive.read() as conn:
         copies = tuple(destroy_mod.known_copies(conn))
     result = user_errors(destroy_mod.destruction_result, archive, number)
     return ReportDetail(
-        report, status, to_destroy, copies, result if _ran(archive, number) else None
+        report, status, to_destroy, refusal, copies, result if _ran(archive, number) else None
     )
 
 

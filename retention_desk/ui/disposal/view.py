@@ -41,7 +41,7 @@ from retention_desk.ui.disposal.dialogs import (
     result_text,
 )
 from retention_desk.ui.disposal.preview import ReportPreview
-from retention_desk.ui.plain import plain_label, show_error
+from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.refresh import PageLoader
 from retention_desk.ui.retention.common import cell, confirm, make_table, plural, selected_data
 from retention_desk.ui.task_dialogs import TaskProgressDialog
@@ -67,6 +67,9 @@ class DisposalView(QWidget):
         self.selected: int | None = None
         self.message = ""  # the outcome of the user's last change, kept across the reload
         self.batch_size = BATCH_SIZE
+        # what the last destruction run returned: only it knows what that run did and
+        # whether it was cancelled; the stored state shows for any other report
+        self.last_run: DestructionResult | None = None
         # the dialog or message box last opened, for tests to fill and answer
         self.dialog: QWidget | None = None
         self._filling = False
@@ -131,6 +134,7 @@ class DisposalView(QWidget):
         self.data = None
         self.selected = None
         self.message = ""
+        self.last_run = None
         self._loader.invalidate()
         if archive is None:
             self._clear()
@@ -181,13 +185,19 @@ class DisposalView(QWidget):
         else:
             self.preview.set_report(detail.report)
             self.approval.set_status(detail.status, detail.report.status)
-            self.result_view.setPlainText(result_text(detail.result) if detail.result else "")
+            self.result_view.setPlainText(self._result_text(detail))
         self.tabs.setTabText(
             TAB_APPROVAL,
             "Approval" if detail is None or detail.status.complete else "Approval (incomplete)",
         )
         self._enable(detail)
         self.loaded.emit(data)
+
+    def _result_text(self, detail: ops.ReportDetail) -> str:
+        run = self.last_run
+        if run is not None and run.report == detail.report.number:
+            return result_text(run)
+        return result_text(detail.result, this_run=False) if detail.result else ""
 
     def _fill_reports(self, data: ops.PageData) -> None:
         self._filling = True  # selecting the shown report must not start another load
@@ -227,7 +237,12 @@ class DisposalView(QWidget):
         self.run_button.setEnabled(self._archive is not None)
         self.pdf_button.setEnabled(has)
         self.xlsx_button.setEnabled(has)
-        self.destroy_button.setEnabled(self.destroy_allowed(detail))
+        allowed = self.destroy_allowed(detail)
+        self.destroy_button.setEnabled(allowed)
+        why = ""
+        if detail is not None and not allowed:
+            why = detail.status.missing[0] if detail.status.missing else detail.refusal
+        self.destroy_button.setToolTip(tooltip_text(why) if why else "")
         self.destroy_button.setText(
             "Finish the purge…" if detail is not None and _purge_left(detail) else "Destroy…"
         )
@@ -395,6 +410,7 @@ class DisposalView(QWidget):
         return self._runner.submit(task)
 
     def _destroyed(self, result: DestructionResult) -> None:
+        self.last_run = result
         self.tabs.setCurrentIndex(TAB_DESTRUCTION)
         self.result_view.setPlainText(result_text(result))
         if result.cancelled:
