@@ -158,7 +158,7 @@ def test_run_report_as_of_today_and_preview_series_groups_held_and_unclassified(
     assert set(series) == {"T-CREATED", "T-SHORT"}
     created = series["T-CREATED"]
     assert created[COL_RETENTION] == "destroy 1 year after the record was created"
-    assert created[COL_CITATION] == report.series[0].citation or created[COL_CITATION]
+    assert created[COL_CITATION] == {s.code: s for s in report.series}["T-CREATED"].citation
     assert created[COL_CHECKED] in ("verified", "unverified")
     groups = {(g[0], g[2], g[3]): g[4] for g in texts(view.preview.groups)}
     # a3 was posted 2023-12-31 23:30 in Albuquerque: a 2023 record locally
@@ -330,6 +330,10 @@ def test_destroy_cancelled_after_the_first_batch(
     again = view.ask_destroy()
     assert again is not None and again.text().startswith("Destroy 3 records of report 1?")
     again.button(QMessageBox.StandardButton.No).click()
+    # reopened later, the page shows the stored state: stopped, not finished
+    view.set_archive(tmp_archive)
+    assert "stopped before it finished" in view.result_view.toPlainText()
+    assert "1 of 4 records" in view.result_view.toPlainText()
 
 
 def test_exports_are_written(qtbot, tmp_archive: Archive, tmp_path: Path) -> None:
@@ -354,6 +358,33 @@ def test_an_export_to_a_missing_folder_is_one_sentence(
     messages = [b.text() for b in boxes() if b.windowTitle() == "Export PDF"]
     assert messages and "no-such-folder" in messages[-1]
     assert not messages[-1].startswith("Unexpected error")
+
+
+def test_municipality_rule_is_the_agencys_own_and_says_it_is_unverified(
+    qtbot, tmp_archive: Archive, tmp_path: Path
+) -> None:
+    built(tmp_archive, tmp_path, "municipality")
+    view = make_page(qtbot, tmp_archive)
+    run_report(view)
+    steps = view.approval.steps_label.text()
+    assert "The agency's own rule (UNVERIFIED)" in steps
+    assert "configurable in resources/disposal_approval.toml" in steps
+    assert view.approval.consent_button.isHidden()
+    # the reason Destroy is disabled is the first missing item
+    assert "is not recorded for report 1" in view.destroy_button.toolTip()
+
+
+def test_a_long_held_list_is_cut_with_a_note(
+    qtbot, tmp_archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retention_desk.ui.disposal import preview
+
+    monkeypatch.setattr(preview, "HELD_SHOWN", 0)
+    built(tmp_archive, tmp_path, "municipality")
+    view = make_page(qtbot, tmp_archive)
+    run_report(view)
+    assert view.preview.held.rowCount() == 0
+    assert "The first 0 of 1 held records are shown" in view.preview.held_note.text()
 
 
 def test_hostile_names_are_shown_literally(qtbot, tmp_archive: Archive, tmp_path: Path) -> None:

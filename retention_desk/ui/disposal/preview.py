@@ -26,6 +26,9 @@ from retention_desk.ui.retention.common import (
 TAB_SERIES, TAB_GROUPS, TAB_HELD = range(3)
 COL_CODE, COL_TITLE, COL_CITATION, COL_RETENTION, COL_CHECKED, COL_RECORDS = range(6)
 COL_HELD_BY = 3
+# a table widget holds every row in memory; a report on a large archive may hold tens of
+# thousands of held records, which the exports list in full
+HELD_SHOWN = 2000
 
 
 def badge(line: SeriesLine) -> QTableWidgetItem:
@@ -87,7 +90,14 @@ class ReportPreview(QWidget):
         self.held = make_table(HELD_HEADER, stretch=COL_HELD_BY)
         self.tabs.addTab(self.series, "Series")
         self.tabs.addTab(self.groups, "By account and year")
-        self.tabs.addTab(self.held, "Held")
+        held_tab = QWidget()
+        held_layout = QVBoxLayout(held_tab)
+        held_layout.setContentsMargins(0, 0, 0, 0)
+        self.held_note = plain_label()
+        self.held_note.setWordWrap(True)
+        held_layout.addWidget(self.held_note)
+        held_layout.addWidget(self.held, 1)
+        self.tabs.addTab(held_tab, "Held")
         layout.addWidget(self.tabs, 1)
         self.clear()
 
@@ -99,6 +109,8 @@ class ReportPreview(QWidget):
         self.unverified.setVisible(False)
         for table in (self.series, self.groups, self.held):
             table.setRowCount(0)
+        self.held_note.setText("")
+        self.held_note.setVisible(False)
         self.tabs.setTabText(TAB_HELD, "Held")
 
     def set_report(self, report: DisposalReport) -> None:
@@ -163,8 +175,16 @@ class ReportPreview(QWidget):
                 self.groups.setItem(row, col, cell(value))
 
     def _fill_held(self, report: DisposalReport) -> None:
-        self.held.setRowCount(len(report.held_records))
-        for row, h in enumerate(report.held_records):
+        shown = report.held_records[:HELD_SHOWN]
+        self.held.setRowCount(len(shown))
+        self.held_note.setText(
+            f"The first {HELD_SHOWN:,} of {len(report.held_records):,} held records are shown;"
+            " the PDF and XLSX exports list them all."
+            if len(shown) < len(report.held_records)
+            else ""
+        )
+        self.held_note.setVisible(bool(self.held_note.text()))
+        for row, h in enumerate(shown):
             names = "; ".join(h.hold_names)
             self.held.setItem(row, 0, cell(h.record_id, data=h.record_id))
             self.held.setItem(row, 1, cell(h.series_code))
