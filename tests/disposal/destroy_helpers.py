@@ -68,33 +68,8 @@ def tombstoned(archive: Archive) -> set[int]:
 
 
 def check_verify(path: Path) -> VerifyReport:
-    """Verify the archive; every check must hold.
-
-    Until verify_content learns tombstones (a change in a file outside part B), the only
-    failures allowed are 'Record N ... is missing' for records that have a tombstone: the test
-    is then marked xfail, naming that change, rather than passing quietly.
-    """
-    import pytest
-
+    """Verify the archive; every check must hold (destroyed records are accepted through
+    their tombstones and the chained destroy-batch audit rows)."""
     report = verify_path(path)
-    if report.ok:
-        return report
-    archive = Archive.open(path)
-    try:
-        gone = tombstoned(archive)
-    finally:
-        archive.close()
-    failures = report.failures
-    import re
-
-    other = [
-        f
-        for f in failures
-        if not (
-            (m := re.match(r"Record (\d+), sealed by audit row \d+, is missing", f))
-            and int(m.group(1)) in gone
-        )
-    ]
-    assert not other, other
-    pytest.xfail("verify_content does not yet read tombstones (lead: apply the verify patch)")
+    assert report.ok, report.failures
     return report
