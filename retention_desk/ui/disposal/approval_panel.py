@@ -92,7 +92,7 @@ class ApprovalPanel(QWidget):
         self.steps_label = plain_label()
         self.steps_label.setWordWrap(True)
         layout.addWidget(self.steps_label)
-        self.recorded = make_table(STEP_HEADER, stretch=3)
+        self.recorded = make_table(STEP_HEADER)
         self.recorded.setMaximumHeight(120)
         layout.addWidget(self.recorded)
         self.status_label = plain_label()
@@ -107,6 +107,7 @@ class ApprovalPanel(QWidget):
         row.addWidget(self.consent_button)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addStretch(1)  # keep the sentences together at the top, not spread apart
         self.status: ApprovalStatus | None = None
         self.set_rule("", None)
 

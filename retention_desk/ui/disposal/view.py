@@ -125,6 +125,7 @@ class DisposalView(QWidget):
         right_layout.addLayout(actions)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([420, 900])
         layout.addWidget(splitter, 1)
         self._enable(None)
 
