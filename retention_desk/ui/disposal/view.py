@@ -10,9 +10,11 @@ calls; after a change the page broadcasts "disposal" and reloads like any other 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
@@ -247,9 +249,9 @@ class DisposalView(QWidget):
         self.destroy_button.setText(
             "Finish the purge…" if detail is not None and _purge_left(detail) else "Destroy…"
         )
-        self.certificate_button.setEnabled(has and detail.result is not None)  # type: ignore[union-attr]
+        self.certificate_button.setEnabled(detail is not None and detail.result is not None)
         self.cancel_report_button.setEnabled(
-            has and detail.report.status in ("draft", "approved")  # type: ignore[union-attr]
+            detail is not None and detail.report.status in ("draft", "approved")
         )
 
     @staticmethod
@@ -266,10 +268,12 @@ class DisposalView(QWidget):
         self.status_label.setText(sentence)
         self._changes.notify("disposal")
 
-    def _submit(self, fn: object, title: str, finished: object) -> Task | None:
+    def _submit(
+        self, fn: Callable[[], object], title: str, finished: Callable[[Any], None]
+    ) -> Task | None:
         if self._archive is None:
             return None
-        task = Task(fn, progress=False, cancel=False, title=title)  # type: ignore[arg-type]
+        task = Task(fn, progress=False, cancel=False, title=title)
         task.finished.connect(finished)
         task.failed.connect(lambda message: show_error(self, title, message))
         return self._runner.submit(task)
@@ -302,11 +306,11 @@ class DisposalView(QWidget):
 
     # --------------------------------------------------------------- approval
     def open_step_dialog(self, command: str) -> StepDialog | None:
-        detail = self.data.detail if self.data else None
-        if detail is None:
+        if self.data is None or self.data.detail is None:
             return None
+        detail = self.data.detail
         rule = detail.status.rule.step_for(command)
-        dialog = StepDialog(detail.report.number, command, rule, self.data.today, self)  # type: ignore[union-attr]
+        dialog = StepDialog(detail.report.number, command, rule, self.data.today, self)
         dialog.accepted.connect(lambda: self.record_step(detail.report.number, dialog.request))
         self.dialog = dialog
         dialog.open()
@@ -402,6 +406,9 @@ class DisposalView(QWidget):
         dialog = TaskProgressDialog(task, f"Destroying the records of report {number}", self)
         task.finished.connect(self._destroyed)
         task.failed.connect(lambda message: show_error(self, "Destroy", message))
+        # a run that failed part-way has destroyed whole batches and left the report
+        # `destroying`: reload so the page shows that and offers to destroy again
+        task.failed.connect(lambda _message: self._changes.notify("disposal"))
         task.cancelled.connect(
             lambda: self.status_label.setText("Destruction was cancelled before it started.")
         )
