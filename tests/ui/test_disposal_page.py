@@ -21,6 +21,7 @@ from retention_desk.disposal.report import local_today
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.disposal.approval_panel import ApprovalPanel
 from retention_desk.ui.disposal.dialogs import RunReportDialog, StepDialog
+from retention_desk.ui.disposal.ops import StepRequest
 from retention_desk.ui.disposal.preview import COL_CHECKED, COL_CITATION, COL_RETENTION
 from retention_desk.ui.disposal.view import DisposalView
 from retention_desk.ui.pages import PAGES, PageContext, page_spec
@@ -427,3 +428,23 @@ def test_cancel_report_disables_destroy(
     assert view.preview.report is not None and view.preview.report.status == "cancelled"
     assert not view.destroy_button.isEnabled() and not view.cancel_report_button.isEnabled()
     assert not view.approval.approve_button.isEnabled()
+
+
+def test_destroy_runs_off_the_gui_thread(qtbot, tmp_archive: Archive, tmp_path: Path) -> None:
+    runner = TaskRunner()  # the real single-worker pool, as in the window
+    built(tmp_archive, tmp_path, "municipality")
+    view = make_page(qtbot, tmp_archive, runner)
+    qtbot.waitUntil(lambda: view.data is not None)
+    with qtbot.waitSignal(view.loaded):
+        view.run_report(view.data.today)  # type: ignore[union-attr]
+    with qtbot.waitSignal(view.loaded):
+        view.record_step(
+            1,
+            StepRequest("approve", "Mia Mayor", "", "Ordinance 12", view.data.today, None, None),  # type: ignore[union-attr]
+        )
+    box = view.ask_destroy()
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "4 records destroyed" in view.status_label.text())
+    runner.wait()
+    assert tombstones(tmp_archive) == 4
