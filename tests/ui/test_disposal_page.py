@@ -448,3 +448,18 @@ def test_destroy_runs_off_the_gui_thread(qtbot, tmp_archive: Archive, tmp_path: 
     qtbot.waitUntil(lambda: "4 records destroyed" in view.status_label.text())
     runner.wait()
     assert tombstones(tmp_archive) == 4
+
+
+def test_the_window_shows_the_page_on_the_demo_archive(qtbot, make_window, demo_copy: Path) -> None:
+    window = make_window()
+    window.show()  # a hidden page reloads only when shown
+    assert window.open_archive(demo_copy)
+    page = window.show_page("disposal")
+    assert isinstance(page, DisposalView)
+    qtbot.waitUntil(lambda: page.data is not None)
+    assert page.data is not None and page.data.rule is not None
+    assert page.approval.rule_label.text().startswith("For ")
+    assert not page.destroy_button.isEnabled()
+    with qtbot.waitSignal(page.loaded):
+        page.run_report(page.data.today)
+    assert page.preview.report is not None and page.preview.report.number == 1
