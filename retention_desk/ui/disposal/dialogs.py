@@ -182,14 +182,14 @@ class StepDialog(QDialog):
 
 def confirm_text(number: int, count: int, copies: tuple[str, ...]) -> str:
     """The destroy question: the count and report, that it is final, and the earlier copies
-    that will still hold the records."""
+    that may still hold the records."""
     text = (
         f"Destroy {plural(count, 'record')} of report {number}? This cannot be undone."
         " Holds and eligibility are checked again as it goes; a record held since the report"
         " was run is skipped."
     )
     if copies:
-        text += "\n\nThese earlier copies of the archive still hold the records; destroy or"
+        text += "\n\nThese earlier copies of the archive may still hold the records; destroy or"
         text += " restrict them separately:\n" + "\n".join(f"• {isolate(c)}" for c in copies)
     return text
 
@@ -230,7 +230,7 @@ def result_text(result: DestructionResult, *, this_run: bool = True) -> str:
             for r in result.retained
         ]
     if result.copies:
-        lines.append("Earlier copies of the archive still hold the records:")
+        lines.append("Earlier copies of the archive may still hold the records:")
         lines += [f"  {isolate(c)}" for c in result.copies]
     lines += list(result.notes)
     if result.finished and not result.purged:
