@@ -34,7 +34,7 @@ from sqlalchemy import Connection
 from retention_desk.archive import seal, threads, timeutil
 from retention_desk.archive.errors import ArchiveBusy
 from retention_desk.archive.store import Archive
-from retention_desk.disposal import purge, registry, rewrite
+from retention_desk.disposal import ledger, purge, registry, rewrite
 from retention_desk.disposal.approval import status_in
 from retention_desk.disposal.errors import DisposalError
 from retention_desk.disposal.store import set_status
@@ -352,6 +352,7 @@ def _batch(
         _check_approval(conn, number, today)
         _status, as_of = _report_row(conn, number)
         ok, skipped = _decide(conn, number, as_of, ids)
+        identity = ledger.archive_uuid(conn)
         now = timeutil.now_db()
         going = sorted(ok)
         outcomes: list[rewrite.OriginalOutcome] = []
@@ -446,6 +447,11 @@ def _batch(
                 },
             )
     result.originals.extend(outcomes)
+    if going and identity:
+        # only after the commit: the ledger never names a destruction that was rolled back
+        ledger.append(
+            identity, archive.path, number, [(r, ok[r][1][0], ok[r][1][2]) for r in going]
+        )
     return len(going)
 
 
@@ -524,6 +530,8 @@ def destroy(
         # the records are gone from the tables; what is left (index segments, WAL, free
         # pages) is purged by the next run, and the certificate says so until then
         result.notes.append(str(exc))
+    with archive.read() as conn:
+        ledger.sync(conn, archive.path)  # a batch whose append was lost (killed, disk full)
     _fill(archive, number, result)
     return result
 
