@@ -34,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,22 @@ def _as_of_for(conn: Any, wanted: int) -> date:
     ).first()
     if row is None:
         raise SystemExit(f"fewer than {wanted} records are ever eligible in this archive")
-    return date.fromisoformat(str(row[0])[:10])
+    day = date.fromisoformat(str(row[0])[:10])
+
+    def eligible_by(last: date) -> int:
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM record_retention WHERE status = 'dated' AND eligible_on <= ?",
+                (last.isoformat(),),
+            ).scalar_one()
+        )
+
+    # calendar-year series make whole years eligible on 1 January (about 59,000 records on
+    # 2023-01-01 at 1M): the day before may be nearer to `wanted`
+    before = day - timedelta(days=1)
+    if abs(eligible_by(before) - wanted) < abs(eligible_by(day) - wanted):
+        return before
+    return day
 
 
 def prepared(cache: Path, records: int, seed: int, wanted: int) -> tuple[Path, dict[str, Any]]:
@@ -86,10 +101,11 @@ def prepared(cache: Path, records: int, seed: int, wanted: int) -> tuple[Path, d
             record_approval(archive, report.number, by="Bench Official", on=as_of)
         finally:
             archive.close()
-    for suffix in ("-wal", "-shm"):
-        stale = Path(str(partial) + suffix)
-        if stale.exists():
-            stale.unlink()
+    # the WAL is checkpointed at close; the backup Archive.open made before upgrading the
+    # generated archive's schema is not needed (the audit still names it: destruction lists it
+    # as a copy that holds the records, as it would for an agency's)
+    for stale in [*cache.glob(partial.name + "-*"), *cache.glob(partial.name + ".pre-*.bak")]:
+        stale.unlink()
     meta = {
         "report": report.number,
         "as_of": as_of.isoformat(),
