@@ -42,6 +42,7 @@ from retention_desk.archive import anchor as anchor_mod
 from retention_desk.archive import audit, blobs, db, migrate, timeutil
 from retention_desk.archive import settings as settings_mod
 from retention_desk.archive import verify_content as content
+from retention_desk.archive import verify_holds as holds_check
 from retention_desk.archive.errors import ArchiveError, Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.safetext import printable
@@ -225,13 +226,14 @@ def _check_snapshot(run: _Run, conn: Connection, anchor: anchor_mod.Anchor | Non
     except DBAPIError as exc:
         run.fail("sqlite_integrity", f"The archive file cannot be read: {_reason(exc)}.")
         raise _Stop() from None
-    run.total = 8 + _count(conn, "SELECT count(*) FROM blobs") + _object_chunks(conn)
+    run.total = 9 + _count(conn, "SELECT count(*) FROM blobs") + _object_chunks(conn)
     _check_integrity(run, conn)
     schema_ok = _check_schema(run, conn)
     if not schema_ok:
         raise _Stop()
     chain = _check_chain(run, conn, kept, anchor)
     _check_content(run, conn, chain)
+    _check_holds(run, conn)
     _check_blobs(run, conn)
 
 
@@ -403,6 +405,24 @@ def _check_content(run: _Run, conn: Connection, chain: audit.ChainResult) -> Non
         FAIL if failures else OK,
         f"{counts or 'nothing'} checked" + (f"; {result.total_failures} bad" if failures else ""),
         failures,
+    )
+
+
+def _check_holds(run: _Run, conn: Connection) -> None:
+    run.advance("Checking legal holds")
+    try:
+        result = holds_check.check_holds(conn)
+    except (DBAPIError, sqlite3.Error) as exc:
+        run.fail("holds", f"Holds cannot be read: {_reason(exc)}.")
+        return
+    except (ValueError, TypeError) as exc:
+        run.fail("holds", f"Holds hold a value of the wrong type: {_reason(exc)}.")
+        return
+    run.add(
+        "holds",
+        FAIL if result.failures else OK,
+        f"{result.checked:,} holds checked against the audit trail",
+        result.failures,
     )
 
 
