@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,11 @@ from retention_desk.archive.errors import (
 
 ARCHIVE_SUFFIX = ".rdesk"
 
+# Run by `open` (after any upgrade, before the archive is returned): packages above this one
+# register here, since archive cannot import them; disposal re-applies recorded destructions
+# to an older copy (disposal/reapply.py). Each returns sentences for the user (`open_notes`).
+OPEN_HOOKS: list[Callable[[Archive], list[str]]] = []
+
 
 class Archive:
     def __init__(self, path: Path, engine: Engine) -> None:
@@ -43,6 +48,7 @@ class Archive:
         self._uuid: str | None = None
         self._checked_interrupted = False
         self._wrote = False
+        self.open_notes: list[str] = []
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -122,6 +128,9 @@ class Archive:
                         f"{path} needs a schema upgrade ({plan.current} -> {plan.head})."
                     )
                 archive._upgrade(plan)
+            if migrate_schema:  # an open that must not change the schema changes nothing
+                for hook in OPEN_HOOKS:
+                    archive.open_notes += hook(archive)
         except (DatabaseError, sqlite3.DatabaseError) as exc:
             engine.dispose()
             raise NotAnArchive(f"{path} cannot be read as an archive: {_orig(exc)}.") from exc
