@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from retention_desk.archive.audit import AuditRow
+from retention_desk.ui.audit.text_disposal import DISPOSAL_LABELS, DISPOSAL_SENTENCES
 
 # Short names for the Action column and the action filter.
 ACTION_LABELS: dict[str, str] = {
@@ -402,6 +403,8 @@ _SENTENCES: dict[str, _Describe] = {
     "retention.hold_place": lambda r, d, n: _hold("Placed", r, _present(d), n),
     "retention.hold_release": lambda r, d, n: _hold("Released", r, _present(d), n),
 }
+_SENTENCES.update(DISPOSAL_SENTENCES)
+ACTION_LABELS.update(DISPOSAL_LABELS)
 
 
 def _named(row: AuditRow, names: AuditNames) -> bool:
