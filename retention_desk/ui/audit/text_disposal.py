@@ -40,12 +40,13 @@ DISPOSAL_LABELS: dict[str, str] = {
 }
 
 # What each approval step is (approval.STEP_WORDS, restated: a label must not change when
-# the rules file's wording does), the preposition it takes, and what its attachment is.
-_STEPS: dict[str, tuple[str, str, str]] = {
+# the rules file's wording does), the preposition it takes, and the attachment its rule
+# requires (None: an attachment is optional, so its absence is not worth a word).
+_STEPS: dict[str, tuple[str, str, str | None]] = {
     "approval": ("the records administrator's approval", "of", "the signed form"),
-    "consent": ("the custodian's consent", "to", "the signed consent"),
+    "consent": ("the custodian's consent", "to", None),
     "notice": ("the notice to the records administrator", "about", "the mail receipt"),
-    "local": ("the approving official's approval", "of", "the signed approval"),
+    "local": ("the approving official's approval", "of", None),
 }
 
 # destroy.SKIP_WORDS, shortened to fit a sentence
@@ -116,13 +117,16 @@ def _run(row: AuditRow, d: dict[str, Any]) -> str:
     shown = f"Ran {_report(row, d)}"
     if "records" not in d:
         return shown
+    if _int(d["records"]) == 0:
+        return shown + ": no record was eligible"
     shown += f": {_count(d['records'], 'eligible record')}"
     if "series" in d:
         shown += f" in {_count(d['series'], 'series', 'series')}"
         if "groups" in d:
             shown += f" ({_count(d['groups'], 'group')} by platform, account and year)"
     for key, words in (("held", "held"), ("unclassified", "unclassified")):
-        if key in d:
+        # zeros left out: "0 held, 0 unclassified" on every clean run is noise
+        if key in d and d[key] != 0:
             n = _int(d[key])
             shown += f", {n:,} {words}" if n is not None else f", {_short(d[key])} {words}"
     return shown
@@ -130,11 +134,11 @@ def _run(row: AuditRow, d: dict[str, Any]) -> str:
 
 def _step(row: AuditRow, d: dict[str, Any]) -> str:
     step = str(d.get("step") or row.action.removeprefix("disposal."))
-    what, prep, form = _STEPS.get(step, (f"the {_short(step)} step", "for", "an attachment"))
+    what, prep, form = _STEPS.get(step, (f"the {_short(step)} step", "for", None))
     shown = f"Recorded {what} {prep} {_report(row, d)}"
     if d.get("attachment") is True:
-        shown += f" (with {form})"
-    elif d.get("attachment") is False:
+        shown += f" (with {form or 'an attachment'})"
+    elif d.get("attachment") is False and form:
         shown += f" (without {form})"
     done, needed = _int(d.get("steps_recorded")), _int(d.get("steps_required"))
     if done is not None and needed is not None:
@@ -144,9 +148,10 @@ def _step(row: AuditRow, d: dict[str, Any]) -> str:
 
 def _cancel(row: AuditRow, d: dict[str, Any]) -> str:
     was = d.get("from")
-    return f"Cancelled {_report(row, d)}" + (
-        f" (it was {_short(was).replace('_', ' ')})" if isinstance(was, str) and was else ""
-    )
+    if not isinstance(was, str) or not was:
+        return f"Cancelled {_report(row, d)}"
+    word = "a draft" if was == "draft" else _short(was).replace("_", " ")
+    return f"Cancelled {_report(row, d)} (it was {word})"
 
 
 def _certificate(row: AuditRow, d: dict[str, Any]) -> str:
