@@ -352,7 +352,7 @@ def _batch(
         _check_approval(conn, number, today)
         _status, as_of = _report_row(conn, number)
         ok, skipped = _decide(conn, number, as_of, ids)
-        identity = ledger.archive_uuid(conn)
+        identity, before = ledger.archive_uuid(conn), ledger.head(conn)
         now = timeutil.now_db()
         going = sorted(ok)
         outcomes: list[rewrite.OriginalOutcome] = []
@@ -446,12 +446,12 @@ def _batch(
                     "items": out.removed_items,
                 },
             )
+        # the ledger's intent goes last before the commit, its outcome right after (ledger.py)
+        rows = [(r, ok[r][1][0], ok[r][1][2]) for r in going]
+        batch = ledger.intent(identity, archive.path, number, rows, before, ledger.head(conn))
     result.originals.extend(outcomes)
-    if going and identity:
-        # only after the commit: the ledger never names a destruction that was rolled back
-        ledger.append(
-            identity, archive.path, number, [(r, ok[r][1][0], ok[r][1][2]) for r in going]
-        )
+    if batch and identity:
+        ledger.resolve(identity, batch, ledger.DONE)
     return len(going)
 
 

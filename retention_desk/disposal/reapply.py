@@ -80,19 +80,20 @@ def _marks(ids: Sequence[int]) -> str:
 def _still_held(conn: Connection, ledger: ledger_mod.Ledger) -> dict[int, list[int]]:
     """report -> ids of records the ledger names that this file holds, untombstoned, with the
     same platform and platform id (an id SQLite gave a later record is not the destroyed one)."""
-    if not ledger.records:
+    named = ledger.destroyed_for(conn)
+    if not named:
         return {}
     buried = {
         int(r[0]) for r in conn.exec_driver_sql("SELECT record_id FROM record_tombstones").all()
     }
-    candidates = sorted(set(ledger.records) - buried)
+    candidates = sorted(set(named) - buried)
     out: dict[int, list[int]] = {}
     for start in range(0, len(candidates), CHUNK):
         part = candidates[start : start + CHUNK]
         for rid, platform, pid in conn.exec_driver_sql(
             f"SELECT id, platform, platform_id FROM records WHERE id IN ({_marks(part)})"
         ).all():
-            entry = ledger.records[int(rid)]
+            entry = named[int(rid)]
             if entry.platform == str(platform) and entry.platform_id == (
                 None if pid is None else str(pid)
             ):
