@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 DISPOSAL_LABELS: dict[str, str] = {
     "disposal.report": "Disposal report run",
     "disposal.approval": "Disposal approved",
-    "disposal.consent": "Disposal consented",
+    "disposal.consent": "Disposal consent given",
     "disposal.notice": "Disposal notice sent",
     "disposal.local": "Disposal approved (local)",
     "disposal.cancel": "Disposal report cancelled",
@@ -32,7 +32,7 @@ DISPOSAL_LABELS: dict[str, str] = {
     "disposal.destroy_batch": "Records destroyed",
     "disposal.destroy_cancel": "Destruction stopped",
     "disposal.destroy_finish": "Destruction finished",
-    "disposal.destroy_purge": "Destruction purged",
+    "disposal.destroy_purge": "Destruction traces purged",
     "disposal.original_rewritten": "Original rewritten",
     "disposal.original_removed": "Original deleted",
     "disposal.reapply": "Destruction re-applied",
@@ -215,7 +215,7 @@ def _original(verb: str, row: AuditRow, d: dict[str, Any], names: AuditNames) ->
     old, new = _sha(d.get("old_sha256")), _sha(d.get("new_sha256"))
     if verb == "rewritten":
         shown = f"Rewrote {_file(row, names)} without"
-        shown += f" {_count(items, 'item')} of" if items else ""
+        shown += f" {_count(items, 'item')} of" if items and items > 0 else ""
         shown += f" destroyed records ({_report(row, d)})"
         if old and new:
             shown += f": SHA-256 {old} → {new}"
