@@ -38,7 +38,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +55,20 @@ VERSION = 1
 INTENT, DONE, VOID = "intent", "done", "void"
 
 Head = tuple[int, str]  # audit row id and its hash
+
+# Re-applying a destruction to an older copy records nothing: the ledger holds what was
+# destroyed where it was ordered, and a copy's re-application of an intent that later proves
+# rolled back must not turn it into a `done` that the archive itself would then obey.
+_quiet: ContextVar[bool] = ContextVar("ledger_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 @dataclass(frozen=True)
@@ -152,7 +168,7 @@ def intent(
 ) -> str | None:
     """Inside a destroying transaction, before its commit: the batch about to commit. Returns
     the batch token for `resolve`, or None when nothing could be written."""
-    if not rows or not archive_uuid:
+    if not rows or not archive_uuid or _quiet.get():
         return None
     batch = secrets.token_hex(8)
     line = {
@@ -287,10 +303,14 @@ def sync(conn: Connection, archive_path: Path | str, ledger: Ledger | None = Non
                 for entry in pending.records:
                     ledger.records[entry.record_id] = entry
                 written += len(pending.records)
+    # a record any line names is the ledger's already: a tombstone a copy's re-application
+    # left for an intent since voided must not come back as `done`
+    named = set(ledger.records)
+    for pending in ledger.intents.values():
+        named.update(entry.record_id for entry in pending.records)
     missing: dict[int, list[tuple[int, object, object]]] = {}
     for rid, entry in tombstones(conn).items():
-        known = ledger.records.get(rid)
-        if known is not None and known.report == entry.report:
+        if rid in named:
             continue
         missing.setdefault(entry.report, []).append((rid, entry.platform, entry.platform_id))
     for report, rows in sorted(missing.items()):

@@ -213,7 +213,8 @@ def _destroy_again(
         for start in range(0, len(ids), destroy_mod.BATCH_SIZE):
             part = ids[start : start + destroy_mod.BATCH_SIZE]
             # the same batch `destroy` runs: approval and eligibility re-checked inside it
-            out.destroyed += destroy_mod._batch(archive, report, part, today, result)
+            with ledger_mod.quiet():
+                out.destroyed += destroy_mod._batch(archive, report, part, today, result)
         out.skipped += [s for s in _skipped(archive, report, ids)]
         out.reports.append(report)
     with purge.destroying_connection(archive) as conn:
