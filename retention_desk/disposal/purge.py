@@ -91,7 +91,17 @@ def no_trace(archive: Archive) -> None:
         cursor = raw.cursor()
         try:
             cursor.execute("PRAGMA secure_delete=ON")
-            cursor.execute("VACUUM")
+            # VACUUM builds the new file as a temporary database first; with the archive's
+            # temp_store=MEMORY (db.PRAGMAS) that is the whole archive in RAM (1.8 GB at a
+            # million records), so this one statement builds it in a temporary file instead.
+            # That file holds only what is kept (the destroyed rows are gone) and SQLite
+            # deletes it when VACUUM ends.
+            temp_store = int(cursor.execute("PRAGMA temp_store").fetchone()[0])
+            cursor.execute("PRAGMA temp_store=FILE")
+            try:
+                cursor.execute("VACUUM")
+            finally:
+                cursor.execute(f"PRAGMA temp_store={temp_store}")
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ArchiveBusy(
