@@ -23,8 +23,9 @@ destroyed; the note and `still_held` say how many and under which reports.
 Why a hook in `Archive.open` rather than in the CLI and GUI open paths: every way into an
 archive (CLI, GUI, the Disposal page's workers, scripts) goes through `Archive.open`, and a
 hook there runs before `open` returns, so nothing can search or import before it. The archive
-package sits below disposal and cannot import it, so disposal registers itself (the CLI's and
-the GUI's open paths import this module). An open with `migrate_schema=False` (the one
+package sits below disposal and cannot import it, so disposal registers into it: `register()`
+(the GUI, at start), or the CLI's lighter hook (cli/common.py), which imports this module only
+on a computer where a destruction ledger exists. An open with `migrate_schema=False` (the one
 `verify` uses to record its result) changes nothing, so the hook does not run there.
 """
 
@@ -290,5 +291,13 @@ def verify_failure(path: Path | str) -> str | None:
     )
 
 
-if on_open not in store.OPEN_HOOKS:
-    store.OPEN_HOOKS.append(on_open)
+def register() -> None:
+    """Make every later `Archive.open` in this process re-apply (the GUI calls this at start;
+    the CLI registers a lighter hook that imports this module only when a ledger exists)."""
+    if on_open not in store.OPEN_HOOKS:
+        store.OPEN_HOOKS.append(on_open)
+
+
+def unregister() -> None:
+    while on_open in store.OPEN_HOOKS:
+        store.OPEN_HOOKS.remove(on_open)

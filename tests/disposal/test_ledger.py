@@ -8,19 +8,33 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from retention_desk import retention as rt
 from retention_desk.archive.backup import backup_archive
-from retention_desk.archive.store import Archive
+from retention_desk.archive.store import OPEN_HOOKS, Archive
 from retention_desk.archive.verify import verify_path
+from retention_desk.cli import main
 from retention_desk.disposal import ledger, reapply, run_report
 from retention_desk.disposal.destroy import destroy
 from tests.disposal.destroy_helpers import NEW, OLD, add, approved_report, check_verify, prepare
 from tests.disposal.test_canary import _files
 
 CANARY = "ledgercanaryzq3391"
+
+
+@pytest.fixture(autouse=True)
+def _reapply_on_open() -> Iterator[None]:
+    """As in the GUI: every open in this process re-applies recorded destructions."""
+    reapply.register()
+    yield
+    reapply.unregister()
+    # the CLI's hook (registered by its first open) must not outlive the test either
+    OPEN_HOOKS[:] = [h for h in OPEN_HOOKS if h.__module__ != "retention_desk.cli.common"]
 
 
 def _build(archive: Archive, tmp_path: Path) -> dict[str, int]:
@@ -279,3 +293,37 @@ def test_open_that_must_not_change_the_schema_does_not_reapply(
         assert copy.open_notes == []
     finally:
         copy.close()
+
+
+def test_cli_reapplies_through_its_own_hook_and_prints_the_note(
+    tmp_archive: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids, number, backup = _destroyed_after_backup(tmp_archive, tmp_path)
+    path = tmp_archive.path
+    tmp_archive.close()
+    _restore(backup, path)
+    reapply.unregister()  # the CLI's lighter hook alone, as in a `retention-desk` process
+    assert main(["--archive", str(path), "info", "--json"]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("Note: ")]
+    assert len(lines) == 1 and "destroyed again" in lines[0] and f"report(s) {number}" in lines[0]
+    reapply.register()
+    archive = Archive.open(path)
+    try:
+        assert _ids(archive) == {ids["new1"]}
+    finally:
+        archive.close()
+    assert _canary_hits(path) == []
+
+
+def test_cli_hook_costs_nothing_without_a_ledger(
+    tmp_archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_archive.path
+    tmp_archive.close()
+    reapply.unregister()
+    assert main(["--archive", str(path), "info", "--json"]) == 0
+    assert "Note:" not in capsys.readouterr().err
+    assert not list(ledger.ledger_path("x").parent.glob("*.destroyed.jsonl"))
+    # the CLI's hook finds ledgers by this name
+    assert ledger.ledger_path("0000-aaaa").name.endswith(".destroyed.jsonl")

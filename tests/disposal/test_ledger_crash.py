@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,14 @@ KILLER = textwrap.dedent(
 )
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+@pytest.fixture(autouse=True)
+def _reapply_on_open() -> Iterator[None]:
+    """As in the GUI: every open in this process re-applies recorded destructions."""
+    reapply.register()
+    yield
+    reapply.unregister()
 
 
 def _kill_during(
