@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from retention_desk.archive import ARCHIVE_SUFFIX, Archive, ArchiveError, timeutil
 from retention_desk.archive.settings import ArchiveSettings
+from retention_desk.disposal import reapply
 from retention_desk.paths import default_archive_path, demo_archive_path
 from retention_desk.ui.archive import ops as archive_ops
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.pages import PAGES, PageContext, page_spec
-from retention_desk.ui.plain import plain_label, show_error, tooltip_text
+from retention_desk.ui.plain import message_box, plain_label, show_error, tooltip_text
 from retention_desk.ui.recent import RecentArchives
 from retention_desk.ui.settings_dialog import SettingsDialog
 from retention_desk.ui.task_dialogs import TaskProgressDialog
@@ -202,12 +203,15 @@ class MainWindow(QMainWindow):
                 return
 
     def open_archive(self, path: Path) -> bool:
+        reapply.register()  # an older copy has recorded destructions re-applied as it opens
         try:
             archive = Archive.open(path, operator=self._operator)
         except (ArchiveError, OSError) as exc:
             show_error(self, "Cannot open the archive", str(exc))
             return False
         self._install(archive)
+        if archive.open_notes:
+            message_box(self, "Destroyed records", "\n\n".join(archive.open_notes))
         return True
 
     def create_archive(self, path: Path) -> bool:
