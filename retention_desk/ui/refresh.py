@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
+from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 
@@ -37,16 +39,28 @@ class RefreshWhenShown:
             self._refresh()
 
 
-class PageLoader:
+class PageLoader(QObject):
     """A page's loads from the archive, run on the task runner: only the newest load's answer
-    is shown (an older one finishing late is dropped), and a change while the page is hidden
-    waits until it is shown. The page calls `load` from its reload, `changed` on an archive
-    change, `shown` from its showEvent and `invalidate` when its archive is replaced."""
+    is shown (an older one finishing late is dropped), and an archive change reloads the page
+    at once while it is visible, else once when it is next shown. The page calls `load` from
+    its reload and `invalidate` when its archive is replaced; `active` says whether the page
+    has an archive to reload from."""
 
-    def __init__(self, widget: QWidget, runner: TaskRunner, reload: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        widget: QWidget,
+        runner: TaskRunner,
+        reload: Callable[[], object],
+        changes: ArchiveChanges,
+        active: Callable[[], bool],
+    ) -> None:
+        super().__init__(widget)
         self._runner = runner
         self._latest = Latest()
+        self._active = active
         self._refresher = RefreshWhenShown(widget, reload)
+        changes.changed.connect(self._changed)
+        widget.installEventFilter(self)
 
     def load(
         self,
@@ -62,11 +76,14 @@ class PageLoader:
         task.failed.connect(current(failed))
         self._runner.submit(task)
 
-    def changed(self) -> None:
-        self._refresher.request()
+    def _changed(self, _what: str) -> None:
+        if self._active():
+            self._refresher.request()
 
-    def shown(self) -> None:
-        self._refresher.shown()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._refresher.shown()
+        return False
 
     def invalidate(self) -> None:
         self._latest.invalidate()

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -102,10 +102,11 @@ class ArchiveSummaryView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._archive: Archive | None = None
-        self._loader = PageLoader(self, runner, self.reload)
+        self._loader = PageLoader(
+            self, runner, self.reload, changes, lambda: self._archive is not None
+        )
         self.info: ArchiveInfo | None = None
         self.values: dict[str, QLabel] = {}
-        changes.changed.connect(self._on_changed)
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -220,14 +221,6 @@ class ArchiveSummaryView(QWidget):
         self._loader.load(
             partial(archive_info, self._archive), "Archive summary", self._loaded, self._failed
         )
-
-    def _on_changed(self, _what: str) -> None:
-        if self._archive is not None:
-            self._loader.changed()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.refresh_button.setEnabled(True)

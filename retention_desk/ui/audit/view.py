@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from PySide6.QtCore import QDate, QItemSelection, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QShowEvent
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -80,10 +80,11 @@ class AuditView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._archive: Archive | None = None
-        self._loader = PageLoader(self, runner, self.reload)
+        self._loader = PageLoader(
+            self, runner, self.reload, changes, lambda: self._archive is not None
+        )
         self._filling_combo = False
         self.model = AuditTableModel(self)
-        changes.changed.connect(self._on_changed)
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -199,14 +200,6 @@ class AuditView(QWidget):
             self._loaded,
             self._failed,
         )
-
-    def _on_changed(self, _what: str) -> None:
-        if self._archive is not None:
-            self._loader.changed()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.count_label.setText(f"Could not read the audit trail: {message}")

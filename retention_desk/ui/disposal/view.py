@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -64,7 +63,9 @@ class DisposalView(QWidget):
         self._runner = runner
         self._changes = changes
         self._archive: Archive | None = None
-        self._loader = PageLoader(self, runner, self.reload)
+        self._loader = PageLoader(
+            self, runner, self.reload, changes, lambda: self._archive is not None
+        )
         self.data: ops.PageData | None = None
         self.selected: int | None = None
         self.message = ""  # the outcome of the user's last change, kept across the reload
@@ -75,7 +76,6 @@ class DisposalView(QWidget):
         # the dialog or message box last opened, for tests to fill and answer
         self.dialog: QWidget | None = None
         self._filling = False
-        changes.changed.connect(self._on_changed)
         self._build()
 
     def _build(self) -> None:
@@ -163,14 +163,6 @@ class DisposalView(QWidget):
             self._loaded,
             self._failed,
         )
-
-    def _on_changed(self, _what: str) -> None:
-        if self._archive is not None:
-            self._loader.changed()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.status_label.setText(f"Could not read the disposal reports: {message}")

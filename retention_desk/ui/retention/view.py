@@ -14,7 +14,6 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFileDialog, QTabWidget, QVBoxLayout, QWidget
 
 from retention_desk import retention as rt
@@ -51,12 +50,13 @@ class RetentionView(QWidget):
         self._runner = runner
         self._changes = changes
         self._archive: Archive | None = None
-        self._loader = PageLoader(self, runner, self.reload)
+        self._loader = PageLoader(
+            self, runner, self.reload, changes, lambda: self._archive is not None
+        )
         self.data: ops.RetentionPageData | None = None
         self.message = ""  # the outcome of the user's last change, kept across the reload
         # the dialog last opened, for tests to fill and accept
         self.dialog: QWidget | None = None
-        changes.changed.connect(self._on_changed)
         self._build()
 
     def _build(self) -> None:
@@ -111,14 +111,6 @@ class RetentionView(QWidget):
         self._loader.load(
             partial(ops.load_page, self._archive), "Retention", self._loaded, self._failed
         )
-
-    def _on_changed(self, _what: str) -> None:
-        if self._archive is not None:
-            self._loader.changed()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._loader.shown()
 
     def _failed(self, message: str) -> None:
         self.status_label.setText(f"Could not read the retention data: {message}")
