@@ -138,8 +138,15 @@ def _remaining_keyed(conn: Connection, number: int) -> list[tuple[int, int | Non
     ]
 
 
-def _remaining(conn: Connection, number: int) -> list[int]:
-    return [rid for rid, _key in _remaining_keyed(conn, number)]
+def _remaining_count(conn: Connection, number: int) -> int:
+    # a count needs no original per record (that subquery is most of _remaining_keyed's cost)
+    return int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM disposal_report_records d WHERE d.report_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM record_tombstones t WHERE t.record_id = d.record_id)",
+            (int(number),),
+        ).scalar_one()
+    )
 
 
 # An original is rewritten (read, parsed, stored again) once per batch that destroys something
@@ -224,7 +231,7 @@ def _start(archive: Archive, number: int, today: date | None) -> tuple[int, bool
                 "UPDATE disposal_destructions SET copies_json = ? WHERE report_id = ?",
                 (json.dumps(known_copies(conn)), number),
             )
-        remaining = len(_remaining(conn, number))
+        remaining = _remaining_count(conn, number)
         archive.audit(
             conn,
             action="disposal.destroy_start",
@@ -604,4 +611,4 @@ def count_to_destroy(archive: Archive, report_number: int, today: date | None = 
                 "report",
             )
         _check_approval(conn, number, today)
-        return len(_remaining(conn, number))
+        return _remaining_count(conn, number)
