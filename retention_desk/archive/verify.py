@@ -117,6 +117,13 @@ class _Stop(Exception):
     """Internal: the file cannot be checked any further (not an archive, unreadable)."""
 
 
+# Checks from packages above this one, which archive cannot import: disposal registers one
+# that names records the destruction ledger says were destroyed and this file still holds
+# (disposal/reapply.py). Each takes the file's path, reads it read-only, and returns
+# (failures, notes).
+CHECK_HOOKS: list[Callable[[Path], tuple[list[str], list[str]]]] = []
+
+
 class _Run:
     def __init__(
         self, path: Path, progress: Progress | None, cancel: threading.Event | None
@@ -184,6 +191,11 @@ def verify_path(
         finally:
             engine.dispose()
         _check_search_index(run)
+        for hook in CHECK_HOOKS:
+            failures, notes = hook(run.path)
+            for failure in failures:
+                run.fail("destroyed_records", failure)
+            run.report.notes.extend(notes)
         run.progress(run.total, run.total, "Done")
     except Cancelled:
         run.report.cancelled = True

@@ -12,7 +12,7 @@ from typing import Any
 from retention_desk.archive import anchor as anchor_mod
 from retention_desk.archive.verify import verify_and_record
 from retention_desk.cli import CliError
-from retention_desk.cli.common import archive_path, print_json, stderr_progress
+from retention_desk.cli.common import archive_path, print_json, register_hooks, stderr_progress
 from retention_desk.safetext import printable
 
 
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     path = archive_path(args)
     if not path.exists():
         raise CliError(f"{path} does not exist. Create it with 'retention-desk init'.")
+    register_hooks()  # names records the destruction ledger says this file should not hold
     progress = stderr_progress(not args.json)
     if args.no_record:
         from retention_desk.archive.verify import verify_path

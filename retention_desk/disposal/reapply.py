@@ -43,6 +43,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from retention_desk.archive import store
+from retention_desk.archive import verify as verify_mod
 from retention_desk.archive.store import Archive
 from retention_desk.disposal import destroy as destroy_mod
 from retention_desk.disposal import ledger as ledger_mod
@@ -273,22 +274,34 @@ def still_held(path: Path | str) -> Pending:
         engine.dispose()
 
 
-def verify_failure(path: Path | str) -> str | None:
-    """The sentence `verify` reports as a failure when the file still holds records the
-    ledger on this computer says were destroyed; None when it holds none."""
+def verify_check(path: Path | str) -> tuple[list[str], list[str]]:
+    """`verify`'s check (archive.verify.CHECK_HOOKS): (failures, notes).
+
+    Records this file's own approved reports would have destroyed again as it opens are a
+    failure: the file contradicts the destruction (and its certificate) until it is opened.
+    Records no approved report in this copy covers are a note, not a failure: nothing in the
+    copy allows them to go, and failing would refuse every backup of it until a new report is
+    approved and destroyed."""
     pending = still_held(path)
-    if not pending.total:
-        return None
-    reports = sorted({*pending.confirmed, *pending.unconfirmed})
-    action = (
-        "opening it with the app destroys them again"
-        if not pending.unconfirmed
-        else "this copy has no approved report for some of them"
-    )
-    return (
-        f"This copy still holds {pending.total:,} records destroyed under disposal report(s)"
-        f" {_reports(reports)} (destruction ledger on this computer): {action}."
-    )
+    failures: list[str] = []
+    notes: list[str] = []
+    if pending.confirmed:
+        count = sum(map(len, pending.confirmed.values()))
+        failures.append(
+            f"This copy still holds {count:,} records destroyed under disposal report(s)"
+            f" {_reports(pending.confirmed)} (destruction ledger on this computer); opening it"
+            " with the app destroys them again."
+        )
+    if pending.unconfirmed:
+        count = sum(map(len, pending.unconfirmed.values()))
+        notes.append(_unconfirmed_note(count, sorted(pending.unconfirmed)))
+    return failures, notes
+
+
+def verify_failure(path: Path | str) -> str | None:
+    """The failure `verify` reports for this file, if any (see verify_check)."""
+    failures, _notes = verify_check(path)
+    return failures[0] if failures else None
 
 
 def register() -> None:
@@ -296,8 +309,12 @@ def register() -> None:
     the CLI registers a lighter hook that imports this module only when a ledger exists)."""
     if on_open not in store.OPEN_HOOKS:
         store.OPEN_HOOKS.append(on_open)
+    if verify_check not in verify_mod.CHECK_HOOKS:
+        verify_mod.CHECK_HOOKS.append(verify_check)
 
 
 def unregister() -> None:
     while on_open in store.OPEN_HOOKS:
         store.OPEN_HOOKS.remove(on_open)
+    while verify_check in verify_mod.CHECK_HOOKS:
+        verify_mod.CHECK_HOOKS.remove(verify_check)

@@ -17,7 +17,7 @@ import pytest
 from retention_desk import retention as rt
 from retention_desk.archive.backup import backup_archive
 from retention_desk.archive.store import OPEN_HOOKS, Archive
-from retention_desk.archive.verify import verify_path
+from retention_desk.archive.verify import CHECK_HOOKS, verify_path
 from retention_desk.cli import main
 from retention_desk.disposal import ledger, reapply, run_report
 from retention_desk.disposal.destroy import destroy
@@ -35,6 +35,7 @@ def _reapply_on_open() -> Iterator[None]:
     reapply.unregister()
     # the CLI's hook (registered by its first open) must not outlive the test either
     OPEN_HOOKS[:] = [h for h in OPEN_HOOKS if h.__module__ != "retention_desk.cli.common"]
+    CHECK_HOOKS[:] = [h for h in CHECK_HOOKS if h.__module__ != "retention_desk.cli.common"]
 
 
 def _build(archive: Archive, tmp_path: Path) -> dict[str, int]:
@@ -123,6 +124,9 @@ def test_backup_restored_over_the_archive_is_destroyed_again(
     # verify (read-only) names it as a failure and writes nothing
     failure = reapply.verify_failure(path)
     assert failure is not None and f"report(s) {number}" in failure and "3 records" in failure
+    before = verify_path(path)
+    assert [c.name for c in before.checks if not c.ok][-1] == "destroyed_records"
+    assert failure in before.failures
     assert _canary_hits(path)
     archive = Archive.open(path)
     try:
@@ -184,8 +188,10 @@ def test_backup_from_before_the_report_is_named_not_destroyed(
     number = approved_report(tmp_archive)
     destroy(tmp_archive, number)
     tmp_archive.close()
-    failure = reapply.verify_failure(backup)
-    assert failure is not None and "no approved report" in failure
+    # nothing in this copy allows them to go: a note, not a failure (its backups still work)
+    report = verify_path(backup)
+    assert report.ok, report.failures
+    assert any("holds no approved report" in note for note in report.notes)
     copy = Archive.open(backup)
     try:
         assert _ids(copy) == set(ids.values())
@@ -327,3 +333,20 @@ def test_cli_hook_costs_nothing_without_a_ledger(
     assert not list(ledger.ledger_path("x").parent.glob("*.destroyed.jsonl"))
     # the CLI's hook finds ledgers by this name
     assert ledger.ledger_path("0000-aaaa").name.endswith(".destroyed.jsonl")
+
+
+def test_cli_verify_names_the_copy_as_a_failure_without_writing(
+    tmp_archive: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _kept, number, backup = _destroyed_after_backup(tmp_archive, tmp_path)
+    tmp_archive.close()
+    reapply.unregister()  # the CLI's own hooks, as in a `retention-desk verify` process
+    before = backup.read_bytes()
+    assert main(["--archive", str(backup), "verify", "--no-record"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"FAILURE: This copy still holds 3 records destroyed under disposal report(s) {number}"
+        in out
+    )
+    assert backup.read_bytes() == before  # read-only: nothing re-applied, nothing written
+    assert CANARY.encode() in before
