@@ -10,12 +10,12 @@ inputs or were typed by users: the caller shows the text as plain text.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from retention_desk.archive.audit import AuditRow
+from retention_desk.ui.audit.names import AuditNames
 from retention_desk.ui.audit.text_disposal import DISPOSAL_LABELS, DISPOSAL_SENTENCES
 
 # Short names for the Action column and the action filter.
@@ -58,17 +58,6 @@ _COUNTS = (
     ("media_stored", "media kept"),
     ("media_missing", "media missing"),
 )
-
-
-@dataclass(frozen=True)
-class AuditNames:
-    """Names for the ids some audit rows point to (only what the rows on screen need)."""
-
-    source_files: dict[int, str] = field(default_factory=dict)
-    file_errors: dict[int, str] = field(default_factory=dict)
-    saved_searches: dict[int, str] = field(default_factory=dict)
-    holds: dict[int, str] = field(default_factory=dict)
-    schedule_files: dict[int, str] = field(default_factory=dict)
 
 
 def action_label(action: str) -> str:

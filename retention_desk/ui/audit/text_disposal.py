@@ -13,12 +13,10 @@ still loading, so the helpers it has are not reliably there yet.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from retention_desk.archive.audit import AuditRow
-
-if TYPE_CHECKING:
-    from retention_desk.ui.audit.text import AuditNames
+from retention_desk.ui.audit.names import AuditNames
 
 DISPOSAL_LABELS: dict[str, str] = {
     "disposal.report": "Disposal report run",
@@ -253,7 +251,7 @@ def _reapply_finish(row: AuditRow, d: dict[str, Any]) -> str:
     return shown
 
 
-_Describe = Callable[[AuditRow, dict[str, Any], "AuditNames"], str]
+_Describe = Callable[[AuditRow, dict[str, Any], AuditNames], str]
 DISPOSAL_SENTENCES: dict[str, _Describe] = {
     "disposal.report": lambda r, d, n: _run(r, _present(d)),
     **{
