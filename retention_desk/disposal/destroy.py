@@ -89,6 +89,7 @@ class DestructionResult:
     cancelled: bool = False
     purged: bool = False
     notes: list[str] = field(default_factory=list)  # sentences for the user
+    started: bool = False  # a destruction of this report has ever run
 
 
 def _marks(ids: Sequence[int]) -> str:
@@ -572,6 +573,7 @@ def _fill(archive: Archive, number: int, result: DestructionResult) -> None:
             (number,),
         ).first()
     if row is not None:
+        result.started = True
         result.finished = row[0] is not None
         result.purged = row[1] is not None
         result.copies = list(json.loads(row[2] or "[]"))

@@ -78,14 +78,6 @@ def load_page(archive: Archive, selected: int | None = None) -> PageData:
     return PageData(kind, today, rule, reports, detail)
 
 
-def _ran(archive: Archive, number: int) -> bool:
-    with archive.read() as conn:
-        row = conn.exec_driver_sql(
-            "SELECT 1 FROM disposal_destructions WHERE report_id = ?", (int(number),)
-        ).first()
-    return row is not None
-
-
 def load_detail(archive: Archive, number: int) -> ReportDetail:
     report = user_errors(disposal.load_report, archive, number)
     status = user_errors(disposal.approval_status, archive, number)
@@ -98,7 +90,7 @@ def load_detail(archive: Archive, number: int) -> ReportDetail:
         copies = tuple(destroy_mod.known_copies(conn))
     result = user_errors(destroy_mod.destruction_result, archive, number)
     return ReportDetail(
-        report, status, to_destroy, refusal, copies, result if _ran(archive, number) else None
+        report, status, to_destroy, refusal, copies, result if result.started else None
     )
 
 
