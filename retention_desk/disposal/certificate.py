@@ -244,11 +244,16 @@ def story_lines(cert: Certificate) -> list[str]:
 
 def render_pdf(cert: Certificate) -> bytes:
     from reportlab.lib.pagesizes import letter
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import inch
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    styles = getSampleStyleSheet()
+    from retention_desk.pdf_fonts import NOTE, register_fonts
+
+    fonts = register_fonts()
+    sample = getSampleStyleSheet()
+    title = ParagraphStyle("rd-cert-title", parent=sample["Title"], fontName=fonts.bold)
+    body = ParagraphStyle("rd-cert-body", parent=sample["BodyText"], fontName=fonts.regular)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -258,13 +263,16 @@ def render_pdf(cert: Certificate) -> bytes:
         rightMargin=0.8 * inch,
     )
     story = []
-    for n, line in enumerate(story_lines(cert)):
-        style = styles["Title"] if n == 0 else styles["BodyText"]
+    lines = story_lines(cert)
+    for n, line in enumerate(lines):
+        style = title if n == 0 else body
         indent = line.startswith("  ")
         text = escape(line.strip())
         story.append(Paragraph(("&nbsp;&nbsp;&nbsp;&nbsp;" if indent else "") + text, style))
         if "Signature:" in line:
             story.append(Spacer(1, 0.25 * inch))
+    if not fonts.can_show_all(lines):
+        story.insert(1, Paragraph(escape(NOTE), body))
     doc.build(story)
     return buffer.getvalue()
 

@@ -8,8 +8,11 @@ live link). Nothing from data reaches a Paragraph unescaped.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
@@ -29,22 +32,45 @@ from retention_desk.disposal import present
 from retention_desk.disposal.approval import ApprovalStatus, approval_status
 from retention_desk.disposal.model import DisposalReport
 from retention_desk.disposal.store import load_report
+from retention_desk.pdf_fonts import NOTE, PdfFonts, register_fonts
 
 # a PDF of a million held rows helps nobody; the XLSX has them all
 HELD_ROWS_IN_PDF = 2000
 
-_STYLES = getSampleStyleSheet()
-_BODY = ParagraphStyle("rd-body", parent=_STYLES["BodyText"], fontSize=9, leading=11)
-_CELL = ParagraphStyle("rd-cell", parent=_BODY, fontSize=8, leading=9.5)
-_HEAD = ParagraphStyle("rd-head", parent=_CELL, fontName="Helvetica-Bold")
+
+@dataclass(frozen=True)
+class _Styles:
+    title: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    cell: ParagraphStyle
+    head: ParagraphStyle
 
 
-def _p(value: object, style: ParagraphStyle = _BODY) -> Paragraph:
+@functools.cache
+def _styles(fonts: PdfFonts) -> _Styles:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle(
+        "rd-body", parent=base["BodyText"], fontName=fonts.regular, fontSize=9, leading=11
+    )
+    cell = ParagraphStyle("rd-cell", parent=body, fontSize=8, leading=9.5)
+    return _Styles(
+        title=ParagraphStyle("rd-title", parent=base["Title"], fontName=fonts.bold),
+        h2=ParagraphStyle("rd-h2", parent=base["Heading2"], fontName=fonts.bold),
+        body=body,
+        cell=cell,
+        head=ParagraphStyle("rd-head", parent=cell, fontName=fonts.bold),
+    )
+
+
+def _p(value: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(value)), style)
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float]) -> LongTable:
-    data = [[_p(h, _HEAD) for h in header]] + [[_p(c, _CELL) for c in row] for row in rows]
+def _table_in(
+    st: _Styles, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float]
+) -> LongTable:
+    data = [[_p(h, st.head) for h in header]] + [[_p(c, st.cell) for c in row] for row in rows]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -58,10 +84,39 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[fl
     return table
 
 
-def story(report: DisposalReport, status: ApprovalStatus) -> list[Flowable]:
-    """The flowables of the PDF (tests read their text: each Paragraph's `.text`)."""
-    h1, h2 = _STYLES["Title"], _STYLES["Heading2"]
-    out: list[Flowable] = [_p(present.title(report), h1)]
+def _shown_texts(items: Iterable[object]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, Paragraph):
+            yield unescape(item.text)
+        elif isinstance(item, LongTable):
+            for row in item._cellvalues:
+                yield from _shown_texts(row)
+
+
+def story(
+    report: DisposalReport, status: ApprovalStatus, fonts: PdfFonts | None = None
+) -> list[Flowable]:
+    """The flowables of the PDF (tests read their text: each Paragraph's `.text`). When the
+    font lacks a glyph some text needs, a visible note under the title says so."""
+    fonts = fonts or register_fonts()
+    out = _body(report, status, _styles(fonts))
+    if not fonts.can_show_all(_shown_texts(out)):
+        out.insert(1, _p(NOTE, _styles(fonts).body))
+    return out
+
+
+def _body(report: DisposalReport, status: ApprovalStatus, st: _Styles) -> list[Flowable]:
+    h2 = st.h2
+
+    def _p(value: object, style: ParagraphStyle = st.body) -> Paragraph:
+        return Paragraph(escape(str(value)), style)
+
+    def _table(
+        header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float]
+    ) -> LongTable:
+        return _table_in(st, header, rows, widths)
+
+    out: list[Flowable] = [_p(present.title(report), st.title)]
     out += [_p(f"{k}: {v}") for k, v in present.heading_lines(report)]
     out += [Spacer(1, 6), _p(present.intro(report))]
     out += [_p("Counts", h2)]
