@@ -10,6 +10,10 @@ A variable naming a file that does not exist or that reportlab cannot read does 
 PDF (a certificate is written right after records are destroyed): the search goes on to the
 system fonts and `PdfFonts.problem` holds one sentence saying why the variable was not used.
 
+DejaVu, Segoe UI and Arial have no Chinese, Japanese or Korean glyphs: a CJK TrueType face
+found on the system (Microsoft YaHei, SimSun, WenQuanYi, Droid Sans Fallback) becomes
+`PdfFonts.fallback`, and `PdfFonts.markup` wraps the runs only it can show in a <font> tag.
+
 Whatever family is used, `PdfFonts.can_show` says whether a text's characters all have
 glyphs, so a PDF can say visibly that a name cannot be shown instead of dropping it.
 """
@@ -24,8 +28,8 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -43,6 +47,8 @@ _LINUX_FILES = (
     ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
 )
 _WINDOWS_FILES = (("segoeui.ttf", "segoeuib.ttf"), ("arial.ttf", "arialbd.ttf"))
+_WINDOWS_FALLBACK = ("msyh.ttc", "simsun.ttc", "malgun.ttf", "msgothic.ttc")
+_LINUX_FALLBACK = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "DroidSansFallbackFull.ttf")
 _MAC_FILES = (
     Path("/System/Library/Fonts/Supplemental/Arial Unicode.ttf"),
     Path("/Library/Fonts/Arial Unicode.ttf"),
@@ -56,23 +62,52 @@ class PdfFonts:
     unicode: bool
     source: str  # the regular face's file, or "Helvetica (built in)"
     problem: str | None = None  # why RETENTION_DESK_PDF_FONT was not used, if it was set
+    # a second face (CJK, found on the system) for characters the regular face lacks
+    fallback: str | None = field(default=None, kw_only=True)
     # the characters the regular face has glyphs for; empty for Helvetica (WinAnsi is checked)
-    _chars: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
+    _chars: frozenset[int] = field(default=frozenset(), repr=False, compare=False, kw_only=True)
+    _fallback_chars: frozenset[int] = field(
+        default=frozenset(), repr=False, compare=False, kw_only=True
+    )
+
+    def _in_regular(self, ch: str) -> bool:
+        if ch.isspace() or ord(ch) < 32:
+            return True
+        if self.unicode:
+            return ord(ch) in self._chars
+        try:
+            ch.encode("cp1252")  # Helvetica's WinAnsiEncoding
+        except UnicodeEncodeError:
+            return False
+        return True
 
     def can_show(self, text: str) -> bool:
         """True when every character of `text` has a glyph (spacing and controls aside)."""
+        return all(self._in_regular(ch) or ord(ch) in self._fallback_chars for ch in text)
+
+    def markup(self, text: str) -> str:
+        """`text` XML-escaped for a reportlab Paragraph, runs only the fallback face can show
+        wrapped in a <font> tag naming it (the only markup in the result)."""
+        if self.fallback is None:
+            return escape(text)
+        out: list[str] = []
+        run: list[str] = []
+        run_is_fallback = False
         for ch in text:
-            if ch.isspace() or ord(ch) < 32:
-                continue
-            if self.unicode:
-                if ord(ch) not in self._chars:
-                    return False
-            else:
-                try:
-                    ch.encode("cp1252")  # Helvetica's WinAnsiEncoding
-                except UnicodeEncodeError:
-                    return False
-        return True
+            is_fallback = not self._in_regular(ch) and ord(ch) in self._fallback_chars
+            if run and is_fallback != run_is_fallback:
+                out.append(self._run("".join(run), run_is_fallback))
+                run = []
+            run.append(ch)
+            run_is_fallback = is_fallback
+        if run:
+            out.append(self._run("".join(run), run_is_fallback))
+        return "".join(out)
+
+    def _run(self, text: str, in_fallback: bool) -> str:
+        return (
+            f'<font face="{self.fallback}">{escape(text)}</font>' if in_fallback else escape(text)
+        )
 
     def can_show_all(self, texts: Iterable[str]) -> bool:
         return all(self.can_show(t) for t in texts)
@@ -99,7 +134,7 @@ def _register(env_font: str | None, env_bold: str | None) -> PdfFonts:
     for regular, bold in _system_candidates():
         fonts, _ = _try(regular, bold)
         if fonts is not None:
-            return _with_problem(fonts, problem)
+            return _with_fallback(_with_problem(fonts, problem), _fallback_candidates())
     return _with_problem(HELVETICA, problem)
 
 
@@ -122,9 +157,28 @@ def _try(regular: Path, bold: Path | None) -> tuple[PdfFonts | None, str | None]
         face.fontName, normal=face.fontName, bold=bold_name, italic=face.fontName,
         boldItalic=bold_name,
     )  # fmt: skip
-    addMapping(face.fontName, 1, 0, bold_name)
     chars = frozenset(face.face.charToGlyph)
-    return PdfFonts(face.fontName, bold_name, True, str(regular), None, chars), None
+    return PdfFonts(face.fontName, bold_name, True, str(regular), _chars=chars), None
+
+
+def _with_fallback(fonts: PdfFonts, candidates: Iterable[Path]) -> PdfFonts:
+    """`fonts` with the first candidate face that has glyphs the regular face lacks."""
+    for path in candidates:
+        if not path.is_file():
+            continue
+        face = _load(path)
+        if face is None:
+            continue
+        extra = frozenset(face.face.charToGlyph) - fonts._chars
+        if not extra:
+            continue
+        # a bold or italic paragraph asks the family of the <font> face for its bold member
+        pdfmetrics.registerFontFamily(
+            face.fontName, normal=face.fontName, bold=face.fontName, italic=face.fontName,
+            boldItalic=face.fontName,
+        )  # fmt: skip
+        return replace(fonts, fallback=face.fontName, _fallback_chars=extra)
+    return fonts
 
 
 def _load(path: Path) -> TTFont | None:
@@ -138,7 +192,8 @@ def _load(path: Path) -> TTFont | None:
     if isinstance(existing, TTFont):
         return existing
     try:
-        font = TTFont(name, str(path))
+        # a .ttc holds several faces; the first is the regular one in the collections we name
+        font = TTFont(name, str(path), subfontIndex=0)
     except (TTFError, OSError, ValueError, KeyError, IndexError):
         return None
     pdfmetrics.registerFont(font)
@@ -156,6 +211,17 @@ def _system_candidates() -> list[tuple[Path, Path | None]]:
         found = _find_files({name for pair in _LINUX_FILES for name in pair})
         out += [(found[r], found.get(b)) for r, b in _LINUX_FILES if r in found]
     return out
+
+
+def _fallback_candidates() -> list[Path]:
+    # TrueType-outline CJK faces only: reportlab cannot embed CFF (.otf, Noto Sans CJK) fonts
+    if sys.platform == "win32":
+        fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+        return [fonts / name for name in _WINDOWS_FALLBACK]
+    if sys.platform == "darwin":
+        return list(_MAC_FILES)
+    found = _find_files(set(_LINUX_FALLBACK))
+    return [found[name] for name in _LINUX_FALLBACK if name in found]
 
 
 def _find_files(names: set[str]) -> dict[str, Path]:

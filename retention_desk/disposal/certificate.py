@@ -267,7 +267,7 @@ def render_pdf(cert: Certificate) -> bytes:
     for n, line in enumerate(lines):
         style = title if n == 0 else body
         indent = line.startswith("  ")
-        text = escape(line.strip())
+        text = fonts.markup(line.strip())
         story.append(Paragraph(("&nbsp;&nbsp;&nbsp;&nbsp;" if indent else "") + text, style))
         if "Signature:" in line:
             story.append(Spacer(1, 0.25 * inch))

@@ -1,7 +1,8 @@
 """The disposal report as a PDF (reportlab) a clerk or records administrator can read cold.
 
 Every string from records, schedules, holds, settings or typed names goes through `_p`: made
-one visible line, then XML-escaped, because reportlab's Paragraph reads its text as markup
+one visible line, then XML-escaped (`PdfFonts.markup`, which adds only its own <font> tags for
+runs the CJK fallback face draws), because reportlab's Paragraph reads its text as markup
 (a hold named `<font size=0>` would otherwise hide what follows, a `<link>` would make a
 live link). Nothing from data reaches a Paragraph unescaped.
 """
@@ -9,10 +10,11 @@ live link). Nothing from data reaches a Paragraph unescaped.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, unescape
+from xml.sax.saxutils import unescape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
@@ -40,6 +42,7 @@ HELD_ROWS_IN_PDF = 2000
 
 @dataclass(frozen=True)
 class _Styles:
+    fonts: PdfFonts
     title: ParagraphStyle
     h2: ParagraphStyle
     body: ParagraphStyle
@@ -55,6 +58,7 @@ def _styles(fonts: PdfFonts) -> _Styles:
     )
     cell = ParagraphStyle("rd-cell", parent=body, fontSize=8, leading=9.5)
     return _Styles(
+        fonts=fonts,
         title=ParagraphStyle("rd-title", parent=base["Title"], fontName=fonts.bold),
         h2=ParagraphStyle("rd-h2", parent=base["Heading2"], fontName=fonts.bold),
         body=body,
@@ -63,14 +67,17 @@ def _styles(fonts: PdfFonts) -> _Styles:
     )
 
 
-def _p(value: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(value)), style)
+def _p(value: object, style: ParagraphStyle, fonts: PdfFonts) -> Paragraph:
+    return Paragraph(fonts.markup(str(value)), style)
 
 
 def _table_in(
     st: _Styles, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float]
 ) -> LongTable:
-    data = [[_p(h, st.head) for h in header]] + [[_p(c, st.cell) for c in row] for row in rows]
+    f = st.fonts
+    data = [[_p(h, st.head, f) for h in header]] + [
+        [_p(c, st.cell, f) for c in row] for row in rows
+    ]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -87,7 +94,8 @@ def _table_in(
 def _shown_texts(items: Iterable[object]) -> Iterator[str]:
     for item in items:
         if isinstance(item, Paragraph):
-            yield unescape(item.text)
+            # the only tags are markup()'s <font> runs: text from data is escaped
+            yield unescape(re.sub(r"<[^>]*>", "", item.text))
         elif isinstance(item, LongTable):
             for row in item._cellvalues:
                 yield from _shown_texts(row)
@@ -101,7 +109,7 @@ def story(
     fonts = fonts or register_fonts()
     out = _body(report, status, _styles(fonts))
     if not fonts.can_show_all(_shown_texts(out)):
-        out.insert(1, _p(NOTE, _styles(fonts).body))
+        out.insert(1, _p(NOTE, _styles(fonts).body, fonts))
     return out
 
 
@@ -109,7 +117,7 @@ def _body(report: DisposalReport, status: ApprovalStatus, st: _Styles) -> list[F
     h2 = st.h2
 
     def _p(value: object, style: ParagraphStyle = st.body) -> Paragraph:
-        return Paragraph(escape(str(value)), style)
+        return Paragraph(st.fonts.markup(str(value)), style)
 
     def _table(
         header: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float]

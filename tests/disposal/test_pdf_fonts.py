@@ -211,3 +211,29 @@ def test_helvetica_fallback_adds_the_note_to_the_certificate(
 def render_pdf_with(monkeypatch: pytest.MonkeyPatch, fonts: PdfFonts, name: str) -> bytes:
     monkeypatch.setattr(pdf_fonts, "register_fonts", lambda: fonts)
     return render_pdf(certificate(name))
+
+
+def test_characters_the_regular_face_lacks_are_drawn_with_the_fallback_face(
+    unicode_fonts: PdfFonts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DejaVu Sans Mono lacks Coptic letters DejaVu Sans has: the same mechanism as a CJK face
+    # standing in for Chinese names that DejaVu Sans lacks
+    folder = Path(unicode_fonts.source).parent
+    mono, sans = folder / "DejaVuSansMono.ttf", folder / "DejaVuSans.ttf"
+    if not (mono.is_file() and sans.is_file()):
+        pytest.skip(f"DejaVu Sans Mono and DejaVu Sans are not both in {folder}")
+    regular, _ = pdf_fonts._try(mono, None)
+    assert regular is not None and not regular.can_show("Ϣ")
+    fonts = pdf_fonts._with_fallback(regular, [sans])
+    assert fonts.fallback is not None and fonts.can_show("Ϣ") and fonts.can_show(NAVAJO)
+    assert fonts.markup("<b>Ϣ</b> & x") == (
+        f'&lt;b&gt;<font face="{fonts.fallback}">Ϣ</font>&lt;/b&gt; &amp; x'
+    )
+    pdf = render_pdf_with(monkeypatch, fonts, f"<b>Ϣ</b> {NAVAJO}")
+    assert squash(f"<b>Ϣ</b> {NAVAJO}") in shown(pdf) and squash(NOTE) not in shown(pdf)
+    assert {ps_name(regular.regular), ps_name(fonts.fallback)} <= font_names(pdf)
+
+
+def test_without_a_fallback_face_markup_only_escapes(unicode_fonts: PdfFonts) -> None:
+    plain = replace(unicode_fonts, fallback=None)
+    assert plain.markup("<b>x</b> & 王") == "&lt;b&gt;x&lt;/b&gt; &amp; 王"
