@@ -38,6 +38,7 @@ from retention_desk.disposal import ledger, purge, registry, rewrite
 from retention_desk.disposal.approval import status_in
 from retention_desk.disposal.errors import DisposalError
 from retention_desk.disposal.store import set_status
+from retention_desk.retention.classifier import classify
 
 BATCH_SIZE = 500
 METHOD = (
@@ -503,6 +504,11 @@ def destroy(
     if not purge_only:
         with archive.read() as conn:
             keyed = _remaining_keyed(conn, number)
+        if keyed:
+            # Stored series and dates are derived rows, not sealed: derive them again from
+            # the rules in force, so a date edited behind the app's back cannot make a record
+            # eligible (the batches then compare with these fresh rows).
+            classify(archive, [rid for rid, _original in keyed])
         done = total - len(keyed)
         for part in plan_batches(keyed, batch_size):
             if cancel is not None and cancel.is_set():

@@ -4,6 +4,7 @@ eligible; holds re-checked as it goes; tombstones; audit rows with ids and count
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from datetime import date
 from pathlib import Path
@@ -287,3 +288,25 @@ def test_records_of_one_original_share_batches() -> None:
     assert plan_batches(keyed, 2) == [[1, 2], [3, 4, 5, 6, 7], [8]]
     many = [(i, 5) for i in range(2 * SAME_ORIGINAL_FACTOR + 1)]
     assert [len(b) for b in plan_batches(many, 2)] == [2 * SAME_ORIGINAL_FACTOR, 1]
+
+
+def test_an_eligible_date_edited_outside_the_app_does_not_destroy(archive: Archive) -> None:
+    """record_retention is derived, not sealed: someone with the file moves a recent record's
+    eligible date into the past so a report picks it up; destruction derives the date again
+    from the rules and skips the record."""
+    ids = add(archive, [("old", "old enough", OLD), ("recent", "not yet due", NEW)])
+    rt.add_rule(archive, "platform:x", "T-SHORT")
+    archive.checkpoint()
+    conn = sqlite3.connect(archive.path, isolation_level=None)
+    conn.execute(
+        "UPDATE record_retention SET eligible_on = '2020-01-01' WHERE record_id = ?",
+        (ids["recent"],),
+    )
+    conn.close()
+    report = run_report(archive, date.today())
+    assert report.records == 2  # the tampered row fooled the report
+    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    result = destroy(archive, report.number)
+    assert tombstoned(archive) == {ids["old"]}
+    assert [(s.record_id, s.reason) for s in result.skipped] == [(ids["recent"], "not_eligible")]
+    check_verify(archive.path)
