@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QDate, QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from retention_desk.ui.audit.table_model import (
 )
 from retention_desk.ui.audit.text import action_label
 from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.form_parts import date_edit
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.refresh import PageLoader
 from retention_desk.ui.tasks import TaskRunner
@@ -66,10 +67,6 @@ def load_audit(archive: Archive, flt: AuditFilter) -> AuditLoad:
     tz_name = archive.settings().time_zone
     ids = query_ids(archive, flt, fmt.zone(tz_name))
     return AuditLoad(tz_name, distinct_actions(archive), ids, flt)
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class AuditView(QWidget):
@@ -148,9 +145,7 @@ class AuditView(QWidget):
         self._dates_toggled(False)
 
     def _date_edit(self, value: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(value))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit = date_edit(value)
         edit.dateChanged.connect(self._dates_changed)
         return edit
 

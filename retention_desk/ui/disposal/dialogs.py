@@ -11,12 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -30,34 +27,9 @@ from retention_desk.disposal import StepRule
 from retention_desk.disposal.approval import FIELD_WORDS, STEP_WORDS
 from retention_desk.disposal.destroy import DestructionResult
 from retention_desk.ui.disposal.ops import StepRequest
+from retention_desk.ui.form_parts import date_edit, ok_cancel, picked_date
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.retention.common import WARN_STYLE, isolate, plural
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
 
 
 class RunReportDialog(QDialog):
@@ -77,11 +49,11 @@ class RunReportDialog(QDialog):
         self.date_edit = date_edit(today)
         form.addRow(plain_label("Eligible as of"), self.date_edit)
         layout.addLayout(form)
-        buttons, self.ok_button = _buttons(self, "Run report")
+        buttons, self.ok_button = ok_cancel(self, "Run report")
         layout.addWidget(buttons)
 
     def as_of(self) -> date:
-        return pydate(self.date_edit.date())
+        return picked_date(self.date_edit)
 
 
 class StepDialog(QDialog):
@@ -145,7 +117,7 @@ class StepDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(WARN_STYLE)
         layout.addWidget(self.error)
-        buttons, self.ok_button = _buttons(self, "Record")
+        buttons, self.ok_button = ok_cancel(self, "Record")
         layout.addWidget(buttons)
         self.request: StepRequest | None = None
 
@@ -171,10 +143,8 @@ class StepDialog(QDialog):
             by=by,
             title=self.title_edit.text().strip(),
             reference=self.reference_edit.text().strip(),
-            on=pydate(self.date_edit.date()),
-            notice_sent=(
-                pydate(self.notice_edit.date()) if self.notice_check.isChecked() else None
-            ),
+            on=picked_date(self.date_edit),
+            notice_sent=(picked_date(self.notice_edit) if self.notice_check.isChecked() else None),
             attachment=attachment,
         )
         super().accept()

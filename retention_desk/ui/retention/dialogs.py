@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,20 +24,10 @@ from PySide6.QtWidgets import (
 from retention_desk import retention as rt
 from retention_desk.retention.holds import REASON_WORDS
 from retention_desk.ui import formatting as fmt
+from retention_desk.ui.form_parts import date_edit, ok_cancel, picked_date
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.retention.common import WARN_STYLE, cell, isolate, make_table, plural
 from retention_desk.ui.retention.ops import HoldRequest, ScheduleImportResult, parse_ids
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
 
 
 def _scope_fields(
@@ -64,7 +51,7 @@ def _error_and_buttons(
     error.setWordWrap(True)
     error.setStyleSheet(WARN_STYLE)
     layout.addWidget(error)
-    buttons, ok = _buttons(dialog, ok_text)
+    buttons, ok = ok_cancel(dialog, ok_text)
     layout.addWidget(buttons)
     return error, ok
 
@@ -100,7 +87,7 @@ class RulePreviewDialog(QDialog):
             self.moves.setItem(row, 2, cell(move.records))
         self.moves.setVisible(bool(result.moves))
         layout.addWidget(self.moves)
-        buttons, self.ok_button = _buttons(self, "Add rule")
+        buttons, self.ok_button = ok_cancel(self, "Add rule")
         layout.addWidget(buttons)
 
 
@@ -173,7 +160,7 @@ class ReleaseHoldDialog(QDialog):
         self.why_edit.setPlaceholderText("e.g. case dismissed with prejudice on 2026-03-02")
         self.why_edit.setTabChangesFocus(True)
         layout.addWidget(self.why_edit)
-        buttons, self.ok_button = _buttons(self, "Release hold")
+        buttons, self.ok_button = ok_cancel(self, "Release hold")
         self.ok_button.setEnabled(False)
         self.why_edit.textChanged.connect(
             lambda: self.ok_button.setEnabled(bool(self.why().strip()))
@@ -210,9 +197,7 @@ class EventDateDialog(QDialog):
         for event in events:
             self.event_combo.addItem(event)
         form.addRow(plain_label("Event"), self.event_combo)
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit = date_edit(today)
         form.addRow(plain_label("Date"), self.date_edit)
         self.query_edit, self.ids_edit = _scope_fields(
             form, record_ids, "records this query matches"
@@ -235,8 +220,7 @@ class EventDateDialog(QDialog):
         if not query and not ids:
             self.error.setText("Name the records: a query, record ids, or both.")
             return
-        picked = self.date_edit.date()
-        self.values = (event, date(picked.year(), picked.month(), picked.day()), query, ids)
+        self.values = (event, picked_date(self.date_edit), query, ids)
         super().accept()
 
 
