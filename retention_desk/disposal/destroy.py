@@ -157,6 +157,14 @@ def _remaining_count(conn: Connection, number: int) -> int:
 SAME_ORIGINAL_FACTOR = 40
 
 
+def rederive(archive: Archive, record_ids: Sequence[int]) -> None:
+    """Derive the records' series and dates again from the rules in force before a run's
+    batches: the stored ones are derived rows, not sealed, so a date edited behind the app's
+    back must not make a record eligible (the batches compare with these fresh rows)."""
+    if record_ids:
+        classify(archive, list(record_ids))
+
+
 def plan_batches(keyed: Sequence[tuple[int, int | None]], batch_size: int) -> list[list[int]]:
     """Batches of `batch_size` records, except that records of the same original stay
     together up to SAME_ORIGINAL_FACTOR times that."""
@@ -465,9 +473,7 @@ def _batch(
 
 
 def _purge(archive: Archive, number: int) -> None:
-    with purge.destroying_connection(archive) as conn:
-        purge.purge_indexes(conn)
-    purge.no_trace(archive)
+    purge.purge_all(archive)
     with archive.write() as conn:
         conn.exec_driver_sql(
             "UPDATE disposal_destructions SET purged_at = ? WHERE report_id = ?",
@@ -504,11 +510,7 @@ def destroy(
     if not purge_only:
         with archive.read() as conn:
             keyed = _remaining_keyed(conn, number)
-        if keyed:
-            # Stored series and dates are derived rows, not sealed: derive them again from
-            # the rules in force, so a date edited behind the app's back cannot make a record
-            # eligible (the batches then compare with these fresh rows).
-            classify(archive, [rid for rid, _original in keyed])
+        rederive(archive, [rid for rid, _original in keyed])
         done = total - len(keyed)
         for part in plan_batches(keyed, batch_size):
             if cancel is not None and cancel.is_set():

@@ -115,3 +115,11 @@ def no_trace(archive: Archive) -> None:
     finally:
         raw.close()
     _truncate_wal(archive)
+
+
+def purge_all(archive: Archive) -> None:
+    """Everything a destruction leaves to purge: both search indexes rewritten, then the WAL
+    and free pages (`no_trace`). ArchiveBusy as `no_trace`."""
+    with destroying_connection(archive) as conn:
+        purge_indexes(conn)
+    no_trace(archive)

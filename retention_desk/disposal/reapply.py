@@ -210,6 +210,7 @@ def _destroy_again(
                 "unconfirmed": out.unconfirmed,
             },
         )
+    destroy_mod.rederive(archive, [rid for ids in confirmed.values() for rid in ids])
     for report, ids in sorted(confirmed.items()):
         result = destroy_mod.DestructionResult(report=report, total=0, destroyed=0, destroyed_now=0)
         for start in range(0, len(ids), destroy_mod.BATCH_SIZE):
@@ -219,9 +220,7 @@ def _destroy_again(
                 out.destroyed += destroy_mod._batch(archive, report, part, today, result)
         out.skipped += [s for s in _skipped(archive, report, ids)]
         out.reports.append(report)
-    with purge.destroying_connection(archive) as conn:
-        purge.purge_indexes(conn)
-    purge.no_trace(archive)
+    purge.purge_all(archive)
     with archive.write() as conn:
         archive.audit(
             conn,
