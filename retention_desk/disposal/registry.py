@@ -165,6 +165,7 @@ BLOB_REFERENCES: tuple[tuple[str, str], ...] = (
     ("source_files", "blob_sha256"),
     ("disposal_approvals", "attachment_sha256"),
     ("disposal_destructions", "certificate_sha256"),
+    ("ipra_letters", "blob_sha256"),
 )
 
 # Tables that hold no record content, with why. A table here must never copy record text.
@@ -191,6 +192,19 @@ CONTENT_FREE: dict[str, str] = {
     "disposal_skipped": "record ids and reason codes",
     "disposal_retained_originals": "record and source file ids",
     "disposal_rewrites": "source file ids and SHA-256 of originals",
+    # The request file (1.21.2.519) has its own retention and disposal path (ipra.request_file):
+    # the requester's particulars, letters and logs are not record content, and a responsive
+    # set names records by id and version id only.
+    "ipra_requests": "request log: requesters' particulars and descriptions, not records",
+    "ipra_events": "a request's timeline: dates, delivery methods, names of the responsible",
+    "ipra_letters": "letters to requesters (blobs): no record text",
+    "ipra_request_queries": "queries saved with a request, not results",
+    "ipra_request_records": "record ids, version ids and removal reasons",
+    "ipra_time_entries": "staff time on a request",
+    "ipra_fees": "fee lines",
+    "ipra_payments": "payments and receipt numbers",
+    "ipra_calendar_days": "the agency's closures",
+    "ipra_calendar_confirmations": "calendar confirmations",
 }
 
 

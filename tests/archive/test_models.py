@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from retention_desk.archive import (
     Archive,
     models_destruction,  # noqa: F401  (its tables join Base)
+    models_ipra,  # noqa: F401
 )
 from retention_desk.archive.ingest import RecordIn, RecordWriter
 from retention_desk.archive.migrate import include_name

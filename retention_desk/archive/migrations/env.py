@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from retention_desk.archive import models_destruction  # noqa: F401  (its tables join Base)
+from retention_desk.archive import (  # noqa: F401  (their tables join Base)
+    models_destruction,
+    models_ipra,
+)
 from retention_desk.archive.migrate import include_name
 from retention_desk.archive.models import Base
 
