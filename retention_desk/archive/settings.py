@@ -51,6 +51,18 @@ class ArchiveSettings:
     agency_kind: str = DEFAULT_AGENCY_KIND
     # MM-DD, the last day of the agency's fiscal year (retention triggers count from it).
     fiscal_year_end: str = DEFAULT_FISCAL_YEAR_END
+    # Letterhead of the IPRA letters (the agency's name is agency_name).
+    agency_address: str = ""
+    agency_phone: str = ""
+    agency_email: str = ""
+    # IPRA request numbers, e.g. "IPRA-{year}-{seq:04d}"; empty: resources/ipra.toml's default.
+    request_number_format: str = ""
+    # Days after a request closes before its hold on the responsive records is released;
+    # empty: resources/ipra.toml's default.
+    request_hold_release_days: str = ""
+    # Copying fee per printed page of 11x17 or smaller, in dollars ("0.25"); 14-2-9(C) caps it
+    # (the cap is data in resources/ipra.toml, checked by retention_desk.ipra.fees).
+    fee_per_page: str = "0.00"
 
     def fiscal_year_end_tuple(self) -> tuple[int, int]:
         """(month, day) of the fiscal year end; the default's when the stored value is
@@ -79,6 +91,7 @@ class ArchiveSettings:
                 f"Fiscal year end '{self.fiscal_year_end}' is not a day every year has, written"
                 " MM-DD (for example 06-30; February 29 is refused)."
             )
+        problems.extend(self._request_problems())
         for f in fields(self):
             value = getattr(self, f.name)
             if len(value) > 200:
@@ -89,6 +102,48 @@ class ArchiveSettings:
                     f"{f.name.replace('_', ' ').capitalize()} contains control characters."
                 )
         return problems
+
+    def _request_problems(self) -> list[str]:
+        problems: list[str] = []
+        if self.request_number_format:
+            number = request_number(self.request_number_format, 2026, 1)
+            if "{seq" not in self.request_number_format or number is None:
+                problems.append(
+                    f"Request number format '{self.request_number_format}' must contain {{seq}}"
+                    " (and may contain {year}), e.g. IPRA-{year}-{seq:04d}."
+                )
+        if self.request_hold_release_days and not (
+            self.request_hold_release_days.isdigit()
+            and 0 <= int(self.request_hold_release_days) <= 3650
+        ):
+            problems.append(
+                f"Hold release days '{self.request_hold_release_days}' must be a whole number"
+                " of days from 0 to 3650."
+            )
+        if money_cents(self.fee_per_page) is None:
+            problems.append(
+                f"Fee per page '{self.fee_per_page}' must be an amount in dollars such as 0.25."
+            )
+        return problems
+
+
+def request_number(fmt: str, year: int, seq: int) -> str | None:
+    """The number `fmt` gives for the year's `seq`-th request, or None when `fmt` cannot
+    make one (unknown field, bad format spec, blank or over-long result)."""
+    try:
+        number = fmt.format(year=year, seq=seq)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+    number = number.strip()
+    return number if 0 < len(number) <= 60 else None
+
+
+def money_cents(value: str) -> int | None:
+    """Cents in a dollar amount typed as '1', '0.25' or '$0.25'; None when it is not one."""
+    match = re.fullmatch(r"\$?\s*([0-9]{1,7})(?:\.([0-9]{1,2}))?", value.strip())
+    if not match:
+        return None
+    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
 
 
 SETTINGS_KEYS = tuple(f.name for f in fields(ArchiveSettings))

@@ -5,8 +5,10 @@ destroyed "by the book". Holds are not content seals (their record lists grow as
 arrive); instead the chained audit rows that placed and released each hold are the witness:
 
 - every hold placed through the app still exists and, while in force, covers at least as
-  many records as when it was placed (a hold in force never loses records: destruction skips
-  held records, and query holds only grow; a released hold loses destroyed records legitimately);
+  many records as when it was placed, plus those the app added and minus those it took off
+  (audited `retention.hold_add`/`retention.hold_remove` rows, the IPRA desk's). Otherwise a
+  hold in force never loses records: destruction skips held records, and query holds only
+  grow; a released hold loses destroyed records legitimately;
 - a hold marked released has a chained release row, and a released hold is marked released;
 - a hold with no placing row was added behind the app's back.
 
@@ -74,11 +76,20 @@ def check_holds(conn: Connection) -> HoldsResult:
     released: dict[int, int] = {}  # hold id -> audit row
     for audit_id, action, raw_ids, raw_details in conn.exec_driver_sql(
         "SELECT id, action, object_ids, details FROM audit_log"
-        " WHERE action IN ('retention.hold_place', 'retention.hold_release') ORDER BY id"
+        " WHERE action IN ('retention.hold_place', 'retention.hold_release',"
+        " 'retention.hold_add', 'retention.hold_remove') ORDER BY id"
     ):
         details = _details(raw_details)
         hold_id = _hold_id(raw_ids, details)
         if hold_id is None:
+            continue
+        if action in ("retention.hold_add", "retention.hold_remove"):
+            # the IPRA desk grows and shrinks a request's hold through the app, audited
+            count = details.get("records")
+            if hold_id in placed and isinstance(count, int):
+                row, floor = placed[hold_id]
+                step = count if action == "retention.hold_add" else -count
+                placed[hold_id] = (row, max(floor + step, 0))
             continue
         if action == "retention.hold_place":
             records = details.get("records")

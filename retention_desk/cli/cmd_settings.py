@@ -29,6 +29,12 @@ SET_KEYS: dict[str, str] = {
     "custodian_title": "custodian_title",
     "bates_prefix": "bates_prefix",
     "operator_name": "operator_name",
+    "agency_address": "agency_address",
+    "agency_phone": "agency_phone",
+    "agency_email": "agency_email",
+    "request_number_format": "request_number_format",
+    "request_hold_release_days": "request_hold_release_days",
+    "fee_per_page": "fee_per_page",
 }
 _ALIASES = {"custodian_name": "custodian_name"}  # the name `show --json` uses
 
@@ -42,6 +48,12 @@ _SHOWN: tuple[tuple[str, str], ...] = (
     ("custodian_title", "custodian_title"),
     ("bates_prefix", "bates_prefix"),
     ("operator_name", "operator_name"),
+    ("agency_address", "agency_address"),
+    ("agency_phone", "agency_phone"),
+    ("agency_email", "agency_email"),
+    ("request_number_format", "request_number_format"),
+    ("request_hold_release_days", "request_hold_release_days"),
+    ("fee_per_page", "fee_per_page"),
 )
 
 _KIND_NOTES = {

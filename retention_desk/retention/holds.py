@@ -220,6 +220,54 @@ def release_hold(archive: Archive, name_or_id: str | int, why: str) -> HoldInfo:
         return released
 
 
+def add_to_hold(conn: Connection, archive: Archive, hold_id: int, record_ids: Iterable[int]) -> int:
+    """Hold more records under an existing hold, inside the caller's transaction (the IPRA desk
+    adds a request's responsive records as they are found); returns how many were new.
+    Audited with a count so verify knows the hold's size may grow or shrink by these rows."""
+    ids = sorted({int(i) for i in record_ids})
+    if not ids:
+        return 0
+    cl.set_scope(conn, ids)
+    result = conn.exec_driver_sql(
+        f"INSERT OR IGNORE INTO hold_records(hold_id, record_id, explicit)"
+        f" SELECT {int(hold_id)}, id, 1 FROM temp.rd_scope WHERE id IN (SELECT id FROM records)"
+    )
+    added = max(result.rowcount, 0)
+    archive.audit(
+        conn,
+        action="retention.hold_add",
+        object_type="hold",
+        object_ids=[hold_id],
+        details={"hold": hold_id, "records": added},
+    )
+    return added
+
+
+def remove_from_hold(
+    conn: Connection, archive: Archive, hold_id: int, record_ids: Iterable[int]
+) -> int:
+    """Take records off a hold inside the caller's transaction (a record found not responsive
+    to a request); returns how many left it. The audit row lets verify tell this from a hold
+    emptied behind the app's back."""
+    ids = sorted({int(i) for i in record_ids})
+    if not ids:
+        return 0
+    cl.set_scope(conn, ids)
+    result = conn.exec_driver_sql(
+        f"DELETE FROM hold_records WHERE hold_id = {int(hold_id)}"
+        f" AND record_id IN (SELECT id FROM temp.rd_scope)"
+    )
+    removed = max(result.rowcount, 0)
+    archive.audit(
+        conn,
+        action="retention.hold_remove",
+        object_type="hold",
+        object_ids=[hold_id],
+        details={"hold": hold_id, "records": removed},
+    )
+    return removed
+
+
 def list_holds(archive: Archive, include_released: bool = False) -> list[HoldInfo]:
     where = "" if include_released else " WHERE h.released_at IS NULL"
     with archive.read() as conn:
