@@ -195,7 +195,7 @@ def suggested_closures(year: int, rules: IpraRules | None = None) -> list[Holida
                     Holiday(
                         day=day,
                         name=label,
-                        source=f"suggestion, not applied ({s.note})" if s.note else "suggestion",
+                        source=f"the IPRA rules file's suggestions: {s.note}".rstrip(": "),
                         citation="",
                         verified=False,
                         applied=False,
