@@ -4,8 +4,10 @@ and template errors are one clear sentence; the same letter gives the same bytes
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
+import threading
 import zipfile
 from dataclasses import replace
 from datetime import date
@@ -195,6 +197,33 @@ def test_markup_in_values_is_not_obeyed_in_the_pdf() -> None:
     )
     assert _fonts(hostile) == _fonts(plain)
     assert "<fontname=" in squash(pdf_text(hostile))
+
+
+def test_img_markup_in_a_name_fetches_nothing() -> None:
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/p.png"
+        name = f'<img src="{url}" width="10" height="10"/>'
+        pdf = render_pdf(ctx_for("acknowledgment", requester_name=name))
+        render_docx(ctx_for("acknowledgment", requester_name=name))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    assert squash(url) in squash(pdf_text(pdf))
 
 
 def _fonts(pdf: bytes) -> set[str]:

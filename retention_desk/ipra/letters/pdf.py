@@ -63,6 +63,10 @@ def _styles(fonts: PdfFonts) -> dict[str, ParagraphStyle]:
         "item": ParagraphStyle(
             "rd-letter-item", parent=body, leftIndent=24, firstLineIndent=0, spaceAfter=2
         ),
+        "lead": ParagraphStyle("rd-letter-lead", parent=body, spaceAfter=3),
+        "last_item": ParagraphStyle(
+            "rd-letter-last-item", parent=body, leftIndent=24, firstLineIndent=0
+        ),
         "note": ParagraphStyle("rd-letter-note", parent=body, fontSize=9, leading=11),
     }  # fmt: skip
 
@@ -72,6 +76,15 @@ def _texts(letter: Letter) -> list[str]:
         *letter.letterhead, letter.date_line, letter.delivery_line, *letter.recipient,
         letter.re_line, letter.subject, *(line.text for line in letter.body), *letter.signature,
     ]  # fmt: skip
+
+
+def _body_style(letter: Letter, n: int) -> str:
+    # a list sits close under the line that introduces it, with the paragraph gap after it
+    line = letter.body[n]
+    next_is_item = n + 1 < len(letter.body) and letter.body[n + 1].item
+    if line.item:
+        return "item" if next_is_item else "last_item"
+    return "lead" if next_is_item else "body"
 
 
 def story(letter: Letter, fonts: PdfFonts) -> list[Flowable]:
@@ -93,7 +106,7 @@ def story(letter: Letter, fonts: PdfFonts) -> list[Flowable]:
     out += [p(line, "line") for line in letter.recipient]
     out.append(Spacer(1, 14))
     out += [p(letter.re_line, "strong"), p(letter.subject, "strong"), Spacer(1, 12)]
-    body = [p(line.text, "item") if line.item else p(line.text, "body") for line in letter.body]
+    body = [p(line.text, _body_style(letter, n)) for n, line in enumerate(letter.body)]
     # the closing words stay on the page with the signature
     closing = body[-1:] + [Spacer(1, 0.45 * inch)] + [p(s, "line") for s in letter.signature]
     out += body[:-1]

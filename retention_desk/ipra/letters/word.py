@@ -81,11 +81,10 @@ def letter_docx(letter: Letter) -> bytes:
     _para(doc, "", after=4)
     _para(doc, letter.re_line, bold=True)
     _para(doc, letter.subject, bold=True, after=12)
-    for line in letter.body:
-        if line.item:
-            _para(doc, line.text, indent=0.33, after=2)
-        else:
-            _para(doc, line.text, after=8)
+    for n, line in enumerate(letter.body):
+        # a list sits close under the line that introduces it, with the paragraph gap after it
+        next_is_item = n + 1 < len(letter.body) and letter.body[n + 1].item
+        _para(doc, line.text, indent=0.33 if line.item else 0, after=2 if next_is_item else 8)
     _para(doc, "", after=24)
     for line in letter.signature:
         _para(doc, line)
