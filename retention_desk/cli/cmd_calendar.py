@@ -88,9 +88,11 @@ def _user_errors() -> Iterator[None]:
 
 def _day(typed: str) -> date:
     try:
-        return date.fromisoformat(typed.strip())
+        day = date.fromisoformat(typed.strip())
     except ValueError:
         raise CliError(f"DATE {printable(typed)!r} is not a date written YYYY-MM-DD.") from None
+    _year(day.year)
+    return day
 
 
 def _year(year: int) -> int:

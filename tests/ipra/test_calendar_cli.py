@@ -158,6 +158,7 @@ def test_hostile_name_is_shown_not_obeyed(capsys: pytest.CaptureFixture[str], pa
         (("remove", "2026-11-20"), "not a closed day"),
         (("list", "12026"), "outside the years"),
         (("confirm", "1800"), "outside the years"),
+        (("remove", "1850-01-01"), "outside the years"),
         (("list", "twenty"), "invalid int value"),
     ],
 )
