@@ -30,6 +30,8 @@ from retention_desk.ipra.letters import (
     templates,
 )
 from retention_desk.ipra.letters import context as letter_context
+from retention_desk.ipra.letters import pdf as letters_pdf
+from retention_desk.pdf_fonts import HELVETICA
 
 CITATIONS = {
     "acknowledgment": "14-2-8(D)",
@@ -248,6 +250,23 @@ def test_long_and_navajo_names_render() -> None:
     assert NAVAJO in docx_text(render_docx(ctx))
 
 
+def test_without_a_unicode_font_the_pdf_says_so_and_still_renders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(letters_pdf, "register_fonts", lambda: HELVETICA)
+    pdf = render_pdf(ctx_for("acknowledgment", requester_name="שרה " + NAVAJO + " 王小明"))
+    assert squash(letters_pdf.NOTE) in squash(pdf_text(pdf))
+    plain = render_pdf(ctx_for("acknowledgment"))
+    assert squash(letters_pdf.NOTE) not in squash(pdf_text(plain))
+
+
+def test_docx_has_no_thumbnail_and_a_page_number_field() -> None:
+    with zipfile.ZipFile(io.BytesIO(render_docx(ctx_for("cover")))) as z:
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    assert any('w:instr="PAGE"' in f and "IPRA-2026-0001" in f for f in footers)
+
+
 def test_anonymous_request_is_addressed_to_requester() -> None:
     text = render_text(ctx_for("acknowledgment", requester_name="  "))
     assert "Dear Requester:" in text
@@ -306,6 +325,12 @@ def test_metadata_names_the_agency_and_request_not_people() -> None:
     assert info is not None
     assert info.author == "Village of Corrales"
     assert info.title == "Inspection of Public Records Act request IPRA-2026-0001: denial letter"
+    assert info.creator == info.producer == "retention-desk"
+    assert set(info) == {
+        "/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+        "/CreationDate", "/ModDate", "/Trapped",
+    }  # fmt: skip
+    assert render_pdf(ctx).count(b"%%EOF") == 1
     document = docx.Document(io.BytesIO(render_docx(ctx)))
     props = document.core_properties
     assert props.author == props.last_modified_by == "Village of Corrales"

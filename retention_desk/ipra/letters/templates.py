@@ -112,7 +112,7 @@ def parse(kind: str, path: Path, text: str) -> LetterTemplate:
                 f"The letter template {path} has {line.strip()!r} on line {n} where a header"
                 f" ({', '.join(k + ':' for k in HEADER_KEYS)}) or a blank line was expected."
             )
-        _check_placeholders(path, n, value, lists_allowed=False)
+        _check_placeholders(path, n, value)
         header[key] = value.strip()
     if not header.get("subject"):
         raise IpraError(f"The letter template {path} has no 'subject:' line at its top.")
@@ -156,7 +156,7 @@ def _chunk(path: Path, group: list[tuple[int, str]]) -> Chunk:
                 text = []
             blocks.append(Block(list_name=name))
             continue
-        _check_placeholders(path, n, line, lists_allowed=False)
+        _check_placeholders(path, n, line)
         if line:
             text.append(line)
     if text:
@@ -164,7 +164,7 @@ def _chunk(path: Path, group: list[tuple[int, str]]) -> Chunk:
     return Chunk(tuple(blocks), condition, negated)
 
 
-def _check_placeholders(path: Path, n: int, line: str, *, lists_allowed: bool) -> None:
+def _check_placeholders(path: Path, n: int, line: str) -> None:
     for match in Template.pattern.finditer(line):
         if match.group("invalid") is not None:
             raise IpraError(
@@ -174,7 +174,7 @@ def _check_placeholders(path: Path, n: int, line: str, *, lists_allowed: bool) -
         name = match.group("named") or match.group("braced")
         if name is None:
             continue
-        if name in LISTS and not lists_allowed:
+        if name in LISTS:
             raise IpraError(
                 f"The letter template {path} uses the list placeholder ${{{name}}} inside a"
                 f" line on line {n}; a list must stand alone on its line."

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
@@ -102,6 +103,11 @@ def letter_docx(letter: Letter) -> bytes:
     # the letter's own date, not the clock: the same letter gives the same file
     stamp = datetime.combine(letter.letter_date, time(12), tzinfo=UTC)
     props.created = props.modified = stamp
+    # the default template's thumbnail is a blank page: a file browser would show that
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _fixed_zip(buffer.getvalue())
