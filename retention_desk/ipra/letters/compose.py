@@ -49,14 +49,9 @@ def compose(ctx: LetterContext, templates_dir: Path | None = None) -> Letter:
     scalars, lists = values(ctx)
     subject, body = fill(template, scalars, lists)
     agency = clean(ctx.agency_name)
-    contact = [
-        part
-        for part in (
-            f"Telephone {clean(ctx.agency_phone)}" if clean(ctx.agency_phone) else "",
-            clean(ctx.agency_email),
-        )
-        if part
-    ]
+    phone, email = clean(ctx.agency_phone), clean(ctx.agency_email)
+    contact = "   ".join(part for part in (f"Telephone {phone}" if phone else "", email) if part)
+    letterhead = [agency, *clean_lines(ctx.agency_address), contact]
     recipient = [requester(ctx), clean(ctx.requester_organisation)]
     recipient += clean_lines(ctx.requester_address)
     recipient.append(clean(ctx.requester_email))
@@ -64,11 +59,7 @@ def compose(ctx: LetterContext, templates_dir: Path | None = None) -> Letter:
     return Letter(
         kind=ctx.kind,
         number=number,
-        letterhead=(
-            agency,
-            *clean_lines(ctx.agency_address),
-            *(["   ".join(contact)] * bool(contact)),
-        ),
+        letterhead=tuple(line for line in letterhead if line),
         letter_date=ctx.letter_date,
         date_line=long_date(ctx.letter_date),
         delivery_line=f"Sent by {clean(ctx.delivery_method)}",
