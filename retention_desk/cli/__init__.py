@@ -37,6 +37,7 @@ COMMANDS = (
     "hold",
     "event",
     "disposal",
+    "request",
     "calendar",
 )
 

@@ -74,10 +74,11 @@ def build_context(
     if kind not in LETTER_KINDS:
         raise IpraError(f"Letter kind {kind!r} must be one of {', '.join(LETTER_KINDS)}.")
     detail = get_request(archive, number)
+    step = _latest(detail, _STEP_FOR[kind])
     with archive.read() as conn:
         settings = settings_mod.load(conn)
-        day = letter_date or today_local(conn)
-    step = _latest(detail, _STEP_FOR[kind])
+        # a letter reporting a step is dated the day the step was taken, unless told otherwise
+        day = letter_date or (step.on_date if step else today_local(conn))
     details = step.details if step else {}
     method_code = method or (step.method if step else VIA_METHOD[detail.summary.via])
     if kind in ("burdensome", "forward") and step is None:
@@ -133,7 +134,10 @@ def build_context(
         bates_range=bates_range,
         fee_lines=fee_lines,
         fees_total_cents=status.total_cents,
-        paid_cents=status.paid_cents,
+        # a receipt is for one payment (the latest); other letters report the total paid
+        paid_cents=(
+            last_payment.amount_cents if kind == "receipt" and last_payment else status.paid_cents
+        ),
         receipt_number=last_payment.receipt_number if last_payment else "",
         outcome=outcome,
         note=note,

@@ -124,7 +124,12 @@ def clocks_for(
     return compute_clocks(facts, calendar, today, rules)
 
 
-def _flags(row: Any, events: Sequence[EventInfo], report: ClockReport) -> tuple[str, ...]:
+def _flags(
+    row: Any,
+    events: Sequence[EventInfo],
+    letters: Sequence[tuple[str, str, str]],
+    report: ClockReport,
+) -> tuple[str, ...]:
     flags: list[str] = []
     via = row[4]
     if via != "oral":
@@ -144,6 +149,12 @@ def _flags(row: Any, events: Sequence[EventInfo], report: ClockReport) -> tuple[
                 f"The {e.kind.replace('_', ' ')} of {e.on_date.isoformat()} went by {e.method},"
                 f" not in the request's medium ({medium}); 14-2-7(B) asks for the same medium."
             )
+    for kind, sent_on, method in letters:
+        if method in METHODS and METHODS[method] != medium and via != "oral":
+            flags.append(
+                f"The {kind} letter of {sent_on} went by {method}, not in the request's medium"
+                f" ({medium}); 14-2-7(B) asks for the same medium."
+            )
     flags.extend(report.warnings)
     return tuple(flags)
 
@@ -160,6 +171,13 @@ def _summary(
             (int(row[0]),),
         ).scalar_one()
     )
+    letters = [
+        (str(r[0]), str(r[1]), str(r[2]))
+        for r in conn.exec_driver_sql(
+            "SELECT kind, sent_on, method FROM ipra_letters WHERE request_id = ? ORDER BY id",
+            (int(row[0]),),
+        )
+    ]
     summary = RequestSummary(
         id=int(row[0]),
         number=row[1],
@@ -172,7 +190,7 @@ def _summary(
         custodian=row[8],
         clocks=report,
         responsive=responsive,
-        flags=_flags(row, events, report),
+        flags=_flags(row, events, letters, report),
     )
     return summary, events
 
