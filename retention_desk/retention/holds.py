@@ -188,36 +188,50 @@ def release_hold(archive: Archive, name_or_id: str | int, why: str) -> HoldInfo:
             raise RetentionError(f"There is no hold {name_or_id!r}.")
         if not info.active:
             raise RetentionError(f"The hold {info.name!r} was already released.")
-        conn.execute(
-            text(
-                "UPDATE holds SET released_at = :at, released_by = :by, release_reason = :why"
-                " WHERE id = :id"
-            ),
-            {
-                "at": timeutil.now_db(),
-                "by": archive.operator(conn),
-                "why": why.strip(),
-                "id": info.id,
-            },
-        )
-        still = int(
-            conn.exec_driver_sql(
-                "SELECT count(*) FROM hold_records hr WHERE hr.hold_id = ? AND EXISTS ("
-                " SELECT 1 FROM hold_records o JOIN holds h ON h.id = o.hold_id"
-                " WHERE o.record_id = hr.record_id AND h.released_at IS NULL)",
-                (info.id,),
-            ).scalar_one()
-        )
-        archive.audit(
-            conn,
-            action="retention.hold_release",
-            object_type="hold",
-            object_ids=[info.id],
-            details={"hold": info.id, "records": info.records, "still_held": still},
-        )
+        _release(conn, archive, info, why.strip())
         released = _get(conn, info.id)
         assert released is not None
         return released
+
+
+def release_in(conn: Connection, archive: Archive, hold_id: int, why: str) -> bool:
+    """Release a hold inside the caller's transaction (a closed IPRA request's hold when its
+    period ends); False when it was already released."""
+    info = _get(conn, int(hold_id))
+    if info is None or not info.active:
+        return False
+    _release(conn, archive, info, why)
+    return True
+
+
+def _release(conn: Connection, archive: Archive, info: HoldInfo, why: str) -> None:
+    conn.execute(
+        text(
+            "UPDATE holds SET released_at = :at, released_by = :by, release_reason = :why"
+            " WHERE id = :id"
+        ),
+        {
+            "at": timeutil.now_db(),
+            "by": archive.operator(conn),
+            "why": why,
+            "id": info.id,
+        },
+    )
+    still = int(
+        conn.exec_driver_sql(
+            "SELECT count(*) FROM hold_records hr WHERE hr.hold_id = ? AND EXISTS ("
+            " SELECT 1 FROM hold_records o JOIN holds h ON h.id = o.hold_id"
+            " WHERE o.record_id = hr.record_id AND h.released_at IS NULL)",
+            (info.id,),
+        ).scalar_one()
+    )
+    archive.audit(
+        conn,
+        action="retention.hold_release",
+        object_type="hold",
+        object_ids=[info.id],
+        details={"hold": info.id, "records": info.records, "still_held": still},
+    )
 
 
 def add_to_hold(conn: Connection, archive: Archive, hold_id: int, record_ids: Iterable[int]) -> int:
