@@ -19,6 +19,7 @@ from retention_desk.cli.common import open_archive, stderr_progress
 from retention_desk.disposal.certificate import export_certificate
 from retention_desk.disposal.destroy import count_to_destroy, destroy
 from retention_desk.disposal.errors import DisposalError
+from retention_desk.ipra.requests import open_request_count
 from retention_desk.safetext import printable
 
 
@@ -66,6 +67,15 @@ def _confirm(count: int, number: int) -> bool:
 def run_destroy(args: argparse.Namespace) -> int:
     with open_archive(args) as archive, _errors():
         count = count_to_destroy(archive, args.report)
+        still_open = open_request_count(archive)
+        if still_open:
+            # responsive records are held, but one not yet found for an open request is not
+            print(
+                f"Warning: {still_open:,} IPRA request(s) still open; a record responsive to"
+                " one that is not yet in its set is not held. Check `retention-desk request"
+                " list --open` first.",
+                file=sys.stderr,
+            )
         if not args.yes and not _confirm(count, args.report):
             print("Nothing was destroyed.")
             return 1

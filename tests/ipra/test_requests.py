@@ -207,3 +207,29 @@ def test_audit_rows_never_carry_requester_text(archive: Archive) -> None:
     with archive.read() as conn:
         details = " ".join(str(r[0]) for r in conn.exec_driver_sql("SELECT details FROM audit_log"))
     assert "Zebediah" not in details and "March 2026" not in details
+
+
+def test_a_request_hold_emptied_behind_the_apps_back_fails_verify(archive: Archive) -> None:
+    ids = _records(archive)
+    detail = _new(archive, datetime(2026, 3, 2, 18, tzinfo=UTC))
+    responsive.add_by_query(archive, detail.number, "parade")
+    assert verify_path(archive.path).ok
+    # a direct delete of the hold's rows (what someone would do to let destruction through)
+    import sqlite3
+
+    raw = sqlite3.connect(archive.path)
+    raw.execute("DELETE FROM hold_records WHERE record_id = ?", (ids["a"],))
+    raw.commit()
+    raw.close()
+    report = verify_path(archive.path)
+    assert not report.ok
+    assert any("taken off it outside the app" in line for line in report.failures)
+
+
+def test_open_requests_are_counted_for_destruction_warnings(archive: Archive) -> None:
+    assert requests.open_request_count(archive) == 0
+    detail = _new(archive, datetime(2026, 3, 2, 18, tzinfo=UTC))
+    _new(archive, datetime(2026, 3, 3, 18, tzinfo=UTC))
+    assert requests.open_request_count(archive) == 2
+    requests.withdraw(archive, detail.number, on=date(2026, 3, 4))
+    assert requests.open_request_count(archive) == 1

@@ -150,14 +150,21 @@ class StepDialog(QDialog):
         super().accept()
 
 
-def confirm_text(number: int, count: int, copies: tuple[str, ...]) -> str:
-    """The destroy question: the count and report, that it is final, and the earlier copies
-    that may still hold the records."""
+def confirm_text(number: int, count: int, copies: tuple[str, ...], open_requests: int = 0) -> str:
+    """The destroy question: the count and report, that it is final, the open IPRA requests
+    whose responsive sets may be incomplete, and the earlier copies that may still hold the
+    records."""
     text = (
         f"Destroy {plural(count, 'record')} of report {number}? This cannot be undone."
         " Holds and eligibility are checked again as it goes; a record held since the report"
         " was run is skipped."
     )
+    if open_requests:
+        text += (
+            f"\n\n{plural(open_requests, 'IPRA request')} still open. Their responsive records"
+            " are held, but a record responsive to one of them that is not yet in its set is"
+            " not: check the open requests' sets before destroying."
+        )
     if copies:
         text += "\n\nThese earlier copies of the archive may still hold the records; destroy or"
         text += " restrict them separately:\n" + "\n".join(f"• {isolate(c)}" for c in copies)

@@ -20,6 +20,7 @@ from retention_desk.archive import Archive, ArchiveError
 from retention_desk.disposal import certificate as certificate_mod
 from retention_desk.disposal import destroy as destroy_mod
 from retention_desk.disposal.report import local_today
+from retention_desk.ipra.requests import open_request_count
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
@@ -58,6 +59,9 @@ class ReportDetail:
     refusal: str  # why destruction would be refused now ('' when it would not)
     copies: tuple[str, ...]  # backups the audit trail knows were made: they hold the records
     result: destroy_mod.DestructionResult | None  # None before any destruction run
+    # IPRA requests not finished: records responsive to them but not yet in their sets are
+    # not held, so the confirmation says so
+    open_requests: int = 0
 
 
 def load_page(archive: Archive, selected: int | None = None) -> PageData:
@@ -90,7 +94,13 @@ def load_detail(archive: Archive, number: int) -> ReportDetail:
         copies = tuple(destroy_mod.known_copies(conn))
     result = user_errors(destroy_mod.destruction_result, archive, number)
     return ReportDetail(
-        report, status, to_destroy, refusal, copies, result if result.started else None
+        report,
+        status,
+        to_destroy,
+        refusal,
+        copies,
+        result if result.started else None,
+        open_request_count(archive),
     )
 
 

@@ -383,7 +383,7 @@ class DisposalView(QWidget):
                 " records are already destroyed."
             )
         else:
-            text = confirm_text(number, detail.to_destroy, detail.copies)
+            text = confirm_text(number, detail.to_destroy, detail.copies, detail.open_requests)
         box = confirm(self, "Destroy records", text, lambda: self.destroy(number))
         self.dialog = box
         return box
