@@ -205,6 +205,21 @@ def register(sub: Any) -> None:
     tm.add_argument("--on", metavar="DATE")
     tm.set_defaults(func=run_time)
 
+    fdue = actions.add_parser(
+        "files-due",
+        help="request files whose retention (series PRR, 1.21.2.519 NMAC) has run",
+    )
+    fdue.add_argument("--json", action="store_true", help="machine-readable output")
+    fdue.set_defaults(func=run_files_due)
+    fdel = actions.add_parser(
+        "destroy-file",
+        help="destroy an eligible request file (letters, particulars, notes; audited)",
+    )
+    fdel.add_argument("number", metavar="NUMBER")
+    fdel.add_argument("--reference", metavar="TEXT", required=True, help="the approval")
+    fdel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    fdel.set_defaults(func=run_destroy_file)
+
     log = actions.add_parser("export-log", help="the request log as XLSX (annual reports)")
     log.add_argument("out", metavar="FILE", type=Path)
     log.add_argument("--year", type=int, help="only requests received in this year")
@@ -584,4 +599,52 @@ def run_export_log(args: argparse.Namespace) -> int:
     with open_archive(args) as archive, desk_errors():
         count = export_log(archive, args.out, year=args.year)
     print(f"Wrote {printable(args.out)}: {count:,} requests.")
+    return 0
+
+
+def run_files_due(args: argparse.Namespace) -> int:
+    from retention_desk.ipra.request_file import due_files
+
+    with open_archive(args) as archive, desk_errors():
+        due = due_files(archive)
+    if args.json:
+        print_json(
+            [
+                {
+                    "number": d.number,
+                    "ended_on": d.ended_on.isoformat(),
+                    "eligible_on": d.eligible_on.isoformat(),
+                    "citation": d.citation,
+                    "verified": d.verified,
+                }
+                for d in due
+            ]
+        )
+        return 0
+    if not due:
+        print("No request file is due for destruction.")
+    for d in due:
+        unverified = "" if d.verified else " (UNVERIFIED)"
+        print(
+            f"{d.number:<16} ended {d.ended_on}  eligible since {d.eligible_on}"
+            f"  {d.citation}{unverified}"
+        )
+    return 0
+
+
+def run_destroy_file(args: argparse.Namespace) -> int:
+    import sys
+
+    from retention_desk.ipra.request_file import destroy_file
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CliError("destroying a request file needs confirmation: run it with --yes.")
+        print(f"Destroy the request file of {printable(args.number)}? Type 'yes': ", end="")
+        if sys.stdin.readline().strip().lower() != "yes":
+            print("Nothing was destroyed.")
+            return 1
+    with open_archive(args) as archive, desk_errors():
+        done = destroy_file(archive, args.number, reference=args.reference)
+    print(f"Destroyed the request file of {done.number} (eligible since {done.eligible_on}).")
     return 0

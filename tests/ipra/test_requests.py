@@ -233,3 +233,35 @@ def test_open_requests_are_counted_for_destruction_warnings(archive: Archive) ->
     assert requests.open_request_count(archive) == 2
     requests.withdraw(archive, detail.number, on=date(2026, 3, 4))
     assert requests.open_request_count(archive) == 1
+
+
+def test_request_file_is_destroyed_under_its_own_schedule_only_when_due(
+    archive: Archive,
+) -> None:
+    from dataclasses import replace
+
+    from retention_desk.ipra import correspondence, request_file
+
+    archive.update_settings(
+        replace(archive.settings(), agency_name="Cerro Alto PD", custodian_name="D. Vigil")
+    )
+    old = _new(archive, datetime(2021, 3, 2, 18, tzinfo=UTC), name="Old Requester")
+    requests.fulfil(archive, old.number, on=date(2021, 3, 10))
+    recent = _new(archive, datetime(2025, 3, 2, 18, tzinfo=UTC))
+    requests.fulfil(archive, recent.number, on=date(2025, 3, 10))
+    letter = correspondence.write_letter(archive, old.number, "cover")
+    assert [d.number for d in request_file.due_files(archive)] == [old.number]
+    with pytest.raises(IpraError, match="not yet eligible"):
+        request_file.destroy_file(archive, recent.number, reference="Board 2026-12")
+    done = request_file.destroy_file(archive, old.number, reference="Board 2026-12")
+    assert done.eligible_on == date(2025, 3, 10)  # four years after fulfilment (PRR, P4Y)
+    after = requests.get_request(archive, old.number)
+    assert after.requester.name == "" and after.file_destroyed_at is not None
+    with pytest.raises(IpraError):
+        correspondence.letter_bytes(archive, letter.info.id)
+    with archive.read() as conn:
+        assert not conn.exec_driver_sql(
+            "SELECT 1 FROM blobs WHERE sha256 = ?", (letter.info.sha256,)
+        ).first()
+    assert request_file.due_files(archive) == []
+    assert verify_path(archive.path).ok
