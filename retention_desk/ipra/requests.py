@@ -117,9 +117,11 @@ def clocks_for(
     events: Sequence[EventInfo],
     today: date,
     rules: IpraRules,
+    calendar: cal_mod.BusinessCalendar | None = None,
 ) -> ClockReport:
-    years = range(received_on.year, max(today.year, received_on.year) + 2)
-    calendar = cal_mod.load_calendar(conn, years, rules)
+    if calendar is None:
+        years = range(received_on.year, max(today.year, received_on.year) + 2)
+        calendar = cal_mod.load_calendar(conn, years, rules)
     facts = ClockFacts(received_on, via != "oral", _clock_events(events))
     return compute_clocks(facts, calendar, today, rules)
 
@@ -160,11 +162,15 @@ def _flags(
 
 
 def _summary(
-    conn: Connection, row: Any, today: date, rules: IpraRules
+    conn: Connection,
+    row: Any,
+    today: date,
+    rules: IpraRules,
+    calendar: cal_mod.BusinessCalendar | None = None,
 ) -> tuple[RequestSummary, list[EventInfo]]:
     events = _events(conn, int(row[0]))
     received_on = date.fromisoformat(row[3])
-    report = clocks_for(conn, received_on, row[4], events, today, rules)
+    report = clocks_for(conn, received_on, row[4], events, today, rules, calendar)
     responsive = int(
         conn.exec_driver_sql(
             "SELECT count(*) FROM ipra_request_records WHERE request_id = ? AND removed_at IS NULL",
@@ -281,7 +287,12 @@ def list_requests(
             f"SELECT {_REQUEST_COLUMNS} FROM ipra_requests{where} ORDER BY received_at DESC, id"
             " DESC"
         ).all()
-        return [_summary(conn, row, day, chosen)[0] for row in rows]
+        if not rows:
+            return []
+        # one calendar for the whole log: building a year's holidays is the costly part
+        first = min(date.fromisoformat(r[3]).year for r in rows)
+        calendar = cal_mod.load_calendar(conn, range(first, max(day.year, first) + 2), chosen)
+        return [_summary(conn, row, day, chosen, calendar)[0] for row in rows]
 
 
 # ------------------------------------------------------------------------------ writing
