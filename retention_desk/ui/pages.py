@@ -84,6 +84,12 @@ def _import_page(context: PageContext) -> QWidget:
     return ImportView(context.runner, context.changes)
 
 
+def _requests_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.requests.view import RequestsView
+
+    return RequestsView(context.runner, context.changes)
+
+
 def _retention_page(context: PageContext) -> QWidget:
     from retention_desk.ui.retention.view import RetentionView
 
@@ -106,12 +112,7 @@ PAGES: list[PageSpec] = [
     PageSpec("overview", "Overview", _overview_page),
     PageSpec("archive", "Archive", _archive_page),
     PageSpec("import", "Import", _import_page),
-    PageSpec(
-        "requests",
-        "Requests",
-        None,
-        "Public-records (IPRA) request tracking is not in this version yet.",
-    ),
+    PageSpec("requests", "Requests", _requests_page),
     PageSpec("retention", "Retention", _retention_page),
     PageSpec("disposal", "Disposal", _disposal_page),
     PageSpec("reports", "Reports", None, "Reports and productions are not in this version yet."),

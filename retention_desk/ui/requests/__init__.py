@@ -1,0 +1,1 @@
+"""The Requests page: the IPRA request desk (log, clocks, responsive sets, letters, fees)."""
