@@ -1,8 +1,10 @@
 """Archive settings: agency and its kind, custodian, time zone, fiscal year end, Bates prefix,
-operator name.
+operator name, and the request desk's: letterhead address, telephone and e-mail, request
+number format, hold release days and the fee per page.
 
-Validation is the archive layer's (`ArchiveSettings.validate`); problems are listed in the
-dialog and it stays open. Saving goes through `Archive.update_settings`, which writes the
+Validation is the archive layer's (`ArchiveSettings.validate`) plus the fee cap the request
+desk checks (`ipra.fees.settings_problems`); problems are listed in the dialog and it stays
+open. Saving goes through `Archive.update_settings`, which writes the
 change and its audit row in one transaction.
 """
 
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
 from retention_desk.archive import Archive, ArchiveError, ArchiveSettings
 from retention_desk.archive.audit import os_user
 from retention_desk.archive.settings import AGENCY_KINDS
+from retention_desk.ipra import fees as fees_mod
+from retention_desk.ipra.rules import load_rules
 from retention_desk.ui.plain import plain_label
 
 
@@ -122,6 +126,7 @@ class SettingsDialog(QDialog):
             f"Leave it empty to use the operating-system user name ({user})."
         )
         form.addRow("", operator_note)
+        self._add_request_fields(form)
         layout.addLayout(form)
 
         self.problems_label = plain_label()
@@ -138,6 +143,50 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._show(self.loaded)
 
+    def _add_request_fields(self, form: QFormLayout) -> None:
+        """The request desk's settings: the letterhead and the defaults resources/ipra.toml
+        gives, shown as placeholders so an empty field says what it means."""
+        rules = load_rules()
+        heading = plain_label("Request desk (IPRA)")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        form.addRow(heading)
+        self.address_edit = QLineEdit()
+        self.address_edit.setPlaceholderText("Letterhead address, e.g. 1 Plaza St, Cerro Alto NM")
+        self.phone_edit = QLineEdit()
+        self.email_edit = QLineEdit()
+        self.number_format_edit = QLineEdit()
+        self.number_format_edit.setPlaceholderText(f"Empty: {rules.number_format}")
+        self.hold_days_edit = QLineEdit()
+        self.hold_days_edit.setPlaceholderText(f"Empty: {rules.hold_release_days}")
+        self.fee_edit = QLineEdit()
+        self.fee_edit.setPlaceholderText("0.00")
+        for caption, widget in (
+            ("Agency address", self.address_edit),
+            ("Agency telephone", self.phone_edit),
+            ("Agency e-mail", self.email_edit),
+            ("Request number format", self.number_format_edit),
+            ("Hold release days", self.hold_days_edit),
+            ("Fee per page ($)", self.fee_edit),
+        ):
+            form.addRow(plain_label(caption), widget)
+        cap = fees_mod.dollars(rules.fees.page_cap_cents)
+        self.fee_note = _note(
+            f"Per printed page of 11x17 inches or smaller; {rules.fees.citation} allows no more"
+            f" than {cap} a page, and nothing for inspection. Media and mailing are charged at"
+            " their actual cost on each request."
+        )
+        form.addRow("", self.fee_note)
+        form.addRow(
+            "",
+            _note(
+                "Request numbers take {year} and {seq} (e.g. IPRA-{year}-{seq:04d}). Hold"
+                " release days: how long after a request closes its responsive records stay"
+                " held."
+            ),
+        )
+
     def _show(self, settings: ArchiveSettings) -> None:
         self.agency_edit.setText(settings.agency_name)
         self.custodian_edit.setText(settings.custodian_name)
@@ -145,6 +194,12 @@ class SettingsDialog(QDialog):
         self.time_zone_combo.setCurrentText(settings.time_zone)
         self.bates_edit.setText(settings.bates_prefix)
         self.operator_edit.setText(settings.operator_name)
+        self.address_edit.setText(settings.agency_address)
+        self.phone_edit.setText(settings.agency_phone)
+        self.email_edit.setText(settings.agency_email)
+        self.number_format_edit.setText(settings.request_number_format)
+        self.hold_days_edit.setText(settings.request_hold_release_days)
+        self.fee_edit.setText(settings.fee_per_page)
         index = self.agency_kind_combo.findData(settings.agency_kind)
         if index < 0:
             # A kind this version does not know (a newer app's, or a hand-edited archive):
@@ -173,14 +228,20 @@ class SettingsDialog(QDialog):
             operator_name=self.operator_edit.text().strip(),
             agency_kind=str(self.agency_kind_combo.currentData()),
             fiscal_year_end=self.fiscal_year_end(),
+            agency_address=self.address_edit.text().strip(),
+            agency_phone=self.phone_edit.text().strip(),
+            agency_email=self.email_edit.text().strip(),
+            request_number_format=self.number_format_edit.text().strip(),
+            request_hold_release_days=self.hold_days_edit.text().strip(),
+            fee_per_page=self.fee_edit.text().strip() or "0.00",
         )
 
     def problems(self) -> list[str]:
-        return self.current_settings().validate()
+        return _problems(self.current_settings())
 
     def accept(self) -> None:
         new = self.current_settings()
-        problems = new.validate()
+        problems = _problems(new)
         if not problems:
             try:
                 self.saved = self._archive.update_settings(new)
@@ -191,6 +252,11 @@ class SettingsDialog(QDialog):
             self.problems_label.show()
             return
         super().accept()
+
+
+def _problems(settings: ArchiveSettings) -> list[str]:
+    # the fee cap is the request desk's rule (resources/ipra.toml), not the archive layer's
+    return settings.validate() + fees_mod.settings_problems(settings)
 
 
 def _note(text: str) -> QWidget:
