@@ -190,3 +190,15 @@ def test_demo_does_not_load_qt() -> None:
         "assert 'PySide6' not in sys.modules, 'demo imported Qt'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_demo_requests_show_every_clock_state(demo: Path) -> None:
+    from retention_desk.ipra import requests
+
+    with Archive.open(demo) as archive:
+        rows = requests.list_requests(archive)
+    states = {r.state for r in rows}
+    assert {"no_clock", "on_time", "deemed_denied", "done"} <= states
+    assert min(rows, key=lambda r: r.received_on).number == "IPRA-2026-0001"
+    assert any(r.responsive > 0 for r in rows)
+    assert any(r.clocks.exposure_cents > 0 for r in rows)

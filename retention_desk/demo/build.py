@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from retention_desk import retention
 from retention_desk.archive import Archive, ArchiveSettings, blobs
@@ -33,6 +34,10 @@ DEMO_SETTINGS = ArchiveSettings(
     custodian_title=c.CUSTODIAN_TITLE,
     time_zone="America/Denver",
     bates_prefix=c.BATES_PREFIX,
+    agency_address="1 Plaza Vieja, Sandia Vista, NM 87000 (fictional)",
+    agency_phone=c.NON_EMERGENCY,
+    agency_email="records@sandiavista.example",
+    fee_per_page="0.25",
 )
 
 # Retention for the demo, through the same API the Retention page and the CLI use, so the
@@ -55,6 +60,26 @@ DEMO_HOLD = (
 DEMO_EVENT = ("file_closed", date(2022, 2, 15), "kind:message before:2022-01-01")
 
 
+# IPRA requests for the Requests page, dated back from the day the demo is built so each
+# clock state shows: a fresh e-mail request, an acknowledged one now deemed denied (with its
+# running exposure), a burdensome one inside its reasonable period, a fulfilled and closed
+# one, and an oral walk-in. Requesters are fictional.
+DEMO_REQUESTS = (
+    # days ago, via, name, organisation, description, steps [(kind, day offset, extra)]
+    (1, "email", "Marisol Quintana-Ortega", "Sandia Vista Sentinel (fictional)",
+     "All comments hidden on the department's Facebook page in the last 60 days.", ()),
+    (22, "written", "Tobias Archuleta", "",
+     "Posts and replies about the Camino del Sol collision.",
+     (("acknowledged", 2, {"available_on": 12}),)),
+    (12, "web", "Dolores Benavidez-Kerr", "Rio Abajo Civil Liberties Project (fictional)",
+     "Every direct message received by the department's accounts since 2021.",
+     (("acknowledged", 1, {}), ("burdensome", 6, {"until": 40}))),
+    (45, "email", "Harlan Oyenque", "", "Posts and comments about National Night Out.",
+     (("fulfilled", 9, {}), ("closed", 11, {}))),
+    (0, "oral", "", "", "Walk-in asked for the department's social-media policy.", ()),
+)  # fmt: skip
+
+
 def _sidecar_paths(path: Path) -> list[Path]:
     return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
 
@@ -73,6 +98,7 @@ def build_demo_archive(path: Path | str, *, seed: int = DEMO_SEED) -> Path:
         _import_pass(archive, first, seed)
         _import_pass(archive, second, seed)
         _retention(archive)
+        _requests(archive)
     except BaseException:
         archive.close()
         for file in _sidecar_paths(target):
@@ -99,6 +125,51 @@ def _retention(archive: Archive) -> None:
     retention.place_hold(archive, name, reason, matter=matter, query=query)
     event, day, query = DEMO_EVENT
     retention.set_event_date(archive, event, day, query=query)
+
+
+def _requests(archive: Archive) -> None:
+    from datetime import datetime, time, timedelta
+
+    from retention_desk.ipra import requests, responsive
+
+    zone = ZoneInfo(DEMO_SETTINGS.time_zone)
+    today = datetime.now(zone).date()
+    # logged in the order they arrived, so the numbers run with the dates
+    for ago, via, name, organisation, description, steps in sorted(
+        DEMO_REQUESTS, key=lambda r: -int(r[0])
+    ):
+        day = today - timedelta(days=ago)
+        received = datetime.combine(day, time(9, 30), tzinfo=zone)
+        if received > datetime.now(zone):
+            received = datetime.now(zone) - timedelta(minutes=5)
+        detail = requests.new_request(
+            archive,
+            received_at=received,
+            via=via,
+            name=name,
+            organisation=organisation,
+            address="" if via == "oral" else "100 Calle Ficticia, Sandia Vista, NM",
+            phone="" if via == "oral" else "505-555-0199",
+            email="" if via == "oral" else "requester@example.org",
+            description=description,
+            electronic_copies=via in ("email", "web"),
+        )
+        for phrase in ("Camino del Sol", "National Night Out"):
+            if phrase in description:
+                responsive.add_by_query(archive, detail.number, f'"{phrase}"')
+        for kind, offset, extra in steps:
+            when = day + timedelta(days=offset)
+            dates = {k: day + timedelta(days=v) for k, v in extra.items()}
+            if kind == "acknowledged":
+                requests.acknowledge(
+                    archive, detail.number, on=when, available_on=dates.get("available_on")
+                )
+            elif kind == "burdensome":
+                requests.mark_burdensome(archive, detail.number, on=when, until=dates["until"])
+            elif kind == "fulfilled":
+                requests.fulfil(archive, detail.number, on=when)
+            elif kind == "closed":
+                requests.close(archive, detail.number, on=when)
 
 
 def _describe(demo: DemoPass, seed: int) -> bytes:
