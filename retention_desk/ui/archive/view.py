@@ -37,8 +37,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
     QHeaderView,
     QMenu,
+    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -135,7 +138,15 @@ class ArchiveView(QWidget):
         self.bar.field.installEventFilter(self)
         layout.addWidget(self.bar)
         self.count_label = plain_label()
-        layout.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_label, 1)
+        self.add_to_request_button = QPushButton("Add to request…")
+        self.add_to_request_button.setToolTip(
+            "Add the selected records to an open public-records request's responsive set"
+        )
+        self.add_to_request_button.clicked.connect(self.open_add_to_request)
+        count_row.addWidget(self.add_to_request_button)
+        layout.addLayout(count_row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QSplitter(Qt.Orientation.Vertical)
@@ -153,7 +164,8 @@ class ArchiveView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows at once, for "Add to request…"; the viewer shows the current one
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -452,6 +464,29 @@ class ArchiveView(QWidget):
     def selected_id(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.id_at(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [i for i in (self.model.id_at(r) for r in rows) if i is not None]
+
+    def open_add_to_request(self) -> QDialog | None:
+        """The selected records (else the current one) join an open request's set."""
+        from retention_desk.ui.requests.add_to_request import AddToRequestDialog, added_text
+
+        ids = self.selected_ids() or ([self.selected_id()] if self.selected_id() else [])
+        if self._archive is None or not ids:
+            return None
+        dialog = AddToRequestDialog(self._archive, self._runner, self._changes, ids, self)
+        dialog.accepted.connect(
+            lambda: (
+                self.count_label.setText(added_text(dialog.change))
+                if dialog.change is not None
+                else None
+            )
+        )
+        self.add_to_request_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _viewer_moved(self, record_id: int) -> None:
         """The viewer opened another record of the thread: select it if it is a result."""
