@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from retention_desk.ipra.clocks import Clock
 from retention_desk.ipra.fees import dollars
@@ -162,6 +162,8 @@ class RequestDetailPanel(QWidget):
         ):
             label = plain_label(selectable=True)
             label.setWordWrap(True)
+            # Ignored: an unbroken 2,000-character name is clipped, never widens the window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.fields[key] = label
             form.addRow(plain_label(caption), label)
         layout.addLayout(form)
@@ -212,6 +214,7 @@ class RequestDetailPanel(QWidget):
         }
         for key, label in self.fields.items():
             label.setText(values[key])
+            label.setToolTip(tooltip_text(values[key][:2_000]) if len(values[key]) > 60 else "")
         self.flags.setText("\n".join(s.flags))
         self.flags.setVisible(bool(s.flags))
         self._fill_clocks(detail)

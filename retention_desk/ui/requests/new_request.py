@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -131,6 +132,10 @@ class NewRequestDialog(QDialog):
             edit.textChanged.connect(self._update_notes)
         self.request: NewRequest | None = None
         self._update_notes()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # the requester's name is what a walk-in is asked first
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def via(self) -> str:

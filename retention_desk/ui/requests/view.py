@@ -92,6 +92,25 @@ STEPS = (
 )
 
 
+def outcome_text(number: str, action: Action, result: object) -> str:
+    """The status line after a dialog's action: what changed, in the desk's words."""
+    if isinstance(result, ops.SavedLetter):
+        return f"{number}: {result.info.kind} letter stored and written to {result.path}."
+    if isinstance(result, fees.FeeStatus):
+        return f"{number}: fee added; balance {fees.dollars(result.balance_cents)}."
+    if isinstance(result, fees.Payment):
+        return (
+            f"{number}: {fees.dollars(result.amount_cents)} received, receipt"
+            f" {result.receipt_number}."
+        )
+    if isinstance(result, responsive.SetChange):
+        return (
+            f"{number}: {plural(result.removed, 'record')} removed;"
+            f" {plural(result.total, 'record')} in the set."
+        )
+    return f"{number}: {action.title.lower()} recorded."
+
+
 class RequestsView(QWidget):
     loaded = Signal(object)  # ops.PageData just shown
     detail_loaded = Signal(object)  # ops.DetailData just shown
@@ -402,7 +421,7 @@ class RequestsView(QWidget):
         def finished(result: object) -> None:
             if dialog is not None:
                 dialog.finish()
-            self._done(f"{number}: {action.title.lower()} recorded.")
+            self._done(outcome_text(number, action, result))
 
         self._run(
             partial(
