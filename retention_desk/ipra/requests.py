@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -90,18 +91,6 @@ def _rules(rules: IpraRules | None) -> IpraRules:
     return rules if rules is not None else load_rules()
 
 
-def _events(conn: Connection, request_id: int) -> list[EventInfo]:
-    rows = conn.exec_driver_sql(
-        "SELECT id, kind, on_date, method, details_json, at, by_name FROM ipra_events"
-        " WHERE request_id = ? ORDER BY on_date, id",
-        (request_id,),
-    ).all()
-    return [
-        EventInfo(int(r[0]), r[1], date.fromisoformat(r[2]), r[3], json.loads(r[4]), r[5], r[6])
-        for r in rows
-    ]
-
-
 def _clock_events(events: Iterable[EventInfo]) -> tuple[ClockEvent, ...]:
     out = []
     for e in events:
@@ -161,31 +150,55 @@ def _flags(
     return tuple(flags)
 
 
+@dataclass
+class _Related:
+    """A request's events, letters and live set size, loaded for many requests at once."""
+
+    events: dict[int, list[EventInfo]] = field(default_factory=dict)
+    letters: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+    responsive: dict[int, int] = field(default_factory=dict)
+
+
+def _related(conn: Connection, ids: list[int] | None) -> _Related:
+    """Events, letters and set sizes of the requests `ids` (None: all) in three queries, so
+    the log costs the same few statements for 10 requests or 10,000."""
+    out = _Related()
+    where = "" if ids is None else f" WHERE request_id IN ({','.join(str(int(i)) for i in ids)})"
+    for r in conn.exec_driver_sql(
+        "SELECT request_id, id, kind, on_date, method, details_json, at, by_name"
+        f" FROM ipra_events{where} ORDER BY on_date, id"
+    ):
+        out.events.setdefault(int(r[0]), []).append(
+            EventInfo(int(r[1]), r[2], date.fromisoformat(r[3]), r[4], json.loads(r[5]), r[6], r[7])
+        )
+    for r in conn.exec_driver_sql(
+        f"SELECT request_id, kind, sent_on, method FROM ipra_letters{where} ORDER BY id"
+    ):
+        out.letters.setdefault(int(r[0]), []).append((str(r[1]), str(r[2]), str(r[3])))
+    live = " AND removed_at IS NULL" if where else " WHERE removed_at IS NULL"
+    for rid, count in conn.exec_driver_sql(
+        f"SELECT request_id, count(*) FROM ipra_request_records{where}{live} GROUP BY request_id"
+    ):
+        out.responsive[int(rid)] = int(count)
+    return out
+
+
 def _summary(
     conn: Connection,
     row: Any,
     today: date,
     rules: IpraRules,
     calendar: cal_mod.BusinessCalendar | None = None,
+    related: _Related | None = None,
 ) -> tuple[RequestSummary, list[EventInfo]]:
-    events = _events(conn, int(row[0]))
+    rid = int(row[0])
+    if related is None:
+        related = _related(conn, [rid])
+    events = related.events.get(rid, [])
     received_on = date.fromisoformat(row[3])
     report = clocks_for(conn, received_on, row[4], events, today, rules, calendar)
-    responsive = int(
-        conn.exec_driver_sql(
-            "SELECT count(*) FROM ipra_request_records WHERE request_id = ? AND removed_at IS NULL",
-            (int(row[0]),),
-        ).scalar_one()
-    )
-    letters = [
-        (str(r[0]), str(r[1]), str(r[2]))
-        for r in conn.exec_driver_sql(
-            "SELECT kind, sent_on, method FROM ipra_letters WHERE request_id = ? ORDER BY id",
-            (int(row[0]),),
-        )
-    ]
     summary = RequestSummary(
-        id=int(row[0]),
+        id=rid,
         number=row[1],
         received_at=row[2],
         received_on=received_on,
@@ -195,8 +208,8 @@ def _summary(
         description=row[7],
         custodian=row[8],
         clocks=report,
-        responsive=responsive,
-        flags=_flags(row, events, letters, report),
+        responsive=related.responsive.get(rid, 0),
+        flags=_flags(row, events, related.letters.get(rid, []), report),
     )
     return summary, events
 
@@ -292,7 +305,8 @@ def list_requests(
         # one calendar for the whole log: building a year's holidays is the costly part
         first = min(date.fromisoformat(r[3]).year for r in rows)
         calendar = cal_mod.load_calendar(conn, range(first, max(day.year, first) + 2), chosen)
-        return [_summary(conn, row, day, chosen, calendar)[0] for row in rows]
+        related = _related(conn, None if not open_only else [int(r[0]) for r in rows])
+        return [_summary(conn, row, day, chosen, calendar, related)[0] for row in rows]
 
 
 # ------------------------------------------------------------------------------ writing

@@ -266,3 +266,19 @@ def test_confirmation_lapses_when_the_year_changes(tmp_archive: Archive) -> None
     assert not calendar_year(tmp_archive, 2026).confirmed
     action, ids, details = _audit(tmp_archive)[0]
     assert (action, ids, details) == ("ipra.calendar_confirm", [2026], {"year": 2026, "days": 10})
+
+
+@given(
+    closed=st.frozensets(st.dates(date(2025, 1, 1), date(2027, 12, 31)), max_size=30),
+    a=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
+    b=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
+)
+def test_business_days_between_counts_what_a_walk_counts(
+    closed: frozenset[date], a: date, b: date
+) -> None:
+    calendar = BusinessCalendar(closed)
+    lo, hi = min(a, b), max(a, b)
+    walked = sum(
+        calendar.is_business_day(lo + timedelta(days=i)) for i in range(1, (hi - lo).days + 1)
+    )
+    assert calendar.business_days_between(a, b) == (walked if b >= a else -walked)
