@@ -147,6 +147,32 @@ def register(sub: Any) -> None:
     cl.add_argument("--note", metavar="TEXT", default="")
     cl.set_defaults(func=run_close)
 
+    prog = actions.add_parser("progress", help="mark the request in progress")
+    add_step_options(prog, method=False)
+    prog.set_defaults(func=run_progress)
+
+    upd = actions.add_parser(
+        "update",
+        help="change the requester's particulars, description, custodian, notes, medium or"
+        " the electronic-copies / advance-payment flags (audited by field name)",
+    )
+    upd.add_argument("number", metavar="NUMBER")
+    upd.add_argument("--name", dest="requester_name", metavar="NAME")
+    upd.add_argument("--organisation", "--organization", dest="requester_organisation")
+    upd.add_argument("--address", dest="requester_address")
+    upd.add_argument("--phone", dest="requester_phone")
+    upd.add_argument("--email", dest="requester_email")
+    upd.add_argument("--description", metavar="TEXT")
+    upd.add_argument("--custodian", metavar="NAME")
+    upd.add_argument("--notes", metavar="TEXT")
+    upd.add_argument("--medium", choices=("paper", "electronic"))
+    upd.add_argument("--electronic-copies", choices=("yes", "no"))
+    upd.add_argument(
+        "--advance-payment", choices=("yes", "no"), help="payment required before copies"
+    )
+    upd.add_argument("--json", action="store_true", help="machine-readable output")
+    upd.set_defaults(func=run_update)
+
     add = actions.add_parser(
         "add-records", help="add records to the responsive set by search or by id (held)"
     )
@@ -402,6 +428,39 @@ def run_close(args: argparse.Namespace) -> int:
         args.json,
         f"{detail.number}: closed; its hold is released on {detail.hold_release_on}.",
     )
+
+
+def run_progress(args: argparse.Namespace) -> int:
+    with open_archive(args) as archive, desk_errors():
+        detail = requests.start_work(archive, args.number, on=_day(args))
+    return _print_detail(detail, args.json, f"{detail.number}: in progress.")
+
+
+_UPDATE_TEXT = (
+    "requester_name",
+    "requester_organisation",
+    "requester_address",
+    "requester_phone",
+    "requester_email",
+    "description",
+    "custodian",
+    "notes",
+    "medium",
+)
+
+
+def run_update(args: argparse.Namespace) -> int:
+    changes: dict[str, Any] = {
+        key: getattr(args, key) for key in _UPDATE_TEXT if getattr(args, key) is not None
+    }
+    for flag in ("electronic_copies", "advance_payment"):
+        if getattr(args, flag) is not None:
+            changes[flag] = getattr(args, flag) == "yes"
+    if not changes:
+        raise CliError("nothing to change; give at least one option (see --help)")
+    with open_archive(args) as archive, desk_errors():
+        detail = requests.update_request(archive, args.number, **changes)
+    return _print_detail(detail, args.json, f"{detail.number}: updated {', '.join(changes)}.")
 
 
 def _change_json(change: responsive.SetChange) -> dict[str, Any]:

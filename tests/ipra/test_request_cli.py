@@ -178,3 +178,14 @@ def test_unknown_request_is_one_line_error(desk: Path, capsys: pytest.CaptureFix
     assert _run(desk, "request", "show", "IPRA-1999-0001") == 1
     err = capsys.readouterr().err
     assert "no request 'IPRA-1999-0001'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_update_and_progress(desk: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _new(desk, capsys)
+    assert _run(desk, "request", "update", "IPRA-2026-0001") == 1
+    assert _run(desk, "request", "update", "IPRA-2026-0001", "--advance-payment", "yes",
+                "--custodian", "K. Baca", "--json") == 0  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    assert data["advance_payment"] is True and data["custodian"] == "K. Baca"
+    assert _run(desk, "request", "progress", "IPRA-2026-0001", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "in_progress"
