@@ -72,7 +72,8 @@ def test_selected_records_are_added_to_the_chosen_request(
     assert isinstance(dialog, AddToRequestDialog)
     # only open requests are offered; the requester's name is shown as typed
     assert dialog.request_combo.count() == 1
-    assert dialog.request_combo.itemText(0).startswith(f"{detail.number} · <b>Ana</b>")
+    shown = dialog.request_combo.itemText(0)
+    assert shown.startswith(f"{detail.number} · \u2068<b>Ana</b>\u2069")
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert sorted(responsive.responsive_ids(tmp_archive, detail.number)) == sorted(

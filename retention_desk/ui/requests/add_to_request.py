@@ -20,7 +20,7 @@ from retention_desk.ui.form_parts import ok_cancel
 from retention_desk.ui.plain import plain_label
 from retention_desk.ui.requests import ops
 from retention_desk.ui.requests.table_model import one_line
-from retention_desk.ui.retention.common import WARN_STYLE, plural
+from retention_desk.ui.retention.common import WARN_STYLE, isolate, plural
 from retention_desk.ui.tasks import Task, TaskRunner
 
 
@@ -69,9 +69,9 @@ class AddToRequestDialog(QDialog):
     def _listed(self, summaries: list[RequestSummary]) -> None:
         self.request_combo.clear()
         for s in summaries:
-            name = one_line(s.requester_name, 50) or "(no name)"
+            name = isolate(one_line(s.requester_name, 50) or "(no name)")
             self.request_combo.addItem(
-                f"{s.number} · {name} · {one_line(s.description, 50)}", s.number
+                f"{s.number} · {name} · {isolate(one_line(s.description, 50))}", s.number
             )
         if not summaries:
             self.error.setText("There is no open request; log one on the Requests page first.")

@@ -25,7 +25,14 @@ from retention_desk.ipra.model import (
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.plain import plain_label, tooltip_text
 from retention_desk.ui.requests.table_model import state_colours
-from retention_desk.ui.retention.common import UNVERIFIED, VERIFIED, WARN_STYLE, cell, make_table
+from retention_desk.ui.retention.common import (
+    UNVERIFIED,
+    VERIFIED,
+    WARN_STYLE,
+    cell,
+    isolate,
+    make_table,
+)
 
 CLOCK_WORDS = {
     "on_time": "on time",
@@ -71,14 +78,18 @@ def details_text(details: dict[str, Any]) -> str:
     if people:
         parts.append(
             "responsible: "
-            + "; ".join(f"{p.get('name', '')}, {p.get('title', '')}" for p in people)
+            + "; ".join(
+                f"{isolate(str(p.get('name', '')))}, {isolate(str(p.get('title', '')))}"
+                for p in people
+            )
         )
     for key, words in DETAIL_WORDS.items():
         value = details.get(key)
         if not value:
             continue
-        text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        parts.append(f"{words}: {text}")
+        values = value if isinstance(value, list) else [value]
+        # isolated: a right-to-left override typed into one value cannot reverse the others
+        parts.append(f"{words}: " + ", ".join(isolate(str(v)) for v in values))
     return "; ".join(parts)
 
 
@@ -173,11 +184,13 @@ class RequestDetailPanel(QWidget):
         layout.addWidget(self.flags)
         layout.addWidget(plain_label("Clocks"))
         self.clocks = make_table(CLOCK_HEADERS, stretch=5)
-        self.clocks.setMaximumHeight(150)
+        self.clocks.setMaximumHeight(220)  # the clocks without scrolling
         layout.addWidget(self.clocks)
         layout.addWidget(plain_label("Timeline"))
         self.timeline = make_table(TIMELINE_HEADERS, stretch=3)
         layout.addWidget(self.timeline, 1)
+        for table in (self.clocks, self.timeline):
+            table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
     def clear(self) -> None:
         self.heading.setText("No request selected")

@@ -31,6 +31,7 @@ from retention_desk.search.results import ResultRow
 from retention_desk.ui import formatting as fmt
 from retention_desk.ui.lazy_table import AnyIndex, IdRole, LazyIdTableModel
 from retention_desk.ui.plain import plain_label, tooltip_text
+from retention_desk.ui.retention.common import isolate
 
 COL_ID, COL_DATE, COL_PLATFORM, COL_KIND, COL_AUTHOR, COL_TEXT = range(6)
 TEXT_CHARS = 160
@@ -143,7 +144,18 @@ class ResponsivePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         # fixed row heights: the view never measures rows, so it never reads them all
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        metrics = self.fontMetrics()
+        for col, sample in (
+            (COL_ID, "0000000"),
+            (COL_DATE, "0000-00-00 00:00 MDT"),
+            (COL_PLATFORM, "Instagram"),
+            (COL_KIND, "comment"),
+            (COL_AUTHOR, "an author's name"),
+        ):
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + 16)
         self.table.selectionModel().selectionChanged.connect(self._selection)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -189,7 +201,9 @@ class ResponsivePanel(QWidget):
         if queries:
             self.queries_label.setText(
                 "Saved searches: "
-                + "; ".join(f"{q.query} ({fmt.count(q.last_count)} found)" for q in queries)
+                + "; ".join(
+                    f"{isolate(q.query)} ({fmt.count(q.last_count)} found)" for q in queries
+                )
             )
         else:
             self.queries_label.setText("No saved searches.")

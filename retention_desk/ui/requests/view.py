@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -69,6 +70,7 @@ from retention_desk.ui.requests.responsive_panel import ResponsivePanel
 from retention_desk.ui.requests.table_model import (
     COL_NUMBER,
     COL_RECEIVED,
+    COL_REQUESTER,
     RequestsTableModel,
     SortRole,
     SummaryRole,
@@ -79,6 +81,8 @@ from retention_desk.ui.tasks import Latest, Task, TaskRunner
 TAB_REQUEST, TAB_RESPONSIVE, TAB_LETTERS, TAB_FEES = range(4)
 CHANGE = "requests"
 PRODUCE_TIP = "Productions arrive with the productions feature; until then, export the records."
+REQUESTER_WIDTH = 200
+STEPS_PER_ROW = 5
 STEPS = (
     ("acknowledge", "Acknowledge…"),
     ("burdensome", "Burdensome…"),
@@ -181,7 +185,13 @@ class RequestsView(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # a requester's name can be anything up to 500 characters: a fixed width, elided
+        header.setSectionResizeMode(COL_REQUESTER, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_REQUESTER, REQUESTER_WIDTH)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.sortByColumn(COL_RECEIVED, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         splitter.addWidget(self.table)
@@ -189,14 +199,15 @@ class RequestsView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        steps = QHBoxLayout()
+        # two rows of step buttons: one row would set the panel's minimum width
+        steps = QGridLayout()
         self.step_buttons: dict[str, QPushButton] = {}
-        for key, text in STEPS:
+        for i, (key, text) in enumerate(STEPS):
             button = QPushButton(text)
             button.clicked.connect(partial(self.open_step, key))
-            steps.addWidget(button)
+            steps.addWidget(button, i // STEPS_PER_ROW, i % STEPS_PER_ROW)
             self.step_buttons[key] = button
-        steps.addStretch(1)
+        steps.setColumnStretch(STEPS_PER_ROW, 1)
         right_layout.addLayout(steps)
         self.tabs = QTabWidget()
         self.panel = RequestDetailPanel()
