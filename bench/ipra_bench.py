@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                     "ratio": bare / ours,
                 }
             number = requests.list_requests(archive, open_only=True)[0].number
+            _bare_set(db, args.word)  # warm: both sides then read the same pages from cache
             ours, change = _timed(lambda: responsive.add_by_query(archive, number, args.word))
         bare, count = _timed(lambda: _bare_set(db, args.word))
         results["set"] = {
