@@ -101,3 +101,38 @@ def test_timeline_lists_receipt_steps_and_letters_in_date_order(tmp_archive: Arc
     assert rows[0][1] == "Received (day 0)" and rows[0][3] == "Parade posts"
     assert rows[1][0] == (received + timedelta(days=1)).isoformat()
     assert rows[1][1].startswith("Acknowledged") and "available on" in rows[1][3]
+
+
+def test_calendar_closure_added_and_removed(qtbot, tmp_archive: Archive) -> None:
+    from PySide6.QtCore import QDate
+
+    from retention_desk.ui.requests.calendar_dialog import COL_RULE
+
+    view = RequestsView(TaskRunner(inline=True), ArchiveChanges())
+    qtbot.addWidget(view)
+    view.set_archive(tmp_archive)
+    dialog = view.open_calendar()
+    assert dialog is not None
+    dialog.year_spin.setValue(2026)
+    dialog.day_edit.setDate(QDate(2026, 11, 27))
+    dialog.name_edit.setText("<b>Day after</b>")
+    dialog.add_closure()
+    assert dialog.error.text() == ""
+    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+    row = rows["2026-11-27"]
+    assert dialog.table.item(row, 2).text() == "<b>Day after</b>"
+    assert dialog.table.item(row, 3).text() == "agency closure"
+    assert dialog.table.item(row, 4).text() == "yes"
+    assert dialog.table.item(row, COL_RULE).text() in ("verified", UNVERIFIED)
+    # a weekend closure is refused with the desk's sentence
+    dialog.day_edit.setDate(QDate(2026, 11, 28))
+    dialog.add_closure()
+    assert "Saturday" in dialog.error.text()
+    dialog.table.selectRow(row)
+    dialog.remove_selected()
+    still = [
+        dialog.table.item(r, 3).text()
+        for r in range(dialog.table.rowCount())
+        if dialog.table.item(r, 0).text() == "2026-11-27"
+    ]
+    assert "agency closure" not in still

@@ -41,7 +41,9 @@ from retention_desk.ui.retention.common import (
 )
 from retention_desk.ui.tasks import Task, TaskRunner
 
-HEADERS = ("Date", "Day", "Name", "Kind", "Source", "Citation", "Rule", "Closes the office")
+# the long source text last, so the flags stay in view
+HEADERS = ("Date", "Day", "Name", "Kind", "Closes the office", "Rule", "Citation", "Source")
+COL_RULE, COL_SOURCE = 5, 7
 KIND_WORDS = {
     "statutory": "legal holiday",
     "agency": "agency closure",
@@ -92,7 +94,7 @@ class CalendarDialog(QDialog):
         )
         about.setWordWrap(True)
         layout.addWidget(about)
-        self.table = make_table(HEADERS, stretch=2)
+        self.table = make_table(HEADERS, stretch=COL_SOURCE)
         self.table.itemSelectionChanged.connect(self._selection)
         layout.addWidget(self.table, 1)
         add = QHBoxLayout()
@@ -151,14 +153,15 @@ class CalendarDialog(QDialog):
                 calendar_mod.WEEKDAYS[e.day.weekday()],
                 e.name,
                 KIND_WORDS.get(e.kind, e.kind),
-                e.source,
-                e.citation,
-                VERIFIED if e.verified else UNVERIFIED,
                 "yes" if e.applied else "no",
+                VERIFIED if e.verified else UNVERIFIED,
+                e.citation,
+                e.source,
             )
             for col, value in enumerate(values):
-                item = cell(value, data=e.day.isoformat() if col == 0 else None)
-                if col == 6 and not e.verified:
+                tip = value if col in (2, COL_SOURCE) else ""
+                item = cell(value, data=e.day.isoformat() if col == 0 else None, tip=tip)
+                if col == COL_RULE and not e.verified:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(row, col, item)
         if year.confirmed:
