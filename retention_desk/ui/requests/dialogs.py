@@ -141,7 +141,9 @@ class _DatedStep(ActionDialog):
 
 
 class AcknowledgeDialog(_DatedStep):
-    def __init__(self, number: str, today: date, method: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, today: date, method: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             f"{number}: acknowledge",
             "The three-day letter (NMSA 1978, 14-2-8(D)): when the records will be available,"
@@ -167,7 +169,9 @@ class AcknowledgeDialog(_DatedStep):
 
 
 class BurdensomeDialog(_DatedStep):
-    def __init__(self, number: str, today: date, method: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, today: date, method: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             f"{number}: excessively burdensome or broad",
             "The written notice within fifteen days (NMSA 1978, 14-2-10), with the date by"
@@ -193,7 +197,9 @@ class DenyDialog(_DatedStep):
     """The written denial: each person responsible (name and title or position), the
     exceptions relied on and what was denied."""
 
-    def __init__(self, number: str, today: date, method: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, today: date, method: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             f"{number}: deny",
             "A written denial must give the name and title or position of each person"
@@ -267,7 +273,7 @@ class FulfilDialog(_DatedStep):
         method: str,
         partial: bool,
         parent: QWidget | None = None,
-    ):
+    ) -> None:
         self.partial = partial
         words = "partially fulfil" if partial else "fulfil"
         super().__init__(
@@ -290,7 +296,9 @@ class FulfilDialog(_DatedStep):
 
 
 class ForwardDialog(_DatedStep):
-    def __init__(self, number: str, today: date, method: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, today: date, method: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             f"{number}: forward",
             "A request that reached the wrong office goes to the custodian who holds the"
@@ -324,7 +332,7 @@ class ForwardDialog(_DatedStep):
 class EndDialog(_DatedStep):
     """Withdraw or close, with a note; closing starts the hold's release period."""
 
-    def __init__(self, number: str, today: date, kind: str, parent: QWidget | None = None):
+    def __init__(self, number: str, today: date, kind: str, parent: QWidget | None = None) -> None:
         self.kind = kind
         about = (
             "The requester withdrew the request; every clock stops."
@@ -346,7 +354,7 @@ class EndDialog(_DatedStep):
 
 
 class LogTimeDialog(_DatedStep):
-    def __init__(self, number: str, today: date, parent: QWidget | None = None):
+    def __init__(self, number: str, today: date, parent: QWidget | None = None) -> None:
         super().__init__(
             f"{number}: log time",
             "Staff time is logged for reports; IPRA allows no fee for it (14-2-9(C)).",
@@ -373,7 +381,7 @@ class LogTimeDialog(_DatedStep):
 class RemoveRecordsDialog(ActionDialog):
     ok_text = "Remove"
 
-    def __init__(self, number: str, record_ids: list[int], parent: QWidget | None = None):
+    def __init__(self, number: str, record_ids: list[int], parent: QWidget | None = None) -> None:
         count = len(record_ids)
         super().__init__(
             f"{number}: remove from the responsive set",
@@ -400,7 +408,9 @@ class FeeDialog(ActionDialog):
 
     ok_text = "Add fee"
 
-    def __init__(self, number: str, kind: str, per_page: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, kind: str, per_page: str, parent: QWidget | None = None
+    ) -> None:
         about = {
             "pages": f"Printed pages of 11x17 or smaller at {per_page} a page (Settings), capped"
             " by NMSA 1978, 14-2-9(C).",
@@ -436,7 +446,9 @@ class FeeDialog(ActionDialog):
 class PaymentDialog(ActionDialog):
     ok_text = "Record payment"
 
-    def __init__(self, number: str, today: date, balance: str, parent: QWidget | None = None):
+    def __init__(
+        self, number: str, today: date, balance: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             f"{number}: payment",
             f"Balance due: {balance}. A receipt number is given to the payment.",
