@@ -98,16 +98,36 @@ def _bare_log(db: Path, open_only: bool) -> int:
 
 
 def _bare_set(db: Path, word: str) -> int:
+    """The same FTS match written into tables shaped like the set and the hold (same keys,
+    foreign key and index), in one transaction: what the desk's add does, minus its checks,
+    saved query and audit rows."""
     con = sqlite3.connect(db)
+    con.execute("PRAGMA foreign_keys = ON")
     with con:
-        con.execute("CREATE TEMP TABLE s (record_id INTEGER PRIMARY KEY, version_id INTEGER)")
+        for table in ("bare_rr", "bare_hr"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
-            "INSERT OR IGNORE INTO s SELECT v.record_id, (SELECT max(v2.id) FROM record_versions"
-            " v2 WHERE v2.record_id = v.record_id) FROM record_fts f JOIN record_versions v"
-            " ON v.id = f.rowid WHERE record_fts MATCH ?",
+            "CREATE TABLE bare_rr (request_id INTEGER, record_id INTEGER, version_id INTEGER,"
+            " added_via TEXT, added_at TEXT, PRIMARY KEY (request_id, record_id))"
+            " WITHOUT ROWID"
+        )
+        con.execute("CREATE INDEX ix_bare_rr_record ON bare_rr (record_id)")
+        con.execute(
+            "CREATE TABLE bare_hr (hold_id INTEGER, record_id INTEGER REFERENCES records(id)"
+            " ON DELETE CASCADE, explicit INTEGER, PRIMARY KEY (hold_id, record_id))"
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO bare_rr SELECT 1, v.record_id, (SELECT v2.id FROM"
+            " record_versions v2 WHERE v2.record_id = v.record_id ORDER BY v2.seq DESC LIMIT 1),"
+            " 'query', 'now' FROM record_fts f JOIN record_versions v ON v.id = f.rowid"
+            " WHERE record_fts MATCH ?",
             (word,),
         )
-        n = con.execute("SELECT count(*) FROM s").fetchone()[0]
+        con.execute("INSERT OR IGNORE INTO bare_hr SELECT 1, record_id, 1 FROM bare_rr")
+        n = con.execute("SELECT count(*) FROM bare_rr").fetchone()[0]
+    with con:
+        con.execute("DROP TABLE bare_rr")
+        con.execute("DROP TABLE bare_hr")
     con.close()
     return int(n)
 
