@@ -335,3 +335,24 @@ def test_no_archive(qtbot, archive_open: bool) -> None:
     view = make_page(qtbot, None)
     assert not view.new_button.isEnabled()
     assert view.open_new_request() is None
+
+
+def test_page_in_the_main_window_on_the_demo_archive(qtbot, make_window, demo_copy: Path) -> None:
+    window = make_window()
+    window.show()  # a hidden page reloads only when next shown
+    assert window.open_archive(demo_copy)
+    page = window.show_page("requests")
+    assert isinstance(page, RequestsView)
+    qtbot.waitUntil(lambda: page.data is not None, timeout=20_000)
+    before = page.model.rowCount()
+    dialog = page.open_new_request()
+    assert dialog is not None
+    dialog.name_edit.setText("Walk-in")
+    dialog.description_edit.setPlainText("Posts about the parade")
+    dialog.accept()
+    # the page shows the new request once its reload and the detail load have come back
+    qtbot.waitUntil(
+        lambda: page.detail is not None and page.detail.detail.requester.name == "Walk-in",
+        timeout=20_000,
+    )
+    assert page.model.rowCount() == before + 1
