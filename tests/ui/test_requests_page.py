@@ -356,3 +356,25 @@ def test_page_in_the_main_window_on_the_demo_archive(qtbot, make_window, demo_co
         timeout=20_000,
     )
     assert page.model.rowCount() == before + 1
+
+
+def test_letter_stored_but_unwritable_file_says_so(
+    qtbot, tmp_archive: Archive, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    tmp_archive.update_settings(
+        replace(tmp_archive.settings(), agency_name="Village", custodian_name="Clerk")
+    )
+    detail = log(tmp_archive)
+    requests.deny(tmp_archive, detail.number, responsible=[("R. Ortiz", "Chief")])
+    view = make_page(qtbot, tmp_archive)
+    dialog = view.open_letter()
+    assert dialog is not None
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("denial"))  # type: ignore[attr-defined]
+    dialog.path_edit.setText(str(tmp_path / "missing-folder" / "denial.pdf"))  # type: ignore[attr-defined]
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "stored with" in dialog.error.text() and "save a copy" in dialog.error.text()
+    assert len(requests.get_request(tmp_archive, detail.number).letters) == 1
+    assert view.letters.table.rowCount() == 1  # listed, so a copy can be saved from it

@@ -152,7 +152,15 @@ def save_letter(
         sent_on=sent_on,
         method=method,
     )
-    return SavedLetter(written.info, write_file(path, written.data, "letter"))
+    try:
+        path.write_bytes(written.data)
+    except OSError as exc:
+        # the letter is already stored (and audited): say so, or the user writes it twice
+        raise RequestFailed(
+            f"The {kind} letter was stored with {number} but cannot be written to {path}:"
+            f" {exc.strerror}; save a copy from the Letters list."
+        ) from exc
+    return SavedLetter(written.info, path)
 
 
 def resave_letter(archive: Archive, letter_id: int, path: Path) -> Path:

@@ -434,13 +434,22 @@ class RequestsView(QWidget):
                 dialog.finish()
             self._done(outcome_text(number, action, result))
 
+        def failed(message: str) -> None:
+            if dialog is not None:
+                dialog.fail(message)
+            else:
+                show_error(self, action.title, message)
+            if action.fn is ops.save_letter:
+                # a letter stored whose file could not be written is listed all the same
+                self._changes.notify(CHANGE)
+
         self._run(
             partial(
                 ops.user_errors, action.fn, self._archive, number, *action.args, **action.kwargs
             ),
             action.title,
             finished,
-            dialog.fail if dialog is not None else None,
+            failed,
         )
 
     def _open_action(self, dialog: ActionDialog, number: str) -> ActionDialog:
