@@ -103,6 +103,14 @@ ENTRIES: tuple[Entry, ...] = (
         None,
     ),
     Entry(
+        "redactions",
+        ("redactions",),
+        "a destroyed record's redactions and withholdings: rows deleted (their digests are"
+        " keyed with the record's salt and their notes may describe the covered text; a"
+        " production keeps its own redaction set)",
+        _delete_by_record("redactions"),
+    ),
+    Entry(
         "records",
         ("records",),
         "the record row with its names, sensitive fields, URL and extra JSON: deleted (what"
@@ -205,6 +213,7 @@ CONTENT_FREE: dict[str, str] = {
     "ipra_payments": "payments and receipt numbers",
     "ipra_calendar_days": "the agency's closures",
     "ipra_calendar_confirmations": "calendar confirmations",
+    "redaction_exemptions": "exemption codes the agency added, with their citations",
 }
 
 
