@@ -43,6 +43,7 @@ from retention_desk.archive import audit, blobs, db, migrate, timeutil
 from retention_desk.archive import settings as settings_mod
 from retention_desk.archive import verify_content as content
 from retention_desk.archive import verify_holds as holds_check
+from retention_desk.archive import verify_ipra as ipra_check
 from retention_desk.archive.errors import ArchiveError, Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.safetext import printable
@@ -246,6 +247,7 @@ def _check_snapshot(run: _Run, conn: Connection, anchor: anchor_mod.Anchor | Non
     chain = _check_chain(run, conn, kept, anchor)
     _check_content(run, conn, chain)
     _check_holds(run, conn)
+    _check_ipra(run, conn)
     _check_blobs(run, conn)
 
 
@@ -434,6 +436,26 @@ def _check_holds(run: _Run, conn: Connection) -> None:
         "holds",
         FAIL if result.failures else OK,
         f"{result.checked:,} holds checked against the audit trail",
+        result.failures,
+    )
+
+
+def _check_ipra(run: _Run, conn: Connection) -> None:
+    run.advance("Checking the IPRA request log")
+    try:
+        result = ipra_check.check_ipra(conn)
+    except (DBAPIError, sqlite3.Error) as exc:
+        run.fail("ipra_requests", f"The request log cannot be read: {_reason(exc)}.")
+        return
+    except (ValueError, TypeError) as exc:
+        run.fail(
+            "ipra_requests", f"The request log holds a value of the wrong type: {_reason(exc)}."
+        )
+        return
+    run.add(
+        "ipra_requests",
+        FAIL if result.failures else OK,
+        f"{result.checked:,} requests, their steps and letters checked against the audit trail",
         result.failures,
     )
 

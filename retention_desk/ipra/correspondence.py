@@ -199,7 +199,13 @@ def write_letter(
             action="ipra.letter",
             object_type="ipra_request",
             object_ids=[int(row[0])],
-            details={"request": int(row[0]), "letter": lid, "kind": kind, "format": file_format},
+            details={
+                "request": int(row[0]),
+                "letter": lid,
+                "kind": kind,
+                "format": file_format,
+                "sent_on": ctx.letter_date.isoformat(),
+            },
         )
     info = LetterInfo(lid, kind, ctx.letter_date, code, file_format, sha, now, who)
     return WrittenLetter(info, data)

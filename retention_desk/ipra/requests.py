@@ -412,7 +412,14 @@ def new_request(
             action="ipra.request_new",
             object_type="ipra_request",
             object_ids=[rid],
-            details={"request": rid, "via": via, "written": via != "oral"},
+            # number, day 0 and how it came are not names; verify checks the row against them
+            details={
+                "request": rid,
+                "number": number,
+                "via": via,
+                "written": via != "oral",
+                "received_on": received_on.isoformat(),
+            },
         )
         return _detail(conn, request_row(conn, number), today_local(conn), chosen)
 
@@ -453,7 +460,7 @@ def record_step(
             raise IpraError(f"The date {day.isoformat()} is in the future.")
         chosen_method = _method(method, VIA_METHOD[row[4]])
         rid = int(row[0])
-        conn.exec_driver_sql(
+        event = conn.exec_driver_sql(
             "INSERT INTO ipra_events (request_id, kind, on_date, method, details_json, at,"
             " by_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -481,7 +488,14 @@ def record_step(
             action="ipra.request_step",
             object_type="ipra_request",
             object_ids=[rid],
-            details={"request": rid, "step": kind, "method": chosen_method},
+            # the day is in the chained row so verify can tell a step re-dated afterwards
+            details={
+                "request": rid,
+                "step": kind,
+                "method": chosen_method,
+                "event": int(event.lastrowid or 0),
+                "on": day.isoformat(),
+            },
         )
         if closing:
             _release_due(conn, archive, today, [rid])

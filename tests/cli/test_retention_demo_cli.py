@@ -33,7 +33,10 @@ def test_demo_archive_shows_retention(capsys: pytest.CaptureFixture[str], demo: 
     assert summary["unclassified"] > 0 and summary["eligible"] > 0 and summary["held"] > 0
     assert all(not r["verified"] for r in rows.values())  # every series used is UNVERIFIED
     code, out, _ = run(capsys, demo, "hold", "list", "--json")
-    (hold,) = json.loads(out)
+    holds = json.loads(out)
+    # the demo's IPRA requests hold their responsive records too
+    assert {h["reason"] for h in holds} == {"litigation", "ipra_request"}
+    (hold,) = [h for h in holds if h["reason"] == "litigation"]
     assert (hold["name"], hold["query"]) == (DEMO_HOLD[0], DEMO_HOLD[3])
     assert hold["records"] == summary["held"]
     code, out, _ = run(capsys, demo, "event", "list", "--json")
