@@ -24,26 +24,27 @@ from retention_desk.ui.plain import tooltip_text
 AnyIndex = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 3
 SummaryRole = Qt.ItemDataRole.UserRole + 2
+# What a custodian scans the log for comes first: whose clock is running out, and when.
 (
     COL_NUMBER,
-    COL_RECEIVED,
-    COL_VIA,
-    COL_REQUESTER,
-    COL_STATUS,
     COL_STATE,
     COL_DUE,
     COL_EXPOSURE,
+    COL_RECEIVED,
+    COL_REQUESTER,
+    COL_VIA,
+    COL_STATUS,
     COL_RESPONSIVE,
 ) = range(9)
 HEADERS = (
     "Number",
-    "Received",
-    "Via",
-    "Requester",
-    "Status",
     "Clock",
     "Next due",
     "Exposure",
+    "Received",
+    "Requester",
+    "Via",
+    "Status",
     "Responsive",
 )
 NAME_CHARS = 80
