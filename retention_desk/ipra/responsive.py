@@ -94,18 +94,21 @@ def _add(
     conn: Connection,
     archive: Archive,
     row: Any,
-    ids: list[int],
+    ids: list[int] | None,
     via: str,
     query_id: int | None,
 ) -> SetChange:
+    """Add the records `ids` (None: those a search already put in temp.rd_scope)."""
     rid = int(row[0])
-    scope_mod.set_scope(conn, ids)
-    missing = tuple(
-        int(m[0])
-        for m in conn.exec_driver_sql(
-            "SELECT id FROM temp.rd_scope WHERE id NOT IN (SELECT id FROM records) ORDER BY id"
+    missing: tuple[int, ...] = ()
+    if ids is not None:
+        scope_mod.set_scope(conn, ids)
+        missing = tuple(
+            int(m[0])
+            for m in conn.exec_driver_sql(
+                "SELECT id FROM temp.rd_scope WHERE id NOT IN (SELECT id FROM records) ORDER BY id"
+            )
         )
-    )
     already = int(
         conn.exec_driver_sql(
             "SELECT count(*) FROM ipra_request_records WHERE request_id = ? AND removed_at IS NULL"
@@ -125,14 +128,15 @@ def _add(
         " added_via, query_id, added_at, added_by)"
         " SELECT ?, s.id, (SELECT v.id FROM record_versions v WHERE v.record_id = s.id"
         " ORDER BY v.seq DESC LIMIT 1), ?, ?, ?, ? FROM temp.rd_scope s"
-        " WHERE s.id IN (SELECT id FROM records)",
+        # CROSS JOIN keeps the scope outside: `s.id IN (SELECT id FROM records)` made SQLite
+        # walk every record id and probe the scope (0.24 s on a million records)
+        " CROSS JOIN records r ON r.id = s.id",
         (rid, via, query_id, now, who),
     )
     added = max(result.rowcount, 0)
     if added:
         hold_id = _ensure_hold(conn, archive, row)
-        present = [i for i in ids if i not in set(missing)]
-        holds_mod.add_to_hold(conn, archive, hold_id, present)
+        holds_mod.add_to_hold(conn, archive, hold_id, None)  # the scope, joined to records
     total = _total(conn, rid)
     archive.audit(
         conn,
@@ -169,32 +173,43 @@ def add_records(archive: Archive, number: str, record_ids: Iterable[int]) -> Set
         return change
 
 
-def _query_ids(conn: Connection, archive: Archive, query: str) -> list[int]:
+def _scope_query(conn: Connection, archive: Archive, query: str, request_id: int) -> int:
+    """Put the records `query` finds into temp.rd_scope, in SQL (no ids through Python),
+    leaving out those removed from the request's set with a reason; returns how many."""
     try:
         sql, params = scope_mod.compile_rule_query(archive, query)
     except RetentionError as exc:
         raise IpraError(str(exc)) from exc
-    return [int(r[0]) for r in conn.exec_driver_sql(sql, dict(params))]
+    scope_mod.set_scope(conn, ())
+    conn.exec_driver_sql(
+        f"INSERT OR IGNORE INTO temp.rd_scope(id) SELECT id FROM ({sql})", dict(params)
+    )
+    conn.exec_driver_sql(
+        "DELETE FROM temp.rd_scope WHERE id IN (SELECT record_id FROM ipra_request_records"
+        f" WHERE request_id = {int(request_id)} AND removed_at IS NOT NULL)"
+    )
+    return int(conn.exec_driver_sql("SELECT count(*) FROM temp.rd_scope").scalar_one())
 
 
 def add_by_query(archive: Archive, number: str, query: str) -> SetChange:
     """Add every record the search-language `query` finds, and save the query with the
-    request so `rerun_queries` finds records imported later."""
+    request so `rerun_queries` finds records imported later. A record removed from the set
+    with a reason stays out (add it back by id)."""
     query = query.strip()
     if not query:
         raise IpraError("The search is empty.")
     with archive.write() as conn:
         row = request_row(conn, number)
         check_open(row)
-        ids = _query_ids(conn, archive, query)
+        found = _scope_query(conn, archive, query, int(row[0]))
         now = timeutil.now_db()
         result = conn.exec_driver_sql(
             "INSERT INTO ipra_request_queries (request_id, query, added_at, added_by,"
             " last_run_at, last_count) VALUES (?, ?, ?, ?, ?, ?)",
-            (int(row[0]), query, now, archive.operator(conn), now, len(ids)),
+            (int(row[0]), query, now, archive.operator(conn), now, found),
         )
         query_id = int(result.lastrowid or 0)
-        return _add(conn, archive, row, ids, "query", query_id)
+        return _add(conn, archive, row, None, "query", query_id)
 
 
 def rerun_queries(archive: Archive, number: str) -> SetChange:
@@ -212,21 +227,13 @@ def rerun_queries(archive: Archive, number: str) -> SetChange:
         added = already = 0
         last: SetChange | None = None
         for query_id, query in queries:
-            removed = {
-                int(r[0])
-                for r in conn.exec_driver_sql(
-                    "SELECT record_id FROM ipra_request_records WHERE request_id = ?"
-                    " AND removed_at IS NOT NULL",
-                    (rid,),
-                )
-            }
-            ids = [i for i in _query_ids(conn, archive, query) if i not in removed]
+            found = _scope_query(conn, archive, query, rid)
             conn.exec_driver_sql(
                 "UPDATE ipra_request_queries SET last_run_at = ?, last_count = ? WHERE id = ?",
-                (timeutil.now_db(), len(ids), int(query_id)),
+                (timeutil.now_db(), found, int(query_id)),
             )
-            if ids:
-                last = _add(conn, archive, row, ids, "query", int(query_id))
+            if found:
+                last = _add(conn, archive, row, None, "query", int(query_id))
                 added += last.added
                 already += last.already
         total = _total(conn, rid)

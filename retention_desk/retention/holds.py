@@ -234,17 +234,23 @@ def _release(conn: Connection, archive: Archive, info: HoldInfo, why: str) -> No
     )
 
 
-def add_to_hold(conn: Connection, archive: Archive, hold_id: int, record_ids: Iterable[int]) -> int:
+def add_to_hold(
+    conn: Connection, archive: Archive, hold_id: int, record_ids: Iterable[int] | None
+) -> int:
     """Hold more records under an existing hold, inside the caller's transaction (the IPRA desk
     adds a request's responsive records as they are found); returns how many were new.
+    `record_ids` None: the records already in temp.rd_scope (ids of no record are skipped).
     Audited with a count so verify knows the hold's size may grow or shrink by these rows."""
-    ids = sorted({int(i) for i in record_ids})
-    if not ids:
-        return 0
-    cl.set_scope(conn, ids)
+    if record_ids is not None:
+        ids = sorted({int(i) for i in record_ids})
+        if not ids:
+            return 0
+        cl.set_scope(conn, ids)
     result = conn.exec_driver_sql(
         f"INSERT OR IGNORE INTO hold_records(hold_id, record_id, explicit)"
-        f" SELECT {int(hold_id)}, id, 1 FROM temp.rd_scope WHERE id IN (SELECT id FROM records)"
+        f" SELECT {int(hold_id)}, s.id, 1 FROM temp.rd_scope s CROSS JOIN records r"
+        # the scope drives: `id IN (SELECT id FROM records)` walked every record id
+        f" ON r.id = s.id"
     )
     added = max(result.rowcount, 0)
     archive.audit(
