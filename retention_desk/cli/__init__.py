@@ -39,6 +39,8 @@ COMMANDS = (
     "disposal",
     "request",
     "calendar",
+    "redact",
+    "exemption",
 )
 
 
