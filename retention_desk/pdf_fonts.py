@@ -1,11 +1,12 @@
 """The font family every PDF the desk writes uses (disposal report, certificate, productions).
 
 reportlab's built-in Helvetica only has WinAnsi (Latin-1) glyphs, so a Navajo name such as
-"Ałkʼidą́ą́ʼ Yázhí" prints as boxes or vanishes. `register_fonts` finds a Unicode TrueType
-family on this computer and registers it with reportlab; nothing is bundled with the app.
+"Ałkʼidą́ą́ʼ Yázhí" prints as boxes or vanishes. `register_fonts` registers a Unicode TrueType
+family with reportlab: the one shipped in resources/fonts unless told otherwise.
 
 Order: the file in `RETENTION_DESK_PDF_FONT` (bold from `RETENTION_DESK_PDF_FONT_BOLD`, else
-the regular face), then well-known system fonts for this OS, then Helvetica (`unicode=False`).
+the regular face), then DejaVu Sans shipped in resources/fonts, then well-known system fonts
+for this OS (an install without resources/), then Helvetica (`unicode=False`).
 A variable naming a file that does not exist or that reportlab cannot read does not stop a
 PDF (a certificate is written right after records are destroyed): the search goes on to the
 system fonts and `PdfFonts.problem` holds one sentence saying why the variable was not used.
@@ -33,6 +34,10 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+# Shipped with the app (resources/fonts, Bitstream Vera licence): the same family on every
+# computer, so a PDF made on Windows shows what one made on Linux does.
+FONTS_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
+BUNDLED = (FONTS_DIR / "DejaVuSans.ttf", FONTS_DIR / "DejaVuSans-Bold.ttf")
 ENV_FONT = "RETENTION_DESK_PDF_FONT"
 ENV_FONT_BOLD = "RETENTION_DESK_PDF_FONT_BOLD"
 
@@ -131,7 +136,7 @@ def _register(env_font: str | None, env_bold: str | None) -> PdfFonts:
         if fonts is not None:
             return fonts
         _log.warning("%s", problem)
-    for regular, bold in _system_candidates():
+    for regular, bold in [BUNDLED, *_system_candidates()]:
         fonts, _ = _try(regular, bold)
         if fonts is not None:
             return _with_fallback(_with_problem(fonts, problem), _fallback_candidates())

@@ -218,7 +218,11 @@ def test_characters_the_regular_face_lacks_are_drawn_with_the_fallback_face(
 ) -> None:
     # DejaVu Sans Mono lacks Coptic letters DejaVu Sans has: the same mechanism as a CJK face
     # standing in for Chinese names that DejaVu Sans lacks
-    folder = Path(unicode_fonts.source).parent
+    # the system's DejaVu folder has the Mono face; resources/fonts ships Sans only
+    folder = next(
+        (r.parent for r, _ in pdf_fonts._system_candidates() if r.name == "DejaVuSans.ttf"),
+        Path(unicode_fonts.source).parent,
+    )
     mono, sans = folder / "DejaVuSansMono.ttf", folder / "DejaVuSans.ttf"
     if not (mono.is_file() and sans.is_file()):
         pytest.skip(f"DejaVu Sans Mono and DejaVu Sans are not both in {folder}")
@@ -237,3 +241,10 @@ def test_characters_the_regular_face_lacks_are_drawn_with_the_fallback_face(
 def test_without_a_fallback_face_markup_only_escapes(unicode_fonts: PdfFonts) -> None:
     plain = replace(unicode_fonts, fallback=None)
     assert plain.markup("<b>x</b> & 王") == "&lt;b&gt;x&lt;/b&gt; &amp; 王"
+
+
+def test_the_bundled_family_is_used_without_a_setting(unicode_fonts: PdfFonts) -> None:
+    # the same font on every computer: resources/fonts, not whatever the system has
+    assert Path(unicode_fonts.source) == pdf_fonts.BUNDLED[0]
+    assert unicode_fonts.unicode and unicode_fonts.can_show(NAVAJO)
+    assert (pdf_fonts.FONTS_DIR / "LICENSE-DejaVu.txt").is_file()
