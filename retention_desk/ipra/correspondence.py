@@ -81,10 +81,28 @@ def build_context(
         day = letter_date or (step.on_date if step else today_local(conn))
     details = step.details if step else {}
     method_code = method or (step.method if step else VIA_METHOD[detail.summary.via])
-    if kind in ("burdensome", "forward") and step is None:
+    # the letter reports a recorded step and takes its particulars from it
+    needs = {
+        "acknowledgment": ("the acknowledgment with the date the records will be available",
+                           "Acknowledge…", "ack {n} --available DATE", "14-2-8(D)"),
+        "burdensome": ("the burdensome notice with the end of the additional time",
+                       "Burdensome…", "burdensome {n} --until DATE", "14-2-10"),
+        "denial": ("the denial with the name and title of each person responsible",
+                   "Deny…", 'deny {n} --responsible "NAME, TITLE" --exception CITATION',
+                   "14-2-11(B)"),
+        "forward": ("the forward with the receiving custodian's name and address", "Forward…",
+                    "forward {n} --to-name NAME --to-address ADDRESS --reason TEXT",
+                    "14-2-8(E)"),
+    }  # fmt: skip
+    missing = kind in needs and (
+        step is None or (kind == "acknowledgment" and not details.get("available_on"))
+    )
+    if missing:
+        what, button, command, section = needs[kind]
         raise IpraError(
-            f"Record the {kind} step of {detail.number} first (request {kind}): the letter"
-            " takes its particulars from it."
+            f"Record {what} for {detail.number} before writing its letter ({section}):"
+            f" {button} on the Requests page, or `retention-desk request"
+            f" {command.format(n=detail.number)}`."
         )
     responsible = tuple(
         Person(str(p.get("name", "")), str(p.get("title", "")))

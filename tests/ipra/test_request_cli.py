@@ -189,3 +189,14 @@ def test_update_and_progress(desk: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert data["advance_payment"] is True and data["custodian"] == "K. Baca"
     assert _run(desk, "request", "progress", "IPRA-2026-0001", "--json") == 0
     assert json.loads(capsys.readouterr().out)["status"] == "in_progress"
+
+
+def test_letter_before_its_step_says_which_step_to_record(
+    desk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _new(desk, capsys)
+    out = tmp_path / "denial.pdf"
+    assert _run(desk, "request", "letter", "IPRA-2026-0001", "denial", "--pdf", str(out)) == 1
+    err = capsys.readouterr().err
+    assert "14-2-11(B)" in err and "request deny IPRA-2026-0001" in err
+    assert not out.exists()
