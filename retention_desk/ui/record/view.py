@@ -35,6 +35,7 @@ from retention_desk.ui.record.load import RecordGone, RecordViewData, load_recor
 from retention_desk.ui.record.media import MediaPane
 from retention_desk.ui.record.meta import RecordMetaPane
 from retention_desk.ui.record.provenance import CapturePane, ProvenancePane, is_capture
+from retention_desk.ui.record.redactions import RecordRedactionsPane
 from retention_desk.ui.record.retention import RecordRetentionPane
 from retention_desk.ui.record.thread import ThreadTree, marks
 from retention_desk.ui.record.versions import VersionsPane
@@ -120,6 +121,7 @@ class RecordView(QWidget):
         self.provenance = ProvenancePane()
         self.capture = CapturePane()
         self.retention = RecordRetentionPane(self._runner)
+        self.redactions = RecordRedactionsPane(self._runner)
         meta_scroll = QScrollArea()  # wrapped values must not be squeezed when space is short
         meta_scroll.setWidget(self.meta)
         meta_scroll.setWidgetResizable(True)
@@ -130,6 +132,7 @@ class RecordView(QWidget):
         self.tabs.addTab(self.provenance, "Provenance")
         self.tabs.addTab(self.capture, "Capture")
         self.tabs.addTab(self.retention, "Retention")
+        self.tabs.addTab(self.redactions, "Redactions")
         self.tabs.currentChanged.connect(self._load_retention)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
@@ -162,6 +165,7 @@ class RecordView(QWidget):
         self.provenance.clear()
         self.capture.clear()
         self.retention.clear()
+        self.redactions.clear()
         self._tab_titles(None)
 
     def show_record(self, record_id: int, matched_versions: tuple[int, ...] = ()) -> Task | None:
@@ -191,6 +195,7 @@ class RecordView(QWidget):
         self._task = task
         submitted = self._runner.submit(task)
         self.retention.clear()
+        self.redactions.clear()
         self._load_retention()
         return submitted
 
@@ -199,6 +204,8 @@ class RecordView(QWidget):
         # result after result should not pay for
         if self.tabs.currentWidget() is self.retention and self.record_id is not None:
             self.retention.show_record(self._archive, self.record_id)
+        if self.tabs.currentWidget() is self.redactions and self.record_id is not None:
+            self.redactions.show_record(self._archive, self.record_id)
 
     def _cancel(self) -> None:
         if self._task is not None:
