@@ -1,5 +1,5 @@
 """`retention-desk redact add RECORD --range START:END --code CODE [--note T] [--field F]
-[--version ID|current|all] [--request N] [--json] | withhold RECORD --code CODE [--media ID]
+[--version ID|vN|current|all] [--request N] [--json] | withhold RECORD --code CODE [--media ID]
 [--note T] [--request N] [--json] | list [--request N] [--record ID] [--json] | remove ID |
 stale [--json] | review ID --range START:END [--json]`: redactions as data.
 
@@ -59,7 +59,8 @@ def register(sub: Any) -> None:
         "--version",
         metavar="ID",
         default=None,
-        help="a version id, 'current' (default: follows re-imports) or 'all'",
+        help="a version id, or vN as 'show' numbers them; 'current' (the default:"
+        " follows re-imports) or 'all'",
     )
     add.add_argument("--request", metavar="N", help="request number to keep it with")
     add.add_argument("--json", action="store_true", help="machine-readable output")

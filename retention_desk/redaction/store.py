@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -233,17 +234,34 @@ def _note(note: str | None) -> str:
 
 
 def _parse_version(version: str | int | None) -> str | int:
-    """None -> current; `all`; `current`; a version id (int or digits)."""
+    """None -> current; `all`; `current`; a version id (int or digits); `vN` (the version
+    numbered N, as `show` prints it) is kept as typed for `_version_by_seq`."""
     if version is None:
         return CURRENT
     if isinstance(version, int):
         return version
     typed = version.strip().lower()
-    if typed in (ALL, CURRENT):
+    if typed in (ALL, CURRENT) or re.fullmatch(r"v\d{1,9}", typed):
         return typed
     if typed.isdigit():
         return int(typed)
-    raise RedactionError(f"The version {version[:40]!r} must be a version id, 'current' or 'all'.")
+    raise RedactionError(
+        f"The version {version[:40]!r} must be a version id, vN (as 'show' numbers them),"
+        " 'current' or 'all'."
+    )
+
+
+def _version_by_seq(conn: Connection, record_id: int, wanted: str | int) -> str | int:
+    """`vN` as the id of the record's version N (a pinned version, like an id)."""
+    if not isinstance(wanted, str) or not wanted.startswith("v"):
+        return wanted
+    row = conn.exec_driver_sql(
+        "SELECT id FROM record_versions WHERE record_id = ? AND seq = ?",
+        (int(record_id), int(wanted[1:])),
+    ).first()
+    if row is None:
+        raise RedactionError(f"Record {record_id} has no version {wanted}.")
+    return int(row[0])
 
 
 def _covered(
@@ -302,6 +320,7 @@ def add_redaction(
         record = _record_row(conn, record_id)
         if record is None:
             raise RedactionError(f"There is no record {record_id}.")
+        wanted = _version_by_seq(conn, record_id, wanted)
         covered = _covered(conn, record, field, wanted, int(start), int(end))
         salt = _salt(conn, record_id)
         if salt is None:

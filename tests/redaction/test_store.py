@@ -137,8 +137,12 @@ def test_record_fields_and_versions(archive: Archive, ids: dict[str, int]) -> No
     assert (pinned.version, pinned.version_seq) == (version_id, 1)
     with pytest.raises(RedactionError, match="has no version 999"):
         add_redaction(archive, ids["p1"], 0, 2, "14-2-1.1", version=999)
-    with pytest.raises(RedactionError, match="version 'v1'"):
-        add_redaction(archive, ids["p1"], 0, 2, "14-2-1.1", version="v1")
+    by_seq = add_redaction(archive, ids["p1"], 0, 2, "14-2-1.1", version="v1")
+    assert (by_seq.version, by_seq.version_seq) == (version_id, 1)  # as `show` numbers them
+    with pytest.raises(RedactionError, match="has no version v7"):
+        add_redaction(archive, ids["p1"], 0, 2, "14-2-1.1", version="v7")
+    with pytest.raises(RedactionError, match="version 'first'"):
+        add_redaction(archive, ids["p1"], 0, 2, "14-2-1.1", version="first")
 
 
 def test_unknown_record_media_and_request_are_refused(
