@@ -167,3 +167,70 @@ def test_exemption_text_marks_unverified() -> None:
     by_code = {e.code: e for e in load_catalogue().exemptions}
     assert exemption_text(by_code["29-10-4"]).endswith("UNVERIFIED")
     assert "NMSA 1978, § 14-2-1(B)" in exemption_text(by_code["14-2-1(B)"])
+
+
+def test_redact_from_the_versions_tab(qtbot, tmp_archive: Archive) -> None:
+    def put(text: str) -> None:
+        with tmp_archive.write() as conn:
+            writer = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=None)
+            writer.add(
+                RecordIn(
+                    platform="x",
+                    kind="post",
+                    record_key="t1",
+                    title="Title 😀",
+                    text=text,
+                    created_at=datetime(2024, 5, 1, tzinfo=UTC),
+                )
+            )
+            writer.finish()
+
+    put(f"first 𝒳 {SECRET}")
+    put("second, edited")
+    with tmp_archive.read() as conn:
+        record_id = int(conn.exec_driver_sql("SELECT id FROM records").scalar_one())
+        v1 = int(conn.exec_driver_sql("SELECT id FROM record_versions WHERE seq = 1").scalar_one())
+    view = RecordView(TaskRunner(inline=True))
+    qtbot.addWidget(view)
+    view.set_archive(tmp_archive)
+    view.show_record(record_id)
+    view.versions.list.setCurrentRow(0)  # v1: "Title 😀\n\nfirst 𝒳 ..."
+    assert view.versions.text.find(SECRET)
+    view.versions.redact_selection()
+    assert view.tabs.currentWidget() is view.redactions
+    dialog = view.redactions.dialog
+    assert dialog is not None and dialog.isVisible() and SECRET in dialog.excerpt.text()
+    dialog.code.setCurrentIndex(dialog.code.findData("14-2-1.1"))
+    dialog.accept()
+    (info,) = list_redactions(tmp_archive)
+    value = f"first 𝒳 {SECRET}"
+    assert (info.field, info.version, info.start, info.end) == (
+        "text",
+        v1,
+        value.index(SECRET),
+        value.index(SECRET) + len(SECRET),
+    )
+    view.tabs.setCurrentWidget(view.versions)
+    view.versions.list.setCurrentRow(1)  # the current version's title
+    assert view.versions.text.find("😀")
+    view.versions.redact_selection()
+    dialog = view.redactions.dialog
+    assert dialog is not None
+    dialog.code.setCurrentIndex(dialog.code.findData("14-2-1.1"))
+    dialog.accept()
+    titles = [r for r in list_redactions(tmp_archive) if r.field == "title"]
+    assert [(r.version, r.start, r.end) for r in titles] == [("current", 6, 7)]
+
+
+def test_a_versions_selection_maps_to_title_or_text_never_both() -> None:
+    from retention_desk.redaction import RedactionError
+    from retention_desk.search import VersionInfo
+    from retention_desk.ui.record.redactions import version_body_range
+
+    version = VersionInfo(1, "Ti😀", "body text", None, None, None, None, "")
+    assert version_body_range(version, 0, 2) == ("title", 0, 2)
+    assert version_body_range(version, 5, 9) == ("text", 0, 4)  # after "Ti😀\n\n"
+    with pytest.raises(RedactionError, match="not across both"):
+        version_body_range(version, 1, 8)
+    untitled = VersionInfo(1, None, "body text", None, None, None, None, "")
+    assert version_body_range(untitled, 1, 3) == ("text", 1, 3)

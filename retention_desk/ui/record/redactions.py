@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
 from retention_desk import redaction as rd
 from retention_desk.archive import Archive, ArchiveError, Cancelled
 from retention_desk.redaction.model import ALL, CURRENT, UNVERIFIED
+from retention_desk.search import VersionInfo
 from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.record.utf16 import index_to_qt, qt_selection
+from retention_desk.ui.record.versions import VersionRole, VersionsPane
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 T = TypeVar("T")
@@ -222,6 +224,8 @@ class RecordRedactionsPane(QWidget):
         self.record_id: int | None = None
         self.data: RedactionsData | None = None
         self.dialog: RedactDialog | None = None
+        # a selection made in the Versions tab, applied (and its dialog opened) once loaded
+        self._pending: tuple[int, str, int, int] | None = None
         layout = QVBoxLayout(self)
         self.status = plain_label()
         self.status.setWordWrap(True)
@@ -270,6 +274,7 @@ class RecordRedactionsPane(QWidget):
         self._cancel()
         self.data = None
         self.record_id = None
+        self._pending = None
         self.status.setText(message)
         self.text.clear()
         self.version.blockSignals(True)
@@ -336,6 +341,11 @@ class RecordRedactionsPane(QWidget):
         self.status.setText(words + ". Redactions never change the record.")
         self.status.setStyleSheet(WARN_STYLE if stale else "")
         self.table.setRowCount(count)
+        self._fill(data)
+        self._buttons()
+        self._apply_pending()
+
+    def _fill(self, data: RedactionsData) -> None:
         for row, info in enumerate(data.redactions):
             state = data.stale.get(info.id, "")
             cells = (
@@ -351,7 +361,6 @@ class RecordRedactionsPane(QWidget):
                 if col == COL_NOTE and value:
                     item.setToolTip(tooltip_text(value))
                 self.table.setItem(row, col, item)
-        self._buttons()
 
     # ------------------------------------------------------------------ viewing
     def current_field(self) -> str:
@@ -424,6 +433,32 @@ class RecordRedactionsPane(QWidget):
         self.redact_button.setEnabled(loaded and self.selected_range() is not None)
         self.withhold_button.setEnabled(loaded)
         self.remove_button.setEnabled(loaded and self.selected_redaction() is not None)
+
+    def redact_version_selection(
+        self, archive: Archive | None, record_id: int, seq: int, field: str, start: int, end: int
+    ) -> None:
+        """Redact Python range start:end of version `seq`'s `field`, selected in the Versions
+        tab: the tab loads, shows that version (as "current" when it is the current one) with
+        the range selected, and opens the Redact dialog."""
+        if self.record_id != record_id or (self.data is None and self._task is None):
+            self.show_record(archive, record_id)
+        self._pending = (seq, field, start, end)
+        if self.data is not None:
+            self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None or self.data is None:
+            return
+        seq, field, start, end = pending
+        version: str | int = CURRENT
+        if seq != self.data.values.current_seq:
+            version = next((v.id for v in self.data.values.versions if v.seq == seq), CURRENT)
+        self.field.setCurrentIndex(max(self.field.findData(field), 0))
+        self.version.setCurrentIndex(max(self.version.findData(version), 0))
+        if end <= len(self.current_value()):
+            self.select_range(start, end)
+            self.open_redact()
 
     # ------------------------------------------------------------------ changes
     def open_redact(self) -> RedactDialog | None:
@@ -501,3 +536,58 @@ class RecordRedactionsPane(QWidget):
         task.finished.connect(lambda _result: self.show_record(archive, record_id))
         task.failed.connect(lambda message: show_error(self, failure, message))
         return self._runner.submit(task)
+
+
+def version_body_range(version: VersionInfo, start: int, end: int) -> tuple[str, int, int]:
+    """A Python range of the Versions tab's text (the title, a blank line, then the text) as
+    (field, start, end) of the version's own value; RedactionError when it spans both."""
+    if not version.title:
+        return "text", start, end
+    title_end = len(version.title)
+    offset = title_end + 2
+    if end <= title_end:
+        return "title", start, end
+    if start >= offset:
+        return "text", start - offset, end - offset
+    raise rd.RedactionError("Select within the title or within the text, not across both.")
+
+
+def attach_versions_action(
+    versions: VersionsPane,
+    pane: RecordRedactionsPane,
+    target: Callable[[], tuple[Archive | None, int | None]],
+    reveal: Callable[[], None],
+) -> None:
+    """Add "Redact…" to the Versions tab's text menu: the selection (converted from Qt's
+    UTF-16 positions) is redacted through the Redactions tab, which `reveal` shows."""
+    edit = versions.text
+    edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def redact() -> None:
+        item = versions.list.currentItem()
+        version = item.data(VersionRole) if item is not None else None
+        archive, record_id = target()
+        cursor = edit.textCursor()
+        if not isinstance(version, VersionInfo) or record_id is None or not cursor.hasSelection():
+            return
+        body = f"{version.title}\n\n{version.text}" if version.title else version.text
+        try:
+            start, end = qt_selection(body, cursor.selectionStart(), cursor.selectionEnd())
+            field, start, end = version_body_range(version, start, end)
+        except (ValueError, rd.RedactionError) as exc:
+            show_error(pane, "Cannot redact this selection", str(exc))
+            return
+        reveal()
+        pane.redact_version_selection(archive, record_id, version.seq, field, start, end)
+
+    def menu(point: QPoint) -> None:
+        standard = edit.createStandardContextMenu()
+        standard.addSeparator()
+        action = standard.addAction("Redact…")
+        action.setEnabled(edit.textCursor().hasSelection())
+        action.triggered.connect(redact)
+        standard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        standard.popup(edit.mapToGlobal(point))
+
+    edit.customContextMenuRequested.connect(menu)
+    versions.redact_selection = redact  # type: ignore[attr-defined]  (tests, shortcuts)

@@ -35,7 +35,7 @@ from retention_desk.ui.record.load import RecordGone, RecordViewData, load_recor
 from retention_desk.ui.record.media import MediaPane
 from retention_desk.ui.record.meta import RecordMetaPane
 from retention_desk.ui.record.provenance import CapturePane, ProvenancePane, is_capture
-from retention_desk.ui.record.redactions import RecordRedactionsPane
+from retention_desk.ui.record.redactions import RecordRedactionsPane, attach_versions_action
 from retention_desk.ui.record.retention import RecordRetentionPane
 from retention_desk.ui.record.thread import ThreadTree, marks
 from retention_desk.ui.record.versions import VersionsPane
@@ -133,6 +133,12 @@ class RecordView(QWidget):
         self.tabs.addTab(self.capture, "Capture")
         self.tabs.addTab(self.retention, "Retention")
         self.tabs.addTab(self.redactions, "Redactions")
+        attach_versions_action(
+            self.versions,
+            self.redactions,
+            lambda: (self._archive, self.record_id),
+            lambda: self.tabs.setCurrentWidget(self.redactions),
+        )
         self.tabs.currentChanged.connect(self._load_retention)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
