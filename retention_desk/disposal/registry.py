@@ -63,6 +63,19 @@ def _delete_salts(conn: Connection, ids: Sequence[int]) -> None:
     )
 
 
+def _forget_production_keys(conn: Connection, ids: Sequence[int]) -> None:
+    # A production's keyed hashes stay printed in its released files; with the key gone they
+    # confirm no guess of what a destroyed record said (production.store documents this).
+    from retention_desk.archive import timeutil
+
+    conn.exec_driver_sql(
+        "UPDATE productions SET production_key = NULL, key_deleted_at = ?"
+        " WHERE production_key IS NOT NULL AND id IN (SELECT production_id FROM"
+        f" production_records WHERE record_id IN ({_marks(ids)}))",
+        (timeutil.now_db(),),
+    )
+
+
 def _delete_stat4(conn: Connection, _ids: Sequence[int]) -> None:
     # sqlite_stat4 samples index keys (record text prefixes among them); it is rebuilt by
     # ANALYZE and the planner works without it
@@ -109,6 +122,14 @@ ENTRIES: tuple[Entry, ...] = (
         " keyed with the record's salt and their notes may describe the covered text; a"
         " production keeps its own redaction set)",
         _delete_by_record("redactions"),
+    ),
+    Entry(
+        "productions",
+        ("productions", "production_files"),
+        "a production holding a destroyed record loses its random key (so the keyed hashes"
+        " printed in its files confirm no guess); its files stay in the request file (series"
+        " PRR) as what was released, and go when the request file is destroyed",
+        _forget_production_keys,
     ),
     Entry(
         "records",
@@ -174,6 +195,7 @@ BLOB_REFERENCES: tuple[tuple[str, str], ...] = (
     ("disposal_approvals", "attachment_sha256"),
     ("disposal_destructions", "certificate_sha256"),
     ("ipra_letters", "blob_sha256"),
+    ("production_files", "blob_sha256"),
 )
 
 # Tables that hold no record content, with why. A table here must never copy record text.
@@ -214,6 +236,8 @@ CONTENT_FREE: dict[str, str] = {
     "ipra_calendar_days": "the agency's closures",
     "ipra_calendar_confirmations": "calendar confirmations",
     "redaction_exemptions": "exemption codes the agency added, with their citations",
+    "production_records": "record ids, version ids and Bates numbers of a production",
+    "production_redactions": "redaction ids and codes a production applied",
 }
 
 
