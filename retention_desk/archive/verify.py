@@ -44,6 +44,7 @@ from retention_desk.archive import settings as settings_mod
 from retention_desk.archive import verify_content as content
 from retention_desk.archive import verify_holds as holds_check
 from retention_desk.archive import verify_ipra as ipra_check
+from retention_desk.archive import verify_redactions as redactions_check
 from retention_desk.archive.errors import ArchiveError, Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.safetext import printable
@@ -248,6 +249,7 @@ def _check_snapshot(run: _Run, conn: Connection, anchor: anchor_mod.Anchor | Non
     _check_content(run, conn, chain)
     _check_holds(run, conn)
     _check_ipra(run, conn)
+    _check_redactions(run, conn)
     _check_blobs(run, conn)
 
 
@@ -456,6 +458,24 @@ def _check_ipra(run: _Run, conn: Connection) -> None:
         "ipra_requests",
         FAIL if result.failures else OK,
         f"{result.checked:,} requests, their steps and letters checked against the audit trail",
+        result.failures,
+    )
+
+
+def _check_redactions(run: _Run, conn: Connection) -> None:
+    run.advance("Checking redactions")
+    try:
+        result = redactions_check.check_redactions(conn)
+    except (DBAPIError, sqlite3.Error) as exc:
+        run.fail("redactions", f"Redactions cannot be read: {_reason(exc)}.")
+        return
+    except (ValueError, TypeError) as exc:
+        run.fail("redactions", f"Redactions hold a value of the wrong type: {_reason(exc)}.")
+        return
+    run.add(
+        "redactions",
+        FAIL if result.failures else OK,
+        f"{result.checked:,} redactions checked against the audit trail",
         result.failures,
     )
 
