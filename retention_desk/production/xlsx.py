@@ -30,7 +30,13 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from retention_desk.disposal.export_xlsx import safe_text
-from retention_desk.production.model import ProducedRecord, ProducedVersion, ProductionPlan
+from retention_desk.production.model import (
+    REDACTED_WORD,
+    ProducedRecord,
+    ProducedVersion,
+    ProductionPlan,
+    Shown,
+)
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -165,6 +171,23 @@ def _utc(value: str | None) -> datetime | None:
     return None
 
 
+def shown(value: Shown, review: bool) -> str:
+    """A value as its cell holds it: each box as `[REDACTED code]`; in a review copy (never
+    released) the hidden text follows the code, `[REDACTED code: text]`."""
+    if not review:
+        return value.plain()
+    return "".join(
+        (
+            f"[{REDACTED_WORD} {p.box}: {p.review_text}]"
+            if p.review_text
+            else f"[{REDACTED_WORD} {p.box}]"
+        )
+        if p.is_box
+        else p.text
+        for p in value.pieces
+    )
+
+
 def _status(rec: ProducedRecord) -> str:
     flags = [
         name
@@ -198,7 +221,9 @@ def _version_label(v: ProducedVersion, count: int) -> str:
     return label + (" (current)" if v.current else "")
 
 
-def _record_rows(rec: ProducedRecord, control: str) -> Iterator[tuple[list[object], int]]:
+def _record_rows(
+    rec: ProducedRecord, control: str, review: bool
+) -> Iterator[tuple[list[object], int]]:
     if rec.withheld is not None:
         row: list[object] = [control, rec.record_id] + [None] * (len(RECORD_HEADER) - 2)
         row[16] = f"[WITHHELD {rec.withheld}]"
@@ -210,11 +235,11 @@ def _record_rows(rec: ProducedRecord, control: str) -> Iterator[tuple[list[objec
         rec.platform,
         rec.account,
         rec.kind,
-        rec.author_name.plain(),
-        rec.author_handle.plain(),
+        shown(rec.author_name, review),
+        shown(rec.author_handle, review),
         rec.created_local or "",
         _utc(rec.created_utc),
-        rec.url.plain(),
+        shown(rec.url, review),
         rec.thread_id,
         rec.parent_id,
         _status(rec),
@@ -225,7 +250,7 @@ def _record_rows(rec: ProducedRecord, control: str) -> Iterator[tuple[list[objec
         yield [*base, "", None, "", "", "", media], 16
         return
     for v in versions:
-        pieces = parts(v.text.plain())
+        pieces = parts(shown(v.text, review))
         for n, piece in enumerate(pieces, 1):
             mark = f"part {n} of {len(pieces)}" if len(pieces) > 1 else ""
             yield (
@@ -233,7 +258,7 @@ def _record_rows(rec: ProducedRecord, control: str) -> Iterator[tuple[list[objec
                     *base,
                     _version_label(v, len(versions)),
                     _utc(v.observed_at),
-                    v.title.plain() if n == 1 else "",
+                    shown(v.title, review) if n == 1 else "",
                     piece,
                     mark,
                     media if n == 1 else "",
@@ -315,7 +340,8 @@ def render_xlsx(plan: ProductionPlan, given: XlsxInput) -> bytes:
 
     records = _sheet(wb, "Records", RECORD_HEADER, _WIDTHS)
     for rec in plan.records:
-        for values, long_column in _record_rows(rec, given.control.get(rec.record_id, "")):
+        control = given.control.get(rec.record_id, "")
+        for values, long_column in _record_rows(rec, control, plan.review):
             records.row(values, long_column)
 
     log = _sheet(wb, "Redaction log", LOG_HEADER, (16, 10, 14, 9, 16, 80))
