@@ -21,6 +21,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -80,7 +81,10 @@ from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 TAB_REQUEST, TAB_RESPONSIVE, TAB_LETTERS, TAB_FEES = range(4)
 CHANGE = "requests"
-PRODUCE_TIP = "Productions arrive with the productions feature; until then, export the records."
+PRODUCE_TIP = (
+    "Produce the responsive records, redacted, as a Bates-numbered PDF or an Excel workbook"
+    " (preview first; a review copy uses no numbers)."
+)
 REQUESTER_WIDTH = 200
 STEPS_PER_ROW = 5
 STEPS = (
@@ -233,6 +237,7 @@ class RequestsView(QWidget):
         self.produce_button = QPushButton("Produce…")
         self.produce_button.setEnabled(False)
         self.produce_button.setToolTip(tooltip_text(PRODUCE_TIP))
+        self.produce_button.clicked.connect(self.open_produce_dialog)
         bottom.addWidget(self.produce_button)
         right_layout.addLayout(bottom)
         splitter.addWidget(right)
@@ -384,6 +389,7 @@ class RequestsView(QWidget):
             self.fees.clear()
             for button in self.step_buttons.values():
                 button.setEnabled(False)
+            self.produce_button.setEnabled(False)
             return
         detail = data.detail
         open_ = detail.status not in FINISHED
@@ -401,7 +407,19 @@ class RequestsView(QWidget):
         self.fees.set_status(data.fees, True)
         for key, button in self.step_buttons.items():
             button.setEnabled(open_ or key == "time")
+        self.produce_button.setEnabled(detail.summary.responsive > 0)
         self.detail_loaded.emit(data)
+
+    def open_produce_dialog(self) -> QDialog | None:
+        from retention_desk.ui.requests.produce_dialog import ProduceDialog
+
+        if self._archive is None or self.detail is None:
+            return None
+        dialog = ProduceDialog(self._archive, self._runner, self.detail.detail.number, self)
+        dialog.finished.connect(lambda _code: self._changes.notify(CHANGE))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     # ---------------------------------------------------------------- actions
     def _done(self, sentence: str) -> None:
