@@ -41,6 +41,7 @@ COMMANDS = (
     "calendar",
     "redact",
     "exemption",
+    "produce",
 )
 
 
