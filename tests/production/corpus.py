@@ -7,7 +7,13 @@ formulas, markup or errors in what does appear.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from retention_desk.archive.ingest import RecordWriter
+from retention_desk.archive.records_in import RecordIn
+from retention_desk.archive.store import Archive
+from retention_desk.ipra import requests, responsive
 from retention_desk.production.model import (
     LogEntry,
     Piece,
@@ -17,6 +23,7 @@ from retention_desk.production.model import (
     ProductionPlan,
     Shown,
 )
+from retention_desk.redaction import add_redaction, withhold
 
 SSN = "123-45-6789"
 NAME = "Jane Q. Citizen"
@@ -147,3 +154,117 @@ def hostile_plan(*, review: bool = False, long_text: int = 0) -> ProductionPlan:
         redaction_count=sum(len(r.log) for r in records),
         withheld_count=1,
     )
+
+
+# ----------------------------------------------------------- an archive with the secrets
+WITHHELD_SECRET = "WITHHELDSECRET-4471"
+RESTRICTED_SECRET = "RESTRICTEDSECRET-9002"
+REMOVED_SECRET = "REMOVEDSECRET-3318"
+ARCHIVE_SECRETS = (*SECRETS, WITHHELD_SECRET, RESTRICTED_SECRET, REMOVED_SECRET)
+
+
+@dataclass(frozen=True)
+class ArchiveCorpus:
+    number: str
+    ids: dict[str, int]
+    # every text a redaction covers, and every whole version text that held one: their plain
+    # SHA-256 must appear nowhere
+    redacted_texts: tuple[str, ...]
+
+
+def _post(key: str, text: str, **kw: object) -> RecordIn:
+    return RecordIn(
+        platform="x",
+        kind=str(kw.pop("kind", "post")),
+        record_key=key,
+        platform_id=key,
+        text=text,
+        created_at=datetime(2026, 3, 1, 17, tzinfo=UTC),
+        author_name=str(kw.pop("author_name", "Town of Sandia")),
+        author_handle="sandia",
+        url=f"https://x.com/sandia/status/{key}",
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _write(archive: Archive, items: list[RecordIn]) -> None:
+    with archive.write() as conn:
+        writer = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=None)
+        for item in items:
+            writer.add(item)
+        writer.finish()
+
+
+def build_archive_corpus(archive: Archive) -> ArchiveCorpus:
+    """Records holding the secrets, redactions over each of them, a withheld record, a
+    restricted message not included and a comment removed from the set; a request whose set
+    holds them all."""
+    t1 = f"Report: SSN {SSN} then {FONT_SECRET} and {IMG_SECRET} end"
+    t2 = f"Reply {FORMULA_SECRET} / {ZW_SECRET} / {RTL_SECRET} done"
+    old1 = f"First words: {OLD_SECRET} tail"
+    old2 = f"First words: {OLD_SECRET} tail, edited"
+    _write(
+        archive,
+        [
+            _post("p1", t1, author_name=NAME),
+            _post(
+                "c2",
+                t2,
+                kind="comment",
+                parent_key="p1",
+                hidden_at=datetime(2026, 3, 2, tzinfo=UTC),
+            ),
+            _post("p3", old1),
+            _post("p4", f"This one is withheld: {WITHHELD_SECRET}"),
+            _post("p5", "\n".join(FORMULAS)),
+            _post("m6", f"private {RESTRICTED_SECRET}", kind="message", restricted=True),
+            _post("c7", f"removed {REMOVED_SECRET}", kind="comment", parent_key="p1"),
+        ],
+    )
+    _write(archive, [_post("p3", old2, edited_at=datetime(2026, 3, 3, tzinfo=UTC))])
+    with archive.read() as conn:
+        ids = {
+            str(k): int(i) for k, i in conn.exec_driver_sql("SELECT record_key, id FROM records")
+        }
+    number = requests.new_request(
+        archive,
+        received_at=datetime(2026, 3, 4, 18, tzinfo=UTC),
+        via="email",
+        name="Ana Requester",
+        email="ana@example.org",
+        description="Everything about the report",
+    ).number
+    responsive.add_records(archive, number, list(ids.values()))
+    responsive.remove_records(archive, number, [ids["c7"]], "not responsive")
+
+    def cover(record: str, text: str, secret: str, **kw: object) -> None:
+        start = text.index(secret)
+        add_redaction(
+            archive,
+            ids[record],
+            start,
+            start + len(secret),
+            "14-2-1.1",
+            request=number,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    for secret in (SSN, FONT_SECRET, IMG_SECRET):
+        cover("p1", t1, secret)
+    cover("p1", NAME, NAME, field="author_name")
+    for secret in (FORMULA_SECRET, ZW_SECRET, RTL_SECRET):
+        cover("c2", t2, secret)
+    cover("p3", old1, OLD_SECRET, version="all")
+    withhold(archive, ids["p4"], "14-2-1(G)", request=number)
+    covered = (
+        SSN,
+        FONT_SECRET,
+        IMG_SECRET,
+        NAME,
+        FORMULA_SECRET,
+        ZW_SECRET,
+        RTL_SECRET,
+        OLD_SECRET,
+    )
+    whole = (t1, t2, old1, old2, f"This one is withheld: {WITHHELD_SECRET}")
+    return ArchiveCorpus(number, ids, (*covered, *whole))
