@@ -23,13 +23,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
-from retention_desk.disposal.export_xlsx import safe_text
+from retention_desk.disposal.export_xlsx import MAX_CELL, safe_text
 from retention_desk.production.model import (
     REDACTED_WORD,
     ProducedRecord,
@@ -39,7 +41,6 @@ from retention_desk.production.model import (
 )
 
 if TYPE_CHECKING:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # Room under Excel's 32,767 for the leading `'` a formula-like part gets.
@@ -48,6 +49,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 cannot carry these (openpyxl raises on them); tab, LF and CR it can
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_COLUMNS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DEFINED_NAMES = re.compile(rb"<definedNames>.*?</definedNames>|<definedNames/>", re.S)
 
 RECORD_HEADER = (
@@ -97,6 +99,15 @@ def cell_text(value: str) -> str:
     return text
 
 
+def short_text(value: object) -> str:
+    """`safe_text(value)`, without its per-character pass for the common value that has
+    nothing to show or collapse (only printable characters and single inner spaces)."""
+    text = str(value)
+    if text.isprintable() and "  " not in text and text == text.strip() and len(text) < MAX_CELL:
+        return "'" + text if text.startswith(_FORMULA_START) else text
+    return safe_text(text)
+
+
 def parts(text: str, size: int = PART_CHARS) -> list[str]:
     """`text` in pieces of at most `size` characters (one piece when it fits)."""
     if len(text) <= size:
@@ -105,57 +116,67 @@ def parts(text: str, size: int = PART_CHARS) -> list[str]:
 
 
 class _Writer:
-    """Appends typed rows to a write-only sheet: str as forced strings, int as numbers,
-    datetime as dates, None as empty."""
+    """Rows of one sheet. openpyxl writes the sheet around them (columns, frozen header,
+    filter, the bold header row) and the workbook; the data rows are written here as sheet
+    XML, streamed into a spooled file that `_FixedZip` splices into the sheet's part: the
+    same cells openpyxl writes for forced strings (`t="inlineStr"`), numbers and dates, at a
+    fraction of its per-cell cost (a 10,000-record production writes ~250,000 cells).
+    str -> string cell (never a formula or an error value), int -> number, datetime -> date,
+    None -> no cell."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, ws: WriteOnlyWorksheet, date_style: int, wrap_style: int) -> None:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font
+        from openpyxl.styles import Font
 
         self.ws = ws
         self._cell = WriteOnlyCell
         self._bold = Font(bold=True)
-        self._wrap = Alignment(wrap_text=True, vertical="top")
-
-    def _str(self, value: str, long: bool = False) -> WriteOnlyCell | None:
-        if value == "":
-            return None
-        cell = self._cell(self.ws)
-        # bypass openpyxl's type guessing: a value starting '=' would become a formula,
-        # '#N/A' an error
-        cell._value = value
-        cell.data_type = "s"
-        if long:
-            cell.alignment = self._wrap
-        return cell
+        self._date = f' s="{date_style}"'
+        self._wrap = f' s="{wrap_style}"'
+        # closed by render_xlsx once the workbook is written; past 4 MiB it goes to disk
+        self.rows: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+        self._next = 2
 
     def header(self, names: Sequence[str]) -> None:
         row = []
         for name in names:
-            cell = self._str(name)
-            assert cell is not None
+            cell = self._cell(self.ws)
+            cell._value = name  # forced string, as every value below
+            cell.data_type = "s"
             cell.font = self._bold
             row.append(cell)
         self.ws.append(row)
 
     def row(self, values: Sequence[object], long_column: int = -1) -> None:
-        out: list[Any] = []
+        from openpyxl.utils.datetime import to_excel
+
+        r = self._next
+        self._next += 1
+        out = [f'<row r="{r}">']
         for i, value in enumerate(values):
-            if value is None:
-                out.append(None)
-            elif isinstance(value, bool):
-                out.append(self._str("yes" if value else ""))
-            elif isinstance(value, int):
-                out.append(value)
-            elif isinstance(value, datetime):
-                cell = self._cell(self.ws, value)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-                out.append(cell)
-            elif i == long_column:
-                out.append(self._str(cell_text(str(value)), long=True))
-            else:
-                out.append(self._str(safe_text(value)))
-        self.ws.append(out)
+            if value is None or value is False:
+                continue
+            ref = f"{_COLUMNS[i]}{r}"
+            if value is True:
+                value = "yes"
+            if isinstance(value, int):
+                out.append(f'<c r="{ref}" t="n"><v>{value}</v></c>')
+                continue
+            if isinstance(value, datetime):
+                out.append(f'<c r="{ref}"{self._date} t="n"><v>{to_excel(value)}</v></c>')
+                continue
+            long = i == long_column
+            text = cell_text(str(value)) if long else short_text(value)
+            if not text:
+                continue
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            body = xml_escape(text)
+            if long:
+                body = body.replace("\r", "&#13;")  # XML parsing turns a raw CR into LF
+            style = self._wrap if long else ""
+            out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{body}</t></is></c>')
+        out.append("</row>")
+        self.rows.write("".join(out).encode("utf-8"))
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -267,6 +288,19 @@ def _record_rows(
             )
 
 
+def _styles(ws: WriteOnlyWorksheet) -> tuple[int, int]:
+    """The workbook's style ids of a UTC date cell and of a wrapped long text cell
+    (registering them, so styles.xml carries them)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    date_cell = WriteOnlyCell(ws)
+    date_cell.number_format = "yyyy-mm-dd hh:mm"
+    wrap_cell = WriteOnlyCell(ws)
+    wrap_cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return date_cell.style_id, wrap_cell.style_id
+
+
 def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) -> _Writer:
     from openpyxl.utils import get_column_letter
 
@@ -275,7 +309,7 @@ def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) ->
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}1048576"
-    out = _Writer(ws)
+    out = _Writer(ws, *_styles(ws))
     out.header(header)
     return out
 
@@ -283,7 +317,10 @@ def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) ->
 class _FixedZip(zipfile.ZipFile):
     """A zip whose members carry one fixed time (openpyxl stamps the current time, and the
     file time of its temporary sheet files), so a workbook is byte-identical when re-made;
-    the workbook part loses its defined names on the way (see the module docstring)."""
+    the workbook part loses its defined names on the way (see the module docstring), and
+    each sheet part gets its data rows (`_Writer`) spliced in before `</sheetData>`."""
+
+    rows: dict[str, IO[bytes]]
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
@@ -315,12 +352,21 @@ class _FixedZip(zipfile.ZipFile):
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:
+        name = arcname or str(filename)
+        rows = getattr(self, "rows", {}).get(name)
         src: IO[bytes]
-        with (
-            open(filename, "rb") as src,
-            self.open(self._info(arcname or str(filename)), "w") as dst,
-        ):
-            shutil.copyfileobj(src, dst, 1024 * 1024)
+        with open(filename, "rb") as src, self.open(self._info(name), "w") as dst:
+            if rows is None:
+                shutil.copyfileobj(src, dst, 1024 * 1024)
+                return
+            # openpyxl's part holds the header row only: small
+            head, end, tail = src.read().partition(b"</sheetData>")
+            if not end:
+                raise ValueError(f"{name} has no sheet data to add the rows to")
+            dst.write(head)
+            rows.seek(0)
+            shutil.copyfileobj(rows, dst, 1024 * 1024)
+            dst.write(end + tail)
 
 
 def render_xlsx(plan: ProductionPlan, given: XlsxInput) -> bytes:
@@ -375,6 +421,13 @@ def render_xlsx(plan: ProductionPlan, given: XlsxInput) -> bytes:
             manifest.row([control, rec.record_id, ids, line])
 
     buf = io.BytesIO()
-    with _FixedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
+    sheets = (records, log, withheld, manifest)
+    try:
+        with _FixedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            # ExcelWriter numbers the sheet parts in workbook order
+            archive.rows = {f"xl/worksheets/sheet{i}.xml": s.rows for i, s in enumerate(sheets, 1)}
+            ExcelWriter(wb, archive).save()
+    finally:
+        for sheet in sheets:
+            sheet.rows.close()
     return buf.getvalue()
