@@ -197,3 +197,32 @@ def test_bad_options_and_an_empty_set_are_refused(
     (tmp_path / "file").write_text("x")
     with pytest.raises(ProduceError, match="is a file"):
         produce(tmp_archive, number, out_dir=tmp_path / "file")
+
+
+def test_with_the_real_plan_and_pdf_every_production_is_remade_byte_for_byte(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    pytest.importorskip("retention_desk.production.plan")
+    pytest.importorskip("retention_desk.production.pdf")
+    from tests.production.corpus import build_archive_corpus
+
+    corpus = build_archive_corpus(tmp_archive)
+    made = [
+        produce(tmp_archive, corpus.number, file_format="pdf", versions="all", out_dir=tmp_path),
+        produce(tmp_archive, corpus.number, file_format="xlsx", versions="all", out_dir=tmp_path),
+        produce(tmp_archive, corpus.number, review_copy=True, out_dir=tmp_path),
+    ]
+    assert made[0].bates_first == "RD0000001" and made[1].bates_first is None
+    assert made[0].records == 5  # the restricted message and the removed comment left out
+    for one in made:
+        again = reproduce(tmp_archive, one.production, tmp_path / f"again-{one.production}")
+        for a, b in zip(one.files, again.files, strict=True):
+            assert a.name == b.name and a.read_bytes() == b.read_bytes()
+    with tmp_archive.read() as conn:
+        pdf = store.get_production(conn, made[0].production)
+        applied = _rows(
+            tmp_archive,
+            "SELECT count(*) FROM production_redactions WHERE production_id = ?",
+            pdf.id,
+        )
+    assert applied == [(9,)]  # eight ranges and the withholding, with their codes
