@@ -377,6 +377,8 @@ class _Writer:
         table.setStyle(
             TableStyle(
                 [
+                    # cells are paragraphs, but the table would still list Helvetica
+                    ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
                     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
@@ -443,6 +445,9 @@ def render_pdf(
         producer=CREATOR,
         invariant=1,
         pageCompression=1,
+        # else the canvas starts in Helvetica and the file carries a font it never uses
+        initialFontName=fonts.regular,
+        initialFontSize=9.5,
     )
     number_text = clean_text(plan.request_number)
     day = produced_on.isoformat()
