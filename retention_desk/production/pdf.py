@@ -68,6 +68,8 @@ CREATOR = "retention-desk"
 # a page are the same box.
 BOX_CHARS = 24
 MAX_INDENT_LEVELS = 6
+# Characters per paragraph of a long text (see _Writer.paragraphs).
+CHUNK = 3000
 INDENT = 16
 IMAGE_BOX = (4.5 * inch, 4.5 * inch)
 PAGE = letter
@@ -230,6 +232,45 @@ class _Writer:
             for p in value.pieces
         )
 
+    def paragraphs(self, value: Shown, empty: str) -> list[str]:
+        """`shown` cut into paragraphs of about CHUNK characters, at a line end where there is
+        one, else at a space: reportlab re-wraps the rest of a paragraph at every page it
+        splits, so one paragraph of a long text takes time growing with its square."""
+        if not value.pieces:
+            return [self.m(empty)]
+        chunks: list[str] = []
+        cur: list[str] = []
+        size = 0
+        for piece in value.pieces:
+            if piece.box is not None:
+                cur.append(self.box(piece.box, piece.review_text))
+                size += BOX_CHARS
+                continue
+            text = piece.text
+            while text:
+                if size >= CHUNK:
+                    chunks.append("".join(cur))
+                    cur, size = [], 0
+                room = CHUNK - size
+                if len(text) <= room:
+                    cur.append(self.m(text))
+                    size += len(text)
+                    break
+                cut = text.rfind("\n", 0, max(room, 1))
+                if cut <= 0:
+                    cut = text.rfind(" ", 0, max(room, 1))
+                if cut <= 0:
+                    cut = max(room, 1)
+                head, text = text[:cut], text[cut:]
+                if text[:1] == "\n":
+                    text = text[1:]  # the paragraph break stands for it
+                cur.append(self.m(head))
+                chunks.append("".join(cur))
+                cur, size = [], 0
+        if cur:
+            chunks.append("".join(cur))
+        return chunks
+
     def p(self, markup: str, style: ParagraphStyle, depth: int = 0) -> Paragraph:
         return Paragraph(markup, self.st.at(style, depth))
 
@@ -283,7 +324,7 @@ class _Writer:
                 out.append(self.p(self.m(label), self.st.small, d))
             if v.title.pieces:
                 out.append(self.p(f"<b>{self.shown(v.title)}</b>", self.st.body, d))
-            out.append(self.p(self.shown(v.text, "(no text)"), self.st.body, d))
+            out += [self.p(c, self.st.body, d) for c in self.paragraphs(v.text, "(no text)")]
         for medium in rec.media:
             out += self.medium(medium, d)
         for line in rec.fixity:

@@ -180,3 +180,18 @@ def test_clean_text_drops_invisible_and_reordering_characters() -> None:
     assert clean_text("a\x00b\x1bc\r\nd\te") == "abc\nd    e"
     assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
     assert clean_text("Ałkʼidą́ą́ʼ שלום 😀") == "Ałkʼidą́ą́ʼ שלום 😀"
+
+
+def test_a_long_text_is_cut_into_paragraphs_without_losing_a_character() -> None:
+    from retention_desk.pdf_fonts import register_fonts
+    from retention_desk.production.pdf import CHUNK, _Pages, _Writer
+
+    plan = ProductionPlan("R-1", False, "latest", "", "UTC", (), 0, 0, 0)
+    writer = _Writer(plan, register_fonts(), _Pages(1))
+    value = Shown((Piece("a " * 4000), Piece(box="X"), Piece("b\n" * 3000), Piece("c" * 7000)))
+    chunks = writer.paragraphs(value, "")
+    plain = [re.sub(r"<[^>]+>", "", c).replace("&nbsp;", " ") for c in chunks]
+    assert len(chunks) > 4 and all(len(c) <= CHUNK + BOX_CHARS + 4 for c in plain)
+    joined = "".join(plain)
+    assert (joined.count("a"), joined.count("b"), joined.count("c")) == (4000, 3000, 7000)
+    assert joined.count("REDACTED X") == 1
