@@ -10,9 +10,10 @@ on the same plan, so wall time, CPU time and peak RSS (VmHWM) are per side:
 
 - **PDF, ours**: `production.pdf.render_pdf` (plan -> Bates-numbered PDF: record headers,
   indentation, boxes, slip sheets, redaction and withheld logs, embedded DejaVu Sans);
-- **PDF, bare**: reportlab platypus `SimpleDocTemplate` with the same font, one header and one
-  text `Paragraph` per shown version (boxes as `[REDACTED code]` text, escaped), a page footer
-  with a running number: the least a tool laying out the same text on these libraries does;
+- **PDF, bare**: reportlab platypus `SimpleDocTemplate` with the same font laying out the same
+  text: one escaped `Paragraph` per line ours prints (boxes as `[REDACTED code]` text), a page
+  per thread and per withheld record, the logs as tables, a footer with a running number: the
+  least a tool laying out the same text on these libraries does;
 - **XLSX, ours**: `production.xlsx.render_xlsx` (typed and forced-string cells, continuation
   rows, logs and manifest sheets, fixed zip times);
 - **XLSX, bare**: openpyxl write-only `append` of the same rows' values (no forced types, no
@@ -212,34 +213,81 @@ def ours_pdf(plan: ProductionPlan) -> tuple[int, int]:
 
 
 def bare_pdf(plan: ProductionPlan) -> tuple[int, int]:
+    """The same text as ours, one escaped Paragraph per line ours prints (record heading,
+    author, time, link, reply, version label, text, media, fixity), each thread and each
+    withheld record from a new page, and the two logs as tables with a repeated header row;
+    no boxes, no font fallback checks, no page bookkeeping for Bates ranges."""
     import io
     from xml.sax.saxutils import escape
 
+    from reportlab.lib import colors
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
     from retention_desk.pdf_fonts import register_fonts
 
     fonts = register_fonts()
-    body = ParagraphStyle("body", fontName=fonts.regular, fontSize=10, leading=13)
-    head = ParagraphStyle("head", fontName=fonts.bold, fontSize=9, leading=12)
+    base = {
+        "body": ParagraphStyle("body", fontName=fonts.regular, fontSize=10, leading=13),
+        "head": ParagraphStyle("head", fontName=fonts.bold, fontSize=9, leading=12),
+        "small": ParagraphStyle("small", fontName=fonts.regular, fontSize=7, leading=9),
+    }
+    styles: dict[tuple[str, int], ParagraphStyle] = {}
+
+    def p(text: str, kind: str, depth: int = 0) -> Paragraph:
+        style = styles.get((kind, depth))
+        if style is None:
+            style = styles[(kind, depth)] = ParagraphStyle(
+                f"{kind}{depth}", parent=base[kind], leftIndent=18 * depth
+            )
+        return Paragraph(escape(text), style)
+
     flow: list[Any] = []
-    for rec in plan.records:
-        indent = 18 * rec.depth
+    last_thread = None
+    for n, rec in enumerate(plan.records):
+        if n and (rec.thread_id != last_thread or rec.withheld):
+            flow.append(PageBreak())
+        last_thread = rec.thread_id
+        d = rec.depth
         if rec.withheld:
-            flow.append(Paragraph(escape(f"WITHHELD {rec.withheld}"), head))
+            flow += [
+                p("WITHHELD", "head"),
+                p(f"Record {rec.record_id} ({rec.platform} {rec.kind})", "head"),
+                p(f"Withheld in full under {rec.withheld}.", "body"),
+                PageBreak(),
+            ]
             continue
+        flow.append(p(f"Record {rec.record_id} - {rec.platform} {rec.kind}", "head", d))
+        flow.append(
+            p(f"Author: {rec.author_name.plain()} ({rec.author_handle.plain()})", "body", d)
+        )
+        flow.append(p(f"Posted: {rec.created_local} ({rec.created_utc})", "body", d))
+        flow.append(p(f"Link: {rec.url.plain()}", "body", d))
+        if rec.parent_id is not None and d:
+            flow.append(p(f"In reply to record {rec.parent_id}", "body", d))
         for v in rec.versions:
-            line = f"{rec.author_name.plain()} {rec.created_local} record {rec.record_id}"
-            flow.append(
-                Paragraph(escape(line), ParagraphStyle("h", parent=head, leftIndent=indent))
-            )
-            flow.append(
-                Paragraph(
-                    escape(v.text.plain()), ParagraphStyle("b", parent=body, leftIndent=indent)
-                )
-            )
+            flow.append(p(f"Version v{v.seq}, seen {v.observed_at}", "small", d))
+            flow.append(p(v.text.plain(), "body", d))
+        for m in rec.media:
+            flow.append(p(f"[{m.name}: a {m.kind} file, not shown in this production]", "body", d))
+        for line in rec.fixity:
+            flow.append(p(line, "small", d))
+        flow.append(Spacer(1, 8))
+    for title, rows in (
+        ("Redaction log", [e for r in plan.records if not r.withheld for e in r.log]),
+        ("Withheld log", [e for r in plan.records for e in r.log if e.field == "record"]),
+    ):
+        flow += [PageBreak(), p(title, "head")]
+        data = [[p(h, "small") for h in ("Bates", "Record", "Field", "Exemption", "Description")]]
+        data += [
+            [p("RD0000001", "small"), p(str(e.record_id), "small"), p(e.field, "small"),
+             p(e.code, "small"), p(e.description, "small")]
+            for e in rows
+        ]  # fmt: skip
+        table = Table(data, colWidths=[100, 45, 70, 65, 250], repeatRows=1, hAlign="LEFT")
+        table.setStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey)])
+        flow.append(table)
     pages = {"n": 0}
 
     def footer(canvas: Any, _doc: Any) -> None:
