@@ -226,3 +226,23 @@ def test_with_the_real_plan_and_pdf_every_production_is_remade_byte_for_byte(
             pdf.id,
         )
     assert applied == [(9,)]  # eight ranges and the withholding, with their codes
+
+
+def test_with_the_real_plan_a_stale_redaction_refuses_and_uses_no_numbers(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    pytest.importorskip("retention_desk.production.plan")
+    pytest.importorskip("retention_desk.production.pdf")
+    from retention_desk.production.errors import ProductionError
+    from tests.libreoffice import convert
+    from tests.production.corpus import _post, _write, build_archive_corpus
+
+    corpus = build_archive_corpus(tmp_archive)
+    first = produce(tmp_archive, corpus.number, file_format="xlsx", out_dir=tmp_path / "a")
+    assert convert(first.files[0], "csv", tmp_path / "lo").stat().st_size > 0
+    # a re-import changes the text under the redactions of the current version
+    _write(tmp_archive, [_post("p1", "Report: entirely different words now")])
+    with pytest.raises(ProductionError, match="stale"):
+        produce(tmp_archive, corpus.number, out_dir=tmp_path / "b")
+    assert [p.id for p in store.list_productions(tmp_archive, corpus.number)] == [first.production]
+    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
