@@ -39,9 +39,9 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -70,6 +70,8 @@ BOX_CHARS = 24
 MAX_INDENT_LEVELS = 6
 # Characters per paragraph of a long text (see _Writer.paragraphs).
 CHUNK = 3000
+LOG_ROWS = 40
+HEAD_ROOM = 72
 INDENT = 16
 IMAGE_BOX = (4.5 * inch, 4.5 * inch)
 PAGE = letter
@@ -204,7 +206,9 @@ class _Writer:
     # ---------------------------------------------------------------- text to markup
     def m(self, text: str) -> str:
         cleaned = clean_text(text)
-        if not self.unshowable and not self.fonts.can_show(cleaned):
+        # ASCII first: every font the desk registers has those glyphs, and the full check
+        # walks the text one character at a time
+        if not self.unshowable and not cleaned.isascii() and not self.fonts.can_show(cleaned):
             self.unshowable = True
         return self.fonts.markup(cleaned).replace("\n", "<br/>")
 
@@ -300,13 +304,15 @@ class _Writer:
         when = rec.created_local or "(no date)"
         if rec.created_utc:
             when += f" ({rec.created_utc})"
-        lines = [
+        out: list[Flowable] = [
+            # the heading never sits alone at the foot of a page (cheaper than KeepTogether,
+            # which copies what it holds)
+            CondPageBreak(HEAD_ROOM),
             _Mark(self.pages, rec.record_id),
             self.p(self.m(head), self.st.head, d),
             self.p(f"Author: {author}", self.st.body, d),
             self.p(f"Posted: {self.m(when)}", self.st.body, d),
         ]
-        out: list[Flowable] = [KeepTogether(lines)]
         if rec.url.pieces:
             out.append(self.p(f"Link: {self.shown(rec.url)}", self.st.body, d))
         if rec.parent_id is not None and d > 0:
@@ -414,19 +420,24 @@ class _Writer:
                     *(self.p(self.m(c), small) for c in cells),
                 ]
             )
-        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    # cells are paragraphs, but the table would still list Helvetica
-                    ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
-                ]
-            )
+        style = TableStyle(
+            [
+                # cells are paragraphs, but the table would still list Helvetica
+                ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8E8E8")),
+            ]
         )
-        out += [table, _Mark(self.pages, key)]
+        # one table per LOG_ROWS rows: a table split across pages re-measures every row
+        # left, so one table of thousands of rows takes time growing with its square
+        for i in range(1, len(data), LOG_ROWS):
+            table = Table(
+                [data[0], *data[i : i + LOG_ROWS]], colWidths=widths, repeatRows=1, hAlign="LEFT"
+            )
+            table.setStyle(style)
+            out.append(table)
+        out.append(_Mark(self.pages, key))
         return out
 
 
