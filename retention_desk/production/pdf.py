@@ -556,7 +556,8 @@ def render_pdf(
     last_withheld = False
     for n, rec in enumerate(plan.records):
         thread = rec.thread_id if rec.thread_id is not None else rec.record_id
-        if n > 0 and (thread != last_thread or rec.withheld is not None or last_withheld):
+        fresh = thread != last_thread or rec.withheld is not None or last_withheld
+        if (n > 0 and fresh) or (n == 0 and rec.withheld is not None):
             story.append(PageBreak())
         story += w.record(rec)
         last_thread, last_withheld = thread, rec.withheld is not None

@@ -195,3 +195,16 @@ def test_a_long_text_is_cut_into_paragraphs_without_losing_a_character() -> None
     joined = "".join(plain)
     assert (joined.count("a"), joined.count("b"), joined.count("c")) == (4000, 3000, 7000)
     assert joined.count("REDACTED X") == 1
+
+
+def test_a_withheld_record_is_a_page_of_its_own_even_first(
+    tmp_archive: Archive, corpus: h.Corpus
+) -> None:
+    plan = build_plan(tmp_archive, corpus.number, key=KEY)
+    first = next(r for r in plan.records if r.withheld is not None)
+    others = tuple(r for r in plan.records if r is not first)
+    made = _render(replace(plan, records=(first, *others)), 1)
+    assert made.record_pages[first.record_id] == (2, 2)
+    assert made.record_pages[others[0].record_id][0] == 3
+    slip = _texts(made.data)[1]
+    assert "WITHHELD" in slip and "Author" not in slip and h.WITHHELD not in slip
