@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, str] = {
     "redaction.remove": "Redaction removed",
     "redaction.review": "Redaction reviewed",
     "redaction.exemption_add": "Exemption code added",
+    "production.produce": "Production made",
 }
 
 # Count names in the order a custodian reads them.
