@@ -187,8 +187,12 @@ def _with_fallback(fonts: PdfFonts, candidates: Iterable[Path]) -> PdfFonts:
 
 
 def _load(path: Path) -> TTFont | None:
-    # the name carries a digest of the path so two different files never share one name
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    # the name carries a digest of the file's bytes: two different files never share a name,
+    # and the same font gives the same name (so the same PDF bytes) wherever it is installed
+    try:
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:8]
+    except OSError:
+        return None
     name = f"rd-{path.stem}-{digest}"
     try:
         existing = pdfmetrics.getFont(name)

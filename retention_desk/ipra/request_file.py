@@ -108,6 +108,10 @@ def destroy_file(archive: Archive, number: str, *, reference: str) -> FileDue:
         )
         # a letter identical to another request's keeps its blob for that request
         registry.delete_blobs(conn, registry.unreferenced_blobs(conn, shas))
+        # the productions released for the request are the request file's too
+        from retention_desk.production.store import forget_request_files
+
+        forget_request_files(conn, rid)
         conn.exec_driver_sql(
             "UPDATE ipra_requests SET requester_name = '', requester_organisation = '',"
             " requester_address = '', requester_phone = '', requester_email = '',"
