@@ -247,9 +247,7 @@ def _check_snapshot(run: _Run, conn: Connection, anchor: anchor_mod.Anchor | Non
         raise _Stop()
     chain = _check_chain(run, conn, kept, anchor)
     _check_content(run, conn, chain)
-    _check_holds(run, conn)
-    _check_ipra(run, conn)
-    _check_redactions(run, conn)
+    _check_audit_witnessed(run, conn)
     _check_blobs(run, conn)
 
 
@@ -424,60 +422,44 @@ def _check_content(run: _Run, conn: Connection, chain: audit.ChainResult) -> Non
     )
 
 
-def _check_holds(run: _Run, conn: Connection) -> None:
-    run.advance("Checking legal holds")
-    try:
-        result = holds_check.check_holds(conn)
-    except (DBAPIError, sqlite3.Error) as exc:
-        run.fail("holds", f"Holds cannot be read: {_reason(exc)}.")
-        return
-    except (ValueError, TypeError) as exc:
-        run.fail("holds", f"Holds hold a value of the wrong type: {_reason(exc)}.")
-        return
-    run.add(
-        "holds",
-        FAIL if result.failures else OK,
-        f"{result.checked:,} holds checked against the audit trail",
-        result.failures,
-    )
-
-
-def _check_ipra(run: _Run, conn: Connection) -> None:
-    run.advance("Checking the IPRA request log")
-    try:
-        result = ipra_check.check_ipra(conn)
-    except (DBAPIError, sqlite3.Error) as exc:
-        run.fail("ipra_requests", f"The request log cannot be read: {_reason(exc)}.")
-        return
-    except (ValueError, TypeError) as exc:
-        run.fail(
-            "ipra_requests", f"The request log holds a value of the wrong type: {_reason(exc)}."
-        )
-        return
-    run.add(
+# Tables that are not content seals but whose changes the chained audit rows witness:
+# (check name, progress step, what cannot be read, what was checked, the check).
+_AUDIT_WITNESSED: tuple[tuple[str, str, str, str, Callable[[Connection], Any]], ...] = (
+    ("holds", "Checking legal holds", "Holds", "holds", holds_check.check_holds),
+    (
         "ipra_requests",
-        FAIL if result.failures else OK,
-        f"{result.checked:,} requests, their steps and letters checked against the audit trail",
-        result.failures,
-    )
-
-
-def _check_redactions(run: _Run, conn: Connection) -> None:
-    run.advance("Checking redactions")
-    try:
-        result = redactions_check.check_redactions(conn)
-    except (DBAPIError, sqlite3.Error) as exc:
-        run.fail("redactions", f"Redactions cannot be read: {_reason(exc)}.")
-        return
-    except (ValueError, TypeError) as exc:
-        run.fail("redactions", f"Redactions hold a value of the wrong type: {_reason(exc)}.")
-        return
-    run.add(
+        "Checking the IPRA request log",
+        "The request log",
+        "requests, their steps and letters",
+        ipra_check.check_ipra,
+    ),
+    (
         "redactions",
-        FAIL if result.failures else OK,
-        f"{result.checked:,} redactions checked against the audit trail",
-        result.failures,
-    )
+        "Checking redactions",
+        "Redactions",
+        "redactions",
+        redactions_check.check_redactions,
+    ),
+)
+
+
+def _check_audit_witnessed(run: _Run, conn: Connection) -> None:
+    for name, step, subject, checked, check in _AUDIT_WITNESSED:
+        run.advance(step)
+        try:
+            result = check(conn)
+        except (DBAPIError, sqlite3.Error) as exc:
+            run.fail(name, f"{subject} cannot be read: {_reason(exc)}.")
+            continue
+        except (ValueError, TypeError) as exc:
+            run.fail(name, f"{subject}: a value of the wrong type ({_reason(exc)}).")
+            continue
+        run.add(
+            name,
+            FAIL if result.failures else OK,
+            f"{result.checked:,} {checked} checked against the audit trail",
+            result.failures,
+        )
 
 
 def _names_for_blob(conn: Connection, sha: str) -> str:

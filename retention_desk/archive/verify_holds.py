@@ -18,39 +18,12 @@ Reads only ids, counts and timestamps; no names, queries or reasons.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
-MAX_LISTED = 50
-
-
-@dataclass
-class HoldsResult:
-    checked: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def fail(self, message: str) -> None:
-        if len(self.failures) < MAX_LISTED:
-            self.failures.append(message)
-
-
-def _has_holds(conn: Connection) -> bool:
-    return (
-        conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'holds'"
-        ).first()
-        is not None
-    )
-
-
-def _details(raw: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(str(raw))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+from retention_desk.archive.audit_witness import WitnessResult, table_exists
+from retention_desk.archive.audit_witness import details as audit_details
 
 
 def _hold_id(raw_ids: Any, details: dict[str, Any]) -> int | None:
@@ -67,10 +40,10 @@ def _hold_id(raw_ids: Any, details: dict[str, Any]) -> int | None:
         return None
 
 
-def check_holds(conn: Connection) -> HoldsResult:
+def check_holds(conn: Connection) -> WitnessResult:
     """Compare the holds tables with the audit rows that placed and released holds."""
-    result = HoldsResult()
-    if not _has_holds(conn):
+    result = WitnessResult()
+    if not table_exists(conn, "holds"):
         return result
     placed: dict[int, tuple[int, int]] = {}  # hold id -> (audit row, records when placed)
     released: dict[int, int] = {}  # hold id -> audit row
@@ -79,7 +52,7 @@ def check_holds(conn: Connection) -> HoldsResult:
         " WHERE action IN ('retention.hold_place', 'retention.hold_release',"
         " 'retention.hold_add', 'retention.hold_remove') ORDER BY id"
     ):
-        details = _details(raw_details)
+        details = audit_details(raw_details)
         hold_id = _hold_id(raw_ids, details)
         if hold_id is None:
             continue

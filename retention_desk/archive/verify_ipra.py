@@ -18,45 +18,16 @@ presence only. Reads ids, dates and codes; never names or descriptions.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
-MAX_LISTED = 50
+from retention_desk.archive.audit_witness import WitnessResult, details, table_exists
 
 
-@dataclass
-class IpraResult:
-    checked: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def fail(self, message: str) -> None:
-        if len(self.failures) < MAX_LISTED:
-            self.failures.append(message)
-
-
-def _details(raw: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(str(raw))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _present(conn: Connection) -> bool:
-    return (
-        conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ipra_requests'"
-        ).first()
-        is not None
-    )
-
-
-def check_ipra(conn: Connection) -> IpraResult:
-    result = IpraResult()
-    if not _present(conn):
+def check_ipra(conn: Connection) -> WitnessResult:
+    result = WitnessResult()
+    if not table_exists(conn, "ipra_requests"):
         return result
     logged: dict[int, dict[str, Any]] = {}
     steps: dict[int, dict[str, Any]] = {}
@@ -66,7 +37,7 @@ def check_ipra(conn: Connection) -> IpraResult:
         "SELECT action, details FROM audit_log WHERE action IN ('ipra.request_new',"
         " 'ipra.request_step', 'ipra.letter', 'ipra.file_destroy') ORDER BY id"
     ):
-        d = _details(raw)
+        d = details(raw)
         request = d.get("request")
         if not isinstance(request, int):
             continue

@@ -15,45 +15,16 @@ characters no longer matches, the redaction is stale and productions refuse to r
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
-MAX_LISTED = 50
+from retention_desk.archive.audit_witness import WitnessResult, details, table_exists
 
 
-@dataclass
-class RedactionsResult:
-    checked: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def fail(self, message: str) -> None:
-        if len(self.failures) < MAX_LISTED:
-            self.failures.append(message)
-
-
-def _details(raw: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(str(raw))
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _table(conn: Connection, name: str) -> bool:
-    return (
-        conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        ).first()
-        is not None
-    )
-
-
-def check_redactions(conn: Connection) -> RedactionsResult:
-    result = RedactionsResult()
-    if not _table(conn, "redactions"):
+def check_redactions(conn: Connection) -> WitnessResult:
+    result = WitnessResult()
+    if not table_exists(conn, "redactions"):
         return result
     added: dict[int, dict[str, Any]] = {}
     removed: set[int] = set()
@@ -61,7 +32,7 @@ def check_redactions(conn: Connection) -> RedactionsResult:
         "SELECT action, details FROM audit_log WHERE action IN ('redaction.add',"
         " 'redaction.withhold', 'redaction.remove') ORDER BY id"
     ):
-        d = _details(raw)
+        d = details(raw)
         rid = d.get("redaction")
         if not isinstance(rid, int):
             continue
@@ -70,7 +41,7 @@ def check_redactions(conn: Connection) -> RedactionsResult:
         else:
             added[rid] = {**d, "kind": "range" if action == "redaction.add" else "withhold"}
     tombstones: set[int] = set()
-    if _table(conn, "record_tombstones"):
+    if table_exists(conn, "record_tombstones"):
         tombstones = {
             int(r[0]) for r in conn.exec_driver_sql("SELECT record_id FROM record_tombstones")
         }
