@@ -265,8 +265,9 @@ def test_step_buttons_follow_the_status(qtbot, tmp_archive: Archive) -> None:
     view.filter_combo.setCurrentIndex(view.filter_combo.findData(False))
     assert not view.step_buttons["deny"].isEnabled()
     assert view.step_buttons["time"].isEnabled()
+    # no responsive records: nothing to produce
     assert not view.produce_button.isEnabled()
-    assert "productions" in view.produce_button.toolTip()
+    assert "Bates-numbered PDF" in view.produce_button.toolTip()
 
 
 def test_letter_is_written_to_the_chosen_file_and_listed(
