@@ -1,0 +1,292 @@
+"""Cue words: the words around a number that say what it is.
+
+One compiled alternation finds every cue in a text once; each cue has a kind. Positive kinds
+are identifier kinds; the rest name the lookalikes that fill police and city pages (phones,
+case and report numbers, orders, tracking, post ids, "card ending 4242") so a number next to
+them is left alone. Longer phrases come first so "license plate" wins over "license" and
+"permiso de conducir" over "permiso" at the same position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NEGATIVE = "negative"
+BIRTH = "birth"
+
+# (kind, patterns). Order matters only between alternatives that start at the same place.
+_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        NEGATIVE,
+        (
+            r"license\s+plates?",
+            r"plates?",
+            r"business\s+licen[cs]e",
+            r"liquor\s+licen[cs]e",
+            r"contractor'?s?\s+licen[cs]e",
+            r"licen[cs]e\s+plates?",
+            r"placas?\s+(?:del?\s+)?(?:carro|auto|coche|troca|veh[ií]culo)",
+            r"(?:card|tarjeta)\s+(?:ending|that\s+ends|termina)",
+            r"ending(?:\s+(?:in|with))?",
+            r"ends?\s+(?:in|with)",
+            r"last\s+(?:4|four)(?:\s+digits)?",
+            r"(?:[uú]ltimos|ultimos)\s+(?:4|cuatro)(?:\s+d[ií]gitos)?",
+            r"terminaci[oó]n",
+            r"(?:que\s+)?termina(?:da)?\s+en",
+            r"routing(?:\s+(?:number|no|#))?",
+            r"aba",
+            r"rtn",
+            r"(?:n[uú]mero\s+de\s+)?ruta",
+        ),
+    ),
+    (
+        "ssn",
+        (
+            r"n[uú]mero\s+de\s+(?:seguro|seguridad)\s+social",
+            r"(?:seguro|seguridad)\s+social",
+            r"social\s+security(?:\s+(?:number|no|num|#))?",
+            r"soc\.?\s*sec\.?",
+            r"social",
+            r"s\.\s?s\.\s?n\.?",
+            r"ssn#?",
+            r"ss\s?#",
+            r"ss\s+(?:no|num|number)",
+            r"segurosocial",
+        ),
+    ),
+    (
+        "taxpayer_id",
+        (
+            r"n[uú]mero\s+de\s+identificaci[oó]n\s+(?:fiscal|tributaria|del\s+contribuyente)",
+            r"identificaci[oó]n\s+(?:fiscal|tributaria)",
+            r"id\s+fiscal",
+            r"tax\s*payer\s+id(?:entification)?(?:\s+(?:number|no|#))?",
+            r"tax\s+identification(?:\s+(?:number|no|#))?",
+            r"(?:federal\s+)?tax\s*id(?:\s+(?:number|no|#))?",
+            r"employer\s+id(?:entification)?(?:\s+(?:number|no|#))?",
+            r"f?ein",
+            r"itin",
+            r"tin",
+        ),
+    ),
+    (
+        "drivers_licence",
+        (
+            r"driver'?s?'?\s+licen[cs]e(?:\s+(?:number|no|num|#))?",
+            r"driving\s+licen[cs]e",
+            r"drivers?\s+lic\.?",
+            r"licencia(?:\s+de\s+(?:manejo|manejar|conducir))?",
+            r"permiso\s+de\s+conducir",
+            r"licen[cs]e(?:\s+(?:number|no|num|#))?",
+            r"lic\s?#",
+            r"lic\.",
+            r"d\.l\.",
+            r"d/l",
+            r"dl#?",
+            r"dln",
+        ),
+    ),
+    (
+        "card",
+        (
+            r"(?:credit|debit)\s+card",
+            r"tarjeta(?:\s+de\s+(?:cr[eé]dito|d[eé]bito))?",
+            r"card",
+            r"visa",
+            r"master\s?card",
+            r"amex",
+            r"american\s+express",
+            r"discover",
+            r"cc\s?#",
+            r"cc",
+        ),
+    ),
+    (
+        "financial_account",
+        (
+            r"n[uú]mero\s+de\s+cuenta",
+            r"cuenta(?:\s+(?:bancaria|de\s+(?:banco|cheques|ahorros?)))?",
+            r"(?:bank\s+|checking\s+|savings\s+)?account(?:\s+(?:number|no|num|#))?",
+            r"acct\.?\s?#?",
+            r"acc\s?#",
+            r"a/c",
+            r"checking",
+            r"savings",
+        ),
+    ),
+    (
+        BIRTH,
+        (
+            r"fecha\s+de\s+nacimiento",
+            r"f\.\s?(?:de\s+)?nac\.?",
+            r"nacimiento",
+            r"nac[ií]",
+            r"naci(?:d[oa]s?|[oó])",
+            r"cumplea[ñn]os",
+            r"cumple",
+            r"date\s+of\s+birth",
+            r"birth\s?date",
+            r"birthday",
+            r"b-?day",
+            r"d\.\s?o\.\s?b\.?",
+            r"dob",
+            r"born",
+            r"b\.",
+        ),
+    ),
+    (
+        NEGATIVE,
+        (
+            r"phone",
+            r"tel[eé]fono",
+            r"tel\.?",
+            r"cel(?:ular|l)?",
+            r"call(?:ed)?",
+            r"ll[aá]m[ae](?:me|nos)?",
+            r"text(?:\s+me)?",
+            r"fax",
+            r"mobile",
+            r"m[oó]vil",
+            r"whatsapp",
+            r"cases?",
+            r"caso",
+            r"reports?",
+            r"reporte",
+            r"informe",
+            r"incident(?:e)?",
+            r"cad",
+            r"event",
+            r"evento",
+            r"ticket",
+            r"citation",
+            r"citaci[oó]n",
+            r"multa",
+            r"ref(?:erence)?",
+            r"referencia",
+            r"confirmation",
+            r"confirmaci[oó]n",
+            r"claim",
+            r"reclamo",
+            r"permit",
+            r"permiso",
+            r"badge",
+            r"placa",
+            r"unit",
+            r"unidad",
+            r"vin",
+            r"orders?",
+            r"pedido",
+            r"orden",
+            r"tracking",
+            r"track",
+            r"rastreo",
+            r"ups",
+            r"usps",
+            r"fedex",
+            r"dhl",
+            r"shipment",
+            r"package",
+            r"paquete",
+            r"invoice",
+            r"factura",
+            r"receipt",
+            r"recibo",
+            r"transaction",
+            r"transacci[oó]n",
+            r"post",
+            r"status",
+            r"tweet",
+            r"comment",
+            r"id",
+            r"zip(?:\s+code)?",
+            r"c[oó]digo\s+postal",
+            r"item",
+            r"model",
+            r"serial",
+            r"folio",
+            r"expediente",
+        ),
+    ),
+)
+
+
+def _compile() -> tuple[re.Pattern[str], dict[str, str]]:
+    parts: list[str] = []
+    kinds: dict[str, str] = {}
+    for index, (kind, patterns) in enumerate(_CUES):
+        name = f"k{index}"
+        kinds[name] = kind
+        parts.append(f"(?P<{name}>{'|'.join(patterns)})")
+    # a cue is a whole word: not inside another word, not glued to letters after it
+    return re.compile(rf"(?<![\w])(?:{'|'.join(parts)})(?![a-zñáéíóú])", re.I), kinds
+
+
+CUE_RE, _GROUP_KIND = _compile()
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    start: int
+    end: int
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Every cue in the text, in order."""
+    return [Cue(_GROUP_KIND[m.lastgroup or ""], m.start(), m.end()) for m in CUE_RE.finditer(text)]
+
+
+# Words that may stand between a cue and its number ("SSN is: 123…", "número de cuenta es el…").
+FILLER_RE = re.compile(
+    r"(?:[\s:#=.,()\[\]'\"*\-–—]|(?<![\w])(?:number|numbers|num|nbr|nr|no|is|was|are|it's|its"
+    r"|es|era|my|mi|mis|his|her|their|our|su|sus|the|el|la|los|of|de|del|for|para|on|en|here"
+    r"|below|aqui|aquí|new|old|full|y|and|id|#)(?![\w]))*",
+    re.I,
+)
+
+
+def direct(text: str, cue_end: int, start: int) -> bool:
+    """True when only filler words stand between the cue's end and `start`."""
+    if start - cue_end > 40:
+        return False
+    m = FILLER_RE.match(text, cue_end, start)
+    return m is not None and m.end() == start
+
+
+_BREAK_RE = re.compile(r"[.!?;]\s|\n|\d")
+
+
+def cue_before(text: str, cues: list[Cue], start: int, window: int = 60) -> Cue | None:
+    """The nearest cue before `start` in the same clause with no other number between them."""
+    chosen: Cue | None = None
+    for cue in cues:
+        if cue.end > start:
+            break
+        if cue.end >= start - window:
+            chosen = cue
+    if chosen is None:
+        return None
+    gap = text[chosen.end : start]
+    # "D.O.B." and "b." end with a period that is not a sentence end
+    if _BREAK_RE.search(gap.lstrip(". ") if gap.startswith(".") else gap):
+        return None
+    return chosen
+
+
+_AFTER_RE = re.compile(
+    r"\s*[(\-–:,]?\s*(?:(?:is|was|es|era|=|are)\s+)?(?:(?:my|mi|his|her|su|the|el|la|their)\s+)?",
+    re.I,
+)
+
+
+def cue_after(text: str, cues: list[Cue], end: int) -> Cue | None:
+    """A cue right after a number ("123456789 is my SSN", "3/14/87 (DOB)")."""
+    m = _AFTER_RE.match(text, end)
+    pos = m.end() if m else end
+    for cue in cues:
+        if cue.start == pos:
+            return cue
+        if cue.start > pos:
+            break
+    return None
