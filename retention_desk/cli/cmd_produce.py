@@ -1,7 +1,8 @@
 """`retention-desk produce NUMBER --format pdf|xlsx [--review-copy] [--versions all|latest]
-[--include-restricted ID...] --out DIR [--json]`: produce a request's responsive records,
-redacted, as a Bates-numbered PDF or an XLSX with its manifest (CSV and JSON), stored with the
-request. Also `produce --list NUMBER [--json]` (the request's productions),
+[--include-restricted ID...] [--only-new] --out DIR [--json]`: produce a request's responsive
+records, redacted, as a Bates-numbered PDF or an XLSX with its manifest (CSV and JSON), stored
+with the request; `--only-new` makes a rolling production of the records no earlier release in
+that format holds. Also `produce --list NUMBER [--json]` (the request's productions),
 `produce --reproduce ID --out DIR [--json]` (re-make one byte for byte while its records
 exist) and `produce --export ID --out DIR [--json]` (write its files as released).
 
@@ -45,6 +46,11 @@ def register(sub: Any) -> None:
         action="extend",
         default=[],
         help="private messages to include (left out unless named)",
+    )
+    p.add_argument(
+        "--only-new",
+        action="store_true",
+        help="a rolling production: only the records no earlier release in this format holds",
     )
     p.add_argument("--out", metavar="DIR", help="folder the files are written to")
     p.add_argument("--list", action="store_true", help="list the request's productions")
@@ -212,6 +218,7 @@ def run(args: argparse.Namespace) -> int:
                     review_copy=args.review_copy,
                     versions=args.versions,
                     include_restricted=args.include_restricted,
+                    only_new=args.only_new,
                     out_dir=out,
                     progress=stderr_progress(not args.json),
                 )

@@ -10,7 +10,8 @@ custodian and counsel, watermarked, never released) fills `review_text`. The ren
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 REDACTED_WORD = "REDACTED"
 
@@ -64,9 +65,10 @@ class ProducedMedia:
     media_id: int
     kind: str  # image | video | other
     name: str  # a neutral label ("image 1"), never the file name an export gave
-    # re-encoded pixels (PNG) with no EXIF, XMP, GPS or comments; None when not an image, not
-    # in the archive, or withheld
-    image_png: bytes | None
+    # the blob (SHA-256) of a picture to show; None when not an image, not in the archive,
+    # too large to decode, or withheld. The renderer asks the plan's `images` for its pixels
+    # when it lays the picture out, so a production of a thousand photos never holds them all.
+    image: str | None
     withheld: str | None  # exemption code when withheld
     missing: bool
 
@@ -125,3 +127,12 @@ class ProductionPlan:
     restricted_left_out: int  # private messages not included explicitly
     redaction_count: int
     withheld_count: int
+    # blob SHA-256 -> the picture re-encoded as PNG with no EXIF, XMP, GPS or comments (None
+    # when it cannot be read); `plan.ImageLoader` reads the archive for it
+    images: Callable[[str], bytes | None] | None = field(default=None, compare=False)
+
+    def image_png(self, medium: ProducedMedia) -> bytes | None:
+        """The medium's picture as a clean PNG, read when asked (None when none is shown)."""
+        if medium.image is None or medium.withheld is not None or self.images is None:
+            return None
+        return self.images(medium.image)

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 from typing import Any
 
 from reportlab.lib import colors
@@ -51,6 +53,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Image as PdfImage
 
+from retention_desk.archive.errors import Cancelled
 from retention_desk.pdf_fonts import PdfFonts, register_fonts
 from retention_desk.production.model import (
     REDACTED_WORD,
@@ -201,16 +204,10 @@ class _Writer:
         self.fonts = fonts
         self.st = _Styles(fonts)
         self.pages = pages
-        self.unshowable = False
 
     # ---------------------------------------------------------------- text to markup
     def m(self, text: str) -> str:
-        cleaned = clean_text(text)
-        # ASCII first: every font the desk registers has those glyphs, and the full check
-        # walks the text one character at a time
-        if not self.unshowable and not cleaned.isascii() and not self.fonts.can_show(cleaned):
-            self.unshowable = True
-        return self.fonts.markup(cleaned).replace("\n", "<br/>")
+        return self.fonts.markup(clean_text(text)).replace("\n", "<br/>")
 
     def box(self, code: str, review_text: str | None, word: str = REDACTED_WORD) -> str:
         if self.plan.review and word == REDACTED_WORD:
@@ -349,8 +346,9 @@ class _Writer:
                     depth,
                 )
             ]
-        if medium.image_png is not None:
-            image = PdfImage(io.BytesIO(medium.image_png))
+        png = self.plan.image_png(medium)
+        if png is not None:
+            image = PdfImage(io.BytesIO(png))
             scale = min(1.0, IMAGE_BOX[0] / image.imageWidth, IMAGE_BOX[1] / image.imageHeight)
             image.drawWidth = image.imageWidth * scale
             image.drawHeight = image.imageHeight * scale
@@ -470,9 +468,17 @@ def render_pdf(
     bates_start: int,
     produced_on: date,
     digits: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> PdfProduction:
     """The plan as a PDF. `bates_prefix` None: no Bates numbers (a review copy); otherwise
-    page n carries `{prefix}{bates_start + n - 1:0{digits}d}`."""
+    page n carries `{prefix}{bates_start + n - 1:0{digits}d}`.
+
+    The story is fed to reportlab a few records at a time (`_Feed`): a record's paragraphs
+    and its picture exist only from shortly before it is laid out until its page is drawn,
+    so memory holds the plan's text and the PDF being written, not the whole story.
+    `progress(done, total)` is called as records are laid out; `cancel` stops between
+    records (Cancelled)."""
     fonts = register_fonts()
     pages = _Pages(bates_start)
     w = _Writer(plan, fonts, pages)
@@ -549,19 +555,120 @@ def render_pdf(
             " unless included one by one)."
         )
     story.append(w.p(w.m(summary), w.st.body))
-    note_at = len(story)
+    if not _all_showable(plan, fonts):
+        story.append(
+            w.p(
+                w.m(
+                    "Some characters in these records have no glyph in the PDF font and print"
+                    " as empty boxes; the Excel production shows them."
+                ),
+                w.st.small,
+            )
+        )
     story.append(Spacer(1, 10))
+    feed = _Feed(
+        story,
+        chain(
+            _record_story(w, plan, progress, cancel),
+            _log_story(w, plan, prefix, digits),
+        ),
+    )
+    doc.build(feed)
+    if progress is not None:
+        progress(len(plan.records), len(plan.records))
+    record_pages = {}
+    for rec in plan.records:
+        span = pages.numbers(rec.record_id)
+        if span is not None:
+            record_pages[rec.record_id] = span
+    log_pages = {}
+    for key in ("redaction log", "withheld log"):
+        span = pages.numbers(key)
+        if span is not None:
+            log_pages[key] = span
+    data = buffer.getvalue()
+    return PdfProduction(data, int(doc.page), record_pages, log_pages)
 
+
+def _all_showable(plan: ProductionPlan, fonts: PdfFonts) -> bool:
+    """Whether the font has a glyph for every character the records print. Asked before
+    layout, because the note that says otherwise goes on the first page and the records are
+    laid out only as the pages fill."""
+
+    def texts(value: Shown) -> Iterator[str]:
+        for piece in value.pieces:
+            yield piece.text
+            if plan.review and piece.review_text:
+                yield piece.review_text
+
+    def values() -> Iterator[str]:
+        yield plan.agency_name
+        yield plan.request_number
+        for rec in plan.records:
+            yield rec.platform
+            yield rec.kind
+            yield rec.account
+            for value in (rec.author_name, rec.author_handle, rec.url):
+                yield from texts(value)
+            for version in rec.versions:
+                yield from texts(version.title)
+                yield from texts(version.text)
+            for entry in rec.log:
+                yield entry.description
+
+    # ASCII first: every font the desk registers has those glyphs, and the full check walks
+    # the text one character at a time
+    return all(v.isascii() or fonts.can_show(clean_text(v)) for v in values() if v)
+
+
+class _Feed(list):  # type: ignore[type-arg]
+    """A story that tops itself up from `source` whenever reportlab asks how long it is
+    (`BaseDocTemplate.build` asks before every flowable and `handle_keepWithNext` before it
+    looks ahead), keeping at least LOW flowables queued until the source runs out."""
+
+    LOW = 64
+
+    def __init__(self, head: list[Flowable], source: Iterator[Flowable]) -> None:
+        super().__init__(head)
+        self._source: Iterator[Flowable] | None = source
+
+    def __len__(self) -> int:
+        while self._source is not None and list.__len__(self) < self.LOW:
+            batch = list(islice(self._source, self.LOW))
+            if not batch:
+                self._source = None
+            self.extend(batch)
+        return list.__len__(self)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+def _record_story(
+    w: _Writer,
+    plan: ProductionPlan,
+    progress: Callable[[int, int], None] | None,
+    cancel: threading.Event | None,
+) -> Iterator[Flowable]:
+    total = len(plan.records)
     last_thread: int | None = None
     last_withheld = False
     for n, rec in enumerate(plan.records):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if progress is not None and n % 16 == 0:
+            progress(n, total)
         thread = rec.thread_id if rec.thread_id is not None else rec.record_id
         fresh = thread != last_thread or rec.withheld is not None or last_withheld
         if (n > 0 and fresh) or (n == 0 and rec.withheld is not None):
-            story.append(PageBreak())
-        story += w.record(rec)
+            yield PageBreak()
+        yield from w.record(rec)
         last_thread, last_withheld = thread, rec.withheld is not None
 
+
+def _log_story(
+    w: _Writer, plan: ProductionPlan, prefix: str | None, digits: int
+) -> Iterator[Flowable]:
     width = PAGE[0] - 2 * MARGIN
     redactions = [
         (e.record_id, [str(e.record_id), _log_field(e), e.code, e.description])
@@ -584,8 +691,8 @@ def render_pdf(
         for e in r.log
         if e.field in ("record", "media")
     ]
-    story.append(PageBreak())
-    story += w.log_table(
+    yield PageBreak()
+    yield from w.log_table(
         "Redaction log",
         "redaction log",
         ("Bates", "Record", "Field", "Exemption", "Description"),
@@ -594,8 +701,8 @@ def render_pdf(
         prefix,
         digits,
     )
-    story.append(PageBreak())
-    story += w.log_table(
+    yield PageBreak()
+    yield from w.log_table(
         "Withheld log",
         "withheld log",
         ("Bates", "Record", "What", "Exemption", "Description"),
@@ -604,27 +711,3 @@ def render_pdf(
         prefix,
         digits,
     )
-    if w.unshowable:
-        story.insert(
-            note_at,
-            w.p(
-                w.m(
-                    "Some characters in these records have no glyph in the PDF font and print"
-                    " as empty boxes; the Excel production shows them."
-                ),
-                w.st.small,
-            ),
-        )
-    doc.build(story)
-    record_pages = {}
-    for rec in plan.records:
-        span = pages.numbers(rec.record_id)
-        if span is not None:
-            record_pages[rec.record_id] = span
-    log_pages = {}
-    for key in ("redaction log", "withheld log"):
-        span = pages.numbers(key)
-        if span is not None:
-            log_pages[key] = span
-    data = buffer.getvalue()
-    return PdfProduction(data, int(doc.page), record_pages, log_pages)

@@ -42,8 +42,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,6 +54,7 @@ from sqlalchemy import Connection
 from retention_desk import timefmt
 from retention_desk.archive import blobs
 from retention_desk.archive import settings as settings_mod
+from retention_desk.archive.errors import ArchiveError, Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.ipra.requests import request_row
 from retention_desk.production.errors import ProductionError
@@ -145,10 +147,19 @@ def build_plan(
     review: bool = False,
     include_restricted: Iterable[int] = (),
     key: bytes,
+    only_new: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ProductionPlan:
     """The plan of request `number`'s production: its responsive records (not removed) in
     platform order, redactions cut out (`review` keeps the hidden text beside each box, for
-    the watermarked review copy only). ProductionError while a redaction is stale."""
+    the watermarked review copy only). ProductionError while a redaction is stale.
+
+    `only_new` (a file format) leaves out the records an earlier complete release production
+    of the request in that format already holds: a rolling production of what joined the set
+    since. `progress(done, total)` is called as records are planned; `cancel` stops between
+    records (Cancelled). Pictures are not read here: the plan's `images` reads each one when
+    a renderer lays it out."""
     if versions not in VERSION_CHOICES:
         raise ProductionError(f"The versions option {versions[:20]!r} must be latest or all.")
     if not key:
@@ -160,6 +171,9 @@ def build_plan(
         settings = settings_mod.load(conn)
         zone, _problem = settings_mod.agency_zone(conn)
         set_ids = _set_ids(conn, request_id)
+        if only_new is not None:
+            done = _released_ids(conn, request_id, only_new)
+            set_ids = [i for i in set_ids if i not in done]
         recs = _records(conn, set_ids)
         restricted_out = sum(1 for r in recs.values() if r.restricted and r.id not in included)
         recs = {i: r for i, r in recs.items() if not r.restricted or i in included}
@@ -171,7 +185,12 @@ def build_plan(
         produced: list[ProducedRecord] = []
         range_ids: set[int] = set()
         withheld_ids: set[int] = set()
-        for rid, depth in order:
+        total = len(order)
+        for n, (rid, depth) in enumerate(order):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            if progress is not None and n % 64 == 0:
+                progress(n, total)
             made, used_ranges, used_withheld = _produce_record(
                 conn,
                 recs[rid],
@@ -198,7 +217,39 @@ def build_plan(
         restricted_left_out=restricted_out,
         redaction_count=len(range_ids),
         withheld_count=len(withheld_ids),
+        images=ImageLoader(archive),
     )
+
+
+class ImageLoader:
+    """Reads a picture's blob when a renderer lays it out and re-encodes it (`clean_png`):
+    the plan holds blob hashes, never pixels, so its size does not grow with the photos of a
+    request. A blob is content-addressed, so what is read later is the bytes the plan named,
+    or nothing when the record was destroyed in between (a placeholder, as for an unreadable
+    picture)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+
+    def __call__(self, sha256: str) -> bytes | None:
+        try:
+            with self._archive.read() as conn:
+                data = blobs.read_bytes(conn, sha256)
+        except (ArchiveError, OSError):
+            return None
+        return clean_png(data)
+
+
+def _released_ids(conn: Connection, request_id: int, file_format: str) -> set[int]:
+    return {
+        int(r[0])
+        for r in conn.exec_driver_sql(
+            "SELECT DISTINCT pr.record_id FROM production_records pr"
+            " JOIN productions p ON p.id = pr.production_id WHERE p.request_id = ?"
+            " AND p.kind = 'release' AND p.status = 'complete' AND p.file_format = ?",
+            (request_id, file_format),
+        )
+    }
 
 
 # ----------------------------------------------------------------------------- reading
@@ -656,10 +707,10 @@ def _media(
             out.append(ProducedMedia(media_id, kind, name, None, held.code, False))
             continue
         missing = bool(row[4]) or row[1] is None or row[5] is None
-        png = None
+        image = None
         if kind == "image" and not missing and int(row[5]) <= MAX_IMAGE_BYTES:
-            png = clean_png(blobs.read_bytes(conn, str(row[1])))
-        out.append(ProducedMedia(media_id, kind, name, png, None, missing))
+            image = str(row[1])
+        out.append(ProducedMedia(media_id, kind, name, image, None, missing))
     return tuple(out), used
 
 

@@ -37,11 +37,13 @@ def preview(
     versions: str = "latest",
     review_copy: bool = False,
     include_restricted: tuple[int, ...] = (),
+    only_new: str | None = None,
     pages: int = 3,
     scale: float = 1.0,
 ) -> Preview:
-    """The first `pages` pages of the production these options would make, as PNG images.
-    Raises what `build_plan` raises (a stale redaction refuses it, as it refuses `produce`)."""
+    """The first `pages` pages of the production these options would make, as PNG images
+    (`only_new`: the file format of a rolling production, as `build_plan` takes it). Raises
+    what `build_plan` raises (a stale redaction refuses it, as it refuses `produce`)."""
     from retention_desk.production.pdf import render_pdf
     from retention_desk.production.plan import build_plan
 
@@ -56,6 +58,7 @@ def preview(
         review=review_copy,
         include_restricted=include_restricted,
         key=secrets.token_bytes(32),
+        only_new=only_new,
     )
     first = replace(plan, records=plan.records[:PREVIEW_RECORDS])
     made: Any = render_pdf(

@@ -103,6 +103,8 @@ def _make(
     key: bytes,
     options: dict[str, Any],
     note: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> _Made:
     """Lay out one production. `numbers`: the ranges to reuse (an XLSX after a PDF of the
     set, or a re-production); else numbers are taken from `start`."""
@@ -118,6 +120,8 @@ def _make(
             bates_start=start,
             produced_on=date.fromisoformat(produced_on),
             digits=DIGITS,
+            progress=progress,
+            cancel=cancel,
         )
         data = bytes(pdf.data)
         if not review:
@@ -146,7 +150,9 @@ def _make(
                 )
             control = {rid: label(prefix, DIGITS, ranges[rid][0]) for rid in ids}
         assert note is not None
-        data = render_xlsx(plan, XlsxInput(control, note, produced_on))
+        data = render_xlsx(
+            plan, XlsxInput(control, note, produced_on), progress=progress, cancel=cancel
+        )
     stem = _file_stem(
         plan.request_number,
         ordinal,
@@ -255,12 +261,17 @@ def produce(
     review_copy: bool = False,
     versions: str = "latest",
     include_restricted: Sequence[int] = (),
+    only_new: bool = False,
     out_dir: Path,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> ProductionResult:
     """Produce request `number`'s responsive records as a PDF or XLSX with its manifest,
-    store the production with the request, and write the files into `out_dir`."""
+    store the production with the request, and write the files into `out_dir`.
+
+    `only_new`: a rolling production of the records that no earlier complete release of the
+    request in this format holds (records that joined the set since), numbered on from the
+    request's last Bates number."""
     _validate(file_format, versions)
     out = _out(out_dir)
     report = progress or (lambda _d, _t, _m: None)
@@ -270,26 +281,36 @@ def produce(
     with archive.read() as conn:
         now = store.state(conn, number)
         produced_on = today_local(conn).isoformat()
-    report(0, 4, "Applying the redactions")
-    plan = _build_plan(
-        archive,
-        now.number,
-        versions=versions,
-        review=review_copy,
-        include_restricted=tuple(restricted),
-        key=key,
-    )
-    if not plan.records:
-        raise ProduceError(f"Request {now.number} has no records to produce.")
-    ids = [r.record_id for r in plan.records]
-    options: dict[str, Any] = {
-        "versions": versions,
-        "include_restricted": restricted,
-        "restricted_left_out": plan.restricted_left_out,
-    }
+    plan: ProductionPlan | None = None
     for _attempt in range(MAX_ATTEMPTS):
         _check(cancel)
-        report(1, 4, "Laying out the production")
+        if plan is None:
+            plan = _build_plan(
+                archive,
+                now.number,
+                versions=versions,
+                review=review_copy,
+                include_restricted=tuple(restricted),
+                key=key,
+                only_new=file_format if only_new else None,
+                progress=lambda d, t: report(d, t, "Applying the redactions"),
+                cancel=cancel,
+            )
+        if not plan.records:
+            if only_new:
+                raise ProduceError(
+                    f"Request {now.number} has no records that its earlier {file_format.upper()}"
+                    " releases do not already hold."
+                )
+            raise ProduceError(f"Request {now.number} has no records to produce.")
+        ids = [r.record_id for r in plan.records]
+        options: dict[str, Any] = {
+            "versions": versions,
+            "include_restricted": restricted,
+            "restricted_left_out": plan.restricted_left_out,
+        }
+        if only_new:
+            options["only_new"] = True
         reuse = None
         if file_format == "xlsx" and not review_copy:
             with archive.read() as conn:
@@ -298,11 +319,23 @@ def produce(
         numbered = {**options, "control_numbers": "bates" if file_format == "pdf" else "counter"}
         layout_prefix = prefix
         if reuse is not None:
-            reuse_id, layout_prefix, _ranges = reuse
-            numbered = {**options, "control_numbers": "pdf", "control_from": reuse_id}
+            reuse_ids, layout_prefix, _ranges = reuse
+            numbered = {
+                **options,
+                "control_numbers": "pdf",
+                "control_from": reuse_ids[-1],
+                "control_from_all": list(reuse_ids),
+            }
+            which = (
+                f"the PDF production {reuse_ids[0]}"
+                if len(reuse_ids) == 1
+                else "the PDF productions "
+                + ", ".join(str(i) for i in reuse_ids[:-1])
+                + f" and {reuse_ids[-1]}"
+            )
             note = (
-                "Control numbers are these records' first Bates numbers in the PDF production"
-                f" {reuse_id} of this request; this workbook uses no Bates numbers of its own."
+                f"Control numbers are these records' first Bates numbers in {which} of this"
+                " request; this workbook uses no Bates numbers of its own."
             )
         if review_copy:
             numbered = {**options, "control_numbers": "none"}
@@ -317,6 +350,8 @@ def produce(
             key=key,
             options=numbered,
             note=note,
+            progress=lambda d, t: report(d, t, "Laying out the production"),
+            cancel=cancel,
         )
         _check(cancel)
         report(2, 4, "Storing the production with the request")
@@ -324,6 +359,8 @@ def produce(
             current = store.state(conn, number)
             if current != now:
                 now = current  # another production of this request landed: lay out again
+                if only_new:
+                    plan = None  # and it may hold some of the records this one would
                 continue
             applied = store.applied_redactions(conn, now.request_id, ids)
             pid = store.save(archive, conn, now.request_id, made.new, applied)

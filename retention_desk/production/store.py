@@ -128,27 +128,38 @@ def state(conn: Connection, number: str) -> RequestState:
 
 def pdf_numbers(
     conn: Connection, request_id: int, record_ids: Sequence[int]
-) -> tuple[int, str, dict[int, tuple[int, int]]] | None:
-    """The latest PDF release production of the request that holds every one of
-    `record_ids`, with its Bates prefix and each record's Bates range (an XLSX of the same
-    set reuses them as control numbers); None when there is none."""
+) -> tuple[tuple[int, ...], str, dict[int, tuple[int, int]]] | None:
+    """The PDF release productions of the request that together hold every one of
+    `record_ids` (each record's latest one: rolling productions each hold part of a set),
+    with their Bates prefix and each record's Bates range, so an XLSX of the set reuses them
+    as control numbers; None when some record is in none of them, or when they were numbered
+    under different prefixes (one workbook, one numbering)."""
     wanted = set(record_ids)
+    ranges: dict[int, tuple[int, int]] = {}
+    used: set[int] = set()
+    prefixes: set[str] = set()
     for pid, prefix in conn.exec_driver_sql(
         "SELECT id, bates_prefix FROM productions WHERE request_id = ? AND kind = 'release'"
         " AND file_format = 'pdf' AND status = 'complete' ORDER BY id DESC",
         (request_id,),
     ).all():
-        ranges = {
-            int(r): (int(f), int(t))
-            for r, f, t in conn.exec_driver_sql(
-                "SELECT record_id, bates_first, bates_last FROM production_records"
-                " WHERE production_id = ? AND bates_first IS NOT NULL",
-                (int(pid),),
-            ).all()
-        }
-        if wanted <= set(ranges):
-            return int(pid), str(prefix or ""), {r: ranges[r] for r in record_ids}
-    return None
+        found = False
+        for r, f, t in conn.exec_driver_sql(
+            "SELECT record_id, bates_first, bates_last FROM production_records"
+            " WHERE production_id = ? AND bates_first IS NOT NULL",
+            (int(pid),),
+        ).all():
+            if int(r) in wanted and int(r) not in ranges:
+                ranges[int(r)] = (int(f), int(t))
+                found = True
+        if found:
+            used.add(int(pid))
+            prefixes.add(str(prefix or ""))
+        if len(ranges) == len(wanted):
+            break
+    if len(ranges) != len(wanted) or len(prefixes) != 1:
+        return None
+    return tuple(sorted(used)), prefixes.pop(), {r: ranges[r] for r in record_ids}
 
 
 def save(

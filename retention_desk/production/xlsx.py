@@ -27,13 +27,15 @@ import io
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
+from retention_desk.archive.errors import Cancelled
 from retention_desk.disposal.export_xlsx import MAX_CELL, safe_text
 from retention_desk.production.model import (
     REDACTED_WORD,
@@ -317,6 +319,13 @@ def _sheet(wb: Any, title: str, header: Sequence[str], widths: Sequence[int]) ->
     return out
 
 
+def _abandon(sheet: _Writer) -> None:
+    """Close a sheet that will never be saved (a cancelled production): its spooled rows and
+    openpyxl's own temporary file behind the write-only sheet."""
+    sheet.rows.close()
+    sheet.ws.close()
+
+
 class _FixedZip(zipfile.ZipFile):
     """A zip whose members carry one fixed time (openpyxl stamps the current time, and the
     file time of its temporary sheet files), so a workbook is byte-identical when re-made;
@@ -372,8 +381,15 @@ class _FixedZip(zipfile.ZipFile):
             dst.write(end + tail)
 
 
-def render_xlsx(plan: ProductionPlan, given: XlsxInput) -> bytes:
-    """The workbook's bytes."""
+def render_xlsx(
+    plan: ProductionPlan,
+    given: XlsxInput,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> bytes:
+    """The workbook's bytes. `progress(done, total)` as record rows are written; `cancel`
+    stops between records (Cancelled)."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
@@ -388,7 +404,13 @@ def render_xlsx(plan: ProductionPlan, given: XlsxInput) -> bytes:
     props.modified = day
 
     records = _sheet(wb, "Records", RECORD_HEADER, _WIDTHS)
-    for rec in plan.records:
+    total = len(plan.records)
+    for n, rec in enumerate(plan.records):
+        if cancel is not None and cancel.is_set():
+            _abandon(records)
+            raise Cancelled()
+        if progress is not None and n % 256 == 0:
+            progress(n, total)
         control = given.control.get(rec.record_id, "")
         for values, long_column in _record_rows(rec, control, plan.review):
             records.row(values, long_column)

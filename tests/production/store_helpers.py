@@ -66,6 +66,8 @@ class Fakes:
         bates_start: int,
         produced_on: date,
         digits: int = 7,
+        progress: Any = None,
+        cancel: threading.Event | None = None,
     ) -> FakePdf:
         with self._lock:
             self.renders += 1

@@ -129,3 +129,26 @@ def test_a_stale_redaction_refusal_is_one_line(
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert "2 stale redactions" in err and err.count("\n") == 1
+
+
+def test_only_new_makes_a_rolling_production(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from retention_desk.ipra import responsive
+    from tests.production import helpers as h
+
+    path = tmp_path / "roll.rdesk"
+    with Archive.create(path, operator="pytest") as archive:
+        corpus = h.build_corpus(archive)
+    out = str(tmp_path / "out")
+    first = _json(capsys, path, "produce", corpus.number, "--format", "pdf", "--out", out)
+    with Archive.open(path, operator="pytest") as archive:
+        responsive.add_records(archive, corpus.number, [corpus.ids["c9"]])
+    argv = ["produce", corpus.number, "--format", "pdf", "--only-new", "--out", out]
+    second = _json(capsys, path, *argv)
+    assert isinstance(first, dict) and isinstance(second, dict)
+    assert second["records"] == 1
+    assert int(second["bates"]["first"][-7:]) == int(first["bates"]["last"][-7:]) + 1
+    capsys.readouterr()
+    assert main(["--archive", str(path), *argv]) != 0
+    assert "no records that its earlier PDF releases" in capsys.readouterr().err

@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -38,6 +41,12 @@ from retention_desk.ui.tasks import Task, TaskRunner
 REVIEW_NOTE = (
     "A review copy shows the redacted text outlined, is watermarked REVIEW COPY — NOT FOR"
     " RELEASE, uses no Bates numbers and is never released."
+)
+
+
+ROLLING_NOTE = (
+    "A rolling production holds the records that joined the request's set since its earlier"
+    " releases in this format; its Bates numbers continue from the last one used."
 )
 
 
@@ -68,6 +77,12 @@ def _preview(archive: Archive, number: str, options: dict[str, Any]) -> Any:
     from retention_desk.production.preview import preview
 
     return _desk_errors(preview, archive, number, **options)
+
+
+def _choices(archive: Archive, number: str) -> Any:
+    from retention_desk.production.choices import production_choices
+
+    return _desk_errors(production_choices, archive, number)
 
 
 def _produce(
@@ -104,7 +119,27 @@ class ProduceDialog(QDialog):
         self.review_check = QCheckBox("Review copy for the custodian and counsel")
         self.review_check.setToolTip(REVIEW_NOTE)
         form.addRow("", self.review_check)
+        self.only_new_check = QCheckBox(
+            "Rolling production: only records no earlier release in this format holds"
+        )
+        self.only_new_check.setToolTip(ROLLING_NOTE)
+        self.only_new_check.setEnabled(False)
+        form.addRow("", self.only_new_check)
+        self.rolling_label = plain_label("")
+        self.rolling_label.setWordWrap(True)
+        form.addRow("", self.rolling_label)
         layout.addLayout(form)
+
+        # Private messages are left out unless ticked one by one (as --include-restricted).
+        self.restricted_box = QGroupBox("Private messages in this request (left out unless ticked)")
+        box_layout = QVBoxLayout(self.restricted_box)
+        self.restricted_list = QListWidget()
+        self.restricted_list.setMaximumHeight(140)
+        box_layout.addWidget(self.restricted_list)
+        self.restricted_box.setVisible(False)
+        layout.addWidget(self.restricted_box)
+        self.choices: Any = None
+        self.format_combo.currentIndexChanged.connect(self._show_rolling)
 
         self.summary = plain_label("Preview to see what this production will hold.")
         self.summary.setWordWrap(True)
@@ -135,12 +170,76 @@ class ProduceDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
 
+        self.load_choices()
+
+    def included(self) -> tuple[int, ...]:
+        """The private messages ticked for this production."""
+        out = []
+        for row in range(self.restricted_list.count()):
+            item = self.restricted_list.item(row)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return tuple(out)
+
     def options(self) -> dict[str, Any]:
         return {
             "file_format": self.format_combo.currentData(),
             "versions": self.versions_combo.currentData(),
             "review_copy": self.review_check.isChecked(),
+            "include_restricted": self.included(),
+            "only_new": self.only_new_check.isChecked(),
         }
+
+    # --------------------------------------------------------------- choices
+    def load_choices(self) -> Task:
+        task = Task(
+            partial(_choices, self._archive, self.number),
+            progress=False,
+            cancel=False,
+            title="Production choices",
+        )
+        task.finished.connect(self._show_choices)
+        task.failed.connect(lambda message: self._failed("Production choices", message))
+        return self._runner.submit(task)
+
+    def _show_choices(self, choices: Any) -> None:
+        self.choices = choices
+        self.restricted_list.clear()
+        for rec in choices.restricted:
+            when = (rec.created_at or "")[:16].replace("T", " ")
+            text = (
+                f"Record {rec.record_id} \u00b7 {rec.platform} {rec.kind} \u00b7 {rec.author}"
+                f"{' · ' + when if when else ''} \u2014 {rec.excerpt}"
+            )
+            # a list item's text is plain text in Qt (never rich text), whatever it holds
+            item = QListWidgetItem(text)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, rec.record_id)
+            self.restricted_list.addItem(item)
+        self.restricted_box.setVisible(bool(choices.restricted))
+        self._show_rolling()
+
+    def _show_rolling(self) -> None:
+        choices = self.choices
+        if choices is None:
+            return
+        fmt = self.format_combo.currentData()
+        released = choices.released.get(fmt, 0)
+        self.only_new_check.setEnabled(released > 0)
+        if released == 0:
+            self.only_new_check.setChecked(False)
+            self.rolling_label.setText(
+                f"No {str(fmt).upper()} release of this request yet: the production holds the"
+                " whole set."
+            )
+            return
+        self.rolling_label.setText(
+            f"Earlier {str(fmt).upper()} releases hold {released:,} of the set's"
+            f" {choices.records:,} records; a rolling production holds the other"
+            f" {choices.new_for(fmt):,} (private messages only when ticked), numbered on from"
+            " the last Bates number."
+        )
 
     # --------------------------------------------------------------- preview
     def run_preview(self) -> Task:
@@ -150,7 +249,12 @@ class ProduceDialog(QDialog):
                 _preview,
                 self._archive,
                 self.number,
-                {"versions": opts["versions"], "review_copy": opts["review_copy"]},
+                {
+                    "versions": opts["versions"],
+                    "review_copy": opts["review_copy"],
+                    "include_restricted": opts["include_restricted"],
+                    "only_new": opts["file_format"] if opts["only_new"] else None,
+                },
             ),
             progress=False,
             cancel=False,
@@ -180,8 +284,8 @@ class ProduceDialog(QDialog):
             parts.append(f"{made.withheld:,} withheld")
         if made.restricted_left_out:
             parts.append(
-                f"{made.restricted_left_out:,} private messages left out (include them with"
-                " `retention-desk produce --include-restricted`)"
+                f"{made.restricted_left_out:,} private messages left out (tick them above to"
+                " include them)"
             )
         first = f" The first page will be {made.bates_first}." if made.bates_first else ""
         self.summary.setText("This production holds " + ", ".join(parts) + "." + first)
@@ -214,6 +318,7 @@ class ProduceDialog(QDialog):
         self.result = result
         self.out_dir = folder
         self.open_button.setEnabled(True)
+        self.load_choices()  # a release changes what a rolling production would hold
         bates = (
             f" Bates {result.bates_first}–{result.bates_last}."
             if result.bates_first
