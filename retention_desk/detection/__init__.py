@@ -41,7 +41,7 @@ _DIGIT_RE = re.compile(r"\d")
 _ADDRESS_HINT_RE = re.compile(
     r"live|resid|home|house|place|address|vive|casa|domicilio|direcci", re.I
 )
-_BIRTH_HINT_RE = re.compile(r"born|birth|b-?day|dob|d\.\s?o\.\s?b|b\.|naci|cumple", re.I)
+_BIRTH_HINT_RE = re.compile(r"born|birth|b-?day|dob|d\.\s?o\.\s?b|b\.|nac|cumple", re.I)
 
 
 def detect_text(text: str, *, persons: Sequence[Person] = ()) -> list[Candidate]:

@@ -34,12 +34,16 @@ _STREET = (
     + r"\.?"
     + _QUADRANT
     + _UNIT
+    + r"|\d{1,6}\s+(?:calle|camino|avenida|av\.|paseo|v[ií]a|placita)\s+"
+    r"(?:(?:de|del|la|las|los|el)\s+)*"
+    r"(?-i:[A-Z][\w'.-]*)(?:\s+(?-i:[A-Z][\w'.-]*))?"
+    + _QUADRANT
     + r"|(?:calle|camino|avenida|av\.|callej[oó]n|privada|paseo)\s+(?:[\w'.-]+\s+){0,3}?"
     r"(?:#\s*|n[uú]m\.?\s*|no\.?\s*)?\d{1,6}[A-Za-z]?" + _QUADRANT + ")"
 )
 _TAIL = (
-    r"(?P<tail>,\s*[A-Z][a-zñé]+(?:\s+[A-Z][a-zñé]+){0,2}(?:,?\s+(?:NM|N\.M\.|New\s+Mexico))?"
-    r"(?:,?\s+\d{5}(?:-\d{4})?)?)?"
+    r"(?P<tail>(?-i:,\s*[A-Z][a-zñé]+(?:\s+[A-Z][a-zñé]+){0,2}(?:,?\s+(?:NM|N\.M\.|New\s+Mexico))?"
+    r"(?:,?\s+\d{5}(?:-\d{4})?)?))?"
 )
 ADDRESS_RE = re.compile(
     r"(?<![\w])(?:" + _RESIDENCE + r")\s*:?\s*(?:the\s+|la\s+|el\s+)?" + _STREET + _TAIL,

@@ -75,7 +75,7 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             r"driver'?s?'?\s+licen[cs]e(?:\s+(?:number|no|num|#))?",
             r"driving\s+licen[cs]e",
-            r"drivers?\s+lic\.?",
+            r"driver'?s?'?\s+lic\.?",
             r"licencia(?:\s+de\s+(?:manejo|manejar|conducir))?",
             r"permiso\s+de\s+conducir",
             r"licen[cs]e(?:\s+(?:number|no|num|#))?",
@@ -119,6 +119,7 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         BIRTH,
         (
             r"fecha\s+de\s+nacimiento",
+            r"fecha\s+de\s+nac\.?",
             r"f\.\s?(?:de\s+)?nac\.?",
             r"nacimiento",
             r"nac[ií]",
@@ -254,7 +255,11 @@ def direct(text: str, cue_end: int, start: int) -> bool:
     return m is not None and m.end() == start
 
 
-_BREAK_RE = re.compile(r"[.!?;]\s|\n|\d")
+# A sentence end breaks a cue's reach, but not the period of "no.", "nac.", "lic.", "acct."
+_BREAK_RE = re.compile(
+    r"(?<![Nn]o)(?<![Nn]um)(?<![Nn]r)(?<!nac)(?<!lic)(?<!cct)(?<!ec)(?<!\b[a-zA-Z])[.!?;]\s"
+    r"|\n|\d"
+)
 
 
 def cue_before(text: str, cues: list[Cue], start: int, window: int = 60) -> Cue | None:
@@ -275,7 +280,7 @@ def cue_before(text: str, cues: list[Cue], start: int, window: int = 60) -> Cue 
 
 
 _AFTER_RE = re.compile(
-    r"\s*[(\-–:,]?\s*(?:(?:is|was|es|era|=|are)\s+)?(?:(?:my|mi|his|her|su|the|el|la|their)\s+)?",
+    r"\s*[(\-–:]?\s*(?:(?:is|was|es|era|=|are)\s+)?(?:(?:my|mi|his|her|su|the|el|la|their)\s+)?",
     re.I,
 )
 

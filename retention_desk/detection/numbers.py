@@ -24,9 +24,7 @@ NUMBER_RE = re.compile(
     r"(?<![\w$@/=+\\,.:])(?<!\d[,.:] )\d+(?:(?:[ .\-]|\s-\s)\d+)*(?![\w/@]|[.,:\-]\d)"
 )
 # Driver's licences of other states start with letters (A1234567, S530-460-81-234-0).
-LICENCE_RE = re.compile(
-    r"(?<![\w])[A-Za-z]{1,3}[\- ]?\d[\d\- ]{3,18}\d(?![\w])|" + NUMBER_RE.pattern
-)
+LICENCE_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2}-?\d[\d\- ]{3,18}\d(?![\w])|" + NUMBER_RE.pattern)
 URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|gov|us|ly|co|io|me)/\S*", re.I
 )
@@ -168,10 +166,16 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         cue = cue_before(text, cues, start)
         is_direct = cue is not None and direct(text, cue.end, start)
         if cue is None:
-            cue = cue_after(text, cues, end)
-            is_direct = cue is not None
+            after = cue_after(text, cues, end)
+            # a lookalike word after a number does not say what the number is
+            if after is not None and after.kind != NEGATIVE:
+                cue, is_direct = after, True
         cand: Candidate | None = None
-        if cue is not None and cue.kind not in (NEGATIVE, "birth"):
+        if (
+            cue is not None
+            and cue.kind not in (NEGATIVE, "birth")
+            and (is_direct or not _looks_like_date(m.group()))
+        ):
             cand = _by_cue(cue.kind, text, start, end, digits)
         if cand is None:
             if cue is not None and cue.kind == NEGATIVE and is_direct:
@@ -182,6 +186,15 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         if cand is not None:
             found.append(cand)
     return found
+
+
+_DATE_SHAPE_RE = re.compile(
+    r"(?:19|20)\d\d([-.])(?:0?[1-9]|1[0-2])\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)?\d\d"
+)
+
+
+def _looks_like_date(token: str) -> bool:
+    return _DATE_SHAPE_RE.fullmatch(token) is not None
 
 
 def _routing(text: str, cue: Cue, digits: str) -> bool:
