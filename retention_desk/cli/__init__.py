@@ -42,6 +42,7 @@ COMMANDS = (
     "redact",
     "exemption",
     "produce",
+    "detect",
 )
 
 
