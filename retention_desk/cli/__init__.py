@@ -43,6 +43,8 @@ COMMANDS = (
     "exemption",
     "produce",
     "detect",
+    "review",
+    "person",
 )
 
 

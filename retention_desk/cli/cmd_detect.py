@@ -10,7 +10,8 @@ A line that is not a JSON object with an "id" and a string "text" is reported on
 its line number and reason and produces no output line; the good lines around it are still
 answered, and the exit code is 1 when any line was bad. Blank lines are skipped.
 
-`detect NUMBER [--json]` (candidates of a request's records) belongs to the review queue.
+`detect NUMBER [--json]` searches a request's records and stores the candidates in its review
+queue (`cli.cmd_review.run_detect`, `review.detect_run`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
         return run_jsonl(_stdin_lines(), sys.stdout, sys.stderr)
     if args.number is None:
         raise CliError("give a request NUMBER, or --jsonl to read texts on standard input")
-    raise CliError("detect NUMBER is not built yet")
+    from retention_desk.cli.cmd_review import run_detect
+
+    return run_detect(args)
 
 
 def _stdin_lines() -> Iterator[bytes | str]:

@@ -1,5 +1,5 @@
 """`retention-desk produce NUMBER --format pdf|xlsx [--review-copy] [--versions all|latest]
-[--include-restricted ID...] [--only-new] --out DIR [--json]`: produce a request's responsive
+[--include-restricted ID...] [--only-new] [--allow-undecided] --out DIR [--json]`: produce a request's responsive
 records, redacted, as a Bates-numbered PDF or an XLSX with its manifest (CSV and JSON), stored
 with the request; `--only-new` makes a rolling production of the records no earlier release in
 that format holds. Also `produce --list NUMBER [--json]` (the request's productions),
@@ -51,6 +51,11 @@ def register(sub: Any) -> None:
         "--only-new",
         action="store_true",
         help="a rolling production: only the records no earlier release in this format holds",
+    )
+    p.add_argument(
+        "--allow-undecided",
+        action="store_true",
+        help="release although redaction candidates are undecided (audited)",
     )
     p.add_argument("--out", metavar="DIR", help="folder the files are written to")
     p.add_argument("--list", action="store_true", help="list the request's productions")
@@ -219,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
                     versions=args.versions,
                     include_restricted=args.include_restricted,
                     only_new=args.only_new,
+                    allow_undecided=args.allow_undecided,
                     out_dir=out,
                     progress=stderr_progress(not args.json),
                 )

@@ -124,6 +124,14 @@ ENTRIES: tuple[Entry, ...] = (
         _delete_by_record("redactions"),
     ),
     Entry(
+        "redaction review",
+        ("review_candidates",),
+        "where detection found an identifier or a named person in a destroyed record, and the"
+        " decision: rows deleted (offsets and a digest keyed with the record's salt, but they"
+        " say where a record held an SSN)",
+        _delete_by_record("review_candidates"),
+    ),
+    Entry(
         "productions",
         ("productions", "production_files"),
         "a production holding a destroyed record loses its random key (so the keyed hashes"
@@ -238,6 +246,9 @@ CONTENT_FREE: dict[str, str] = {
     "redaction_exemptions": "exemption codes the agency added, with their citations",
     "production_records": "record ids, version ids and Bates numbers of a production",
     "production_redactions": "redaction ids and codes a production applied",
+    # names the custodian typed for a request (a victim, a witness): the request file's, and
+    # blanked with it (ipra.request_file.destroy_file)
+    "review_persons": "persons named for a request's review: the request file, not records",
 }
 
 

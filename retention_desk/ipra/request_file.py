@@ -127,6 +127,10 @@ def destroy_file(archive: Archive, number: str, *, reference: str) -> FileDue:
         )
         conn.exec_driver_sql("UPDATE ipra_fees SET description = '' WHERE request_id = ?", (rid,))
         conn.exec_driver_sql(
+            "UPDATE review_persons SET name = '', handles_json = '[]' WHERE request_id = ?",
+            (rid,),
+        )
+        conn.exec_driver_sql(
             "UPDATE ipra_request_records SET removed_reason = CASE WHEN removed_reason IS NULL"
             " THEN NULL ELSE '' END WHERE request_id = ?",
             (rid,),

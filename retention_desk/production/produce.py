@@ -262,6 +262,7 @@ def produce(
     versions: str = "latest",
     include_restricted: Sequence[int] = (),
     only_new: bool = False,
+    allow_undecided: bool = False,
     out_dir: Path,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
@@ -271,7 +272,11 @@ def produce(
 
     `only_new`: a rolling production of the records that no earlier complete release of the
     request in this format holds (records that joined the set since), numbered on from the
-    request's last Bates number."""
+    request's last Bates number.
+
+    A release is refused while redaction candidates of its records are undecided (the review
+    queue), unless `allow_undecided` overrides it: the override is audited and kept in the
+    production's options with the count. Review copies are for the review: never refused."""
     _validate(file_format, versions)
     out = _out(out_dir)
     report = progress or (lambda _d, _t, _m: None)
@@ -304,6 +309,9 @@ def produce(
                 )
             raise ProduceError(f"Request {now.number} has no records to produce.")
         ids = [r.record_id for r in plan.records]
+        if not review_copy:
+            with archive.read() as conn:
+                _undecided(conn, now, ids, allow_undecided)
         options: dict[str, Any] = {
             "versions": versions,
             "include_restricted": restricted,
@@ -362,8 +370,28 @@ def produce(
                 if only_new:
                     plan = None  # and it may hold some of the records this one would
                 continue
+            overridden = 0 if review_copy else _undecided(conn, now, ids, allow_undecided)
+            if overridden:
+                made = replace(
+                    made,
+                    new=replace(
+                        made.new, options={**made.new.options, "undecided_overridden": overridden}
+                    ),
+                )
             applied = store.applied_redactions(conn, now.request_id, ids)
             pid = store.save(archive, conn, now.request_id, made.new, applied)
+            if overridden:
+                archive.audit(
+                    conn,
+                    action="production.allow_undecided",
+                    object_type="production",
+                    object_ids=[pid],
+                    details={
+                        "production": pid,
+                        "request": now.request_id,
+                        "undecided": overridden,
+                    },
+                )
         report(3, 4, "Writing the files")
         paths = _write(out, pid, made.new.files)
         report(4, 4, "Done")
@@ -372,6 +400,24 @@ def produce(
         f"Request {now.number} kept getting other productions while this one was laid out;"
         " try again."
     )
+
+
+def _undecided(conn: Any, now: store.RequestState, ids: Sequence[int], allowed: bool) -> int:
+    """Undecided review candidates on the records about to be released: refused unless
+    `allowed`; returns how many were overridden."""
+    from retention_desk.review.store import undecided_in
+
+    counts = undecided_in(conn, now.request_id, ids)
+    total = sum(counts.values())
+    if total and not allowed:
+        kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+        raise ProduceError(
+            f"Request {now.number} has {total} undecided redaction candidate"
+            f"{'s' if total != 1 else ''} ({kinds}) on the records to produce; decide them in"
+            f" the review queue ('retention-desk review {now.number} ...') or produce with"
+            " --allow-undecided (audited)."
+        )
+    return total
 
 
 def reproduce(archive: Archive, production_id: int, out_dir: Path) -> ProductionResult:

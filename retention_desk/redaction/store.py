@@ -38,6 +38,7 @@ from retention_desk.redaction.model import (
     CURRENT,
     FIELDS,
     RECORD_FIELDS,
+    Catalogue,
     RecordValues,
     RedactionInfo,
     StaleRedaction,
@@ -316,54 +317,86 @@ def add_redaction(
         wanted = CURRENT
     note_text = _note(note)
     with archive.write() as conn:
-        exemption = cat.resolve(cat.catalogue_in(conn), code)
-        record = _record_row(conn, record_id)
-        if record is None:
-            raise RedactionError(f"There is no record {record_id}.")
-        wanted = _version_by_seq(conn, record_id, wanted)
-        covered = _covered(conn, record, field, wanted, int(start), int(end))
-        salt = _salt(conn, record_id)
-        if salt is None:
-            raise RedactionError(
-                f"Record {record_id} has no content seal yet, so its redaction cannot be"
-                " keyed; run 'retention-desk verify' and try again."
-            )
-        request_id = _request_id(conn, request)
-        result = conn.exec_driver_sql(
-            "INSERT INTO redactions (kind, record_id, version_id, all_versions, field,"
-            " start_index, end_index, media_id, code, note, request_id, digest, created_at,"
-            " created_by) VALUES ('range', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-            (
-                int(record_id),
-                wanted if isinstance(wanted, int) else None,
-                wanted == ALL,
-                field,
-                int(start),
-                int(end),
-                exemption.code,
-                note_text,
-                request_id,
-                digest(salt, field, covered),
-                timeutil.now_db(),
-                archive.operator(conn),
-            ),
-        )
-        redaction_id = int(result.lastrowid or 0)
-        archive.audit(
+        redaction_id = insert_range(
+            archive,
             conn,
-            action="redaction.add",
-            object_type="redaction",
-            object_ids=[redaction_id],
-            details={
-                "redaction": redaction_id,
-                "record": int(record_id),
-                "version": wanted,
-                "field": field,
-                "code": exemption.code,
-                "request": request_id,
-            },
+            record_id,
+            start,
+            end,
+            code,
+            field=field,
+            version=wanted,
+            note=note_text,
+            request_id=_request_id(conn, request),
         )
         return _get(conn, redaction_id)[0]
+
+
+def insert_range(
+    archive: Archive,
+    conn: Connection,
+    record_id: int,
+    start: int,
+    end: int,
+    code: str,
+    *,
+    field: str,
+    version: str | int,
+    note: str,
+    request_id: int | None,
+    catalogue: Catalogue | None = None,
+) -> int:
+    """`add_redaction` inside the caller's write transaction (the review queue accepts many
+    candidates in one): checks the range against the value, keys the digest, audits; returns
+    the new redaction's id. `version` as `add_redaction` resolves it."""
+    wanted = version
+    exemption = cat.resolve(catalogue or cat.catalogue_in(conn), code)
+    record = _record_row(conn, record_id)
+    if record is None:
+        raise RedactionError(f"There is no record {record_id}.")
+    wanted = _version_by_seq(conn, record_id, wanted)
+    covered = _covered(conn, record, field, wanted, int(start), int(end))
+    salt = _salt(conn, record_id)
+    if salt is None:
+        raise RedactionError(
+            f"Record {record_id} has no content seal yet, so its redaction cannot be"
+            " keyed; run 'retention-desk verify' and try again."
+        )
+    result = conn.exec_driver_sql(
+        "INSERT INTO redactions (kind, record_id, version_id, all_versions, field,"
+        " start_index, end_index, media_id, code, note, request_id, digest, created_at,"
+        " created_by) VALUES ('range', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+        (
+            int(record_id),
+            wanted if isinstance(wanted, int) else None,
+            wanted == ALL,
+            field,
+            int(start),
+            int(end),
+            exemption.code,
+            note,
+            request_id,
+            digest(salt, field, covered),
+            timeutil.now_db(),
+            archive.operator(conn),
+        ),
+    )
+    redaction_id = int(result.lastrowid or 0)
+    archive.audit(
+        conn,
+        action="redaction.add",
+        object_type="redaction",
+        object_ids=[redaction_id],
+        details={
+            "redaction": redaction_id,
+            "record": int(record_id),
+            "version": wanted,
+            "field": field,
+            "code": exemption.code,
+            "request": request_id,
+        },
+    )
+    return redaction_id
 
 
 def withhold(

@@ -15,6 +15,7 @@ from retention_desk.archive import (
     models_ipra,  # noqa: F401
     models_production,  # noqa: F401
     models_redaction,  # noqa: F401
+    models_review,  # noqa: F401
 )
 from retention_desk.archive.ingest import RecordIn, RecordWriter
 from retention_desk.archive.migrate import include_name

@@ -9,6 +9,7 @@ from retention_desk.archive import (  # noqa: F401  (their tables join Base)
     models_ipra,
     models_production,
     models_redaction,
+    models_review,
 )
 from retention_desk.archive.migrate import include_name
 from retention_desk.archive.models import Base

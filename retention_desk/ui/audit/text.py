@@ -68,6 +68,14 @@ ACTION_LABELS: dict[str, str] = {
     "redaction.review": "Redaction reviewed",
     "redaction.exemption_add": "Exemption code added",
     "production.produce": "Production made",
+    "production.allow_undecided": "Production released with undecided candidates",
+    "review.detect": "Detection run over a request",
+    "review.person_add": "Person named for redaction",
+    "review.person_remove": "Person no longer redacted",
+    "review.accept": "Redaction candidates accepted",
+    "review.reject": "Redaction candidates rejected",
+    "review.adjust": "Redaction candidate adjusted and accepted",
+    "review.undo": "Redaction candidate decision undone",
 }
 
 # Count names in the order a custodian reads them.
