@@ -183,9 +183,13 @@ def format_report(report: Report, title: str) -> str:
         f"{'visible':>7} {'kept':>7}",
     ]
     for ks in [*sorted(report.kinds.values(), key=lambda k: k.kind), report.overall]:
+        # a rate over nothing is shown as "-", not as a perfect score
+        recall = f"{ks.recall:.2%}" if ks.identifiers else "-"
+        precision = f"{ks.precision:.2%}" if ks.predicted_chars else "-"
+        kept = f"{ks.visible_rate:.2%}" if ks.visible_parts else "-"
         lines.append(
-            f"{ks.kind:<18} {ks.identifiers:>5} {ks.recall:>8.2%} {ks.predicted_chars:>8} "
-            f"{ks.precision:>9.2%} {ks.visible_parts:>7} {ks.visible_rate:>7.2%}"
+            f"{ks.kind:<18} {ks.identifiers:>5} {recall:>8} {ks.predicted_chars:>8} "
+            f"{precision:>9} {ks.visible_parts:>7} {kept:>7}"
         )
     lines.append(
         f"texts {report.texts}, without identifiers {report.negative_texts}, "
