@@ -61,8 +61,10 @@ def test_bad_lines_named_good_lines_kept(
     assert "line 3:" not in err  # a blank line is skipped
 
 
-def test_number_mode_not_built_yet(
+def test_jsonl_takes_no_number_and_detect_needs_one(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _run(monkeypatch, capsys, b"", "2025-001")
-    assert code == 1 and out == [] and "not built yet" in err
+    code, out, err = _run(monkeypatch, capsys, b'{"id": 1, "text": "x"}\n', "--jsonl", "2025-001")
+    assert code == 1 and out == [] and "give no request NUMBER" in err
+    code, out, err = _run(monkeypatch, capsys, b"")
+    assert code == 1 and out == [] and "give a request NUMBER" in err
