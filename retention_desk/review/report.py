@@ -9,6 +9,7 @@ starts neutralised, control characters dropped): the context is imported text.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
@@ -16,8 +17,14 @@ from retention_desk.archive.store import Archive
 from retention_desk.disposal.export_xlsx import _put
 from retention_desk.ipra.requests import request_row
 from retention_desk.review.errors import ReviewError
-from retention_desk.review.model import CandidateContext
-from retention_desk.review.store import candidates_in, context_of, progress_in, value_of
+from retention_desk.review.model import CandidateInfo
+from retention_desk.review.store import (
+    CONTEXT_CHARS,
+    candidates_in,
+    context_of,
+    progress_in,
+    value_of,
+)
 
 HEADER = (
     "Candidate",
@@ -36,10 +43,33 @@ HEADER = (
 WIDTHS = (11, 10, 9, 13, 17, 16, 16, 12, 18, 20, 14, 90)
 
 
-def masked(ctx: CandidateContext) -> str:
-    label = f"[{ctx.candidate.kind.replace('_', ' ')}]"
-    found = "".join(label if hidden else text for text, hidden in ctx.runs)
-    return f"…{ctx.before}{found}{ctx.after}…"
+def masked(
+    cand: CandidateInfo, value: str, others: list[CandidateInfo], chars: int = CONTEXT_CHARS
+) -> str:
+    """The window of `value` around `cand` with every candidate's redact ranges on this
+    value (its own and its neighbours': a comment holding an SSN and a card shows neither)
+    replaced by `[type]`."""
+    spans = sorted(
+        (start, end, o.kind.replace("_", " "))
+        for o in others
+        for start, end in o.redact
+        if 0 <= start < end <= len(value)
+    )
+    first = min([cand.start, *(a for a, _ in cand.redact)])
+    last = max([cand.end, *(b for _, b in cand.redact)])
+    lo, hi = max(0, first - chars), min(len(value), last + chars)
+    out: list[str] = []
+    at = lo
+    for start, end, kind in spans:
+        if end <= at or start >= hi:
+            continue
+        if start > at:
+            out.append(value[at:start])
+        out.append(f"[{kind}]")
+        at = max(at, end)
+    if at < hi:
+        out.append(value[at:hi])
+    return "…" + "".join(out) + "…"
 
 
 def write_report(archive: Archive, number: str, path: Path) -> Path:
@@ -54,11 +84,18 @@ def write_report(archive: Archive, number: str, path: Path) -> Path:
         row = request_row(conn, number)
         rid, request = int(row[0]), str(row[1])
         progress = progress_in(conn, rid, request)
+        cands = candidates_in(conn, rid)
+        same: dict[tuple[int, int | None, str], list[CandidateInfo]] = defaultdict(list)
+        for cand in cands:
+            same[(cand.record_id, cand.version_id, cand.field)].append(cand)
         items = []
-        for cand in candidates_in(conn, rid):
+        for cand in cands:
             value = value_of(conn, cand)
-            ctx = None if value is None or cand.end > len(value) else context_of(cand, value)
-            items.append((cand, ctx))
+            if value is None or cand.end > len(value):
+                items.append((cand, None, ""))
+                continue
+            others = same[(cand.record_id, cand.version_id, cand.field)]
+            items.append((cand, context_of(cand, value), masked(cand, value, others)))
     wb = Workbook()
     wb.properties.creator = "retention-desk"
     wb.properties.lastModifiedBy = None
@@ -103,7 +140,7 @@ def write_report(archive: Archive, number: str, path: Path) -> Path:
     for col, name in enumerate(HEADER, 1):
         _put(sheet, 1, col, name, bold=True)
         sheet.column_dimensions[get_column_letter(col)].width = WIDTHS[col - 1]
-    for n, (cand, ctx) in enumerate(items, 2):
+    for n, (cand, ctx, shown) in enumerate(items, 2):
         decision = "inside a redaction" if cand.covered else cand.status
         values: tuple[object, ...] = (
             cand.id,
@@ -117,7 +154,7 @@ def write_report(archive: Archive, number: str, path: Path) -> Path:
             cand.decided_by or "",
             (cand.decided_at or "")[:19].replace("T", " "),
             ctx.visible if ctx is not None else "",
-            masked(ctx) if ctx is not None else "(the record or version is gone)",
+            shown if ctx is not None else "(the record or version is gone)",
         )
         for col, value in enumerate(values, 1):
             _put(sheet, n, col, value)
