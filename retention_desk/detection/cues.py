@@ -10,6 +10,7 @@ them is left alone. Longer phrases come first so "license plate" wins over "lice
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 NEGATIVE = "negative"
@@ -269,14 +270,11 @@ _BREAK_RE = re.compile(
 
 def cue_before(text: str, cues: list[Cue], start: int, window: int = 60) -> Cue | None:
     """The nearest cue before `start` in the same clause with no other number between them."""
-    chosen: Cue | None = None
-    for cue in cues:
-        if cue.end > start:
-            break
-        if cue.end >= start - window:
-            chosen = cue
-    if chosen is None:
+    # cues come from one finditer: sorted by start and by end, never overlapping
+    i = bisect_right(cues, start, key=lambda c: c.end) - 1
+    if i < 0 or cues[i].end < start - window:
         return None
+    chosen = cues[i]
     gap = text[chosen.end : start]
     # "D.O.B." and "b." end with a period that is not a sentence end
     if _BREAK_RE.search(gap.lstrip(". ") if gap.startswith(".") else gap):
@@ -294,9 +292,7 @@ def cue_after(text: str, cues: list[Cue], end: int) -> Cue | None:
     """A cue right after a number ("123456789 is my SSN", "3/14/87 (DOB)")."""
     m = _AFTER_RE.match(text, end)
     pos = m.end() if m else end
-    for cue in cues:
-        if cue.start == pos:
-            return cue
-        if cue.start > pos:
-            break
+    i = bisect_left(cues, pos, key=lambda c: c.start)
+    if i < len(cues) and cues[i].start == pos:
+        return cues[i]
     return None

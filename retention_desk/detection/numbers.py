@@ -11,12 +11,13 @@ alone. Checksums are python-stdnum's.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from stdnum import luhn
 from stdnum.us import ein, itin, rtn, ssn
 
 from retention_desk.detection.cues import NEGATIVE, Cue, cue_after, cue_before, direct
-from retention_desk.detection.model import IDENTIFIER_CODE, Candidate
+from retention_desk.detection.model import IDENTIFIER_CODE, Candidate, merge_ranges
 
 # Digit groups joined by single separators. Not glued to letters, not part of a price ($),
 # URL path (/), handle (@), decimal or thousands group, time or phone prefix (+).
@@ -134,7 +135,9 @@ def url_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], start: int) -> bool:
-    return any(s <= start < e for s, e in spans)
+    """`spans` sorted and not overlapping (finditer order)."""
+    i = bisect_right(spans, start, key=lambda s: s[0]) - 1
+    return i >= 0 and start < spans[i][1]
 
 
 def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
@@ -148,6 +151,8 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         m = LICENCE_RE.search(text, cue.end, min(len(text), cue.end + 60))
         if m is None or not direct(text, cue.end, m.start()) or _inside(urls, m.start()):
             continue
+        if m.span() in taken:
+            continue  # "DL license 123…": two cues, one number
         token = m.group()
         alnum = re.sub(r"[^0-9A-Za-z]", "", token)
         digits = re.sub(r"\D", "", token)
@@ -156,6 +161,7 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
             if cand:
                 found.append(cand)
                 taken.append(m.span())
+    taken = merge_ranges(taken)
     for m in NUMBER_RE.finditer(text):
         start, end = m.span()
         if _inside(urls, start) or _inside(taken, start):
