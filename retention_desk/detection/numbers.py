@@ -113,8 +113,11 @@ def _by_cue(kind: str, text: str, start: int, end: int, digits: str) -> Candidat
     return None
 
 
-def _by_shape(text: str, start: int, end: int, digits: str, weak: bool) -> Candidate | None:
-    """A number that says what it is by itself. `weak` shapes need no lookalike cue near."""
+def _by_shape(
+    text: str, start: int, end: int, digits: str, weak: bool, ssn_only: bool = False
+) -> Candidate | None:
+    """A number that says what it is by itself. `weak` shapes need no lookalike cue near;
+    `ssn_only`: only the SSN/ITIN shape, which no lookalike shares."""
     token = text[start:end]
     shape = _groups(token)
     seps = set(_SEP_RE.findall(token))
@@ -123,6 +126,8 @@ def _by_shape(text: str, start: int, end: int, digits: str, weak: bool) -> Candi
             return _candidate("ssn", text, start, end, "ssn-shape")
         if _valid_itin(digits):
             return _candidate("taxpayer_id", text, start, end, "itin-shape")
+    if ssn_only:
+        return None
     if _valid_card(digits) and _card_grouping(shape):
         return _candidate("card", text, start, end, "card-luhn")
     if weak and shape == (2, 7) and seps == {"-"} and ein.is_valid(digits):
@@ -185,7 +190,12 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
             cand = _by_cue(cue.kind, text, start, end, digits)
         if cand is None:
             if cue is not None and cue.kind == NEGATIVE and is_direct:
-                continue  # "tracking 4111…", "post id 1234…", "card ending …"
+                # "tracking 4111…", "post id 1234…": only an SSN's shape still counts
+                # ("ID number 123-45-6789": SSNs have long served as ids)
+                cand = _by_shape(text, start, end, digits, weak=False, ssn_only=True)
+                if cand is not None:
+                    found.append(cand)
+                continue
             if cue is not None and cue.kind == NEGATIVE and _routing(text, cue, digits):
                 continue
             cand = _by_shape(text, start, end, digits, weak=cue is None)
