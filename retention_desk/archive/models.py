@@ -166,6 +166,12 @@ class Account(Base):
     approved_by: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the account registry (migration 0015): DPS OPR:37 E.5.i, Las Cruces CMP 1.12 II.1.b
+    url: Mapped[str | None] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), server_default="active")
+    opened_on: Mapped[str | None] = mapped_column(String(10))
+    retired_on: Mapped[str | None] = mapped_column(String(10))
 
 
 class Record(Base):

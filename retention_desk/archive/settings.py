@@ -63,6 +63,10 @@ class ArchiveSettings:
     # Copying fee per printed page of 11x17 or smaller, in dollars ("0.25"); 14-2-9(C) caps it
     # (the cap is data in resources/ipra.toml, checked by retention_desk.ipra.fees).
     fee_per_page: str = "0.00"
+    # The social-media policies that bind the agency: ids of resources/policies/*.toml,
+    # comma-separated (their page statements are checked, their moderation categories
+    # offered); empty: every shipped policy's.
+    policies: str = ""
 
     def fiscal_year_end_tuple(self) -> tuple[int, int]:
         """(month, day) of the fiscal year end; the default's when the stored value is
@@ -119,6 +123,13 @@ class ArchiveSettings:
             problems.append(
                 f"Hold release days '{self.request_hold_release_days}' must be a whole number"
                 " of days from 0 to 3650."
+            )
+        if self.policies and not re.fullmatch(
+            r"[a-z0-9][a-z0-9._-]*(,[a-z0-9][a-z0-9._-]*)*", self.policies
+        ):
+            problems.append(
+                f"Policies '{self.policies}' must be policy ids separated by commas, such as"
+                " las-cruces-cmp-1.12,nm-dps-opr-37."
             )
         if money_cents(self.fee_per_page) is None:
             problems.append(

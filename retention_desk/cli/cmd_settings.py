@@ -35,6 +35,7 @@ SET_KEYS: dict[str, str] = {
     "request_number_format": "request_number_format",
     "request_hold_release_days": "request_hold_release_days",
     "fee_per_page": "fee_per_page",
+    "policies": "policies",
 }
 _ALIASES = {"custodian_name": "custodian_name"}  # the name `show --json` uses
 
@@ -54,6 +55,7 @@ _SHOWN: tuple[tuple[str, str], ...] = (
     ("request_number_format", "request_number_format"),
     ("request_hold_release_days", "request_hold_release_days"),
     ("fee_per_page", "fee_per_page"),
+    ("policies", "policies"),
 )
 
 _KIND_NOTES = {

@@ -44,9 +44,10 @@ def _marks(ids: Sequence[int]) -> str:
     return ",".join(str(int(i)) for i in ids)
 
 
-def _delete_by_record(table: str) -> Callable[[Connection, Sequence[int]], None]:
+def _delete_by_record(*tables: str) -> Callable[[Connection, Sequence[int]], None]:
     def purge(conn: Connection, ids: Sequence[int]) -> None:
-        conn.exec_driver_sql(f"DELETE FROM {table} WHERE record_id IN ({_marks(ids)})")
+        for table in tables:
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE record_id IN ({_marks(ids)})")
 
     return purge
 
@@ -130,6 +131,19 @@ ENTRIES: tuple[Entry, ...] = (
         " decision: rows deleted (offsets and a digest keyed with the record's salt, but they"
         " say where a record held an SSN)",
         _delete_by_record("review_candidates"),
+    ),
+    Entry(
+        "oversight",
+        ("moderation_actions", "record_staff_authors"),
+        "the moderation log's entries about a destroyed comment (the reason may quote it) and"
+        " the staff author entered for a destroyed post: rows deleted",
+        _delete_by_record("moderation_actions", "record_staff_authors"),
+    ),
+    Entry(
+        "subscriber lists",
+        ("subscriber_lists", "subscriber_entries"),
+        "a destroyed list snapshot's members (names, handles) and its header: rows deleted",
+        _delete_by_record("subscriber_entries", "subscriber_lists"),
     ),
     Entry(
         "productions",
@@ -249,6 +263,9 @@ CONTENT_FREE: dict[str, str] = {
     # names the custodian typed for a request (a victim, a witness): the request file's, and
     # blanked with it (ipra.request_file.destroy_file)
     "review_persons": "persons named for a request's review: the request file, not records",
+    # the agency's own staff registry (who runs and may post on its accounts): not records
+    "account_people": "the agency's staff on its accounts: names, departments, bylines",
+    "account_roles": "staff roles on the agency's accounts with approval dates",
 }
 
 

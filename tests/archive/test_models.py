@@ -13,6 +13,7 @@ from retention_desk.archive import (
     Archive,
     models_destruction,  # noqa: F401  (its tables join Base)
     models_ipra,  # noqa: F401
+    models_oversight,  # noqa: F401
     models_production,  # noqa: F401
     models_redaction,  # noqa: F401
     models_review,  # noqa: F401

@@ -7,6 +7,7 @@ from alembic import context
 from retention_desk.archive import (  # noqa: F401  (their tables join Base)
     models_destruction,
     models_ipra,
+    models_oversight,
     models_production,
     models_redaction,
     models_review,
