@@ -45,6 +45,11 @@ COMMANDS = (
     "detect",
     "review",
     "person",
+    "account",
+    "subscribers",
+    "statements",
+    "moderation",
+    "review-report",
 )
 
 
@@ -82,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"retention_desk.cli.cmd_{name}")
+        module = importlib.import_module(f"retention_desk.cli.cmd_{name.replace('-', '_')}")
         module.register(sub)
     return parser
 

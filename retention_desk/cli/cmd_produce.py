@@ -1,10 +1,11 @@
 """`retention-desk produce NUMBER --format pdf|xlsx [--review-copy] [--versions all|latest]
-[--include-restricted ID...] [--only-new] [--allow-undecided] --out DIR [--json]`: produce a request's responsive
-records, redacted, as a Bates-numbered PDF or an XLSX with its manifest (CSV and JSON), stored
-with the request; `--only-new` makes a rolling production of the records no earlier release in
-that format holds. Also `produce --list NUMBER [--json]` (the request's productions),
-`produce --reproduce ID --out DIR [--json]` (re-make one byte for byte while its records
-exist) and `produce --export ID --out DIR [--json]` (write its files as released).
+[--include-restricted ID...] [--only-new] [--allow-undecided] --out DIR [--json]`: produce a
+request's responsive records, redacted, as a Bates-numbered PDF or an XLSX with its manifest
+(CSV and JSON), stored with the request; `--only-new` makes a rolling production of the
+records no earlier release in that format holds, `--allow-undecided` releases although review
+candidates are undecided (audited). Also `produce --list NUMBER [--json]` (the request's
+productions), `produce --reproduce ID --out DIR [--json]` (re-make one byte for byte while its
+records exist) and `produce --export ID --out DIR [--json]` (write its files as released).
 
 The same functions drive the production dialog (`retention_desk.production`).
 """

@@ -1,0 +1,17 @@
+"""`retention-desk account` (being built in this session: replaced by its module)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from retention_desk.cli import CliError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("account", help="(being built)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise CliError("retention-desk account is not in this build yet.")
