@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retention_desk.detection.address import find_home_addresses
-from retention_desk.detection.cues import find_cues
+from retention_desk.detection.address import RESIDENCE_RE, find_home_addresses
+from retention_desk.detection.cues import BIRTH_CUE_RE, find_cues
 from retention_desk.detection.dates import find_birth_dates
 from retention_desk.detection.model import (
     IDENTIFIER_CODE,
@@ -38,10 +38,6 @@ __all__ = [
 # Cheap prefilters: most comments have no long number, no date and no address.
 _SIX_DIGITS_RE = re.compile(r"(?:\D*\d){6}")
 _DIGIT_RE = re.compile(r"\d")
-_ADDRESS_HINT_RE = re.compile(
-    r"live|resid|home|house|place|address|vive|casa|domicilio|direcci", re.I
-)
-_BIRTH_HINT_RE = re.compile(r"born|birth|b-?day|dob|d\.\s?o\.\s?b|b\.|nac|cumple", re.I)
 
 
 def detect_text(text: str, *, persons: Sequence[Person] = ()) -> list[Candidate]:
@@ -50,14 +46,14 @@ def detect_text(text: str, *, persons: Sequence[Person] = ()) -> list[Candidate]
     found: list[Candidate] = []
     if _DIGIT_RE.search(text) is not None:
         many_digits = _SIX_DIGITS_RE.match(text) is not None
-        birth = _BIRTH_HINT_RE.search(text) is not None
+        birth = BIRTH_CUE_RE.search(text) is not None
         if many_digits or birth:
             cues = find_cues(text)
             if many_digits:
                 found.extend(find_numbers(text, cues))
             if birth:
                 found.extend(find_birth_dates(text, cues))
-        if _ADDRESS_HINT_RE.search(text) is not None:
+        if RESIDENCE_RE.search(text) is not None:
             found.extend(find_home_addresses(text))
     for person in persons:
         found.extend(person_mentions(text, person))

@@ -45,6 +45,7 @@ _TAIL = (
     r"(?P<tail>(?-i:,\s*[A-Z][a-zñé]+(?:\s+[A-Z][a-zñé]+){0,2}(?:,?\s+(?:NM|N\.M\.|New\s+Mexico))?"
     r"(?:,?\s+\d{5}(?:-\d{4})?)?))?"
 )
+RESIDENCE_RE = re.compile(_RESIDENCE, re.I)
 ADDRESS_RE = re.compile(
     r"(?<![\w])(?:" + _RESIDENCE + r")\s*:?\s*(?:the\s+|la\s+|el\s+)?" + _STREET + _TAIL,
     re.I,

@@ -53,6 +53,7 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"ssn#?",
             r"ss\s?#",
             r"ss\s+(?:no|num|number)",
+            r"ss",
             r"segurosocial",
         ),
     ),
@@ -120,7 +121,8 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         BIRTH,
         (
             r"fecha\s+de\s+nacimiento",
-            r"fecha\s+de\s+nac\.?",
+            r"fecha\s+(?:de\s+)?nac\.?",
+            r"f\.\s?n\.",
             r"f\.\s?(?:de\s+)?nac\.?",
             r"nacimiento",
             r"nac[ií]",
@@ -230,6 +232,10 @@ def _compile() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 CUE_RE, _GROUP_KIND = _compile()
+# the birth cues alone: a cheap test of whether a text can hold a birth date at all
+BIRTH_CUE_RE = re.compile(
+    "|".join(p for kind, patterns in _CUES if kind == BIRTH for p in patterns), re.I
+)
 
 
 @dataclass(frozen=True)
