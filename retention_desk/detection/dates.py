@@ -53,6 +53,7 @@ DATE_RE = re.compile(
     r"(?<![\w/.\-])(?:" + "|".join(_PATTERNS) + r")(?![\w/]|[.\-]\d)",
     re.I,
 )
+_BIRTHDAY_RE = re.compile(r"birthday|b-?day|cumple", re.I)
 _PARTY_RE = re.compile(r"party|fiesta|celebra|parade|desfile", re.I)
 
 
@@ -81,8 +82,10 @@ def find_birth_dates(text: str, cues: list[Cue]) -> list[Candidate]:
             cue = cue_after(text, cues, end)
             if cue is None or cue.kind != BIRTH:
                 continue
-        elif _PARTY_RE.search(text, cue.end, start):
-            continue  # "birthday party on 6/14": an event, not a birth date
+        elif _BIRTHDAY_RE.match(text, cue.start, cue.end) and (
+            _PARTY_RE.search(text, cue.end, start) or _PARTY_RE.match(text, end + 1, end + 8)
+        ):
+            continue  # "birthday party on 6/14", "birthday 6/14 party": an event
         year = _year_span(m)
         if year is None:
             redact: tuple[tuple[int, int], ...] = ((start, end),)
