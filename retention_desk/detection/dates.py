@@ -53,6 +53,12 @@ DATE_RE = re.compile(
     r"(?<![\w/.\-])(?:" + "|".join(_PATTERNS) + r")(?![\w/]|[.\-]\d)",
     re.I,
 )
+# What may stand between a birth date and a second one that corrects or adds to it.
+_CHAIN_RE = re.compile(
+    r"[\s,;:(]*(?:(?:lol|jk|haha|sorry|perd[oó]n)[\s,.!]*)?(?:(?:it'?s|it\s+is|es|era)\s+)?"
+    r"(?:actually|really|realmente|en\s+realidad|or|o|not|no|and|y|/)?[\s,:;)]*",
+    re.I,
+)
 _BIRTHDAY_RE = re.compile(r"birthday|b-?day|cumple", re.I)
 _PARTY_RE = re.compile(r"party|fiesta|celebra|parade|desfile", re.I)
 
@@ -78,10 +84,14 @@ def find_birth_dates(text: str, cues: list[Cue]) -> list[Candidate]:
             if not _valid_numeric(a, b):
                 continue
         cue = cue_before(text, cues, start)
+        chained = False
         if cue is None or cue.kind != BIRTH:
             cue = cue_after(text, cues, end)
             if cue is None or cue.kind != BIRTH:
-                continue
+                # "DOB 1/1/1900, it's actually 7/19/1990": a correction of a birth date
+                if not (found and _CHAIN_RE.fullmatch(text, found[-1].end, start)):
+                    continue
+                chained = True
         elif _BIRTHDAY_RE.match(text, cue.start, cue.end) and (
             _PARTY_RE.search(text, cue.end, start) or _PARTY_RE.match(text, end + 1, end + 8)
         ):
@@ -94,9 +104,8 @@ def find_birth_dates(text: str, cues: list[Cue]) -> list[Candidate]:
         else:
             redact = ((start, year[0]),)
         # "'87": the apostrophe is part of how the year is written; keep it with the year
-        found.append(
-            Candidate("birth_date", start, end, redact, IDENTIFIER_CODE, False, _rule(m, cue))
-        )
+        rule = "dob-chain" if chained or cue is None else _rule(m, cue)
+        found.append(Candidate("birth_date", start, end, redact, IDENTIFIER_CODE, False, rule))
     return found
 
 

@@ -117,6 +117,13 @@ def test_routing_stays_visible_account_does_not() -> None:
     assert _found(text) == [("financial_account", "0001234567890", ["000123456"])]
 
 
+def test_a_corrected_birth_date_is_one_too_an_arrest_date_is_not() -> None:
+    text = "my DOB shows as 1/1/1900 lol, it's actually 7/19/1990"
+    assert [text[c.start : c.end] for c in detect_text(text)] == ["1/1/1900", "7/19/1990"]
+    text = "DOB 3/14/1987, arrested 5/2/2025"
+    assert [text[c.start : c.end] for c in detect_text(text)] == ["3/14/1987"]
+
+
 def test_several_kinds_in_one_text_sorted() -> None:
     text = "SSN 123-45-6789, DOB 3/14/1987, DL 123456789, call 505-555-0142"
     assert [c.kind for c in detect_text(text)] == ["ssn", "birth_date", "drivers_licence"]
