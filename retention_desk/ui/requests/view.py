@@ -85,6 +85,10 @@ PRODUCE_TIP = (
     "Produce the responsive records, redacted, as a Bates-numbered PDF or an Excel workbook"
     " (preview first; a review copy uses no numbers)."
 )
+REVIEW_TIP = (
+    "Review the redaction candidates found in the request's records (identifiers, named"
+    " persons) by keyboard, with its manual redactions and withholdings."
+)
 REQUESTER_WIDTH = 200
 STEPS_PER_ROW = 5
 STEPS = (
@@ -234,6 +238,11 @@ class RequestsView(QWidget):
         right_layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
+        self.review_button = QPushButton("Review redactions…")
+        self.review_button.setEnabled(False)
+        self.review_button.setToolTip(tooltip_text(REVIEW_TIP))
+        self.review_button.clicked.connect(self.open_review_dialog)
+        bottom.addWidget(self.review_button)
         self.produce_button = QPushButton("Produce…")
         self.produce_button.setEnabled(False)
         self.produce_button.setToolTip(tooltip_text(PRODUCE_TIP))
@@ -390,6 +399,7 @@ class RequestsView(QWidget):
             for button in self.step_buttons.values():
                 button.setEnabled(False)
             self.produce_button.setEnabled(False)
+            self.review_button.setEnabled(False)
             return
         detail = data.detail
         open_ = detail.status not in FINISHED
@@ -408,6 +418,7 @@ class RequestsView(QWidget):
         for key, button in self.step_buttons.items():
             button.setEnabled(open_ or key == "time")
         self.produce_button.setEnabled(detail.summary.responsive > 0)
+        self.review_button.setEnabled(True)
         self.detail_loaded.emit(data)
 
     def open_produce_dialog(self) -> QDialog | None:
@@ -416,6 +427,17 @@ class RequestsView(QWidget):
         if self._archive is None or self.detail is None:
             return None
         dialog = ProduceDialog(self._archive, self._runner, self.detail.detail.number, self)
+        dialog.finished.connect(lambda _code: self._changes.notify(CHANGE))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_review_dialog(self) -> QDialog | None:
+        from retention_desk.ui.review import ReviewQueueDialog
+
+        if self._archive is None or self.detail is None:
+            return None
+        dialog = ReviewQueueDialog(self._archive, self._runner, self.detail.detail.number, self)
         dialog.finished.connect(lambda _code: self._changes.notify(CHANGE))
         self.dialog = dialog
         dialog.open()

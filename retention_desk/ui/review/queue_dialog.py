@@ -1,0 +1,602 @@
+"""The review queue of a request (issue 14): every redaction candidate with its context, and
+accept / reject / adjust / undo by keyboard, the way document-review tools work.
+
+Keys (on the dialog, the table included): A accept, R reject, J or Down next, K or Up
+previous, N next undecided, E adjust the span, Ctrl+Z undo the last decision made here.
+After a decision the queue moves on to the next undecided row at once; the decision itself
+runs on the task runner (which keeps archive work in order), and the rows it may have changed
+(the candidate and the others on its record, which an accepted span may now cover) are read
+back with the progress counts. Contexts are read for the current row only, and kept in a
+small cache.
+
+The second tab holds the request's manual redactions and withholdings (`manual_panel`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from retention_desk.archive import Archive
+from retention_desk.review.model import CandidateContext, CandidateInfo, ReviewProgress
+from retention_desk.ui.plain import plain_label, show_error
+from retention_desk.ui.review import ops
+from retention_desk.ui.review.context_view import ContextPane
+from retention_desk.ui.review.decision_dialogs import AcceptTypeDialog, AdjustDialog
+from retention_desk.ui.review.manual_panel import ManualPanel
+from retention_desk.ui.review.persons_dialog import PersonsDialog
+from retention_desk.ui.review.queue_model import (
+    ALL,
+    STATUS_FILTERS,
+    CandidateTableModel,
+    kind_name,
+)
+from retention_desk.ui.task_dialogs import TaskProgressDialog
+from retention_desk.ui.tasks import Latest, Task, TaskRunner
+
+CONTEXT_CACHE = 256
+TAB_QUEUE, TAB_MANUAL = range(2)
+KEYS = {
+    Qt.Key.Key_A: "accept",
+    Qt.Key.Key_R: "reject",
+    Qt.Key.Key_J: "next",
+    Qt.Key.Key_Down: "next",
+    Qt.Key.Key_K: "previous",
+    Qt.Key.Key_Up: "previous",
+    Qt.Key.Key_N: "next_undecided",
+    Qt.Key.Key_E: "adjust",
+}
+# what the table does itself (its current row moves and the context follows)
+TABLE_NATIVE = (Qt.Key.Key_Down, Qt.Key.Key_Up)
+
+
+def progress_text(progress: ReviewProgress) -> str:
+    if not progress.total:
+        return "No candidates yet: run detection over the request's records."
+    kinds = " · ".join(f"{kind_name(k.kind)} {k.decided:,}/{k.total:,}" for k in progress.kinds)
+    return (
+        f"Decided {progress.decided:,} of {progress.total:,} ({progress.undecided:,}"
+        f" undecided) — {kinds}"
+    )
+
+
+class ReviewQueueDialog(QDialog):
+    def __init__(
+        self, archive: Archive, runner: TaskRunner, number: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._archive = archive
+        self._runner = runner
+        self.number = number
+        self.progress: ReviewProgress | None = None
+        self.contexts: OrderedDict[int, CandidateContext] = OrderedDict()
+        self.undo_stack: list[tuple[int, ...]] = []
+        self.dialog: QDialog | None = None  # the last small dialog opened (tests use it)
+        self.progress_dialog: TaskProgressDialog | None = None
+        self.report_path: Path | None = None
+        self._context_latest = Latest()
+        self._context_task: Task | None = None
+        self._manual_stale = True
+        self.setWindowTitle(f"Review redactions of {number}")
+        self.resize(1180, 820)
+        layout = QVBoxLayout(self)
+        self.progress_label = plain_label("Reading the candidates…")
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.progress_label)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._queue_tab(), "Candidates")
+        self.manual = ManualPanel(archive, runner, number)
+        self.manual.changed.connect(self.reload)
+        self.tabs.addTab(self.manual, "Redactions and withholding")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        layout.addWidget(self.tabs, 1)
+        self.message = plain_label()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        close = QPushButton("Close")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self.table.installEventFilter(self)
+        self.reload()
+
+    # ------------------------------------------------------------------ layout
+    def _button(self, text: str, tip: str, slot: Any, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)  # our own words: no imported text in tooltips here
+        button.setAutoDefault(False)  # Enter must never decide anything by accident
+        button.clicked.connect(lambda _checked=False: slot())
+        row.addWidget(button)
+        return button
+
+    def _queue_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        top = QHBoxLayout()
+        top.addWidget(plain_label("Type"))
+        self.type_combo = QComboBox()
+        self.type_combo.addItem("All types", None)
+        top.addWidget(self.type_combo)
+        top.addWidget(plain_label("Status"))
+        self.status_combo = QComboBox()
+        for key, name in STATUS_FILTERS:
+            self.status_combo.addItem(name, key)
+        top.addWidget(self.status_combo)
+        top.addStretch(1)
+        self.detect_button = self._button(
+            "Run detection",
+            "Search the request's records again; decisions already made are kept.",
+            self.run_detection,
+            top,
+        )
+        self.persons_button = self._button(
+            "Persons…", "Name people to redact across the request.", self.open_persons, top
+        )
+        self.report_button = self._button(
+            "Report for counsel…",
+            "An Excel workbook: progress by type and every candidate with its decision.",
+            self.choose_report,
+            top,
+        )
+        layout.addLayout(top)
+        self.type_combo.currentIndexChanged.connect(self._filter_changed)
+        self.status_combo.currentIndexChanged.connect(self._filter_changed)
+
+        self.model = CandidateTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((70, 80, 130, 170, 150, 170)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.context = ContextPane()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.context)
+        splitter.setSizes([420, 260])
+        layout.addWidget(splitter, 1)
+
+        actions = QHBoxLayout()
+        self.accept_button = self._button(
+            "Accept (A)", "Accept: the proposed part is blacked out.", self.accept_current, actions
+        )
+        self.reject_button = self._button(
+            "Reject (R)", "Reject: nothing is blacked out.", self.reject_current, actions
+        )
+        self.adjust_button = self._button(
+            "Adjust… (E)", "Change the span, then accept.", self.open_adjust, actions
+        )
+        self.previous_button = self._button("Previous (K, Up)", "", self.previous, actions)
+        self.next_button = self._button("Next (J, Down)", "", self.next, actions)
+        self.next_undecided_button = self._button(
+            "Next undecided (N)", "", self.next_undecided, actions
+        )
+        self.undo_button = self._button(
+            "Undo (Ctrl+Z)", "Take back the last decision made in this window.", self.undo, actions
+        )
+        actions.addStretch(1)
+        self.accept_type_button = self._button(
+            "Accept all of this type…",
+            "See how many and a sample of them first (the type filter's type, else the current"
+            " candidate's).",
+            self.open_accept_type,
+            actions,
+        )
+        layout.addLayout(actions)
+        return tab
+
+    # ------------------------------------------------------------------ keyboard
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() not in TABLE_NATIVE and self._key(event):
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._key(event):
+            super().keyPressEvent(event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        if self.tabs.currentIndex() != TAB_QUEUE:
+            return False
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Z and mods == Qt.KeyboardModifier.ControlModifier:
+            self.undo()
+            return True
+        action = KEYS.get(Qt.Key(event.key()))
+        if action is None or mods != Qt.KeyboardModifier.NoModifier:
+            return False
+        {
+            "accept": self.accept_current,
+            "reject": self.reject_current,
+            "next": self.next,
+            "previous": self.previous,
+            "next_undecided": self.next_undecided,
+            "adjust": self.open_adjust,
+        }[action]()
+        return True
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> Task:
+        task = Task(
+            partial(ops.load_queue, self._archive, self.number),
+            progress=False,
+            cancel=False,
+            title="Review queue",
+        )
+        task.finished.connect(self._loaded)
+        task.failed.connect(lambda message: self._failed("Review queue", message))
+        self._manual_stale = True
+        if self.tabs.currentIndex() == TAB_MANUAL:
+            self._tab_changed(TAB_MANUAL)
+        return self._runner.submit(task)
+
+    def _loaded(self, data: ops.QueueData) -> None:
+        keep = self.current()
+        self.contexts.clear()
+        self.model.set_candidates(data.candidates)
+        self._fill_types()
+        self._show_progress(data.progress)
+        row = self.model.row_of(keep.id) if keep is not None else -1
+        self.select_row(row if row >= 0 else self.model.next_undecided(-1))
+        self._buttons()
+
+    def _fill_types(self) -> None:
+        chosen = self.type_combo.currentData()
+        self.type_combo.blockSignals(True)
+        self.type_combo.clear()
+        self.type_combo.addItem("All types", None)
+        for kind in self.model.kinds():
+            self.type_combo.addItem(kind_name(kind), kind)
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(chosen)))
+        self.type_combo.blockSignals(False)
+        if self.type_combo.currentData() != self.model.kind:
+            self._filter_changed()
+
+    def _show_progress(self, progress: ReviewProgress) -> None:
+        self.progress = progress
+        self.progress_label.setText(progress_text(progress))
+
+    def _filter_changed(self) -> None:
+        keep = self.current()
+        self.model.set_filter(
+            self.type_combo.currentData(), str(self.status_combo.currentData() or ALL)
+        )
+        row = self.model.row_of(keep.id) if keep is not None else -1
+        self.select_row(row if row >= 0 else self.model.next_undecided(-1))
+        self._buttons()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == TAB_MANUAL and self._manual_stale:
+            self._manual_stale = False
+            cand = self.current()
+            self.manual.suggested_record = cand.record_id if cand is not None else None
+            self.manual.load()
+
+    # ------------------------------------------------------------------ current row
+    def current(self) -> CandidateInfo | None:
+        index = self.table.currentIndex()
+        return self.model.candidate(index.row()) if index.isValid() else None
+
+    def current_row(self) -> int:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            if self.model.rowCount() == 0:
+                self.context.clear("No candidates match the filter.")
+            return
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(index)
+        self._show_current()  # also when the row was current already (its data changed)
+
+    def _row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_current()
+        self._buttons()
+
+    def _show_current(self) -> None:
+        cand = self.current()
+        if cand is None:
+            return
+        ctx = self.contexts.get(cand.id)
+        self.context.show_candidate(cand, ctx)
+        if ctx is None:
+            self._load_context(cand.id)
+
+    def _load_context(self, candidate_id: int) -> None:
+        if self._context_task is not None:
+            self._context_task.cancel()  # the reviewer moved on: the older one is not needed
+        wrap = self._context_latest.next()
+        task = Task(
+            partial(ops.load_context, self._archive, self.number, candidate_id),
+            progress=False,
+            cancel=True,
+            title="Candidate context",
+        )
+        task.finished.connect(wrap(self._context_loaded))
+        task.failed.connect(wrap(lambda message: self.context.clear(message)))
+        self._context_task = task
+        self._runner.submit(task)
+
+    def _context_loaded(self, ctx: CandidateContext) -> None:
+        self._remember(ctx)
+        cand = self.current()
+        if cand is not None and cand.id == ctx.candidate.id:
+            self.context.show_candidate(cand, ctx)
+
+    def _remember(self, ctx: CandidateContext) -> None:
+        self.contexts[ctx.candidate.id] = ctx
+        self.contexts.move_to_end(ctx.candidate.id)
+        while len(self.contexts) > CONTEXT_CACHE:
+            self.contexts.popitem(last=False)
+
+    def _buttons(self) -> None:
+        cand = self.current()
+        for button in (self.accept_button, self.reject_button, self.adjust_button):
+            button.setEnabled(cand is not None)
+        self.undo_button.setEnabled(bool(self.undo_stack))
+        self.accept_type_button.setEnabled(
+            self.type_combo.currentData() is not None or cand is not None
+        )
+
+    # ------------------------------------------------------------------ moving
+    def next(self) -> None:
+        self.select_row(min(self.current_row() + 1, self.model.rowCount() - 1))
+
+    def previous(self) -> None:
+        self.select_row(max(self.current_row() - 1, 0))
+
+    def next_undecided(self, skip: int | None = None) -> None:
+        row = self.model.next_undecided(self.current_row(), skip)
+        if row < 0:
+            self.message.setText("Every candidate shown is decided.")
+            return
+        self.select_row(row)
+
+    # ------------------------------------------------------------------ deciding
+    def accept_current(self) -> Task | None:
+        return self._decide_current("accept")
+
+    def reject_current(self) -> Task | None:
+        return self._decide_current("reject")
+
+    def _decide_current(self, action: str) -> Task | None:
+        cand = self.current()
+        if cand is None:
+            return None
+        entry = (cand.id,)
+        self.undo_stack.append(entry)
+        task = self._decide(action, [cand.id], cand, entry)
+        self.next_undecided(skip=cand.id)
+        return task
+
+    def _decide(
+        self,
+        action: str,
+        ids: list[int],
+        cand: CandidateInfo | None,
+        entry: tuple[int, ...] | None = None,
+        **kw: Any,
+    ) -> Task:
+        neighbours = self.model.same_record(cand) if cand is not None else []
+        task = Task(
+            partial(
+                ops.decide, self._archive, self.number, action, ids, neighbours=neighbours, **kw
+            ),
+            progress=False,
+            cancel=False,
+            title="Review decision",
+        )
+        task.finished.connect(self._decided)
+        task.failed.connect(partial(self._decision_failed, entry))
+        self._buttons()
+        return self._runner.submit(task)
+
+    def _decided(self, result: ops.Decided) -> None:
+        for ctx in result.contexts:
+            self._remember(ctx)
+        self._show_progress(result.progress)
+        if result.action == "accept_type":
+            if result.changed:
+                self.undo_stack.append(result.changed)
+            self.reload()
+        else:
+            self.model.update(result.candidates)
+            self._show_current()
+        done = {
+            "accept": "accepted",
+            "reject": "rejected",
+            "adjust": "accepted with its span adjusted",
+            "undo": "undecided again",
+            "accept_type": "accepted",
+        }[result.action]
+        ids = ", ".join(str(i) for i in result.changed[:10])
+        more = "…" if len(result.changed) > 10 else ""
+        if result.changed:
+            self.message.setText(f"Candidate {ids}{more} {done}.")
+        else:
+            self.message.setText("Nothing changed: it was decided that way already.")
+        self._buttons()
+
+    def _decision_failed(self, entry: tuple[int, ...] | None, message: str) -> None:
+        if entry is not None and entry in self.undo_stack:
+            self.undo_stack.remove(entry)
+        self._failed("Decision not taken", message)
+        self._buttons()
+
+    def undo(self) -> Task | None:
+        if not self.undo_stack:
+            self.message.setText("Nothing to undo in this window.")
+            return None
+        ids = self.undo_stack.pop()
+        cand = self.model.by_id(ids[0])
+        task = self._decide("undo", list(ids), cand)
+        row = self.model.row_of(ids[0])
+        if row >= 0:
+            self.select_row(row)  # the reviewer sees what came back
+        return task
+
+    def open_adjust(self) -> Task | None:
+        cand = self.current()
+        if cand is None:
+            return None
+        task = Task(
+            partial(ops.load_value, self._archive, self.number, cand.id),
+            progress=False,
+            cancel=False,
+            title="Candidate value",
+        )
+        task.finished.connect(self._show_adjust)
+        task.failed.connect(lambda message: self._failed("Cannot adjust", message))
+        return self._runner.submit(task)
+
+    def _show_adjust(self, loaded: ops.CandidateValue) -> None:
+        dialog = AdjustDialog(loaded.candidate, loaded.value, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(partial(self._adjusted, dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _adjusted(self, dialog: AdjustDialog) -> None:
+        cand = dialog.candidate
+        entry = (cand.id,)
+        self.undo_stack.append(entry)
+        self._decide("adjust", [cand.id], self.model.by_id(cand.id), entry, span=dialog.span())
+        row = self.model.row_of(cand.id)
+        if row >= 0:
+            self.select_row(row)
+        self.next_undecided(skip=cand.id)
+
+    def open_accept_type(self) -> Task | None:
+        kind = self.type_combo.currentData()
+        cand = self.current()
+        if kind is None and cand is not None:
+            kind = cand.kind
+        if kind is None:
+            return None
+        task = Task(
+            partial(ops.load_samples, self._archive, self.number, str(kind)),
+            progress=False,
+            cancel=False,
+            title="Sample",
+        )
+        task.finished.connect(self._show_samples)
+        task.failed.connect(lambda message: self._failed("Accept all of this type", message))
+        return self._runner.submit(task)
+
+    def _show_samples(self, samples: ops.Samples) -> None:
+        dialog = AcceptTypeDialog(samples, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._decide("accept_type", [], None, kind=samples.kind))
+        self.dialog = dialog
+        dialog.open()
+
+    # ------------------------------------------------------------------ other actions
+    def run_detection(self) -> Task:
+        task = Task(
+            partial(ops.run_detection, self._archive, self.number), title="Redaction detection"
+        )
+        progress = TaskProgressDialog(task, f"Detecting in {self.number}", self)
+        task.finished.connect(self._detected)
+        task.failed.connect(lambda message: self._failed("Detection", message))
+        task.cancelled.connect(
+            lambda: self.message.setText("Detection cancelled: nothing was stored.")
+        )
+        self.progress_dialog = progress
+        progress.show()
+        return self._runner.submit(task)
+
+    def _detected(self, run: Any) -> None:
+        parts = [
+            f"Searched {run.records:,} records: {run.found:,} candidates, {run.new:,} new,"
+            f" {run.kept:,} found before (decisions kept)"
+        ]
+        if run.reopened:
+            parts.append(f"{run.reopened:,} undecided again (the text under them changed)")
+        if run.dropped:
+            parts.append(f"{run.dropped:,} undecided ones no longer found")
+        self.message.setText(", ".join(parts) + ".")
+        self.undo_stack.clear()  # decisions may have been reopened; start a fresh history
+        self.reload()
+
+    def open_persons(self) -> PersonsDialog:
+        dialog = PersonsDialog(self._archive, self._runner, self.number, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code: self._persons_closed(dialog.changed))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _persons_closed(self, changed: bool) -> None:
+        if changed:
+            self.message.setText("Persons changed: run detection to find their mentions.")
+
+    def choose_report(self) -> Task | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Review report for counsel",
+            f"review-{self.number}.xlsx",
+            "Excel workbook (*.xlsx)",
+        )
+        if not path:
+            return None
+        return self.write_report_to(Path(path))
+
+    def write_report_to(self, path: Path) -> Task:
+        task = Task(
+            partial(ops.write_report, self._archive, self.number, path),
+            progress=False,
+            cancel=False,
+            title="Review report",
+        )
+        task.finished.connect(self._report_written)
+        task.failed.connect(lambda message: self._failed("Review report", message))
+        return self._runner.submit(task)
+
+    def _report_written(self, path: Path) -> None:
+        self.report_path = path
+        self.message.setText(f"Review report written to {path}.")
+
+    def _failed(self, title: str, message: str) -> None:
+        self.message.setText(message)
+        show_error(self, title, message)
+
+    def done(self, result: int) -> None:
+        if self._context_task is not None:
+            self._context_task.cancel()
+        self._context_latest.invalidate()
+        super().done(result)
