@@ -22,7 +22,7 @@ from retention_desk.detection.model import (
     merge_ranges,
 )
 from retention_desk.detection.numbers import find_numbers
-from retention_desk.detection.persons import matches_author, person_mentions
+from retention_desk.detection.persons import fold, matches_author, person_mentions
 
 __all__ = [
     "IDENTIFIER_CODE",
@@ -55,8 +55,10 @@ def detect_text(text: str, *, persons: Sequence[Person] = ()) -> list[Candidate]
                 found.extend(find_birth_dates(text, cues))
         if RESIDENCE_RE.search(text) is not None:
             found.extend(find_home_addresses(text))
-    for person in persons:
-        found.extend(person_mentions(text, person))
+    if persons:
+        folded = fold(text)
+        for person in persons:
+            found.extend(person_mentions(text, person, folded=folded))
     return _without_overlaps(found)
 
 

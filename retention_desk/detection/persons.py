@@ -35,14 +35,16 @@ TITLES = (
 )
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Casefolded text without accents, and for each folded character its original index."""
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Casefolded text without accents, and for each folded character its original index
+    (None when the text is ASCII: folding keeps every index)."""
+    if text.isascii():
+        return text.lower(), None
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
         if ch.isascii():
-            low = ch.lower()
-            out.append(low)
+            out.append(ch.lower())
             index.append(i)
             continue
         for part in unicodedata.normalize("NFKD", ch):
@@ -114,27 +116,40 @@ def _person_regex(person: Person) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w@])(?:" + "|".join(alts) + r")(?![\w]|\.\w)")
 
 
-_CACHE: dict[Person, re.Pattern[str] | None] = {}
+_CACHE: dict[Person, tuple[re.Pattern[str] | None, tuple[str, ...]]] = {}
 
 
-def _regex(person: Person) -> re.Pattern[str] | None:
+def _regex(person: Person) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The person's regex, and the words one of which every mention contains (a substring
+    test on them skips the regex for the texts that cannot mention the person)."""
     if person not in _CACHE:
         if len(_CACHE) > 256:
             _CACHE.clear()
-        _CACHE[person] = _person_regex(person)
+        words = {*_tokens(person.name)[1:]} or {*_tokens(person.name)}
+        words |= {_fold_plain(h.strip().lstrip("@")) for h in person.handles if h.strip("@ ")}
+        _CACHE[person] = (_person_regex(person), tuple(sorted(w for w in words if w)))
     return _CACHE[person]
 
 
-def person_mentions(text: str, person: Person) -> list[Candidate]:
-    regex = _regex(person)
+def person_mentions(
+    text: str, person: Person, *, folded: tuple[str, list[int] | None] | None = None
+) -> list[Candidate]:
+    """Every mention of the person in `text`. `folded` is `fold(text)` when the caller has it
+    already (one fold per text for any number of persons)."""
+    regex, words = _regex(person)
     if regex is None or not text:
         return []
-    folded, index = fold(text)
+    flat, index = folded if folded is not None else fold(text)
+    if not any(w in flat for w in words):
+        return []
     found: list[Candidate] = []
-    for m in regex.finditer(folded):
+    for m in regex.finditer(flat):
         if m.end() <= m.start():
             continue
-        start, end = index[m.start()], index[m.end() - 1] + 1
+        if index is None:
+            start, end = m.start(), m.end()
+        else:
+            start, end = index[m.start()], index[m.end() - 1] + 1
         rule = "person-handle" if m.group().startswith("@") else "person-name"
         found.append(Candidate("person", start, end, ((start, end),), person.code, False, rule))
     return found
