@@ -129,6 +129,11 @@ COMMENTS = (
     "Ñandú sighting at {place}?! 🐦 (just kidding, it was a roadrunner)",
     "  extra   spaces   and\ttabs\tin\tthis one  ",
     "first line\nsecond line\nthird line",
+    # residents post their own identifiers (all fictional: an SSN in a valid range that was
+    # never issued to anyone real is not knowable, so these are the well-known sample values)
+    "My SSN is 123-45-6789, please fix my report, my DOB is March 14, 1987",
+    "I paid the fine with card 4111 1111 1111 1111 and it still says unpaid??",
+    "Mi fecha de nacimiento es 14 de marzo de 1987, ¿dónde recojo el reporte?",
 )
 AGENCY_REPLIES = (
     "Thanks for letting us know. Please call our non-emergency line at {phone} so an"
