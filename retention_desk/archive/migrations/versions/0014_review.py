@@ -85,9 +85,7 @@ def upgrade() -> None:
         ["request_id", "status", "kind"],
         unique=False,
     )
-    op.create_index(
-        "ix_review_candidates_record", "review_candidates", ["record_id"], unique=False
-    )
+    op.create_index("ix_review_candidates_record", "review_candidates", ["record_id"], unique=False)
 
 
 def downgrade() -> None:
