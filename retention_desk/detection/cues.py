@@ -46,6 +46,8 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             r"n[uú]mero\s+de\s+(?:seguro|seguridad)\s+social",
             r"(?:seguro|seguridad)\s+social",
+            r"social\s+security\s+card",
+            r"tarjeta\s+del?\s+seguro\s+social",
             r"social\s+security(?:\s+(?:number|no|num|#))?",
             r"soc\.?\s*sec\.?",
             r"social",

@@ -28,22 +28,22 @@ _PATTERNS = (
     r"(?P<iso>(?P<yi>(?:19|20)\d{2})(?P<s0>[-/.])(?:0?[1-9]|1[0-2])(?P=s0)" + _DAY + r")",
     # 3/14/1987, 14-03-87, 3.14.87 (month and day in either order)
     r"(?:\d{1,2}(?P<s1>[/.\-])\d{1,2}(?P=s1)" + _NUMYEAR + r")",
-    # March 14th, 1987 / marzo 14 de 1987 / Mar. 14 '87 / March 14
+    # March 14th, 1987 / marzo 14 de 1987 / Mar. 14 '87 / Mar-14-1987 / March 14
     r"(?:"
     + _MONTHS
-    + r"\.?\s+"
+    + r"\.?(?:\s+|-)"
     + _DAY
     + _ORD
-    + r"(?:,?\s*(?:of\s+|de\s+|del\s+)?"
+    + r"(?:(?:,?\s*|-)(?:of\s+|de\s+|del\s+)?"
     + _YEAR
     + r")?)",
-    # 14 de marzo de 1987 / 14th of March, 1987 / 14 March 1987 / 14 de marzo
+    # 14 de marzo de 1987 / 14th of March, 1987 / 14 March 1987 / 14-Mar-1987 / 14MAR1987
     r"(?:"
     + _DAY
     + _ORD
-    + r"\s+(?:of\s+|de\s+)?"
+    + r"(?:\s+(?:of\s+|de\s+)?|-|(?=[a-z]))"
     + _MONTHS
-    + r"\.?(?:,?\s*(?:of\s+|de\s+|del\s+)?"
+    + r"\.?(?:(?:,?\s*|-)(?:of\s+|de\s+|del\s+)?"
     + _YEAR.replace("?P<y>", "?P<y2>")
     + r")?)",
     # 3/14 with no year (only ever a candidate beside a birth cue)

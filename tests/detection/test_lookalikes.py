@@ -80,6 +80,10 @@ def test_lookalike_is_not_a_candidate(text: str) -> None:
         ("nací el 14 de marzo de 1987", "birth_date", "14 de marzo de 1987", "14 de marzo de "),
         ("fecha de nacimiento 1987-03-14", "birth_date", "1987-03-14", "-03-14"),
         ("d.o.b. 3-14-87", "birth_date", "3-14-87", "3-14-"),
+        ("Born: 14-Mar-1987", "birth_date", "14-Mar-1987", "14-Mar-"),
+        ("DOB 14MAR1987", "birth_date", "14MAR1987", "14MAR"),
+        ("my birthday is March 14", "birth_date", "March 14", "March 14"),
+        ("social security card 123456789", "ssn", "123456789", "123456789"),
     ],
 )
 def test_identifier_found_with_visible_part_kept(
