@@ -70,12 +70,29 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+class _SelfTestAction(argparse.Action):
+    """`--self-test`: like `--version`, runs while parsing and exits with its result."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from retention_desk import selftest
+
+        parser.exit(selftest.run())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="retention-desk",
         description="Records retention and IPRA response for social-media archives.",
     )
     parser.add_argument("--version", action="version", version=f"retention-desk {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action=_SelfTestAction,
+        help="check this installation on a tiny built-in sample in a temporary folder, then exit",
+    )
     parser.add_argument(
         "--archive",
         metavar="PATH",
