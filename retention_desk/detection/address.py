@@ -12,7 +12,8 @@ import re
 from retention_desk.detection.model import IDENTIFIER_CODE, Candidate
 
 _RESIDENCE = (
-    r"(?:lives|live|living|resides|reside|staying|stays)\s+(?:over\s+)?(?:at|on|in)"
+    r"(?:lives|live|living|resides|reside|staying|stays)"
+    r"\s+(?:(?:right|just|now|over|currently|still|actually)\s+)?(?:at|on|in)"
     r"|(?:home|house|place|casa)\s+(?:address\s+)?(?:is\s+)?(?:at|on)"
     r"|home\s+address(?:\s+is)?"
     r"|address\s+is"

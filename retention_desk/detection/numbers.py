@@ -22,7 +22,7 @@ from retention_desk.detection.model import IDENTIFIER_CODE, Candidate, merge_ran
 # Digit groups joined by single separators. Not glued to letters, not part of a price ($),
 # URL path (/), handle (@), decimal or thousands group, time or phone prefix (+).
 NUMBER_RE = re.compile(
-    r"(?<![\w$@/+\\])(?<!\d[,.:])(?<!\d[,.:] )\d+(?:(?:[ .\-]|\s-\s)\d+)*(?![\w/@]|[.,:\-]\d)"
+    r"(?<![\w$@/+\\])(?<!\d[,.:])\d+(?:(?:[ .\-]|\s-\s)\d+)*(?![\w/@]|[.,:\-]\d)"
 )
 # Driver's licences of other states start with letters (A1234567, S530-460-81-234-0).
 LICENCE_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2}-?\d[\d\- ]{3,18}\d(?![\w])|" + NUMBER_RE.pattern)
