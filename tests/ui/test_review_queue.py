@@ -17,7 +17,7 @@ from retention_desk.ipra import responsive
 from retention_desk.redaction import list_redactions
 from retention_desk.review.detect_run import detect_request
 from retention_desk.review.model import CandidateInfo
-from retention_desk.review.store import list_candidates
+from retention_desk.review.store import list_candidates, review_progress
 from retention_desk.ui.review import ReviewQueueDialog
 from retention_desk.ui.review.decision_dialogs import AcceptTypeDialog, AdjustDialog
 from retention_desk.ui.tasks import TaskRunner
@@ -70,6 +70,11 @@ def open_dialog(qtbot: QtBot, review: Review) -> ReviewQueueDialog:
     return dialog
 
 
+def same_progress(dialog: ReviewQueueDialog, review: Review) -> bool:
+    """The counts shown (kept by the model) are the archive's own."""
+    return dialog.progress == review_progress(review.archive, review.number)
+
+
 def current_key(dialog: ReviewQueueDialog, review: Review) -> str:
     cand = dialog.current()
     assert cand is not None
@@ -96,6 +101,7 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     assert cands["s1"].status == "accepted" and cands["s1"].decided_by == "pytest"
     assert cands["s2"].status == "rejected"
     assert "Decided 4 of 8" in dialog.progress_label.text()
+    assert same_progress(dialog, review)
 
     press(qtbot, table, Qt.Key.Key_K)  # back to s2
     assert current_key(dialog, review) == "s2"
@@ -138,6 +144,7 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     assert "Decided 6 of 8 (2 undecided)" in dialog.progress_label.text()
     assert "birth date 2/2" in dialog.progress_label.text()
     assert "ssn 4/5" in dialog.progress_label.text()
+    assert same_progress(dialog, review)
 
     # each accepted candidate made its redaction of the request, what may stay visible kept
     made = {r.id: r for r in list_redactions(review.archive, request=review.number)}
@@ -162,6 +169,7 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     press(qtbot, dialog, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert review.candidates()["s3"].status == "undecided"
     assert "Decided 3 of 8" in dialog.progress_label.text()
+    assert same_progress(dialog, review)
 
 
 def test_imported_markup_shows_literally_in_the_context(qtbot: QtBot, review: Review) -> None:
@@ -304,3 +312,21 @@ def test_requests_page_button_opens_the_queue(qtbot: QtBot, review: Review) -> N
     assert isinstance(dialog, ReviewQueueDialog) and dialog.number == review.number
     assert "Decided 2 of 8" in dialog.progress_label.text()
     dialog.reject()
+
+
+def test_an_adjusted_span_is_shown_whole(qtbot: QtBot, review: Review) -> None:
+    dialog = open_dialog(qtbot, review)
+    dialog.select_row(dialog.model.row_of(review.candidates()["s3"].id))
+    press(qtbot, dialog.table, Qt.Key.Key_E)
+    adjust = dialog.dialog
+    assert isinstance(adjust, AdjustDialog)
+    adjust.start_spin.setValue(3)  # from before the found span: "ssn 456-78-9012"
+    adjust.end_spin.setValue(2)
+    assert not adjust.ok_button.isEnabled() and "before the end" in adjust.covers.text()
+    adjust.end_spin.setValue(18)
+    press(qtbot, adjust.start_spin, Qt.Key.Key_Enter)
+    dialog.select_row(dialog.model.row_of(review.candidates()["s3"].id))
+    marks = dialog.context.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == ["ssn 456-78-9012"]
+    assert dialog.context.text.toPlainText() == "my ssn 456-78-9012"
+    assert dialog.context.fields["status"].text() == "accepted (span adjusted)"

@@ -8,15 +8,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
 from retention_desk.archive import Archive, ArchiveError, Cancelled
-from retention_desk.review.model import CandidateContext, CandidateInfo, PersonInfo, ReviewProgress
+from retention_desk.review.model import CandidateContext, CandidateInfo, PersonInfo
 from retention_desk.ui.record.redactions import exemption_text
 
 T = TypeVar("T")
 SAMPLES = 5
+REREAD_MAX = 200  # candidates re-read one by one after a decision; more: the whole queue
 
 
 class ReviewFailed(ArchiveError):
@@ -34,42 +36,66 @@ def desk_errors(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise ReviewFailed(str(exc)) from exc
 
 
-@dataclass(frozen=True)
-class QueueData:
-    candidates: tuple[CandidateInfo, ...]
-    progress: ReviewProgress
+def load_queue(archive: Archive, number: str) -> tuple[CandidateInfo, ...]:
+    """Every candidate of the request, in reading order, `covered` marked (the progress
+    counts are made from them in the model: the same definitions as `review_progress`)."""
+    from retention_desk.review.store import list_candidates
 
-
-def _load_queue(archive: Archive, number: str) -> QueueData:
-    from retention_desk.review.store import list_candidates, review_progress
-
-    return QueueData(tuple(list_candidates(archive, number)), review_progress(archive, number))
-
-
-def load_queue(archive: Archive, number: str) -> QueueData:
-    return desk_errors(_load_queue, archive, number)
+    return tuple(desk_errors(list_candidates, archive, number))
 
 
 def load_context(
     archive: Archive, number: str, candidate_id: int, *, cancel: threading.Event
 ) -> CandidateContext:
-    from retention_desk.review.store import candidate_context
-
     if cancel.is_set():
         raise Cancelled()  # the reviewer has moved on already
-    return desk_errors(candidate_context, archive, number, candidate_id)
+    return desk_errors(_context, archive, number, candidate_id)
+
+
+def _context(archive: Archive, number: str, candidate_id: int) -> CandidateContext:
+    from retention_desk.review.store import candidate_context
+
+    ctx = candidate_context(archive, number, candidate_id)
+    cand = ctx.candidate
+    if all(start >= cand.start for start, _ in cand.redact):
+        return ctx
+    # `store.context_of` starts its runs at the found span, so the part of an adjusted span
+    # before it would show nowhere; lay the context out again from the whole value
+    return whole_context(cand, _value(archive, number, candidate_id).value, len(ctx.before))
+
+
+def whole_context(cand: CandidateInfo, value: str, chars: int) -> CandidateContext:
+    """The context with runs over the union of the found span and every redact range: the
+    characters under a redact range hidden, the others visible."""
+    first = min([cand.start, *(s for s, _ in cand.redact)])
+    last = max([cand.end, *(e for _, e in cand.redact)])
+    cuts = sorted({first, last, *(x for r in cand.redact for x in r if first <= x <= last)})
+    runs: list[tuple[str, bool]] = []
+    for a, b in pairwise(cuts):
+        hidden = any(s <= a and b <= e for s, e in cand.redact)
+        if runs and runs[-1][1] == hidden:
+            runs[-1] = (runs[-1][0] + value[a:b], hidden)
+        else:
+            runs.append((value[a:b], hidden))
+    return CandidateContext(
+        candidate=cand,
+        before=value[max(0, first - chars) : first],
+        runs=tuple(r for r in runs if r[0]),
+        after=value[last : last + chars],
+        value_length=len(value),
+    )
 
 
 @dataclass(frozen=True)
 class Decided:
     """What a decision changed: the ids it applied to, the candidates re-read (their status,
-    and whether they now lie inside a redaction), their contexts, and the progress."""
+    and whether they now lie inside a redaction), and their contexts."""
 
     action: str  # accept | reject | adjust | undo | accept_type
     changed: tuple[int, ...]
     candidates: tuple[CandidateInfo, ...]
     contexts: tuple[CandidateContext, ...]
-    progress: ReviewProgress
+    reload: bool = False  # too many changed to re-read one by one: read the queue again
 
 
 def _reread(
@@ -77,14 +103,14 @@ def _reread(
 ) -> tuple[list[CandidateInfo], list[CandidateContext]]:
     from retention_desk.ipra.requests import request_row
     from retention_desk.review.errors import ReviewError
-    from retention_desk.review.store import candidate_context, candidates_in
+    from retention_desk.review.store import candidates_in
 
     cands: list[CandidateInfo] = []
     contexts: list[CandidateContext] = []
     missing: list[int] = []
     for cid in ids:
         try:
-            ctx = candidate_context(archive, number, cid)
+            ctx = _context(archive, number, cid)
         except ReviewError:
             missing.append(cid)  # its value is gone: re-read the row alone below
             continue
@@ -123,7 +149,6 @@ def _decide(
     neighbours: Sequence[int],
 ) -> Decided:
     from retention_desk.review import decide as d
-    from retention_desk.review.store import review_progress
 
     if action == "accept":
         changed = d.accept(archive, number, ids)
@@ -139,13 +164,11 @@ def _decide(
         changed = d.accept_type(archive, number, kind)
     else:  # pragma: no cover - the dialog only sends the actions above
         raise ValueError(action)
-    if action == "accept_type":
-        cands, contexts = [], []  # many at once: the dialog reads the whole queue again
-    else:
-        cands, contexts = _reread(archive, number, list(dict.fromkeys([*ids, *neighbours])))
-    return Decided(
-        action, tuple(changed), tuple(cands), tuple(contexts), review_progress(archive, number)
-    )
+    wanted = list(dict.fromkeys([*ids, *neighbours]))
+    if action == "accept_type" or len(wanted) > REREAD_MAX:
+        return Decided(action, tuple(changed), (), (), reload=True)
+    cands, contexts = _reread(archive, number, wanted)
+    return Decided(action, tuple(changed), tuple(cands), tuple(contexts))
 
 
 @dataclass(frozen=True)

@@ -262,12 +262,12 @@ class ReviewQueueDialog(QDialog):
             self._tab_changed(TAB_MANUAL)
         return self._runner.submit(task)
 
-    def _loaded(self, data: ops.QueueData) -> None:
+    def _loaded(self, candidates: tuple[CandidateInfo, ...]) -> None:
         keep = self.current()
         self.contexts.clear()
-        self.model.set_candidates(data.candidates)
+        self.model.set_candidates(candidates)
         self._fill_types()
-        self._show_progress(data.progress)
+        self._show_progress()
         row = self.model.row_of(keep.id) if keep is not None else -1
         self.select_row(row if row >= 0 else self.model.next_undecided(-1))
         self._buttons()
@@ -284,9 +284,9 @@ class ReviewQueueDialog(QDialog):
         if self.type_combo.currentData() != self.model.kind:
             self._filter_changed()
 
-    def _show_progress(self, progress: ReviewProgress) -> None:
-        self.progress = progress
-        self.progress_label.setText(progress_text(progress))
+    def _show_progress(self) -> None:
+        self.progress = self.model.progress(self.number)
+        self.progress_label.setText(progress_text(self.progress))
 
     def _filter_changed(self) -> None:
         keep = self.current()
@@ -429,13 +429,13 @@ class ReviewQueueDialog(QDialog):
     def _decided(self, result: ops.Decided) -> None:
         for ctx in result.contexts:
             self._remember(ctx)
-        self._show_progress(result.progress)
-        if result.action == "accept_type":
-            if result.changed:
-                self.undo_stack.append(result.changed)
+        if result.action == "accept_type" and result.changed:
+            self.undo_stack.append(result.changed)
+        if result.reload:
             self.reload()
         else:
             self.model.update(result.candidates)
+            self._show_progress()
             self._show_current()
         done = {
             "accept": "accepted",
