@@ -172,7 +172,9 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         if _inside(urls, start) or _inside(taken, start):
             continue
         digits = re.sub(r"\D", "", m.group())
-        if len(digits) < 6:
+        if len(digits) < 6 or _MONEY_RE.fullmatch(m.group()):
+            continue
+        if _QUANTITY_AFTER_RE.match(text, end):
             continue
         cue = cue_before(text, cues, start)
         is_direct = cue is not None and direct(text, cue.end, start)
@@ -204,6 +206,15 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
     return found
 
 
+# A count or an amount, not an identifier: "1500000 followers", "123456.78", "1000000 percent".
+_QUANTITY_AFTER_RE = re.compile(
+    r"\s*(?:%|followers|seguidores|times|veces|views|vistas|likes|people|personas|percent"
+    r"|por\s*ciento|points|puntos|dollars|d[oó]lares|pesos|bucks|minutes|minutos|hours|horas"
+    r"|days|d[ií]as|years|a[ñn]os|miles|millas|votes|votos|shares|comments|comentarios"
+    r"|members|miembros|subscribers|suscriptores|signatures|firmas)(?![\w])",
+    re.I,
+)
+_MONEY_RE = re.compile(r"\d+\.\d{2}")
 _DATE_SHAPE_RE = re.compile(
     r"(?:19|20)\d\d([-.])(?:0?[1-9]|1[0-2])\1\d{1,2}|\d{1,2}([-.])\d{1,2}\2(?:19|20)?\d\d"
 )

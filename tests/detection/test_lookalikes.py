@@ -47,6 +47,12 @@ def _found(text: str) -> list[tuple[str, str, list[str]]]:
         "license plate ABC1234 was towed",
         "The mayor lives at 500 Palace Ave",  # no employee: not (F)(4)
         "I live at 2214 Alvarado Dr SE",  # the writer's own address
+        "Our account has 1500000 followers now",  # a page's account, a count
+        "The license fee went up 1000000 percent",
+        "account balance 123456.78",
+        "Mi cuenta de Facebook 1234567890 fue hackeada",
+        "Bike registration #4012888888881881",
+        "birthday 2025-06-14 party for the chief",
     ],
 )
 def test_lookalike_is_not_a_candidate(text: str) -> None:
