@@ -131,7 +131,7 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     assert dialog.context.fields["visible"].text() == "1987"
 
     # accept every undecided birth date, after seeing how many and a sample
-    dialog.accept_type_button.click()
+    dialog.queue.accept_type_button.click()
     sample = dialog.dialog
     assert isinstance(sample, AcceptTypeDialog)
     assert "Accept all 2 undecided birth date" in sample.summary.text()
@@ -211,7 +211,7 @@ def test_filters_and_covered_candidates(qtbot: QtBot, review: Review) -> None:
 def test_decisions_survive_detection_run_from_the_dialog(qtbot: QtBot, review: Review) -> None:
     dialog = open_dialog(qtbot, review)
     press(qtbot, dialog.table, Qt.Key.Key_A)
-    dialog.detect_button.click()
+    dialog.queue.detect_button.click()
     assert "found before (decisions kept)" in dialog.message.text()
     assert review.candidates()["s1"].status == "accepted"
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("accepted"))
@@ -330,3 +330,17 @@ def test_an_adjusted_span_is_shown_whole(qtbot: QtBot, review: Review) -> None:
     assert [m.cursor.selectedText() for m in marks] == ["ssn 456-78-9012"]
     assert dialog.context.text.toPlainText() == "my ssn 456-78-9012"
     assert dialog.context.fields["status"].text() == "accepted (span adjusted)"
+
+
+def test_keys_reach_the_queue_from_the_context_pane(qtbot: QtBot, review: Review) -> None:
+    dialog = open_dialog(qtbot, review)
+    pane = dialog.context.text
+    press(qtbot, pane, Qt.Key.Key_N)  # the read-only text passes letters on to the dialog
+    assert current_key(dialog, review) == "s2"
+    press(qtbot, pane, Qt.Key.Key_A)
+    assert review.candidates()["s2"].status == "accepted"
+    assert dialog.undo_stack == [(review.candidates()["s2"].id,)]
+    press(qtbot, dialog.table, Qt.Key.Key_K)
+    press(qtbot, dialog.table, Qt.Key.Key_A)  # accepted already: nothing new to undo
+    assert dialog.undo_stack == [(review.candidates()["s2"].id,)]
+    assert "decided that way already" in dialog.message.text()

@@ -6,8 +6,9 @@ previous, N next undecided, E adjust the span, Ctrl+Z undo the last decision mad
 After a decision the queue moves on to the next undecided row at once; the decision itself
 runs on the task runner (which keeps archive work in order), and the rows it may have changed
 (the candidate and the others on its record, which an accepted span may now cover) are read
-back with the progress counts. Contexts are read for the current row only, and kept in a
-small cache.
+back. The progress counts are kept by the model from its rows (`store.review_progress`'s
+definitions; that function reads every undecided candidate again, over a second at 100k).
+Contexts are read for the current row only, and kept in a small cache.
 
 The second tab holds the request's manual redactions and withholdings (`manual_panel`).
 """
@@ -22,15 +23,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,16 +36,11 @@ from retention_desk.archive import Archive
 from retention_desk.review.model import CandidateContext, CandidateInfo, ReviewProgress
 from retention_desk.ui.plain import plain_label, show_error
 from retention_desk.ui.review import ops
-from retention_desk.ui.review.context_view import ContextPane
 from retention_desk.ui.review.decision_dialogs import AcceptTypeDialog, AdjustDialog
 from retention_desk.ui.review.manual_panel import ManualPanel
 from retention_desk.ui.review.persons_dialog import PersonsDialog
-from retention_desk.ui.review.queue_model import (
-    ALL,
-    STATUS_FILTERS,
-    CandidateTableModel,
-    kind_name,
-)
+from retention_desk.ui.review.queue_model import ALL, kind_name
+from retention_desk.ui.review.queue_tab import QueueTab
 from retention_desk.ui.task_dialogs import TaskProgressDialog
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
@@ -103,8 +94,17 @@ class ReviewQueueDialog(QDialog):
         self.progress_label.setWordWrap(True)
         self.progress_label.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.progress_label)
+        self.queue = QueueTab()
+        # the parts every method uses, by their short names
+        self.model, self.table, self.context = (
+            self.queue.model,
+            self.queue.table,
+            self.queue.context,
+        )
+        self.type_combo, self.status_combo = self.queue.type_combo, self.queue.status_combo
+        self._connect()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._queue_tab(), "Candidates")
+        self.tabs.addTab(self.queue, "Candidates")
         self.manual = ManualPanel(archive, runner, number)
         self.manual.changed.connect(self.reload)
         self.tabs.addTab(self.manual, "Redactions and withholding")
@@ -120,100 +120,28 @@ class ReviewQueueDialog(QDialog):
         close.clicked.connect(self.accept)
         bottom.addWidget(close)
         layout.addLayout(bottom)
-        self.table.installEventFilter(self)
         self.reload()
 
-    # ------------------------------------------------------------------ layout
-    def _button(self, text: str, tip: str, slot: Any, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text)
-        button.setToolTip(tip)  # our own words: no imported text in tooltips here
-        button.setAutoDefault(False)  # Enter must never decide anything by accident
-        button.clicked.connect(lambda _checked=False: slot())
-        row.addWidget(button)
-        return button
-
-    def _queue_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        top = QHBoxLayout()
-        top.addWidget(plain_label("Type"))
-        self.type_combo = QComboBox()
-        self.type_combo.addItem("All types", None)
-        top.addWidget(self.type_combo)
-        top.addWidget(plain_label("Status"))
-        self.status_combo = QComboBox()
-        for key, name in STATUS_FILTERS:
-            self.status_combo.addItem(name, key)
-        top.addWidget(self.status_combo)
-        top.addStretch(1)
-        self.detect_button = self._button(
-            "Run detection",
-            "Search the request's records again; decisions already made are kept.",
-            self.run_detection,
-            top,
-        )
-        self.persons_button = self._button(
-            "Persons…", "Name people to redact across the request.", self.open_persons, top
-        )
-        self.report_button = self._button(
-            "Report for counsel…",
-            "An Excel workbook: progress by type and every candidate with its decision.",
-            self.choose_report,
-            top,
-        )
-        layout.addLayout(top)
-        self.type_combo.currentIndexChanged.connect(self._filter_changed)
-        self.status_combo.currentIndexChanged.connect(self._filter_changed)
-
-        self.model = CandidateTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((70, 80, 130, 170, 150, 170)):
-            self.table.setColumnWidth(col, width)
+    def _connect(self) -> None:
+        q = self.queue
+        for button, slot in (
+            (q.detect_button, self.run_detection),
+            (q.persons_button, self.open_persons),
+            (q.report_button, self.choose_report),
+            (q.accept_button, self.accept_current),
+            (q.reject_button, self.reject_current),
+            (q.adjust_button, self.open_adjust),
+            (q.previous_button, self.previous),
+            (q.next_button, self.next),
+            (q.next_undecided_button, self.next_undecided),
+            (q.undo_button, self.undo),
+            (q.accept_type_button, self.open_accept_type),
+        ):
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+        q.type_combo.currentIndexChanged.connect(self._filter_changed)
+        q.status_combo.currentIndexChanged.connect(self._filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.context = ContextPane()
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.context)
-        splitter.setSizes([420, 260])
-        layout.addWidget(splitter, 1)
-
-        actions = QHBoxLayout()
-        self.accept_button = self._button(
-            "Accept (A)", "Accept: the proposed part is blacked out.", self.accept_current, actions
-        )
-        self.reject_button = self._button(
-            "Reject (R)", "Reject: nothing is blacked out.", self.reject_current, actions
-        )
-        self.adjust_button = self._button(
-            "Adjust… (E)", "Change the span, then accept.", self.open_adjust, actions
-        )
-        self.previous_button = self._button("Previous (K, Up)", "", self.previous, actions)
-        self.next_button = self._button("Next (J, Down)", "", self.next, actions)
-        self.next_undecided_button = self._button(
-            "Next undecided (N)", "", self.next_undecided, actions
-        )
-        self.undo_button = self._button(
-            "Undo (Ctrl+Z)", "Take back the last decision made in this window.", self.undo, actions
-        )
-        actions.addStretch(1)
-        self.accept_type_button = self._button(
-            "Accept all of this type…",
-            "See how many and a sample of them first (the type filter's type, else the current"
-            " candidate's).",
-            self.open_accept_type,
-            actions,
-        )
-        layout.addLayout(actions)
-        return tab
+        self.table.installEventFilter(self)
 
     # ------------------------------------------------------------------ keyboard
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -366,10 +294,14 @@ class ReviewQueueDialog(QDialog):
 
     def _buttons(self) -> None:
         cand = self.current()
-        for button in (self.accept_button, self.reject_button, self.adjust_button):
+        for button in (
+            self.queue.accept_button,
+            self.queue.reject_button,
+            self.queue.adjust_button,
+        ):
             button.setEnabled(cand is not None)
-        self.undo_button.setEnabled(bool(self.undo_stack))
-        self.accept_type_button.setEnabled(
+        self.queue.undo_button.setEnabled(bool(self.undo_stack))
+        self.queue.accept_type_button.setEnabled(
             self.type_combo.currentData() is not None or cand is not None
         )
 
@@ -421,12 +353,14 @@ class ReviewQueueDialog(QDialog):
             cancel=False,
             title="Review decision",
         )
-        task.finished.connect(self._decided)
+        task.finished.connect(partial(self._decided, entry))
         task.failed.connect(partial(self._decision_failed, entry))
         self._buttons()
         return self._runner.submit(task)
 
-    def _decided(self, result: ops.Decided) -> None:
+    def _decided(self, entry: tuple[int, ...] | None, result: ops.Decided) -> None:
+        if entry is not None and not result.changed and entry in self.undo_stack:
+            self.undo_stack.remove(entry)  # decided that way already: nothing to take back
         for ctx in result.contexts:
             self._remember(ctx)
         if result.action == "accept_type" and result.changed:
