@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from retention_desk.archive.store import Archive
-from retention_desk.search import retention_filters  # noqa: F401  (registers its filters)
+from retention_desk.search import oversight_filters, retention_filters  # noqa: F401 (filters)
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.filters import FILTERS, PREFILTERS, FilterContext, Prefilter
 from retention_desk.search.query import Atom, FilterTerm, QueryTree, Term
