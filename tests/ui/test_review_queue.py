@@ -143,7 +143,7 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     assert cands["k1"].status == "undecided" and cands["s2"].status == "undecided"
     assert "Decided 6 of 8 (2 undecided)" in dialog.progress_label.text()
     assert "birth date 2/2" in dialog.progress_label.text()
-    assert "ssn 4/5" in dialog.progress_label.text()
+    assert "SSN 4/5" in dialog.progress_label.text()
     assert same_progress(dialog, review)
 
     # each accepted candidate made its redaction of the request, what may stay visible kept
@@ -344,3 +344,49 @@ def test_keys_reach_the_queue_from_the_context_pane(qtbot: QtBot, review: Review
     press(qtbot, dialog.table, Qt.Key.Key_A)  # accepted already: nothing new to undo
     assert dialog.undo_stack == [(review.candidates()["s2"].id,)]
     assert "decided that way already" in dialog.message.text()
+
+
+def test_the_queue_with_the_threaded_runner(qtbot: QtBot, review: Review) -> None:
+    """Work on the archive worker, answers on the GUI thread: the context follows the row,
+    and decisions queued by fast keys are all taken, in order."""
+    runner = TaskRunner()
+    dialog = ReviewQueueDialog(review.archive, runner, review.number)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 6, timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.context.shown is not None, timeout=30_000)
+    assert dialog.context.text.toPlainText() == HOSTILE
+    for key in (Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_A):  # s1, s2, s3 without waiting
+        press(qtbot, dialog.table, key)
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=30_000)
+    cands = review.candidates()
+    assert [cands[k].status for k in ("s1", "s2", "s3")] == ["accepted", "rejected", "accepted"]
+    assert current_key(dialog, review) == "k1"
+    qtbot.waitUntil(lambda: dialog.context.shown is not None, timeout=30_000)
+    assert "4111" in dialog.context.text.toPlainText()
+    assert same_progress(dialog, review)
+    dialog.close()
+    runner.wait(30_000)
+
+
+def test_fast_keys_at_the_end_never_come_back_to_a_pending_row(
+    qtbot: QtBot, review: Review
+) -> None:
+    runner = TaskRunner()
+    dialog = ReviewQueueDialog(review.archive, runner, review.number)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 6, timeout=30_000)
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("birth_date"))
+    assert dialog.model.rowCount() == 2 and current_key(dialog, review) == "d1"
+    press(qtbot, dialog.table, Qt.Key.Key_A)
+    assert current_key(dialog, review) == "d2"
+    press(qtbot, dialog.table, Qt.Key.Key_A)
+    # not back to d1 while its accept is still queued: nothing is left to decide here
+    assert current_key(dialog, review) == "d2"
+    assert "Every candidate shown is decided" in dialog.message.text()
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=30_000)
+    cands = review.candidates()
+    assert cands["d1"].status == cands["d2"].status == "accepted"
+    dialog.close()
+    runner.wait(30_000)

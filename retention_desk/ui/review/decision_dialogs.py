@@ -131,7 +131,7 @@ class AcceptTypeDialog(QDialog):
             words = (
                 f"Accept all {samples.undecided:,} undecided {name} candidate(s)? Each becomes"
                 f" a redaction of the request. A sample of {len(samples.samples)} of them,"
-                f" the part to black out shown as [{name}]:"
+                f" the part to black out shown as [{samples.kind.replace('_', ' ')}]:"
             )
         else:
             words = f"No {name} candidate is left undecided."

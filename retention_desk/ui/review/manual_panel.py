@@ -36,6 +36,7 @@ from retention_desk.ui.review import ops
 from retention_desk.ui.tasks import Task, TaskRunner
 
 HEADERS = ("Id", "Record", "What", "Code", "Kind", "Made by", "Made (UTC)", "Note")
+COLUMN_WIDTHS = (60, 70, 220, 110, 80, 110, 150)
 
 
 class WithholdDialog(QDialog):
@@ -55,6 +56,10 @@ class WithholdDialog(QDialog):
         self.record_edit.setValidator(QIntValidator(1, 2_000_000_000, self))
         form.addRow(plain_label("Record id"), self.record_edit)
         self.code_combo = QComboBox()
+        self.code_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.code_combo.setMinimumContentsLength(40)
         for code, text in codes:
             self.code_combo.addItem(text, code)
         self.code_combo.setCurrentIndex(-1)
@@ -109,6 +114,9 @@ class ManualPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        for col, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(col, width)
         self.table.itemSelectionChanged.connect(self._buttons)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()

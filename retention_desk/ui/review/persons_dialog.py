@@ -68,6 +68,10 @@ class PersonsDialog(QDialog):
         self.handles_edit.setPlaceholderText("optional: account handles, separated by spaces")
         form.addRow(plain_label("Handles"), self.handles_edit)
         self.code_combo = QComboBox()
+        self.code_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.code_combo.setMinimumContentsLength(40)
         form.addRow(plain_label("Exemption"), self.code_combo)
         layout.addLayout(form)
         self.status = plain_label()

@@ -87,6 +87,7 @@ class ReviewQueueDialog(QDialog):
         self._context_latest = Latest()
         self._context_task: Task | None = None
         self._manual_stale = True
+        self._pending: set[int] = set()  # candidates whose accept/reject is on the runner
         self.setWindowTitle(f"Review redactions of {number}")
         self.resize(1180, 820)
         layout = QVBoxLayout(self)
@@ -312,8 +313,9 @@ class ReviewQueueDialog(QDialog):
     def previous(self) -> None:
         self.select_row(max(self.current_row() - 1, 0))
 
-    def next_undecided(self, skip: int | None = None) -> None:
-        row = self.model.next_undecided(self.current_row(), skip)
+    def next_undecided(self) -> None:
+        # decisions still on the runner count as taken: fast keys never come back to them
+        row = self.model.next_undecided(self.current_row(), self._pending)
         if row < 0:
             self.message.setText("Every candidate shown is decided.")
             return
@@ -333,7 +335,7 @@ class ReviewQueueDialog(QDialog):
         entry = (cand.id,)
         self.undo_stack.append(entry)
         task = self._decide(action, [cand.id], cand, entry)
-        self.next_undecided(skip=cand.id)
+        self.next_undecided()
         return task
 
     def _decide(
@@ -355,6 +357,9 @@ class ReviewQueueDialog(QDialog):
         )
         task.finished.connect(partial(self._decided, entry))
         task.failed.connect(partial(self._decision_failed, entry))
+        if action in ("accept", "reject", "adjust"):
+            self._pending.update(ids)
+            task.ended.connect(lambda: self._pending.difference_update(ids))
         self._buttons()
         return self._runner.submit(task)
 
@@ -433,7 +438,7 @@ class ReviewQueueDialog(QDialog):
         row = self.model.row_of(cand.id)
         if row >= 0:
             self.select_row(row)
-        self.next_undecided(skip=cand.id)
+        self.next_undecided()
 
     def open_accept_type(self) -> Task | None:
         kind = self.type_combo.currentData()

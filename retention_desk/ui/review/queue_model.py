@@ -9,7 +9,7 @@ shown stays in view (the reviewer may step back to it) until the filter is chose
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -40,8 +40,16 @@ STATUS_FILTERS = (
 )
 
 
+KIND_NAMES = {
+    "ssn": "SSN",
+    "financial_account": "account number",
+    "taxpayer_id": "taxpayer id",
+    "drivers_licence": "driver's licence",
+}
+
+
 def kind_name(kind: str) -> str:
-    return kind.replace("_", " ")
+    return KIND_NAMES.get(kind, kind.replace("_", " "))
 
 
 def field_text(cand: CandidateInfo) -> str:
@@ -174,14 +182,14 @@ class CandidateTableModel(QAbstractTableModel):
                 i += step
         return out
 
-    def next_undecided(self, after: int, skip: int | None = None) -> int:
+    def next_undecided(self, after: int, skip: Container[int] = ()) -> int:
         """The first shown row after `after` (then from the top) still to decide, other than
-        candidate `skip` (being decided now); -1 when none is left."""
+        the candidates in `skip` (being decided now); -1 when none is left."""
         n = len(self._shown)
         for offset in range(1, n + 1):
             row = (after + offset) % n if after >= 0 else offset - 1
             cand = self._all[self._shown[row]]
-            if cand.id != skip and not cand.decided:
+            if not cand.decided and cand.id not in skip:
                 return row
         return -1
 
