@@ -186,6 +186,16 @@ def find_account(conn: Connection, name: str) -> tuple[int, str]:
     return int(r[0]), account_label(r[1], r[2], r[3], r[4])
 
 
+def list_accounts(archive: Archive) -> list[tuple[int, str]]:
+    """Every account as (id, label), for choosers; `find_account(str(id))` finds it again."""
+    with archive.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, platform, handle, display_name, account_key FROM accounts"
+        ).all()
+    out = [(int(r[0]), account_label(r[1], r[2], r[3], r[4])) for r in rows]
+    return sorted(out, key=lambda a: a[1].lower())
+
+
 def account_label(platform: Any, handle: Any, display: Any, key: Any) -> str:
     shown = f"@{handle}" if handle else str(display or key or "")
     return f"{platform}/{shown}"
