@@ -332,7 +332,9 @@ def test_an_adjusted_span_is_shown_whole(qtbot: QtBot, review: Review) -> None:
     assert dialog.context.fields["status"].text() == "accepted (span adjusted)"
 
 
-def test_keys_reach_the_queue_from_the_context_pane(qtbot: QtBot, review: Review) -> None:
+def test_keys_reach_the_queue_from_the_context_pane_and_buttons(
+    qtbot: QtBot, review: Review
+) -> None:
     dialog = open_dialog(qtbot, review)
     pane = dialog.context.text
     press(qtbot, pane, Qt.Key.Key_N)  # the read-only text passes letters on to the dialog
@@ -344,6 +346,11 @@ def test_keys_reach_the_queue_from_the_context_pane(qtbot: QtBot, review: Review
     press(qtbot, dialog.table, Qt.Key.Key_A)  # accepted already: nothing new to undo
     assert dialog.undo_stack == [(review.candidates()["s2"].id,)]
     assert "decided that way already" in dialog.message.text()
+    # Down and Up on a button move the queue too (not the focus between buttons)
+    press(qtbot, dialog.queue.next_button, Qt.Key.Key_Down)
+    assert current_key(dialog, review) == "s3"
+    press(qtbot, dialog.queue.next_button, Qt.Key.Key_Up)
+    assert current_key(dialog, review) == "s2"
 
 
 def test_the_queue_with_the_threaded_runner(qtbot: QtBot, review: Review) -> None:

@@ -97,11 +97,8 @@ class ReviewQueueDialog(QDialog):
         layout.addWidget(self.progress_label)
         self.queue = QueueTab()
         # the parts every method uses, by their short names
-        self.model, self.table, self.context = (
-            self.queue.model,
-            self.queue.table,
-            self.queue.context,
-        )
+        self.model, self.table = self.queue.model, self.queue.table
+        self.context = self.queue.context
         self.type_combo, self.status_combo = self.queue.type_combo, self.queue.status_combo
         self._connect()
         self.tabs = QTabWidget()
@@ -139,6 +136,7 @@ class ReviewQueueDialog(QDialog):
             (q.accept_type_button, self.open_accept_type),
         ):
             button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            button.installEventFilter(self)  # Up and Down move the queue, not the focus
         q.type_combo.currentIndexChanged.connect(self._filter_changed)
         q.status_combo.currentIndexChanged.connect(self._filter_changed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -146,9 +144,9 @@ class ReviewQueueDialog(QDialog):
 
     # ------------------------------------------------------------------ keyboard
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() not in TABLE_NATIVE and self._key(event):
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            native = watched is self.table and event.key() in TABLE_NATIVE
+            if not native and self._key(event):
                 return True
         return super().eventFilter(watched, event)
 
@@ -248,10 +246,12 @@ class ReviewQueueDialog(QDialog):
                 self.context.clear("No candidates match the filter.")
             return
         index = self.model.index(row, 0)
+        moved = row != self.current_row()
         flags = QItemSelectionModel.SelectionFlag
         self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         self.table.scrollTo(index)
-        self._show_current()  # also when the row was current already (its data changed)
+        if not moved:
+            self._show_current()  # the row was current already: its data may have changed
 
     def _row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_current()
@@ -295,14 +295,11 @@ class ReviewQueueDialog(QDialog):
 
     def _buttons(self) -> None:
         cand = self.current()
-        for button in (
-            self.queue.accept_button,
-            self.queue.reject_button,
-            self.queue.adjust_button,
-        ):
+        q = self.queue
+        for button in (q.accept_button, q.reject_button, q.adjust_button):
             button.setEnabled(cand is not None)
-        self.queue.undo_button.setEnabled(bool(self.undo_stack))
-        self.queue.accept_type_button.setEnabled(
+        q.undo_button.setEnabled(bool(self.undo_stack))
+        q.accept_type_button.setEnabled(
             self.type_combo.currentData() is not None or cand is not None
         )
 
@@ -460,9 +457,16 @@ class ReviewQueueDialog(QDialog):
     def _show_samples(self, samples: ops.Samples) -> None:
         dialog = AcceptTypeDialog(samples, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._decide("accept_type", [], None, kind=samples.kind))
+        dialog.accepted.connect(partial(self._accept_type, samples))
         self.dialog = dialog
         dialog.open()
+
+    def _accept_type(self, samples: ops.Samples) -> Task:
+        # one write transaction for all of them (tens of seconds at 50k): say what is going on
+        self.message.setText(
+            f"Accepting {samples.undecided:,} {kind_name(samples.kind)} candidate(s)…"
+        )
+        return self._decide("accept_type", [], None, kind=samples.kind)
 
     # ------------------------------------------------------------------ other actions
     def run_detection(self) -> Task:
