@@ -240,6 +240,15 @@ def test_persons_added_are_found_at_the_next_run(qtbot: QtBot, review: Review) -
     ]
     assert kinds == ["person"]
     assert "person 0/1" in dialog.progress_label.text()
+    # removed: their undecided candidate goes at the next run
+    persons = dialog.open_persons()
+    persons.list.setCurrentRow(0)
+    persons.remove_button.click()
+    assert persons.list.count() == 0
+    persons.accept()
+    dialog.run_detection()
+    assert not [c for c in list_candidates(review.archive, review.number) if c.kind == "person"]
+    assert "person" not in dialog.progress_label.text()
 
 
 def test_manual_redactions_and_withholding_in_the_same_place(qtbot: QtBot, review: Review) -> None:
@@ -273,6 +282,15 @@ def test_manual_redactions_and_withholding_in_the_same_place(qtbot: QtBot, revie
     ]
     assert kinds == ["withhold"]
     assert panel.table.rowCount() == before
+    # a refusal of the desk is shown as its sentence
+    held = panel.open_withhold()
+    assert held is not None
+    held.record_edit.setText("999999")
+    held.code_combo.setCurrentIndex(0)
+    held.ok_button.click()
+    assert panel.table.rowCount() == before
+    box = next(w for w in panel.findChildren(QMessageBox) if w.icon() == QMessageBox.Icon.Warning)
+    assert "999999" in box.text()
     # keys belong to the queue tab only
     press(qtbot, dialog, Qt.Key.Key_A)
     assert review.candidates()["s1"].status == "undecided"
@@ -304,6 +322,8 @@ def test_requests_page_button_opens_the_queue(qtbot: QtBot, review: Review) -> N
     qtbot.addWidget(view)
     view.resize(1400, 800)
     view.show()
+    view.set_archive(None)
+    assert not view.review_button.isEnabled()  # no request chosen
     view.set_archive(review.archive)
     view.select_request(review.number)
     assert view.review_button.isEnabled()
