@@ -104,6 +104,7 @@ def _check_target(path: str | None) -> Path | None:
 
 def run_list(args: argparse.Namespace) -> int:
     from retention_desk.oversight import moderation as mod
+    from retention_desk.oversight.moderation_export import write_csv, write_xlsx
 
     xlsx, csv_path = _check_target(args.xlsx), _check_target(args.csv)
     with open_archive(args) as archive, oversight_errors():
@@ -115,9 +116,9 @@ def run_list(args: argparse.Namespace) -> int:
             year=args.year,
         )
     if xlsx is not None:
-        mod.write_xlsx(entries, xlsx)
+        write_xlsx(entries, xlsx)
     if csv_path is not None:
-        mod.write_csv(entries, csv_path)
+        write_csv(entries, csv_path)
     if args.json:
         print_json([entry_dict(e) for e in entries])
         return 0

@@ -4,7 +4,7 @@ workbook with the same tables.
 Every string from the archive (account names, category labels, the agency's name) is made
 one visible line (`present.plain`) and, in the PDF, XML-escaped by `PdfFonts.markup` before
 reportlab reads it as Paragraph markup; in the XLSX it is a string cell that never becomes a
-formula (`export_xlsx._put`). Counts are numbers.
+formula (`cells.put`). Counts are numbers.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def write_pdf(review: AnnualReview, path: Path) -> None:
 def write_xlsx(review: AnnualReview, path: Path) -> None:
     from openpyxl import Workbook
 
-    from retention_desk.disposal.export_xlsx import _put
+    from retention_desk.oversight.cells import put
 
     wb = Workbook()
     first = wb.active
@@ -198,21 +198,21 @@ def write_xlsx(review: AnnualReview, path: Path) -> None:
     ws = first
     ws.title = "Review"
     row = 1
-    _put(ws, row, 1, title(review), bold=True)
+    put(ws, row, 1, title(review), bold=True)
     for k, v in heading(review):
         row += 1
-        _put(ws, row, 1, k, bold=True)
-        _put(ws, row, 2, v)
+        put(ws, row, 1, k, bold=True)
+        put(ws, row, 2, v)
     row += 1
     for note in review.notes:
         row += 1
-        _put(ws, row, 1, note)
+        put(ws, row, 1, note)
     for name, (header, rows) in tables(review):
         sheet = wb.create_sheet(name)
         for col, h in enumerate(header, start=1):
-            _put(sheet, 1, col, h, bold=True)
+            put(sheet, 1, col, h, bold=True)
         for r_no, values in enumerate(rows, start=2):
             for col, value in enumerate(values, start=1):
-                _put(sheet, r_no, col, value)
+                put(sheet, r_no, col, value)
         sheet.freeze_panes = "A2"
     wb.save(str(path))

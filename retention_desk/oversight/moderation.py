@@ -22,12 +22,10 @@ category code only.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -451,95 +449,9 @@ def actions_of(archive: Archive, record_id: int) -> list[RecordedAction]:
         ]
 
 
-# -------------------------------------------------------------------------------- export
-HEADER = (
-    "Record",
-    "Platform",
-    "Kind",
-    "Account",
-    "Author",
-    "Handle",
-    "Created (UTC)",
-    "Hidden (UTC)",
-    "Deleted (UTC)",
-    "Text",
-    "Flag",
-    "Action",
-    "Category",
-    "Acted by",
-    "Acted at (UTC)",
-    "Reason",
-    "Entered at (UTC)",
-    "Entered by",
-    "Actions recorded",
-    "URL",
-)
-
-
-def _utc(value: str | None) -> str:
-    return value[:19].replace("T", " ") if value else ""
-
-
 def flag_word(entry: ModerationEntry) -> str:
     if entry.unreasoned:
         return "removed without a recorded reason"
     if entry.by_author:
         return "removed by its author"
     return ""
-
-
-def export_row(entry: ModerationEntry) -> list[object]:
-    """One row of the export; counts are numbers, everything else text."""
-    return [
-        entry.record_id,
-        entry.platform,
-        entry.kind,
-        entry.account,
-        entry.author_name,
-        entry.author_handle,
-        _utc(entry.created_at),
-        _utc(entry.hidden_at),
-        _utc(entry.deleted_at),
-        entry.excerpt,
-        flag_word(entry),
-        entry.action or "",
-        entry.category,
-        entry.acted_by,
-        _utc(entry.acted_at),
-        entry.reason,
-        _utc(entry.entered_at),
-        entry.entered_by,
-        entry.action_count,
-        entry.url,
-    ]
-
-
-def write_csv(entries: Sequence[ModerationEntry], path: Path) -> None:
-    """The log as CSV (UTF-8 with BOM for spreadsheets). Every text cell goes through
-    `safe_text`: a value a spreadsheet would run as a formula gets a leading `'`."""
-    from retention_desk.disposal.export_xlsx import safe_text
-
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(HEADER)
-        for entry in entries:
-            out.writerow([v if isinstance(v, int) else safe_text(v) for v in export_row(entry)])
-
-
-def write_xlsx(entries: Sequence[ModerationEntry], path: Path) -> None:
-    """The log as one XLSX sheet; cells are strings (never formulas) or computed counts."""
-    from openpyxl import Workbook
-
-    from retention_desk.disposal.export_xlsx import _put
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Moderation log"
-    for col, name in enumerate(HEADER, start=1):
-        _put(ws, 1, col, name, bold=True)
-    for row_no, entry in enumerate(entries, start=2):
-        for col, value in enumerate(export_row(entry), start=1):
-            _put(ws, row_no, col, value)
-    ws.freeze_panes = "A2"
-    wb.save(str(path))

@@ -12,6 +12,7 @@ import pytest
 
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
+from retention_desk.oversight import moderation_export as export
 from tests.oversight.moderation_corpus import HOSTILE, build, use_fake_categories
 
 
@@ -158,8 +159,8 @@ def test_exports_never_formulas(corpus: tuple[Archive, dict[str, int]], tmp_path
     archive, ids = corpus
     mod.record_reason(archive, ids["c2"], "profane", "=1+1 " + HOSTILE, acted_by="@evil")
     entries = mod.list_moderation(archive)
-    mod.write_xlsx(entries, tmp_path / "m.xlsx")
-    mod.write_csv(entries, tmp_path / "m.csv")
+    export.write_xlsx(entries, tmp_path / "m.xlsx")
+    export.write_csv(entries, tmp_path / "m.csv")
     ws = load_workbook(tmp_path / "m.xlsx").active
     assert ws is not None
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
@@ -170,7 +171,7 @@ def test_exports_never_formulas(corpus: tuple[Archive, dict[str, int]], tmp_path
     assert not any("\x1b" in t for t in texts)
     with (tmp_path / "m.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == list(mod.HEADER)
+    assert rows[0] == list(export.HEADER)
     assert len(rows) == len(entries) + 1
     values = [v for r in rows[1:] for v in r]
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values)

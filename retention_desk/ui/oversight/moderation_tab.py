@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
+from retention_desk.oversight.moderation_export import write_csv, write_xlsx
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.plain import plain_label, show_error
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
@@ -341,7 +342,7 @@ class ModerationTab(QWidget):
     def export_to(self, path: Path) -> Task | None:
         """Write the entries shown to `path` (CSV when it ends in .csv, else XLSX)."""
         entries = list(self.entries)
-        writer = mod.write_csv if path.suffix.lower() == ".csv" else mod.write_xlsx
+        writer = write_csv if path.suffix.lower() == ".csv" else write_xlsx
         task = Task(functools.partial(writer, entries, path), progress=False, cancel=False)
         task.finished.connect(
             lambda _r: self.status.setText(_one_line(f"Wrote {len(entries)} entries to {path}."))
