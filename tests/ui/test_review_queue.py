@@ -183,6 +183,19 @@ def test_imported_markup_shows_literally_in_the_context(qtbot: QtBot, review: Re
     assert [m.cursor.selectedText() for m in marks] == ["123-45-6789"]
     assert marks[0].format.background().color().name() == "#000000"
     assert pane.fields["visible"].text().startswith("nothing")
+    # the adjust preview and the type's sample show it literally too
+    press(qtbot, dialog.table, Qt.Key.Key_E)
+    adjust = dialog.dialog
+    assert isinstance(adjust, AdjustDialog) and adjust.preview.toPlainText() == HOSTILE
+    adjust.end_spin.setValue(len(HOSTILE))
+    assert "<img src=x>" in adjust.covers.text()
+    assert adjust.covers.textFormat() == Qt.TextFormat.PlainText
+    adjust.reject()
+    dialog.queue.accept_type_button.click()
+    sample = dialog.dialog
+    assert isinstance(sample, AcceptTypeDialog)
+    assert "My SSN is [ssn] <b>bold</b> <img src=x>" in sample.sample_text.toPlainText()
+    sample.reject()
     # a card keeps its last four digits visible, marked apart from the black run
     dialog.select_row(dialog.model.row_of(review.candidates()["k1"].id))
     marks = pane.text.extraSelections()
@@ -294,6 +307,11 @@ def test_manual_redactions_and_withholding_in_the_same_place(qtbot: QtBot, revie
     # keys belong to the queue tab only
     press(qtbot, dialog, Qt.Key.Key_A)
     assert review.candidates()["s1"].status == "undecided"
+    # a decision in the queue shows in this tab when it is shown again
+    dialog.tabs.setCurrentIndex(0)
+    press(qtbot, dialog.table, Qt.Key.Key_A)
+    dialog.tabs.setCurrentIndex(1)
+    assert panel.table.rowCount() == before + 1
 
 
 def test_report_and_refusals_show_their_sentence(

@@ -104,7 +104,8 @@ class ReviewQueueDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, "Candidates")
         self.manual = ManualPanel(archive, runner, number)
-        self.manual.changed.connect(self.reload)
+        # the panel reads itself again; the queue follows (covered candidates may change)
+        self.manual.changed.connect(lambda: self.reload(manual=False))
         self.tabs.addTab(self.manual, "Redactions and withholding")
         self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
@@ -175,7 +176,7 @@ class ReviewQueueDialog(QDialog):
         return True
 
     # ------------------------------------------------------------------ loading
-    def reload(self) -> Task:
+    def reload(self, *, manual: bool = True) -> Task:
         task = Task(
             partial(ops.load_queue, self._archive, self.number),
             progress=False,
@@ -184,10 +185,15 @@ class ReviewQueueDialog(QDialog):
         )
         task.finished.connect(self._loaded)
         task.failed.connect(lambda message: self._failed("Review queue", message))
+        if manual:
+            self._redactions_changed()
+        return self._runner.submit(task)
+
+    def _redactions_changed(self) -> None:
+        """The request's redactions changed here: the other tab reads them again when shown."""
         self._manual_stale = True
         if self.tabs.currentIndex() == TAB_MANUAL:
             self._tab_changed(TAB_MANUAL)
-        return self._runner.submit(task)
 
     def _loaded(self, candidates: tuple[CandidateInfo, ...]) -> None:
         keep = self.current()
@@ -363,6 +369,8 @@ class ReviewQueueDialog(QDialog):
     def _decided(self, entry: tuple[int, ...] | None, result: ops.Decided) -> None:
         if entry is not None and not result.changed and entry in self.undo_stack:
             self.undo_stack.remove(entry)  # decided that way already: nothing to take back
+        if result.changed and not result.reload:
+            self._redactions_changed()  # accepting and undoing make and remove redactions
         for ctx in result.contexts:
             self._remember(ctx)
         if result.action == "accept_type" and result.changed:
