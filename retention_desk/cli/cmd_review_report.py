@@ -56,6 +56,7 @@ def review_dict(review: Any) -> dict[str, Any]:
         "requests": {
             "received": review.requests.received,
             "fulfilled": review.requests.fulfilled,
+            "fulfilled_in_year": review.requests.fulfilled_in_year,
             "open": review.requests.open,
             "by_status": review.requests.by_status,
             "for_account": review.requests.for_account,

@@ -14,7 +14,9 @@ What each figure counts (the report prints these definitions too):
   entered) and filed under its category; its *resolution* is the record's latest action of
   any kind (hidden, deleted, reported, kept or restored);
 - requests: IPRA requests received in the year (their received day) with the status each
-  is in now; for one account, the requests whose responsive set holds a record of it;
+  is in now, and the requests fulfilled in the year (a fulfilling step dated in it, whenever
+  the request came in); for one account, the requests whose responsive set holds a record
+  of it;
 - disposal: disposal reports approved in the year (the day of their last approval step,
   still approved or since destroyed) and records destroyed in the year (tombstones). The
   tombstone of a destroyed record keeps no account, so these are agency-wide always.
@@ -36,6 +38,8 @@ from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
 
 REQUEST_FULFILLED = ("fulfilled", "partially_fulfilled")
+# the request steps (ipra_events.kind) that fulfil a request in whole or in part
+FULFILLING_STEPS = ("fulfilled", "partially_fulfilled", "partially_denied")
 REQUEST_OTHER_ENDS = ("denied", "withdrawn", "forwarded", "closed")
 # removal buckets besides the categories
 UNREASONED = "unreasoned"
@@ -55,7 +59,11 @@ DEFINITIONS = (
         "a record with a recorded action under a policy category, dated by the latest such"
         " action; its resolution is the record's latest action",
     ),
-    ("Requests", "IPRA requests received in the year, with the status each is in now"),
+    (
+        "Requests",
+        "IPRA requests received in the year, with the status each is in now; fulfilled in"
+        " the year: requests with a fulfilling step (in whole or in part) dated in the year",
+    ),
     (
         "Disposal",
         "disposal reports whose last approval step is in the year, and records destroyed in"
@@ -104,6 +112,8 @@ class IncidentRow:
 class RequestSummary:
     received: int
     by_status: dict[str, int]
+    # requests with a fulfilling step dated in the year, whenever they were received
+    fulfilled_in_year: int
     # requests whose responsive set holds the account's records (False: agency-wide)
     for_account: bool
 
@@ -320,19 +330,32 @@ def _local(value: str | None, zone: Any) -> date | None:
 
 
 def _requests(conn: Connection, year: int, account_id: int | None) -> RequestSummary:
-    sql = "SELECT q.status, count(*) FROM ipra_requests q WHERE q.received_on LIKE ?"
-    args: list[Any] = [f"{year:04d}-%"]
+    scope, scope_args = "", []
     if account_id is not None:
-        sql += (
+        scope = (
             " AND q.id IN (SELECT rr.request_id FROM ipra_request_records rr"
             " JOIN records r ON r.id = rr.record_id"
             " WHERE rr.removed_at IS NULL AND r.account_id = ?)"
         )
-        args.append(account_id)
+        scope_args.append(account_id)
     by_status = {
-        str(s): int(n) for s, n in conn.exec_driver_sql(sql + " GROUP BY q.status", tuple(args))
+        str(s): int(n)
+        for s, n in conn.exec_driver_sql(
+            "SELECT q.status, count(*) FROM ipra_requests q WHERE q.received_on LIKE ?"
+            + scope
+            + " GROUP BY q.status",
+            (f"{year:04d}-%", *scope_args),
+        )
     }
-    return RequestSummary(sum(by_status.values()), by_status, account_id is not None)
+    marks = ",".join("?" for _ in FULFILLING_STEPS)
+    fulfilled = int(
+        conn.exec_driver_sql(
+            "SELECT count(DISTINCT q.id) FROM ipra_requests q JOIN ipra_events e"
+            f" ON e.request_id = q.id WHERE e.kind IN ({marks}) AND e.on_date LIKE ?" + scope,
+            (*FULFILLING_STEPS, f"{year:04d}-%", *scope_args),
+        ).scalar_one()
+    )
+    return RequestSummary(sum(by_status.values()), by_status, fulfilled, account_id is not None)
 
 
 def _disposal(conn: Connection, year: int, zone: Any) -> DisposalSummary:

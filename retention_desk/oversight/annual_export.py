@@ -104,6 +104,7 @@ def summary_table(review: AnnualReview) -> Table:
         [f"Requests received{scope}", req.received],
         ["  fulfilled or partially fulfilled", req.fulfilled],
         ["  still open", req.open],
+        [f"Requests fulfilled in the year (in whole or in part){scope}", req.fulfilled_in_year],
     ]
     rows += [
         [f"  {STATUS_WORDS.get(s, s).lower()}", n]

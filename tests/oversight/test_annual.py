@@ -147,6 +147,13 @@ def check_against_sql(archive: Archive, review: AnnualReview) -> None:
             assert (
                 review.requests.fulfilled == statuses["fulfilled"] + statuses["partially_fulfilled"]
             )
+            fulfilled_in_year = conn.exec_driver_sql(
+                "SELECT count(DISTINCT request_id) FROM ipra_events WHERE kind IN"
+                " ('fulfilled', 'partially_fulfilled', 'partially_denied')"
+                " AND substr(on_date, 1, 4) = ?",
+                (str(year),),
+            ).scalar_one()
+            assert review.requests.fulfilled_in_year == fulfilled_in_year
 
 
 # ------------------------------------------------------------------------ the corpus
@@ -165,8 +172,19 @@ def test_counts_on_the_built_archive(corpus: tuple[Archive, dict[str, int]]) -> 
         email="ana@example.org",
         description="comments",
     )
+    old = requests.new_request(
+        archive,
+        received_at=datetime(2025, 11, 20, 18, tzinfo=UTC),
+        via="email",
+        name="Ben Requester",
+        email="ben@example.org",
+        description="hidden comments",
+    ).number
+    requests.record_step(archive, old, "fulfilled", on=date(2026, 1, 10))
     r25 = annual_review(archive, 2025)
     check_against_sql(archive, r25)
+    assert (r25.requests.received, r25.requests.fulfilled) == (1, 1)
+    assert r25.requests.fulfilled_in_year == 0
     # the figures themselves, as worked out by hand from the corpus
     # p1, p2, p_edge, t1, t2 (p_edge is 2025 in Denver, 2026 in UTC)
     assert r25.totals["post"] == 5 and r25.totals["comment"] == 4
@@ -179,6 +197,7 @@ def test_counts_on_the_built_archive(corpus: tuple[Archive, dict[str, int]]) -> 
     check_against_sql(archive, r26)
     assert r26.removed_by_category() == {"off-topic": 1}
     assert r26.requests.received == 1 and r26.requests.open == 1
+    assert r26.requests.fulfilled_in_year == 1  # received in 2025, fulfilled in 2026
 
 
 def test_year_boundary_is_the_agency_zone(corpus: tuple[Archive, dict[str, int]]) -> None:
@@ -251,6 +270,13 @@ def test_counts_on_the_demo_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                     )
                 }
             )
+            request_years = {
+                int(str(r[0])[:4])
+                for r in conn.exec_driver_sql("SELECT received_on FROM ipra_requests")
+            }
+        # the demo's requests (2026) come after its records: their year is checked too
+        assert request_years - set(years)
+        years = sorted(set(years) | request_years)
         assert len(removed) > 20
         # reasons for some of the demo's removals, one by its author, one report
         for n, (rid, _) in enumerate(removed[:9]):
