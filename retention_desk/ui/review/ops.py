@@ -52,6 +52,24 @@ def load_context(
     return desk_errors(_context, archive, number, candidate_id)
 
 
+def load_contexts(
+    archive: Archive, number: str, candidate_ids: Sequence[int], *, cancel: threading.Event
+) -> tuple[CandidateContext, ...]:
+    """Contexts of the rows after the current one, read ahead so stepping shows them at once;
+    one that cannot be read is left out (it is read, and its refusal shown, when reached)."""
+    from retention_desk.review.errors import ReviewError
+
+    out = []
+    for cid in candidate_ids:
+        if cancel.is_set():
+            break
+        try:
+            out.append(_context(archive, number, cid))
+        except (ReviewError, ArchiveError):
+            continue
+    return tuple(out)
+
+
 def _context(archive: Archive, number: str, candidate_id: int) -> CandidateContext:
     from retention_desk.review.store import candidate_context
 

@@ -45,6 +45,7 @@ from retention_desk.ui.task_dialogs import TaskProgressDialog
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 CONTEXT_CACHE = 256
+READ_AHEAD = 8
 TAB_QUEUE, TAB_MANUAL = range(2)
 KEYS = {
     Qt.Key.Key_A: "accept",
@@ -86,6 +87,7 @@ class ReviewQueueDialog(QDialog):
         self.report_path: Path | None = None
         self._context_latest = Latest()
         self._context_task: Task | None = None
+        self._ahead_task: Task | None = None
         self._manual_stale = True
         self._pending: set[int] = set()  # candidates whose accept/reject is on the runner
         self.setWindowTitle(f"Review redactions of {number}")
@@ -271,6 +273,8 @@ class ReviewQueueDialog(QDialog):
         self.context.show_candidate(cand, ctx)
         if ctx is None:
             self._load_context(cand.id)
+        else:
+            self._read_ahead()
 
     def _load_context(self, candidate_id: int) -> None:
         if self._context_task is not None:
@@ -292,6 +296,34 @@ class ReviewQueueDialog(QDialog):
         cand = self.current()
         if cand is not None and cand.id == ctx.candidate.id:
             self.context.show_candidate(cand, ctx)
+        self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Read the next rows' contexts in one small task, so J and N show them at once."""
+        if self._ahead_task is not None and not self._ahead_task.done:
+            return
+        row = self.current_row()
+        ids = []
+        for r in range(row + 1, min(row + 1 + READ_AHEAD, self.model.rowCount())):
+            cand = self.model.candidate(r)
+            if cand is not None and cand.id not in self.contexts:
+                ids.append(cand.id)
+        if not ids:
+            return
+        task = Task(
+            partial(ops.load_contexts, self._archive, self.number, ids),
+            progress=False,
+            cancel=True,
+            title="Candidate contexts",
+        )
+        task.finished.connect(self._read_ahead_loaded)
+        self._ahead_task = task
+        self._runner.submit(task)
+
+    def _read_ahead_loaded(self, contexts: tuple[CandidateContext, ...]) -> None:
+        for ctx in contexts:
+            if ctx.candidate.id not in self.contexts:  # never over a fresher one
+                self._remember(ctx)
 
     def _remember(self, ctx: CandidateContext) -> None:
         self.contexts[ctx.candidate.id] = ctx
@@ -547,7 +579,8 @@ class ReviewQueueDialog(QDialog):
         show_error(self, title, message)
 
     def done(self, result: int) -> None:
-        if self._context_task is not None:
-            self._context_task.cancel()
+        for task in (self._context_task, self._ahead_task):
+            if task is not None:
+                task.cancel()
         self._context_latest.invalidate()
         super().done(result)
