@@ -352,14 +352,19 @@ def entries_in(
     category: str | None = None,
     account_id: int | None = None,
     year: int | None = None,
+    record_id: int | None = None,
 ) -> list[ModerationEntry]:
-    """The log, newest first, narrowed by the filters (`category`: the latest action's)."""
+    """The log, newest first, narrowed by the filters (`category`: the latest action's).
+    `record_id`: that one record as an entry, also when nothing was removed or recorded
+    (to report a comment that is still up)."""
     zone, _ = agency_zone(conn)
-    where = [
-        f"(({_REMOVED_SQL}) OR r.id IN (SELECT record_id FROM moderation_actions))",
-        f"r.kind IN ({','.join(repr(k) for k in ACTION_KINDS)})",
-    ]
+    where = [f"r.kind IN ({','.join(repr(k) for k in ACTION_KINDS)})"]
     args: list[Any] = []
+    if record_id is None:
+        where.append(f"(({_REMOVED_SQL}) OR r.id IN (SELECT record_id FROM moderation_actions))")
+    else:
+        where.append("r.id = ?")
+        args.append(int(record_id))
     if unreasoned_only:
         where.append(f"({_REMOVED_SQL}) AND m.id IS NULL")
     if category is not None:
@@ -431,6 +436,18 @@ def list_moderation(
             account_id=account_id,
             year=year,
         )
+
+
+def entry_for(archive: Archive, record_id: int) -> ModerationEntry:
+    """One record as a log entry (a post, comment or reply), removed or not."""
+    with archive.read() as conn:
+        found = entries_in(conn, record_id=int(record_id))
+    if not found:
+        raise ModerationError(
+            f"There is no post, comment or reply {record_id} (moderation is recorded on"
+            f" {', '.join(ACTION_KINDS)})."
+        )
+    return found[0]
 
 
 def actions_of(archive: Archive, record_id: int) -> list[RecordedAction]:

@@ -161,3 +161,26 @@ def test_export_and_annual_dialog(
     dialog.make()
     assert dialog.result_made is not None and dialog.result_made.review.account == "x/@sandiapd"
     assert dialog.result_made.files == ()
+
+
+def test_report_a_comment_still_up(qtbot: QtBot, corpus: tuple[Archive, dict[str, int]]) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    archive, ids = corpus
+    tab, seen = _tab(qtbot, archive)
+    assert ids["c4"] not in {e.record_id for e in tab.entries}
+    tab.record_edit.setText(str(ids["c4"]))
+    tab.report_record()
+    dialog = tab.reason_dialog
+    assert dialog is not None and dialog.record_id == ids["c4"]
+    assert dialog.action_box.currentText() == "reported"
+    dialog.category_box.setCurrentIndex(dialog.category_box.findData("389.5-a"))
+    dialog.note_edit.setPlainText("reported to the PIO")
+    dialog.accept()
+    assert seen == ["oversight"]
+    entry = next(e for e in tab.entries if e.record_id == ids["c4"])
+    assert (entry.action, entry.removed, entry.category) == ("reported", False, "389.5-a")
+    # a private message is no moderation target; the sentence says so
+    tab.record_edit.setText(str(ids["m1"]))
+    tab.report_record()
+    assert any("no post, comment or reply" in b.text() for b in tab.findChildren(QMessageBox))

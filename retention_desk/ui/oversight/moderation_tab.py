@@ -201,8 +201,24 @@ class ModerationTab(QWidget):
         self.annual_button = QPushButton("Annual review report…")
         self.annual_button.clicked.connect(self.open_annual_dialog)
         buttons = QHBoxLayout()
+        self.record_edit = QLineEdit()
+        self.record_edit.setPlaceholderText("record id")
+        self.record_edit.setMaximumWidth(110)
+        self.report_button = QPushButton("Report a record…")
+        self.report_button.setToolTip(
+            "Record a report (or any action) on a post or comment by its id, also one that is"
+            " still up: CMP 1.12 asks to report rather than delete."
+        )
+        self.report_button.clicked.connect(self.report_record)
+        self.record_edit.returnPressed.connect(self.report_record)
         buttons.addWidget(self.status, 1)
-        for button in (self.reason_button, self.export_button, self.annual_button):
+        buttons.addWidget(self.record_edit)
+        for button in (
+            self.report_button,
+            self.reason_button,
+            self.export_button,
+            self.annual_button,
+        ):
             buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
@@ -298,6 +314,8 @@ class ModerationTab(QWidget):
         self.reason_button.setEnabled(has and self.selected() is not None)
         self.export_button.setEnabled(has and bool(self.entries))
         self.annual_button.setEnabled(has)
+        self.report_button.setEnabled(has)
+        self.record_edit.setEnabled(has)
 
     def selected(self) -> mod.ModerationEntry | None:
         rows = {i.row() for i in self.table.selectedItems()}
@@ -311,6 +329,27 @@ class ModerationTab(QWidget):
         entry = self.selected()
         if entry is None or self._archive is None:
             return None
+        return self._reason_dialog_for(entry)
+
+    def report_record(self) -> Task | None:
+        """ "Report a record…": any post, comment or reply by id, also one still up (CMP 1.12:
+        report rather than delete). Read off the GUI thread, then the same dialog."""
+        text = self.record_edit.text().strip()
+        if self._archive is None or not text:
+            return None
+        if not text.isdigit():
+            show_error(self, "Report a record", f"{text[:40]!r} is not a record id.")
+            return None
+        task = Task(
+            functools.partial(mod.entry_for, self._archive, int(text)),
+            progress=False,
+            cancel=False,
+        )
+        task.finished.connect(self._reason_dialog_for)
+        task.failed.connect(lambda msg: show_error(self, "Report a record", msg))
+        return self._runner.submit(task)
+
+    def _reason_dialog_for(self, entry: mod.ModerationEntry) -> ReasonDialog:
         cats = self._loaded.categories if self._loaded else []
         dialog = ReasonDialog(entry, cats, self)
         dialog.accepted.connect(lambda: self.save_reason(dialog.record_id, dialog.values()))
