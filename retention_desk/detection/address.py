@@ -13,7 +13,10 @@ from retention_desk.detection.model import IDENTIFIER_CODE, Candidate
 
 _RESIDENCE = (
     r"(?:lives|live|living|resides|reside|staying|stays)"
-    r"\s+(?:(?:right|just|now|over|currently|still|actually)\s+)?(?:at|on|in)"
+    # "lives just down the road from me at …", but not "lives in X and works at …"
+    r"(?:\s+(?:(?:(?!work|trabaj|office|oficina|job|shift|turno)[^.!?\n\d]){1,40}?\s+)?"
+    r"(?:at|on|in)"
+    r"|\s*[,:\-–])"
     r"|(?:home|house|place|casa)\s+(?:address\s+)?(?:is\s+)?(?:at|on)"
     r"|home\s+address(?:\s+is)?"
     r"|address\s+is"

@@ -321,3 +321,15 @@ def cue_after(text: str, cues: list[Cue], end: int) -> Cue | None:
     if i < len(cues) and cues[i].start == pos:
         return cues[i]
     return None
+
+
+# What may stand between an identifier and a second one of the same kind that corrects or
+# adds to it ("1/1/1900 lol, it's actually 7/19/1990", "A812-455-902 hmm wait no it's A812…",
+# "3/3/2005 instead of 3/3/2006"): the second has no cue of its own.
+CHAIN_RE = re.compile(
+    r"[\s,;:(]*(?:(?:lol|jk|haha|sorry|perd[oó]n|hmm+|wait|oops|no|nope|I\s+mean|o\s+sea)"
+    r"[\s,.!]*){0,3}(?:(?:it'?s|it\s+is|es|era)\s+)?"
+    r"(?:actually|really|realmente|en\s+realidad|or|o|not|no|and|y|/|instead\s+of"
+    r"|en\s+vez\s+de|en\s+lugar\s+de|rather\s+than)?[\s,:;)]*",
+    re.I,
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from retention_desk.detection.cues import BIRTH, Cue, cue_after, cue_before
+from retention_desk.detection.cues import BIRTH, CHAIN_RE, Cue, cue_after, cue_before
 from retention_desk.detection.model import IDENTIFIER_CODE, Candidate
 
 _MONTHS = (
@@ -53,12 +53,6 @@ DATE_RE = re.compile(
     r"(?<![\w/.\-])(?:" + "|".join(_PATTERNS) + r")(?![\w/]|[.\-]\d)",
     re.I,
 )
-# What may stand between a birth date and a second one that corrects or adds to it.
-_CHAIN_RE = re.compile(
-    r"[\s,;:(]*(?:(?:lol|jk|haha|sorry|perd[oó]n)[\s,.!]*)?(?:(?:it'?s|it\s+is|es|era)\s+)?"
-    r"(?:actually|really|realmente|en\s+realidad|or|o|not|no|and|y|/)?[\s,:;)]*",
-    re.I,
-)
 _BIRTHDAY_RE = re.compile(r"birthday|b-?day|cumple", re.I)
 _PARTY_RE = re.compile(r"party|fiesta|celebra|parade|desfile", re.I)
 
@@ -89,7 +83,7 @@ def find_birth_dates(text: str, cues: list[Cue]) -> list[Candidate]:
             cue = cue_after(text, cues, end)
             if cue is None or cue.kind != BIRTH:
                 # "DOB 1/1/1900, it's actually 7/19/1990": a correction of a birth date
-                if not (found and _CHAIN_RE.fullmatch(text, found[-1].end, start)):
+                if not (found and CHAIN_RE.fullmatch(text, found[-1].end, start)):
                     continue
                 chained = True
         elif _BIRTHDAY_RE.match(text, cue.start, cue.end) and (

@@ -16,7 +16,14 @@ from bisect import bisect_right
 from stdnum import luhn
 from stdnum.us import ein, itin, rtn, ssn
 
-from retention_desk.detection.cues import NEGATIVE, Cue, cue_after, cue_before, direct
+from retention_desk.detection.cues import (
+    CHAIN_RE,
+    NEGATIVE,
+    Cue,
+    cue_after,
+    cue_before,
+    direct,
+)
 from retention_desk.detection.model import IDENTIFIER_CODE, Candidate, merge_ranges
 
 # Digit groups joined by single separators. Not glued to letters, not part of a price ($),
@@ -49,6 +56,16 @@ def keep_last4(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
             if seen == 4:
                 return ((start, i),) if i > start else ()
     return ()
+
+
+# the cue kind whose rules read a number of each identifier kind
+_CUE_OF = {
+    "ssn": "ssn",
+    "card": "card",
+    "financial_account": "financial_account",
+    "taxpayer_id": "taxpayer_id",
+    "drivers_licence": "drivers_licence",
+}
 
 
 def _candidate(kind: str, text: str, start: int, end: int, rule: str) -> Candidate | None:
@@ -161,11 +178,19 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         token = m.group()
         alnum = re.sub(r"[^0-9A-Za-z]", "", token)
         digits = re.sub(r"\D", "", token)
-        if 6 <= len(alnum) <= 16 and len(digits) >= 5:
-            cand = _candidate("drivers_licence", text, m.start(), m.end(), "dl-cue")
+        rule = "dl-cue"
+        # a licence and then its correction ("A812-455-902 hmm wait no it's A812455903")
+        while m is not None and 6 <= len(alnum) <= 16 and len(digits) >= 5:
+            cand = _candidate("drivers_licence", text, m.start(), m.end(), rule)
             if cand:
                 found.append(cand)
                 taken.append(m.span())
+            chain = CHAIN_RE.match(text, m.end())
+            m = LICENCE_RE.match(text, chain.end()) if chain and chain.end() > m.end() else None
+            if m is not None:
+                alnum = re.sub(r"[^0-9A-Za-z]", "", m.group())
+                digits = re.sub(r"\D", "", m.group())
+                rule = "dl-chain"
     taken = merge_ranges(taken)
     for m in NUMBER_RE.finditer(text):
         start, end = m.span()
@@ -178,6 +203,17 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
             continue
         cue = cue_before(text, cues, start)
         is_direct = cue is not None and direct(text, cue.end, start)
+        if (
+            cue is None
+            and found
+            and CHAIN_RE.fullmatch(text, found[-1].end, start)
+            and len(digits) == sum(ch.isdigit() for ch in text[found[-1].start : found[-1].end])
+        ):
+            # the second of a pair with one cue, as long ("acct 1234567 or 7654321")
+            chained = _by_cue(_CUE_OF[found[-1].kind], text, start, end, digits)
+            if chained is not None:
+                found.append(chained)
+                continue
         if cue is None:
             after = cue_after(text, cues, end)
             # a lookalike word after a number does not say what the number is

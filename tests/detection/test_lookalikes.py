@@ -53,6 +53,7 @@ def _found(text: str) -> list[tuple[str, str, list[str]]]:
         "Mi cuenta de Facebook 1234567890 fue hackeada",
         "Bike registration #4012888888881881",
         "birthday 2025-06-14 party for the chief",
+        "Officer Baca lives in Rio Rancho and works at 400 Roma Ave NW",  # a work address
     ],
 )
 def test_lookalike_is_not_a_candidate(text: str) -> None:
@@ -132,6 +133,24 @@ def test_a_corrected_birth_date_is_one_too_an_arrest_date_is_not() -> None:
     assert [text[c.start : c.end] for c in detect_text(text)] == ["1/1/1900", "7/19/1990"]
     text = "DOB 3/14/1987, arrested 5/2/2025"
     assert [text[c.start : c.end] for c in detect_text(text)] == ["3/14/1987"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("my license is A812-455-902 hmm wait no it's A812455903", ["A812-455-902", "A812455903"]),
+        ("acct 12345678 or 87654321", ["12345678", "87654321"]),
+        ("acct 12345678 and 5055550142", ["12345678"]),  # not as long: a phone
+        ("the DOB they have is 3/3/2005 instead of 3/3/2006", ["3/3/2005", "3/3/2006"]),
+    ],
+)
+def test_a_second_identifier_correcting_the_first(text: str, found: list[str]) -> None:
+    assert [text[c.start : c.end] for c in detect_text(text)] == found
+
+
+def test_home_address_after_a_longer_phrase() -> None:
+    text = "Officer Sena lives just down the road from me at 3401 Rio Bravo Blvd SW and"
+    assert [text[c.start : c.end] for c in detect_text(text)] == ["3401 Rio Bravo Blvd SW"]
 
 
 def test_several_kinds_in_one_text_sorted() -> None:
