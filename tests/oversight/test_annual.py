@@ -290,6 +290,13 @@ def test_counts_on_the_demo_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             check_against_sql(archive, review)
         total = sum(annual_review(archive, y).removed_total for y in years)
         assert total == len(removed)
+        # the nine reasons were entered now, with no acted time: incidents of this year
+        now = annual_review(archive, datetime.now(DENVER).year)
+        assert now.incidents_total == 9
+        assert (
+            sum(annual_review(archive, y).removed_in(UNREASONED) for y in years)
+            == len(removed) - 10
+        )
         with archive.read() as conn:
             account = conn.exec_driver_sql(
                 "SELECT account_id FROM records WHERE account_id IS NOT NULL LIMIT 1"
