@@ -441,8 +441,8 @@ def test_fast_keys_at_the_end_never_come_back_to_a_pending_row(
 def test_contexts_of_the_next_rows_are_read_ahead(qtbot: QtBot, review: Review) -> None:
     dialog = open_dialog(qtbot, review)
     shown = {dialog.model.candidate(r).id for r in range(dialog.model.rowCount())}  # type: ignore[union-attr]
-    assert set(dialog.contexts) == shown  # the current row's, then the next ones'
-    task = dialog._context_task
+    assert set(dialog.cache.contexts) == shown  # the current row's, then the next ones'
+    task = dialog.cache.task
     press(qtbot, dialog.table, Qt.Key.Key_J)
     assert "212-55-1234" in dialog.context.text.toPlainText()
-    assert dialog._context_task is task  # shown from what was read ahead: no new read
+    assert dialog.cache.task is task  # shown from what was read ahead: no new read

@@ -8,14 +8,14 @@ runs on the task runner (which keeps archive work in order), and the rows it may
 (the candidate and the others on its record, which an accepted span may now cover) are read
 back. The progress counts are kept by the model from its rows (`store.review_progress`'s
 definitions; that function reads every undecided candidate again, over a second at 100k).
-Contexts are read for the current row only, and kept in a small cache.
+Contexts are read for the current row and a few ahead, and kept in a small cache
+(`context_cache`).
 
 The second tab holds the request's manual redactions and withholdings (`manual_panel`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,15 +36,15 @@ from retention_desk.archive import Archive
 from retention_desk.review.model import CandidateContext, CandidateInfo, ReviewProgress
 from retention_desk.ui.plain import plain_label, show_error
 from retention_desk.ui.review import ops
+from retention_desk.ui.review.context_cache import ContextCache
 from retention_desk.ui.review.decision_dialogs import AcceptTypeDialog, AdjustDialog
 from retention_desk.ui.review.manual_panel import ManualPanel
 from retention_desk.ui.review.persons_dialog import PersonsDialog
 from retention_desk.ui.review.queue_model import ALL, kind_name
 from retention_desk.ui.review.queue_tab import QueueTab
 from retention_desk.ui.task_dialogs import TaskProgressDialog
-from retention_desk.ui.tasks import Latest, Task, TaskRunner
+from retention_desk.ui.tasks import Task, TaskRunner
 
-CONTEXT_CACHE = 256
 READ_AHEAD = 8
 TAB_QUEUE, TAB_MANUAL = range(2)
 KEYS = {
@@ -80,14 +80,13 @@ class ReviewQueueDialog(QDialog):
         self._runner = runner
         self.number = number
         self.progress: ReviewProgress | None = None
-        self.contexts: OrderedDict[int, CandidateContext] = OrderedDict()
+        self.cache = ContextCache(archive, runner, number, self)
+        self.cache.loaded.connect(self._context_loaded)
+        self.cache.failed.connect(self._context_failed)
         self.undo_stack: list[tuple[int, ...]] = []
         self.dialog: QDialog | None = None  # the last small dialog opened (tests use it)
         self.progress_dialog: TaskProgressDialog | None = None
         self.report_path: Path | None = None
-        self._context_latest = Latest()
-        self._context_task: Task | None = None
-        self._ahead_task: Task | None = None
         self._manual_stale = True
         self._pending: set[int] = set()  # candidates whose accept/reject is on the runner
         self.setWindowTitle(f"Review redactions of {number}")
@@ -199,7 +198,7 @@ class ReviewQueueDialog(QDialog):
 
     def _loaded(self, candidates: tuple[CandidateInfo, ...]) -> None:
         keep = self.current()
-        self.contexts.clear()
+        self.cache.clear()
         self.model.set_candidates(candidates)
         self._fill_types()
         self._show_progress()
@@ -269,67 +268,29 @@ class ReviewQueueDialog(QDialog):
         cand = self.current()
         if cand is None:
             return
-        ctx = self.contexts.get(cand.id)
+        ctx = self.cache.get(cand.id)
         self.context.show_candidate(cand, ctx)
         if ctx is None:
-            self._load_context(cand.id)
+            self.cache.request(cand.id)
         else:
             self._read_ahead()
 
-    def _load_context(self, candidate_id: int) -> None:
-        if self._context_task is not None:
-            self._context_task.cancel()  # the reviewer moved on: the older one is not needed
-        wrap = self._context_latest.next()
-        task = Task(
-            partial(ops.load_context, self._archive, self.number, candidate_id),
-            progress=False,
-            cancel=True,
-            title="Candidate context",
-        )
-        task.finished.connect(wrap(self._context_loaded))
-        task.failed.connect(wrap(lambda message: self.context.clear(message)))
-        self._context_task = task
-        self._runner.submit(task)
-
     def _context_loaded(self, ctx: CandidateContext) -> None:
-        self._remember(ctx)
         cand = self.current()
         if cand is not None and cand.id == ctx.candidate.id:
             self.context.show_candidate(cand, ctx)
         self._read_ahead()
 
+    def _context_failed(self, candidate_id: int, message: str) -> None:
+        cand = self.current()
+        if cand is not None and cand.id == candidate_id:
+            self.context.clear(message)
+
     def _read_ahead(self) -> None:
-        """Read the next rows' contexts in one small task, so J and N show them at once."""
-        if self._ahead_task is not None and not self._ahead_task.done:
-            return
+        """The next rows' contexts, read in one small task so J and N show them at once."""
         row = self.current_row()
-        ids = []
-        for r in range(row + 1, min(row + 1 + READ_AHEAD, self.model.rowCount())):
-            cand = self.model.candidate(r)
-            if cand is not None and cand.id not in self.contexts:
-                ids.append(cand.id)
-        if not ids:
-            return
-        task = Task(
-            partial(ops.load_contexts, self._archive, self.number, ids),
-            progress=False,
-            cancel=True,
-            title="Candidate contexts",
-        )
-        task.finished.connect(self._read_ahead_loaded)
-        self._ahead_task = task
-        self._runner.submit(task)
-
-    def _read_ahead_loaded(self, contexts: tuple[CandidateContext, ...]) -> None:
-        for ctx in contexts:
-            if ctx.candidate.id not in self.contexts:  # never over a fresher one
-                self._remember(ctx)
-
-    def _remember(self, ctx: CandidateContext) -> None:
-        self.contexts[ctx.candidate.id] = ctx
-        self.contexts.move_to_end(ctx.candidate.id)
-        while len(self.contexts) > CONTEXT_CACHE:
-            self.contexts.popitem(last=False)
+        ahead = (self.model.candidate(r) for r in range(row + 1, row + 1 + READ_AHEAD))
+        self.cache.read_ahead([c.id for c in ahead if c is not None])
 
     def _buttons(self) -> None:
         cand = self.current()
@@ -404,7 +365,7 @@ class ReviewQueueDialog(QDialog):
         if result.changed and not result.reload:
             self._redactions_changed()  # accepting and undoing make and remove redactions
         for ctx in result.contexts:
-            self._remember(ctx)
+            self.cache.remember(ctx)
         if result.action == "accept_type" and result.changed:
             self.undo_stack.append(result.changed)
         if result.reload:
@@ -579,8 +540,5 @@ class ReviewQueueDialog(QDialog):
         show_error(self, title, message)
 
     def done(self, result: int) -> None:
-        for task in (self._context_task, self._ahead_task):
-            if task is not None:
-                task.cancel()
-        self._context_latest.invalidate()
+        self.cache.cancel()
         super().done(result)
