@@ -162,7 +162,7 @@ def write_pdf(review: AnnualReview, path: Path) -> None:
             story.append(para("None in the year."))
             continue
         data = [[para(h, head) for h in header]] + [[para(c, cell) for c in r] for r in rows]
-        table = LongTable(data, colWidths=[width / len(header)] * len(header), repeatRows=1)
+        table = LongTable(data, colWidths=_widths(header, rows, width), repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -185,6 +185,15 @@ def write_pdf(review: AnnualReview, path: Path) -> None:
         title=title(review),
     )
     doc.build(story)  # type: ignore[arg-type]
+
+
+def _widths(header: tuple[str, ...], rows: list[list[object]], width: float) -> list[float]:
+    """Count columns narrow, the text columns share the rest (names do not wrap per letter)."""
+    numeric = [all(isinstance(r[i], int) for r in rows) for i in range(len(header))]
+    narrow = min(width / len(header), 60.0)
+    texts = numeric.count(False) or 1
+    wide = (width - narrow * numeric.count(True)) / texts
+    return [narrow if n else wide for n in numeric]
 
 
 # ---------------------------------------------------------------------------------- XLSX
