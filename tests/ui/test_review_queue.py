@@ -446,3 +446,25 @@ def test_contexts_of_the_next_rows_are_read_ahead(qtbot: QtBot, review: Review) 
     press(qtbot, dialog.table, Qt.Key.Key_J)
     assert "212-55-1234" in dialog.context.text.toPlainText()
     assert dialog.cache.task is task  # shown from what was read ahead: no new read
+
+
+def test_detection_cancelled_from_its_progress_dialog(qtbot: QtBot, review: Review) -> None:
+    import threading
+
+    from retention_desk.ui.tasks import Task
+
+    runner = TaskRunner()
+    dialog = ReviewQueueDialog(review.archive, runner, review.number)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 6, timeout=30_000)
+    gate = threading.Event()
+    runner.submit(Task(lambda: gate.wait(30), progress=False, cancel=False))  # holds the worker
+    task = dialog.run_detection()
+    assert dialog.progress_dialog is not None
+    dialog.progress_dialog.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: task.done, timeout=30_000)
+    assert task.state == "cancelled"
+    assert "Detection cancelled" in dialog.message.text()
+    dialog.close()
+    runner.wait(30_000)
