@@ -65,9 +65,13 @@ EMPLOYEE_RE = re.compile(
 )
 
 
+_NOT_RE = re.compile(r"(?:not|isn'?t|no\s+es|ni)\s+(?:(?:a|an|un|una)\s+)?$", re.I)
+
+
 def find_home_addresses(text: str) -> list[Candidate]:
-    if EMPLOYEE_RE.search(text) is None:
-        return []
+    employees = EMPLOYEE_RE.finditer(text)
+    if all(_NOT_RE.search(text, max(0, m.start() - 12), m.start()) for m in employees):
+        return []  # no employee named, or only "he's not a cop"
     found: list[Candidate] = []
     for m in ADDRESS_RE.finditer(text):
         s, e = m.span("street")

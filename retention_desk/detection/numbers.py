@@ -32,7 +32,8 @@ NUMBER_RE = re.compile(
     r"(?<![\w$@/+\\])(?<!\d[,.:])\d+(?:(?:[ .\-]|\s-\s)\d+)*(?![\w/@]|[.,:\-]\d)"
 )
 # Driver's licences of other states start with letters (A1234567, S530-460-81-234-0).
-LICENCE_RE = re.compile(r"(?<![\w])[A-Za-z]{1,2}-?\d[\d\- ]{3,18}\d(?![\w])|" + NUMBER_RE.pattern)
+LETTER_LICENCE_RE = re.compile(r"(?<![\w])[A-Za-z]{1,3}-?\d[\d\- ]{3,18}\d(?![\w])")
+LICENCE_RE = re.compile(LETTER_LICENCE_RE.pattern + "|" + NUMBER_RE.pattern)
 URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|gov|us|ly|co|io|me)/\S*", re.I
 )
@@ -171,7 +172,13 @@ def find_numbers(text: str, cues: list[Cue]) -> list[Candidate]:
         if cue.kind != "drivers_licence":
             continue
         m = LICENCE_RE.search(text, cue.end, min(len(text), cue.end + 60))
-        if m is None or not direct(text, cue.end, m.start()) or _inside(urls, m.start()):
+        if m is not None and not direct(text, cue.end, m.start()):
+            # farther in the same clause only a letter-prefixed licence ("licencia es de
+            # Chihuahua, número CHH12345678"): bare numbers there are read below
+            m = LETTER_LICENCE_RE.search(text, cue.end, min(len(text), cue.end + 60))
+            if m is not None and cue_before(text, cues, m.start()) != cue:
+                m = None
+        if m is None or _inside(urls, m.start()):
             continue
         if m.span() in taken:
             continue  # "DL license 123…": two cues, one number

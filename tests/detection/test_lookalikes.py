@@ -54,6 +54,7 @@ def _found(text: str) -> list[tuple[str, str, list[str]]]:
         "Bike registration #4012888888881881",
         "birthday 2025-06-14 party for the chief",
         "Officer Baca lives in Rio Rancho and works at 400 Roma Ave NW",  # a work address
+        "the guy lives at 1400 Oak St, he's not a cop, just a neighbor",
     ],
 )
 def test_lookalike_is_not_a_candidate(text: str) -> None:
@@ -82,6 +83,12 @@ def test_lookalike_is_not_a_candidate(text: str) -> None:
         ("912-70-1234", "taxpayer_id", "912-70-1234", "912-70-"),
         ("DL 123456789", "drivers_licence", "123456789", "12345"),
         ("licencia A1234567", "drivers_licence", "A1234567", "A123"),
+        (
+            "mi licencia es de Chihuahua, número CHH12345678",
+            "drivers_licence",
+            "CHH12345678",
+            "CHH1234",
+        ),
         ("DOB 3/14/1987", "birth_date", "3/14/1987", "3/14/"),
         ("born March 14th, 1987", "birth_date", "March 14th, 1987", "March 14th, "),
         ("nací el 14 de marzo de 1987", "birth_date", "14 de marzo de 1987", "14 de marzo de "),
