@@ -43,6 +43,7 @@ from dataclasses import replace
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn
+from retention_desk.importers import subscribers
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError
 from retention_desk.importers.meta.common import claim_owner
@@ -114,6 +115,9 @@ class FacebookImporter:
         name = name_of(path).lower().replace("\u2019", "'")
         in_messages = "messages/" in path.lower()
         first = head.first_key or ""
+        list_kind = subscribers.facebook_list_kind(path, head)
+        if list_kind:
+            return list_kind
         if head.shape in ("object", "array") and not head.encoding_problem:
             if first in COMMENT_KEYS:
                 return "comments"
@@ -208,7 +212,12 @@ class FacebookImporter:
             import_profile(ctx, path, data)
             return
         owner = self._owner(ctx, claim)
-        if kind == "messages":
+        if kind in subscribers.LIST_KINDS:
+            # who follows the account and whom it follows: one dated snapshot record
+            parsed = subscribers.parse_facebook(data, path, kind)
+            taken = subscribers.export_date(tree, path, None, "")
+            subscribers.import_list(ctx, tree, path, PLATFORM, parsed, taken)
+        elif kind == "messages":
             import_thread(ctx, path, data, PLATFORM)
         elif kind == "reactions":
             import_reactions(ctx, path, data)
@@ -234,6 +243,8 @@ def _scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
     if kind == "profile":
         profile_of(data, path)
         return 1, []
+    if kind in subscribers.LIST_KINDS:
+        return 1, []  # one snapshot record, whatever the list's length
     if kind == "photos":
         photos = [p for _, p in photo_entries(data, path)[1] if isinstance(p, dict)]
         comments = [c for p in photos for c in p.get("comments") or []]

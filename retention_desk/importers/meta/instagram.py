@@ -31,6 +31,7 @@ from typing import Any
 
 from retention_desk.archive import timeutil
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn, upsert_account
+from retention_desk.importers import subscribers
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, dumps_raw
 from retention_desk.importers.meta.common import claim_owner, emit, emit_profile_page, when
@@ -86,6 +87,9 @@ class InstagramImporter:
         keys = set(head.keys)
         first = head.first_key or ""
         in_messages = "messages/" in path.lower()
+        list_kind = subscribers.instagram_list_kind(path, head)
+        if list_kind:
+            return list_kind
         if head.shape in ("object", "array") and not head.encoding_problem:
             if (
                 head.shape == "array"
@@ -178,7 +182,12 @@ class InstagramImporter:
             self._import_profile(ctx, path, data)
             return
         owner = claim_owner(ctx, claim, self._find_account)
-        if kind == "messages":
+        if kind in subscribers.LIST_KINDS:
+            # followers / following: one dated snapshot record
+            parsed = subscribers.parse_instagram(data, path, kind)
+            taken = subscribers.export_date(tree, path, None, "")
+            subscribers.import_list(ctx, tree, path, PLATFORM, parsed, taken)
+        elif kind == "messages":
             import_thread(ctx, path, data, PLATFORM)
         elif kind == "comments":
             self._import_comments(ctx, path, data, owner)
@@ -365,6 +374,8 @@ def _scan(kind: str, data: Any, path: str) -> tuple[int, list[Any]]:
     if kind == "profile":
         _profile_fields(data, path)
         return 1, []
+    if kind in subscribers.LIST_KINDS:
+        return 1, []  # one snapshot record, whatever the list's length
     if kind == "comments":
         rows = _comment_rows(data, path)
         return len(rows), [r[0] for r in rows]

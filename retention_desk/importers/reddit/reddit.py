@@ -43,6 +43,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn, MediaIn, RecordIn
+from retention_desk.importers import subscribers
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, clean_record, dumps_raw, time_or_warn
 from retention_desk.importers.csv.export import CsvRow, norm_header, read_export_csv
@@ -178,6 +179,12 @@ class RedditImporter:
 
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         kind = claim.state["kinds"][path]
+        if kind == KEPT and subscribers.is_reddit_subscriptions(path):
+            # the subreddits the account subscribes to: a dated snapshot record
+            parsed = subscribers.parse_reddit(tree, path)
+            taken = subscribers.export_date(tree, path, None, "")
+            subscribers.import_list(ctx, tree, path, PLATFORM, parsed, taken)
+            return
         if kind == KEPT:
             ctx.details["reddit_file"] = KEPT
             ctx.keep_only(claim.state["kept"][path])

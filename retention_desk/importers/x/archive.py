@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from retention_desk.archive.ingest import AccountIn, RecordIn
+from retention_desk.importers import subscribers
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import (
     ParseError,
@@ -54,6 +55,8 @@ _GLOBAL_TYPES = {
     "direct_messages_group": "dm_group",
     "account": "account",
     "profile": "profile",
+    "follower": "followers",  # subscriber lists: importers/subscribers
+    "following": "following",
 }
 # manifest dataTypes key -> our type
 _MANIFEST_TYPES = {
@@ -66,8 +69,21 @@ _MANIFEST_TYPES = {
     "directMessagesGroup": "dm_group",
     "account": "account",
     "profile": "profile",
+    "follower": "followers",
+    "following": "following",
 }
-_ORDER = ("manifest", "profile", "tweets", "community", "deleted", "note", "dm", "dm_group")
+_ORDER = (
+    "manifest",
+    "profile",
+    "tweets",
+    "community",
+    "deleted",
+    "note",
+    "dm",
+    "dm_group",
+    "followers",
+    "following",
+)
 _MEDIA_DIRS = {
     "tweets": "tweets_media",
     "deleted": "deleted_tweets_media",
@@ -167,6 +183,8 @@ class XArchiveImporter:
             state["types"][manifest_path] = "manifest"
             ordered.insert(0, manifest_path)
         state["manifest"] = manifest_path
+        info = manifest.get("archiveInfo") if isinstance(manifest.get("archiveInfo"), dict) else {}
+        state["generated"] = info.get("generationDate")
         label = f"X archive (@{account.handle})" if account and account.handle else self.label
         return Claim(
             format=self.name,
@@ -250,6 +268,9 @@ class XArchiveImporter:
             kind = state["types"].get(path)
             if kind == "manifest":
                 continue
+            if kind in subscribers.LIST_KINDS:
+                approx += 1  # a list is one snapshot record, whatever its length
+                continue
             count = state["counts"].get(path)
             # without a manifest count, X's pretty-printed tweets run about 2 KB each
             approx += count if isinstance(count, int) else max(1, tree.size(path) // 2000)
@@ -296,6 +317,9 @@ class XArchiveImporter:
             self._import_manifest(ctx, tree, claim, path)
             return
         data = tree.read_bytes(path)
+        if kind in subscribers.LIST_KINDS:
+            self._import_list(ctx, tree, claim, path, data, kind)
+            return
         if kind in _TWEET_KINDS:
             # bytes: iter_js_array decodes a window at a time, since the file's text as one
             # str is twice its size when a character needs two bytes ("…")
@@ -347,6 +371,22 @@ class XArchiveImporter:
 
     def _owner(self, claim: Claim) -> AccountIn | None:
         return claim.account
+
+    @staticmethod
+    def _import_list(
+        ctx: FileContext, tree: SourceTree, claim: Claim, path: str, data: bytes, kind: str
+    ) -> None:
+        """follower.js / following.js: one dated snapshot record (importers/subscribers)."""
+        try:
+            generated = parse_time(claim.state.get("generated"))
+        except ParseError:
+            generated = None
+        taken = subscribers.export_date(
+            tree, path, generated, "the archive's generation date in manifest.js"
+        )
+        parsed = subscribers.parse_x(data, path, kind)
+        subscribers.import_list(ctx, tree, path, PLATFORM, parsed, taken)
+        ctx.details["items"] = len(parsed.members)
 
     # ----------------------------------------------------------------------- tweets
     def _import_tweets(

@@ -33,6 +33,7 @@ ORDER = (
     "watch_history",
     "search_history",
     "activity_history",
+    "subscriptions",
 )
 # My Activity pages open with a large inline style sheet before the first entry
 _HTML_HEAD = 16384

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from retention_desk.importers.csv.export import CsvRow
+from retention_desk.importers.subscribers.parse import is_youtube_subscriptions
 from retention_desk.importers.tree import SourceTree
 
 
@@ -41,7 +42,10 @@ def classify(header: list[str] | None) -> str | None:
         has_columns(cols, "video title (original)") or has_columns(cols, "video title")
     ):
         return "videos"
-    # subscriptions.csv (Channel Id, Channel Url, Channel Title) lists other people's channels
+    # subscriptions.csv (Channel Id, Channel Url, Channel Title) lists other people's channels:
+    # the account's subscriptions, a dated snapshot record (importers/subscribers)
+    if is_youtube_subscriptions(header):
+        return "subscriptions"
     if (
         has_columns(cols, "channel id")
         and not has_columns(cols, "channel url")

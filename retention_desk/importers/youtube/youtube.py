@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from retention_desk.archive.ingest import RecordIn
+from retention_desk.importers import subscribers
 from retention_desk.importers.base import Claim, FileContext, ImportOptions, Preview
 from retention_desk.importers.common import ParseError, clean_record
 from retention_desk.importers.tree import SourceTree
@@ -81,6 +82,9 @@ class YouTubeImporter:
         for path in claim.files:
             kind = claim.state["kinds"][path]
             try:
+                if kind == "subscriptions":
+                    counts[kind] = counts.get(kind, 0) + 1  # one snapshot record
+                    continue
                 if kind in older.HISTORY_KINDS:
                     summary = older.read_history(tree, path)
                     notes.append(older.history_note(path, summary))
@@ -111,6 +115,11 @@ class YouTubeImporter:
     def import_file(self, ctx: FileContext, tree: SourceTree, claim: Claim, path: str) -> None:
         kind = claim.state["kinds"][path]
         ctx.details["youtube_file"] = kind
+        if kind == "subscriptions":
+            parsed = subscribers.parse_youtube(tree, path)
+            taken = subscribers.export_date(tree, path, None, "")
+            subscribers.import_list(ctx, tree, path, PLATFORM, parsed, taken)
+            return
         if kind in older.HISTORY_KINDS:
             summary = older.read_history(tree, path)
             ctx.warn(older.history_note(path, summary))
