@@ -1,0 +1,139 @@
+"""The Account registry tab: accounts listed, roles of the selected account, the add /
+approve / retire / end-role forms, import and export, the unapproved-author list, refusals
+shown as messages, and hostile names shown literally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from retention_desk.archive.store import Archive
+from retention_desk.oversight import registry as reg
+from retention_desk.oversight.registry_authors import set_staff_author
+from retention_desk.ui.changes import ArchiveChanges
+from retention_desk.ui.oversight.registry_tab import RegistryTab
+from retention_desk.ui.tasks import TaskRunner
+from tests.oversight.registry_helpers import ids, post, write
+
+HOSTILE = '<img src="file:///etc/passwd">=HYPERLINK("x")'
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Archive:
+    archive = Archive.create(tmp_path / "t.rdesk", operator="pytest")
+    write(archive, [post("p1", 2), post("p2", 10)])
+    yield archive
+    archive.close()
+
+
+@pytest.fixture
+def tab(qtbot: QtBot, archive: Archive) -> RegistryTab:
+    changes = ArchiveChanges()
+    tab = RegistryTab(TaskRunner(inline=True), changes)
+    qtbot.addWidget(tab)
+    tab.set_archive(archive)
+    return tab
+
+
+def _column(table: object, col: int) -> list[str]:
+    return [table.item(r, col).text() for r in range(table.rowCount())]  # type: ignore[attr-defined]
+
+
+def test_lists_accounts_and_shows_roles_of_the_selected_one(
+    tab: RegistryTab, archive: Archive
+) -> None:
+    assert _column(tab.accounts, 0) == ["x:sandia"]
+    assert _column(tab.accounts, 5) == ["2"]
+    assert tab.roles.rowCount() == 0
+    dialog = tab.open_add_person()
+    dialog.name.setText(HOSTILE)
+    dialog.platform_names.setText("@ana_r; Ana R")
+    dialog.accept()
+    [person] = reg.list_people(archive)
+    assert person.name == HOSTILE and person.platform_names == ("@ana_r", "Ana R")
+    approve = tab.open_approve()
+    assert approve is not None and approve.account_ids() == [tab.selected_account()]
+    approve.on.setText("2026-03-05")
+    approve.by.setText("Mayor")
+    approve.accept()
+    assert _column(tab.roles, 1) == [HOSTILE]  # the name, literally
+    assert _column(tab.roles, 3) == ["Approved user"]
+    tab.roles.selectRow(0)
+    assert tab.end_button.isEnabled()
+    end = tab.open_end_role()
+    assert end is not None
+    end.on.setText("2026-03-09")
+    end.accept()
+    assert _column(tab.roles, 6) == ["2026-03-09"]
+
+
+def test_flags_listed_and_reloaded_on_change(tab: RegistryTab, archive: Archive) -> None:
+    assert tab.flags.rowCount() == 0
+    person = reg.add_person(archive, "Bo Chee")
+    set_staff_author(archive, ids(archive)["p1"], person.id)
+    tab._changes.notify("elsewhere")
+    assert tab.flags.rowCount() == 1
+    assert tab.flags.item(0, 0).text() == str(ids(archive)["p1"])
+    assert "not an approved user" in tab.flags.item(0, 5).text()
+    assert "1" in tab.flags_label.text()
+
+
+def test_add_edit_retire_account(tab: RegistryTab, archive: Archive) -> None:
+    dialog = tab.open_add_account()
+    dialog.platform.setText("facebook")
+    dialog.handle.setText("sandiapd")
+    dialog.department.setText("Police")
+    dialog.accept()
+    assert sorted(_column(tab.accounts, 0)) == ["facebook:sandiapd", "x:sandia"]
+    row = _column(tab.accounts, 0).index("facebook:sandiapd")
+    tab.accounts.selectRow(row)
+    edit = tab.open_edit_account()
+    assert edit is not None and edit.department.text() == "Police"
+    edit.url.setText("https://facebook.com/sandiapd")
+    edit.accept()
+    retire = tab.open_retire()
+    assert retire is not None
+    retire.on.setText("2026-06-30")
+    retire.accept()
+    info = next(a for a in reg.list_accounts(archive) if a.platform == "facebook")
+    assert (info.url, info.status, info.retired_on) == (
+        "https://facebook.com/sandiapd",
+        "retired",
+        "2026-06-30",
+    )
+    assert tab.selected_account() == info.id  # the selection survives the reload
+
+
+def test_refusal_is_a_message_and_nothing_changes(
+    qtbot: QtBot, tab: RegistryTab, archive: Archive
+) -> None:
+    tab.accounts.selectRow(0)
+    retire = tab.open_retire()
+    assert retire is not None
+    retire.on.setText("someday")
+    retire.accept()
+    boxes = [w for w in tab.findChildren(QMessageBox)]
+    assert boxes and "not a date" in boxes[-1].text()
+    assert reg.list_accounts(archive)[0].status == "active"
+
+
+def test_export_then_import(tab: RegistryTab, archive: Archive, tmp_path: Path) -> None:
+    reg.add_person(archive, HOSTILE)
+    out = tmp_path / "reg.csv"
+    tab.export_file(out)
+    assert out.is_file() and "written" in tab.status.text()
+    other = Archive.create(tmp_path / "o.rdesk", operator="pytest")
+    try:
+        tab.set_archive(other)
+        assert tab.accounts.rowCount() == 0
+        tab.import_file(out)
+        assert "1 added" in tab.status.text()
+        assert _column(tab.accounts, 0) == ["x:sandia"]
+        assert [p.name for p in reg.list_people(other)] == [HOSTILE]
+    finally:
+        tab.set_archive(None)
+        other.close()
+    assert not tab.add_button.isEnabled()
