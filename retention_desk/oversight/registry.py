@@ -1,10 +1,13 @@
 """The account registry: the agency's accounts, the staff who run or may post on them and
-their roles (DPS OPR:37 E.5.i: records of all pages, administrators and liaisons; Las Cruces
-CMP 1.12 II.1.b: approved users with name, department, sites and approval date).
+their roles (DPS OPR:37 E.5.i: records "of all department social media pages,
+administrators, and passwords" (passwords are never kept here); Las Cruces CMP 1.12 II.1.b:
+"a record of all approved social media users including their name, department, social media
+sites and approval date").
 
 The registry is the `accounts` rows marked official (what imports create for the exported
 account, and what the custodian adds); an account added before its export is imported gets
-`account_key` = its handle, and the import later finds it by that key. People are
+`account_key` = its handle (an import that keys the account by the same handle finds it;
+one keyed by the platform's numeric id makes a second row, see the report of issue 15). People are
 `account_people`; `account_roles` says who holds which role on which account, from
 `approved_on` to `ended_on` (both days count). Every change is audited by ids, codes and
 counts only: names, e-mails and bylines are kept in the registry tables, which can be
@@ -33,8 +36,10 @@ from retention_desk.archive.store import Archive
 MAX_TEXT = 500
 MAX_PURPOSE = 2000
 MAX_PLATFORM_NAMES = 20
-# roles that make a person an author the policy allows on an account (CMP 1.12 II.1.b); a
-# liaison speaks for the department but is not by that alone approved to post
+# roles that make a person an author allowed on an account (CMP 1.12 II.1.b approved users,
+# and administrators). A liaison alone is not counted, as issue 15's brief asks; note that
+# DPS OPR:37's definition K says its Social Media Liaisons "have approval to post", so a DPS
+# custodian records an SML who posts as an approved user too (or this tuple gains "liaison")
 POSTING_ROLES = ("approved_user", "administrator")
 
 
@@ -293,7 +298,10 @@ def add_account_in(
         aid, created = int(result.scalar_one()), True
     else:
         aid, created = found, False
-        conn.exec_driver_sql("UPDATE accounts SET is_official = 1 WHERE id = ?", (aid,))
+        conn.exec_driver_sql(
+            "UPDATE accounts SET is_official = 1, handle = coalesce(handle, ?) WHERE id = ?",
+            (hd, aid),
+        )
     _apply(conn, aid, values)
     archive.audit(
         conn,
@@ -365,7 +373,7 @@ def retire_account(archive: Archive, account_ref: str | int, on: str | date) -> 
 
 
 # -------------------------------------------------------------------------------- people
-def _person(row: Any) -> PersonInfo:
+def person_from_row(row: Any) -> PersonInfo:
     return PersonInfo(
         id=int(row[0]),
         name=str(row[1]),
@@ -385,7 +393,7 @@ _PERSON_SQL = (
 
 def people_in(conn: Connection) -> list[PersonInfo]:
     return [
-        _person(r)
+        person_from_row(r)
         for r in conn.exec_driver_sql(
             f"{_PERSON_SQL} WHERE removed_at IS NULL ORDER BY lower(name), id"
         )
@@ -403,7 +411,7 @@ def person_in(conn: Connection, person_id: int) -> PersonInfo:
     ).first()
     if row is None:
         raise RegistryError(f"There is no person {person_id} in the registry.")
-    return _person(row)
+    return person_from_row(row)
 
 
 def resolve_person(conn: Connection, ref: str | int) -> int:

@@ -138,7 +138,7 @@ def _rows(archive: Archive) -> dict[str, list[list[str]]]:
                 (pid,),
             ).first()
             if row is not None:
-                people[pid] = reg._person(row)
+                people[pid] = reg.person_from_row(row)
     return {
         "accounts": [
             [
