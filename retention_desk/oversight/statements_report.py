@@ -12,12 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import landscape, letter
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from typing import TYPE_CHECKING
 
 from retention_desk.oversight.statements import (
     MISSING,
@@ -27,8 +22,15 @@ from retention_desk.oversight.statements import (
     StatementResult,
     StatementsCheck,
 )
-from retention_desk.pdf_fonts import NOTE, PdfFonts, register_fonts
 from retention_desk.safetext import printable
+
+if TYPE_CHECKING:
+    # reportlab is imported when a PDF is written: the GUI's tab and the CLI's parser import
+    # this module for its rows
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Flowable
+
+    from retention_desk.pdf_fonts import PdfFonts
 
 TITLE = "Required page statements"
 HEADER = (
@@ -181,6 +183,8 @@ def write_xlsx(check: StatementsCheck, path: Path | str, *, agency: str = "") ->
 # ------------------------------------------------------------------------------ PDF
 @functools.cache
 def _styles(fonts: PdfFonts) -> dict[str, ParagraphStyle]:
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
     base = getSampleStyleSheet()
     body = ParagraphStyle(
         "st-body", parent=base["BodyText"], fontName=fonts.regular, fontSize=9, leading=11
@@ -200,6 +204,12 @@ def story(
 ) -> list[Flowable]:
     """The PDF's flowables (tests read each Paragraph's `.text`). When the font lacks a glyph
     some text needs, a visible note under the title says so."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import inch
+    from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
+
+    from retention_desk.pdf_fonts import NOTE, register_fonts
+
     f = fonts or register_fonts()
     st = _styles(f)
 
@@ -249,6 +259,10 @@ def story(
 
 
 def write_pdf(check: StatementsCheck, path: Path | str, *, agency: str = "") -> Path:
+    from reportlab.lib.pagesizes import landscape, letter
+    from reportlab.lib.units import inch
+    from reportlab.platypus import SimpleDocTemplate
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(
