@@ -19,7 +19,8 @@ roles: role_id, account* (platform:handle), person* (a person_id or name from th
   exported), else by account, person, role and approval date; found ones get the file's end
   date and approver, others are added.
 
-(* required.) Dates are YYYY-MM-DD (an XLSX date cell is read as its day). A blank cell
+(* required.) Dates are YYYY-MM-DD; M/D/YYYY, as Excel re-saves a CSV in the United States,
+is read too, and an XLSX date cell is read as its day. A blank cell
 leaves what the archive has as it is; nothing is deleted by an import.
 
 The import is one transaction: any error refuses the whole file, naming the file, table,
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -69,6 +71,7 @@ REQUIRED = {
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_ERRORS = 20
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -121,6 +124,18 @@ def import_cell(value: object) -> str:
     if text.startswith("'") and text[1:].startswith(_RISKY):
         text = text[1:]
     return text
+
+
+def us_date(text: str) -> str:
+    """M/D/YYYY (Excel's re-saved CSV in the United States) as YYYY-MM-DD; else unchanged."""
+    match = _US_DATE.fullmatch(text.strip())
+    if match is None:
+        return text
+    month, day, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return text
 
 
 # -------------------------------------------------------------------------------- export
@@ -320,7 +335,7 @@ def read_file(path: Path) -> list[_Row]:
                 if text:
                     problems.append(f"{where}, column {i + 1}: a value under no header")
                 continue
-            row.cells[header[i]] = text
+            row.cells[header[i]] = us_date(text) if header[i].endswith("_on") else text
         problems += [f"{where}, column {c}: {m}" for c, m in _check(row)]
         rows.append(row)
         if len(problems) >= MAX_ERRORS:

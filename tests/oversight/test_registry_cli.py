@@ -199,3 +199,33 @@ def test_one_line_errors(capsys: pytest.CaptureFixture[str], path: Path, tmp_pat
     assert "must end in .csv or .xlsx" in one_error(
         capsys, path, "account", "export", str(tmp_path / "x.txt")
     )
+
+
+def test_update_and_clear_author(capsys: pytest.CaptureFixture[str], path: Path) -> None:
+    info = ok_json(
+        capsys,
+        path,
+        "account",
+        "update",
+        "x:sandia",
+        "--purpose",
+        "Town news",
+        "--opened",
+        "2020-01-01",
+    )
+    assert isinstance(info, dict) and (info["purpose"], info["opened_on"]) == (
+        "Town news",
+        "2020-01-01",
+    )
+    ok_json(capsys, path, "account", "person", "add", "Bo Chee")
+    assert ok_json(capsys, path, "account", "author", "1", "--person", "Bo Chee") == {
+        "record": 1,
+        "person_id": 1,
+    }
+    flags = ok_json(capsys, path, "account", "flags")
+    assert isinstance(flags, list) and [f["reason"] for f in flags] == ["no_role"]
+    assert ok_json(capsys, path, "account", "author", "1", "--clear") == {
+        "record": 1,
+        "person_id": None,
+    }
+    assert "Nothing to change" in one_error(capsys, path, "account", "update", "x:sandia")

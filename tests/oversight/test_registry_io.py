@@ -203,3 +203,24 @@ def test_person_id_of_another_person_is_refused(tmp_archive: Archive, tmp_path: 
         RegistryImportError, match="people row 3, column name: person_id 1 is another"
     ):
         import_registry(tmp_archive, _csv(tmp_path / "p.csv", rows))
+
+
+def test_us_dates_from_a_resaved_csv_are_read(tmp_archive: Archive, tmp_path: Path) -> None:
+    rows = [list(r) for r in GOOD]
+    rows[2][3] = "4/1/2020"
+    rows[9][3] = "1/5/2026"
+    import_registry(tmp_archive, _csv(tmp_path / "us.csv", rows))
+    assert reg.list_accounts(tmp_archive)[0].opened_on == "2020-04-01"
+    assert reg.list_roles(tmp_archive)[0].approved_on == "2026-01-05"
+    rows[9][3] = "13/5/2026"
+    with pytest.raises(RegistryImportError, match="roles row 10, column approved_on"):
+        import_registry(tmp_archive, _csv(tmp_path / "bad.csv", rows))
+
+
+def test_every_problem_is_listed(tmp_archive: Archive, tmp_path: Path) -> None:
+    rows = [list(r) for r in GOOD]
+    rows[2][3] = "soon"
+    rows[9][2] = "owner"
+    with pytest.raises(RegistryImportError) as err:
+        import_registry(tmp_archive, _csv(tmp_path / "two.csv", rows))
+    assert len(err.value.problems) == 2 and "(and 1 more)" in str(err.value)

@@ -137,3 +137,24 @@ def test_export_then_import(tab: RegistryTab, archive: Archive, tmp_path: Path) 
         tab.set_archive(None)
         other.close()
     assert not tab.add_button.isEnabled()
+
+
+def test_edit_person_and_import_problems_in_details(
+    tab: RegistryTab, archive: Archive, tmp_path: Path
+) -> None:
+    person = reg.add_person(archive, "Ana Ruiz")
+    reg.approve_user(archive, ["x:sandia"], person.id, on="2026-01-01", by="M")
+    tab.reload()
+    tab.roles.selectRow(0)
+    dialog = tab.open_edit_person()
+    assert dialog is not None and dialog.name.text() == "Ana Ruiz"
+    dialog.platform_names.setText("@ana_r")
+    dialog.accept()
+    assert reg.list_people(archive)[0].platform_names == ("@ana_r",)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("[people]\nname,email\n,a@b.gov\nB,\x01\n", encoding="utf-8")
+    tab.import_file(bad)
+    box = tab.findChildren(QMessageBox)[-1]
+    assert "bad.csv, people row 3, column name" in box.text()
+    assert "people row 4, column email" in box.detailedText()
+    assert len(reg.list_people(archive)) == 1

@@ -28,7 +28,12 @@ from PySide6.QtWidgets import (
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import registry as reg
 from retention_desk.oversight.registry_authors import AuthorFlag, author_flags
-from retention_desk.oversight.registry_io import ImportSummary, export_registry, import_registry
+from retention_desk.oversight.registry_io import (
+    ImportSummary,
+    RegistryImportError,
+    export_registry,
+    import_registry,
+)
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.oversight.registry_dialogs import (
     ROLE_WORDS,
@@ -69,6 +74,7 @@ class RegistryTab(QWidget):
         self.edit_button = QPushButton("Edit account…")
         self.retire_button = QPushButton("Retire account…")
         self.person_button = QPushButton("Add person…")
+        self.edit_person_button = QPushButton("Edit person…")
         self.approve_button = QPushButton("Approve user…")
         self.end_button = QPushButton("End role…")
         self.import_button = QPushButton("Import…")
@@ -79,6 +85,7 @@ class RegistryTab(QWidget):
             (self.edit_button, self.open_edit_account),
             (self.retire_button, self.open_retire),
             (self.person_button, self.open_add_person),
+            (self.edit_person_button, self.open_edit_person),
             (self.approve_button, self.open_approve),
             (self.end_button, self.open_end_role),
             (self.import_button, self.choose_import_file),
@@ -217,6 +224,7 @@ class RegistryTab(QWidget):
         self.retire_button.setEnabled(has and account)
         self.approve_button.setEnabled(has and bool(self.view and self.view.registry.accounts))
         self.end_button.setEnabled(has and self.selected_role() is not None)
+        self.edit_person_button.setEnabled(has and self.selected_role() is not None)
 
     def selected_account(self) -> int | None:
         value = selected_data(self.accounts)
@@ -242,8 +250,13 @@ class RegistryTab(QWidget):
             partial(fn, self._archive, *args, **kw), progress=False, cancel=False, title=title
         )
         task.finished.connect(lambda result: self._changed(done(result)))
-        task.failed.connect(lambda message: show_error(self, title, message))
+        task.failed.connect(lambda message: self._failed(title, message, task.error))
         return self._runner.submit(task)
+
+    def _failed(self, title: str, message: str, error: BaseException | None) -> None:
+        # an import refused whole lists every problem of the file, not only the first
+        problems = error.problems if isinstance(error, RegistryImportError) else []
+        show_error(self, title, message, details="\n".join(problems) or None)
 
     def _changed(self, text: str) -> None:
         self.status.setText(text)
@@ -311,6 +324,18 @@ class RegistryTab(QWidget):
             done=lambda r: f"Role {r.id} ended on {r.ended_on}.",
         )
 
+    def update_person(self, person_id: int, dialog: PersonDialog) -> Task | None:
+        return self._change(
+            "Edit person",
+            reg.update_person,
+            person_id,
+            name=dialog.name.text(),
+            department=dialog.department.text(),
+            email=dialog.email.text(),
+            platform_names=dialog.names(),
+            done=lambda p: f"{p.name} updated.",
+        )
+
     def import_file(self, path: Path) -> Task | None:
         return self._change("Import registry", import_registry, path, done=_import_text)
 
@@ -358,6 +383,18 @@ class RegistryTab(QWidget):
                 dialog.name.text(), dialog.department.text(), dialog.email.text(), dialog.names()
             )
         )
+        return self._open(dialog)
+
+    def open_edit_person(self) -> PersonDialog | None:
+        role_id = self.selected_role()
+        if self.view is None or role_id is None:
+            return None
+        role = next(r for r in self.view.registry.roles if r.id == role_id)
+        person = next((p for p in self.view.registry.people if p.id == role.person_id), None)
+        if person is None:
+            return None
+        dialog = PersonDialog(self, person)
+        dialog.accepted.connect(lambda: self.update_person(person.id, dialog))
         return self._open(dialog)
 
     def open_approve(self) -> ApproveDialog | None:
