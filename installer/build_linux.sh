@@ -16,6 +16,7 @@ cd "$root"
 version=$(python -c "import retention_desk; print(retention_desk.__version__)")
 arch=$(uname -m)
 start=$(date +%s)
+rm -rf "$dist"  # a tarball of an earlier version must not be taken for this one
 python -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$dist" --workpath "$work" "$here/retention_desk.spec"
 bundle="$dist/retention-desk"
