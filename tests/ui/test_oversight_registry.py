@@ -158,3 +158,24 @@ def test_edit_person_and_import_problems_in_details(
     assert "bad.csv, people row 3, column name" in box.text()
     assert "people row 4, column email" in box.detailedText()
     assert len(reg.list_people(archive)) == 1
+
+
+def test_staff_author_entered_from_the_tab(tab: RegistryTab, archive: Archive) -> None:
+    person = reg.add_person(archive, "Bo Chee")
+    tab.reload()
+    dialog = tab.open_staff_author()
+    assert dialog is not None
+    dialog.record.setText(str(ids(archive)["p1"]))
+    dialog.person.setCurrentIndex(dialog.person.findData(person.id))
+    dialog.accept()
+    assert tab.flags.rowCount() == 1  # Bo has no role on @sandia
+    tab.flags.selectRow(0)
+    clear = tab.open_staff_author()
+    assert clear is not None and clear.record.text() == str(ids(archive)["p1"])
+    clear.accept()  # person left at "(none)": the entry is cleared
+    assert tab.flags.rowCount() == 0
+    bad = tab.open_staff_author()
+    assert bad is not None
+    bad.record.setText("x1")
+    bad.accept()
+    assert "record's id" in tab.findChildren(QMessageBox)[-1].text()

@@ -181,3 +181,28 @@ class DateDialog(QDialog):
         form = _form(self, title, what)
         self.on = _line(date.today().isoformat(), DATE_HINT)
         form.addRow("On", self.on)
+
+
+class StaffAuthorDialog(QDialog):
+    """Enter who on the staff wrote an official post (the export credits the page), or clear
+    an entry by leaving the person at "(none)"."""
+
+    def __init__(
+        self, parent: QWidget | None, people: Sequence[PersonInfo], record_id: int | None = None
+    ) -> None:
+        super().__init__(parent)
+        form = _form(
+            self,
+            "Staff author",
+            "The member of staff who wrote the post; the unapproved-author check uses it"
+            " instead of the export's byline.",
+        )
+        self.record = _line(str(record_id) if record_id else "", "record id")
+        self.person = QComboBox()
+        self.person.addItem("(none: clear the entry)", None)
+        for person in people:
+            self.person.addItem(f"{person.name} ({person.id})", person.id)
+        self.note = _line("", "optional")
+        form.addRow("Record", self.record)
+        form.addRow("Written by", self.person)
+        form.addRow("Note", self.note)

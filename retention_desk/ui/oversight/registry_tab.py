@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
 
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import registry as reg
-from retention_desk.oversight.registry_authors import AuthorFlag, author_flags
+from retention_desk.oversight.registry_authors import (
+    AuthorFlag,
+    author_flags,
+    clear_staff_author,
+    set_staff_author,
+)
 from retention_desk.oversight.registry_io import (
     ImportSummary,
     RegistryImportError,
@@ -41,6 +46,7 @@ from retention_desk.ui.oversight.registry_dialogs import (
     ApproveDialog,
     DateDialog,
     PersonDialog,
+    StaffAuthorDialog,
 )
 from retention_desk.ui.plain import plain_label, show_error
 from retention_desk.ui.retention.common import cell, make_table, selected_data
@@ -77,6 +83,7 @@ class RegistryTab(QWidget):
         self.edit_person_button = QPushButton("Edit person…")
         self.approve_button = QPushButton("Approve user…")
         self.end_button = QPushButton("End role…")
+        self.author_button = QPushButton("Staff author…")
         self.import_button = QPushButton("Import…")
         self.export_button = QPushButton("Export…")
         bar = QHBoxLayout()
@@ -88,6 +95,7 @@ class RegistryTab(QWidget):
             (self.edit_person_button, self.open_edit_person),
             (self.approve_button, self.open_approve),
             (self.end_button, self.open_end_role),
+            (self.author_button, self.open_staff_author),
             (self.import_button, self.choose_import_file),
             (self.export_button, self.choose_export_file),
         ):
@@ -336,6 +344,23 @@ class RegistryTab(QWidget):
             done=lambda p: f"{p.name} updated.",
         )
 
+    def set_author(self, record_id: int, person_id: int | None, note: str = "") -> Task | None:
+        if person_id is None:
+            return self._change(
+                "Staff author",
+                clear_staff_author,
+                record_id,
+                done=lambda _: f"Record {record_id}: staff author cleared.",
+            )
+        return self._change(
+            "Staff author",
+            set_staff_author,
+            record_id,
+            person_id,
+            note,
+            done=lambda a: f"Record {a.record_id}: written by {a.person_name}.",
+        )
+
     def import_file(self, path: Path) -> Task | None:
         return self._change("Import registry", import_registry, path, done=_import_text)
 
@@ -396,6 +421,24 @@ class RegistryTab(QWidget):
         dialog = PersonDialog(self, person)
         dialog.accepted.connect(lambda: self.update_person(person.id, dialog))
         return self._open(dialog)
+
+    def open_staff_author(self) -> StaffAuthorDialog | None:
+        if self.view is None:
+            return None
+        flagged = selected_data(self.flags)
+        dialog = StaffAuthorDialog(
+            self, self.view.registry.people, int(flagged) if flagged is not None else None
+        )
+        dialog.accepted.connect(lambda: self._author_from(dialog))
+        return self._open(dialog)
+
+    def _author_from(self, dialog: StaffAuthorDialog) -> None:
+        text = dialog.record.text().strip()
+        if not text.isdigit():
+            show_error(self, "Staff author", "Give the record's id (a number).")
+            return
+        person = dialog.person.currentData()
+        self.set_author(int(text), int(person) if person is not None else None, dialog.note.text())
 
     def open_approve(self) -> ApproveDialog | None:
         if self.view is None:
