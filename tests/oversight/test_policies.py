@@ -13,7 +13,8 @@ from retention_desk.archive.settings import ArchiveSettings
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import policies as pol
 
-POLICY_TEXTS = Path("/work/shared/policies")
+# the policies as the agencies published them, beside the samples (../shared/policies)
+POLICY_TEXTS = Path(__file__).resolve().parents[2].parent / "shared" / "policies"
 GOOD = Path(pol.POLICIES_DIR)
 
 _PREFIX = r"^[ \t>*#-]*"
