@@ -331,7 +331,12 @@ def add_account(
 
 
 def update_account_in(
-    archive: Archive, conn: Connection, account_id: int, fields: AccountFields
+    archive: Archive,
+    conn: Connection,
+    account_id: int,
+    fields: AccountFields,
+    *,
+    retire: bool = False,
 ) -> list[str]:
     """Change an account's registry columns; returns the names of the columns given."""
     account_in(conn, account_id)
@@ -340,13 +345,23 @@ def update_account_in(
         return []
     conn.exec_driver_sql("UPDATE accounts SET is_official = 1 WHERE id = ?", (account_id,))
     _apply(conn, account_id, values)
-    archive.audit(
-        conn,
-        action="registry.account_update",
-        object_type="account",
-        object_ids=[account_id],
-        details={"account": account_id, "fields": sorted(values)},
-    )
+    details = {"account": account_id, "fields": sorted(values)}
+    if retire:
+        archive.audit(
+            conn,
+            action="registry.account_retire",
+            object_type="account",
+            object_ids=[account_id],
+            details=details,
+        )
+    else:
+        archive.audit(
+            conn,
+            action="registry.account_update",
+            object_type="account",
+            object_ids=[account_id],
+            details=details,
+        )
     return sorted(values)
 
 
@@ -368,7 +383,9 @@ def retire_account(archive: Archive, account_ref: str | int, on: str | date) -> 
         opened = account_in(conn, aid).opened_on
         if opened and opened > day:
             raise RegistryError(f"Account {aid} was opened on {opened}, after {day}.")
-        update_account_in(archive, conn, aid, AccountFields(status="retired", retired_on=day))
+        update_account_in(
+            archive, conn, aid, AccountFields(status="retired", retired_on=day), retire=True
+        )
         return account_in(conn, aid)
 
 

@@ -186,7 +186,7 @@ def test_audit_rows_carry_ids_and_codes_never_names(archive: Archive, tmp_path: 
         "registry.person_update",
         "registry.author_set",
         "registry.author_clear",
-        "registry.account_update",
+        "registry.account_retire",
     }
     blob = repr(rows)
     for secret in (
