@@ -74,7 +74,8 @@ class RegistryTab(QWidget):
         self._archive: Archive | None = None
         self.view: RegistryView | None = None
         self.dialog: QWidget | None = None
-        changes.changed.connect(lambda _what: self.reload())
+        # a bound slot (not a lambda): Qt drops the connection when the tab is destroyed
+        changes.changed.connect(self._archive_changed)
 
         self.add_button = QPushButton("Add account…")
         self.edit_button = QPushButton("Edit account…")
@@ -144,6 +145,9 @@ class RegistryTab(QWidget):
         self._fill()
         self.reload()
 
+    def _archive_changed(self, _what: str) -> None:
+        self.reload()
+
     def reload(self) -> None:
         if self._archive is None:
             return
@@ -153,7 +157,9 @@ class RegistryTab(QWidget):
             cancel=False,
             title="Account registry",
         )
-        task.finished.connect(self._loaded)
+        archive = self._archive
+        # a load that ends after another archive was opened is not shown
+        task.finished.connect(lambda view: self._loaded(view) if archive is self._archive else None)
         task.failed.connect(lambda message: self.status.setText(message))
         self._runner.submit(task)
 
