@@ -164,3 +164,21 @@ def test_a_list_without_an_export_date_is_dated_by_its_file(
     record = one(tmp_archive, "instagram", "followers")
     assert record["taken_at"].startswith("2025-09-01T12:30:00")
     assert "does not say when it was made" in record["text"].splitlines()[0]
+
+
+def test_an_empty_list_is_a_snapshot_of_nobody_and_a_broken_one_fails_alone(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    export = tmp_path / "twitter-2026-05-01"
+    shutil.copytree(X_MARCH, export)
+    (export / "data" / "follower.js").write_text("window.YTD.follower.part0 = [ ]")
+    (export / "data" / "following.js").write_text(
+        'window.YTD.following.part0 = [\n  {\n    "following" : {\n      "accountId" : "1'
+    )
+    summary = import_export(tmp_archive, export)
+    statuses = {Path(f.path).name: f.status for f in summary.files}
+    assert statuses["follower.js"] == "imported" and statuses["following.js"] == "failed"
+    empty = one(tmp_archive, "x", "followers")
+    assert empty["entry_count"] == 0 and entries(tmp_archive, empty["record_id"]) == []
+    assert empty["text"].endswith(": 0 entries")
+    assert [x["list_kind"] for x in lists(tmp_archive)] == ["followers"]
