@@ -182,3 +182,20 @@ def test_an_empty_list_is_a_snapshot_of_nobody_and_a_broken_one_fails_alone(
     assert empty["entry_count"] == 0 and entries(tmp_archive, empty["record_id"]) == []
     assert empty["text"].endswith(": 0 entries")
     assert [x["list_kind"] for x in lists(tmp_archive)] == ["followers"]
+
+
+def test_a_zipped_download_without_a_date_in_its_name_uses_the_member_date(
+    tmp_archive: Archive, tmp_path: Path
+) -> None:
+    import zipfile
+
+    download = tmp_path / "download.zip"
+    with zipfile.ZipFile(download, "w") as zf:
+        for path in sorted(INSTAGRAM.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo(str(path.relative_to(INSTAGRAM)), (2025, 8, 11, 9, 30, 0))
+                zf.writestr(info, path.read_bytes())
+    import_export(tmp_archive, download)
+    record = one(tmp_archive, "instagram", "following")
+    assert record["taken_at"].startswith("2025-08-11T09:30:00")
+    assert record["extra"]["taken_at_source"].startswith("the file's date in the export")
