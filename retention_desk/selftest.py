@@ -174,7 +174,31 @@ def step_produce_pdf(ctx: Context) -> str:
     pdf, result = _produce(ctx, "pdf")
     data = pdf.read_bytes()
     _check(data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], f"{pdf.name} is not a PDF")
-    return f"{pdf.name} ({len(data):,} bytes, Bates {result.bates_first}-{result.bates_last})"
+    pages = _render_first_page(data)
+    return (
+        f"{pdf.name} ({len(data):,} bytes, {pages} pages,"
+        f" Bates {result.bates_first}-{result.bates_last})"
+    )
+
+
+def _render_first_page(data: bytes) -> int:
+    """Open the PDF with PDFium and draw its first page as a PNG, as the production preview
+    does: proves the PDF reads in a real engine and that pdfium and Pillow are in the build."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        pages = len(document)
+        _check(pages > 0, "the PDF has no pages")
+        image = document[0].render(scale=0.5).to_pil()
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        _check(buffer.getvalue().startswith(b"\x89PNG"), "page 1 did not render to PNG")
+        return pages
+    finally:
+        document.close()
 
 
 def step_produce_xlsx(ctx: Context) -> str:
@@ -187,6 +211,14 @@ def step_produce_xlsx(ctx: Context) -> str:
         raise SelfTestFailure(f"{xlsx.name} is not a zip: {exc}") from None
     _check(bad is None, f"{xlsx.name}: member {bad} is damaged")
     _check("xl/workbook.xml" in names, f"{xlsx.name} has no xl/workbook.xml")
+    from openpyxl import load_workbook
+
+    book = load_workbook(xlsx, read_only=True)  # the dimension tag may be absent: count
+    try:
+        rows = max(sum(1 for _ in sheet.iter_rows()) for sheet in book.worksheets)
+    finally:
+        book.close()
+    _check(rows > QUERY_HITS, f"{xlsx.name}: {rows} rows for {QUERY_HITS} records")
     return f"{xlsx.name} ({xlsx.stat().st_size:,} bytes, {result.records} records)"
 
 
