@@ -157,6 +157,8 @@ class Policy:
 def fold(text: str) -> str:
     """Text as phrases are matched against it: accents dropped, case folded, typographic
     apostrophes made plain."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return bare.casefold().replace("\u2019", "'").replace("\u2018", "'")
@@ -181,8 +183,13 @@ def _compiled(phrase: str) -> re.Pattern[str]:
 
 def find_phrase(phrases: tuple[str, ...], text: str) -> tuple[str, str] | None:
     """(phrase, the words of `text` it matched) for the first phrase found, else None."""
-    folded = fold(text)
-    # folding may change lengths (ß -> ss), so the matched words are shown from the folded text
+    return find_folded(phrases, fold(text))
+
+
+def find_folded(phrases: tuple[str, ...], folded: str) -> tuple[str, str] | None:
+    """`find_phrase` on text already `fold`ed (a page checked against many statements is
+    folded once). Folding may change lengths (ß -> ss), so the words shown are the folded
+    text's."""
     for phrase in phrases:
         match = _compiled(phrase).search(folded)
         if match:

@@ -41,7 +41,8 @@ from retention_desk.archive.store import Archive
 from retention_desk.oversight.policies import (
     Policy,
     Statement,
-    find_phrase,
+    find_folded,
+    fold,
     policies_for,
 )
 
@@ -243,11 +244,20 @@ def _extra_text(extra_json: str | None) -> str:
 @dataclass
 class _Piece:
     evidence: Evidence
-    text: str
+    folded: str  # the text as phrases are matched against it (policies.fold)
+
+
+@dataclass(frozen=True)
+class _Capture:
+    id: int
+    url: str
+    key: str
+    date: str
+    account_id: int
 
 
 def _account_pieces(
-    conn: Connection, account: CheckedAccount, captures: list[tuple[int, str, str | None, int]]
+    conn: Connection, account: CheckedAccount, captures: list[_Capture]
 ) -> list[_Piece]:
     own = conn.exec_driver_sql(
         "SELECT id, kind, url, extra_json FROM records WHERE account_id = ? AND (kind IN"
@@ -260,41 +270,43 @@ def _account_pieces(
     if template and account.handle:
         bases.add(url_key(template.format(h=account.handle)))
     keys = {b for b in bases if b}
-    # newest capture with text per page URL: (key) -> (date, id)
-    newest: dict[str, tuple[str, int, str]] = {}
-    for rid, url, created, owner in captures:
-        key = url_key(url)
-        if key is None or not (owner == account.id or any(under(key, b) for b in keys)):
+    # the newest capture with text of each page URL
+    newest: dict[str, _Capture] = {}
+    for cap in captures:
+        if not (cap.account_id == account.id or any(under(cap.key, b) for b in keys)):
             continue
-        stamp = (created or "", rid)
-        if key not in newest or stamp > newest[key][:2]:
-            newest[key] = (created or "", rid, url)
-    texts = _latest_texts(conn, [int(r[0]) for r in own] + [v[1] for v in newest.values()])
+        best = newest.get(cap.key)
+        if best is None or (cap.date, cap.id) > (best.date, best.id):
+            newest[cap.key] = cap
+    texts = _latest_texts(conn, [int(r[0]) for r in own] + [c.id for c in newest.values()])
     pieces: list[_Piece] = []
     for rid, kind, url, extra_json in own:
         text, observed = texts.get(int(rid), ("", None))
         source = "profile" if kind in PAGE_KINDS else "pinned post"
         evidence = Evidence(int(rid), source, observed, "archived", str(url or ""))
-        pieces.append(_Piece(evidence, text + "\n" + _extra_text(extra_json)))
-    for created, rid, url in newest.values():
-        text, _observed = texts.get(rid, ("", None))
-        pieces.append(_Piece(Evidence(rid, "web capture", created or None, "captured", url), text))
+        pieces.append(_Piece(evidence, fold(text + "\n" + _extra_text(extra_json))))
+    for cap in newest.values():
+        text, _observed = texts.get(cap.id, ("", None))
+        evidence = Evidence(cap.id, "web capture", cap.date or None, "captured", cap.url)
+        pieces.append(_Piece(evidence, fold(text)))
     pieces.sort(key=lambda p: (p.evidence.date or "", p.evidence.record_id), reverse=True)
     return pieces
 
 
-def _captures(conn: Connection) -> list[tuple[int, str, str | None, int]]:
-    """Every web capture with text: (id, url, captured at, account id or 0). Only ids, URLs
-    and dates: texts are read for the captures that turn out to be of an account's page."""
-    return [
-        (int(r[0]), str(r[1] or ""), r[2], int(r[3] or 0))
-        for r in conn.exec_driver_sql(
-            "SELECT r.id, r.url, r.created_at, r.account_id FROM records r WHERE"
-            " r.platform = 'web' AND r.kind = 'capture' AND r.url IS NOT NULL AND EXISTS"
-            " (SELECT 1 FROM record_versions v WHERE v.record_id = r.id"
-            " AND trim(v.text) != '')"
-        )
-    ]
+def _captures(conn: Connection) -> list[_Capture]:
+    """Every web capture with text. Only ids, URLs and dates: texts are read for the captures
+    that turn out to be the newest of an account's page."""
+    out: list[_Capture] = []
+    for r in conn.exec_driver_sql(
+        "SELECT r.id, r.url, r.created_at, r.account_id FROM records r WHERE"
+        " r.platform = 'web' AND r.kind = 'capture' AND r.url IS NOT NULL AND EXISTS"
+        " (SELECT 1 FROM record_versions v WHERE v.record_id = r.id"
+        " AND trim(v.text) != '')"
+    ):
+        key = url_key(r[1])
+        if key is not None:
+            out.append(_Capture(int(r[0]), str(r[1]), key, str(r[2] or ""), int(r[3] or 0)))
+    return out
 
 
 def _judge(account: CheckedAccount, statement: Statement, pieces: list[_Piece]) -> StatementResult:
@@ -302,7 +314,7 @@ def _judge(account: CheckedAccount, statement: Statement, pieces: list[_Piece]) 
     if pieces:
         status, chosen = MISSING, pieces[0]
         for piece in pieces:  # newest first
-            hit = find_phrase(statement.phrases, piece.text)
+            hit = find_folded(statement.phrases, piece.folded)
             if hit is not None:
                 status, chosen = PRESENT, piece
                 phrase, found = hit
