@@ -37,6 +37,10 @@ def test_the_tab_shows_the_check_and_exports(qtbot: QtBot, tmp_path: Path) -> No
         present = next(r for r in web if r[4] == "present")
         assert present[5] == str(corpus.ids["cap-new"]) and present[7] == "web capture"
         assert {r[4] for r in cells if r[0] == "facebook @nocontent"} == {"no evidence"}
+        row = cells.index(present)
+        with qtbot.waitSignal(tab.record_requested) as asked:
+            tab.table.itemDoubleClicked.emit(tab.table.item(row, 0))
+        assert asked.args == [corpus.ids["cap-new"]]
         assert "present" in tab.status.text() and "missing" in tab.status.text()
         tab.problems_check.setChecked(True)
         assert {r[4] for r in _cells(tab)} == {"missing", "no evidence"}
@@ -79,4 +83,18 @@ def test_a_bad_setting_is_shown_not_raised(qtbot: QtBot, tmp_path: Path) -> None
         assert tab.policies_label.text() == "No archive open."
         assert not tab.check_button.isEnabled()
     finally:
+        corpus.archive.close()
+
+
+def test_the_check_runs_on_the_worker(qtbot: QtBot, tmp_path: Path) -> None:
+    corpus = build(tmp_path)
+    runner = TaskRunner()
+    tab = StatementsTab(runner, ArchiveChanges())
+    qtbot.addWidget(tab)
+    try:
+        tab.set_archive(corpus.archive)
+        qtbot.waitUntil(lambda: tab.loaded is not None, timeout=60_000)
+        assert tab.table.rowCount() == 30
+    finally:
+        runner.wait()
         corpus.archive.close()

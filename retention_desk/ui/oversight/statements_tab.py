@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,6 +82,11 @@ def _load(
 
 
 class StatementsTab(QWidget):
+    """`record_requested(id)`: the user double-clicked a row's evidence record (the page can
+    open it in the record view)."""
+
+    record_requested = Signal(int)
+
     def __init__(
         self, runner: TaskRunner, changes: ArchiveChanges, parent: QWidget | None = None
     ) -> None:
@@ -108,6 +113,7 @@ class StatementsTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(
             COLUMNS.index("The page must say"), QHeaderView.ResizeMode.Stretch
         )
+        self.table.itemDoubleClicked.connect(self._open_record)
 
         self.status = plain_label("")
         self.check_button = QPushButton("Check again")
@@ -170,7 +176,7 @@ class StatementsTab(QWidget):
             return
         check = loaded.check
         names = "; ".join(plain(n, 200) for n in check.policy_names) or "none"
-        self.policies_label.setText(f"Policies in force: {names}")
+        self.policies_label.setText(f"Policies in force: {names}.")
         self.policies_label.setToolTip(
             tooltip_text("Settings → policies; empty means every shipped policy.")
         )
@@ -210,6 +216,11 @@ class StatementsTab(QWidget):
                     item.setBackground(QBrush(shade))
                 self.table.setItem(n, col, item)
         self._update_buttons()
+
+    def _open_record(self, item: QTableWidgetItem) -> None:
+        record = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(record, int):
+            self.record_requested.emit(record)
 
     def _update_buttons(self) -> None:
         has = self._archive is not None
