@@ -532,6 +532,18 @@ def moderation_categories(
     return [c for p in policies_for(archive, directory) for c in p.categories]
 
 
+def duties_for(
+    archive: Archive, topic: str | None = None, directory: Path | str | None = None
+) -> list[Duty]:
+    """The other record duties of the applying policies, of one topic (TOPICS) or all."""
+    return [
+        d
+        for p in policies_for(archive, directory)
+        for d in p.duties
+        if topic is None or d.topic == topic
+    ]
+
+
 def statements_for(archive: Archive, directory: Path | str | None = None) -> list[Statement]:
     """Every required page statement of the applying policies."""
     return [s for p in policies_for(archive, directory) for s in p.statements]

@@ -100,7 +100,7 @@ def rows(check: StatementsCheck) -> list[Row]:
                 Row(
                     account=label,
                     policy=plain(r.policy),
-                    citation=plain(r.citation),
+                    citation=plain(r.citation) + ("" if r.verified else " (unverified)"),
                     must_say=must,
                     status=STATUS_WORDS.get(r.status, r.status),
                     record=r.record_id,

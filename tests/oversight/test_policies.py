@@ -273,6 +273,12 @@ def test_the_setting_picks_policies_and_refuses_unknown_ids(tmp_path: Path) -> N
         first = cats[0]
         assert (first.code, first.citation) == ("lc-off-topic", "CMP 1.12 II.1.i.i")
         assert first.label.startswith("Comments not related to the original topic")
+        (subscribers,) = pol.duties_for(archive, "subscriber-lists")
+        assert (subscribers.policy, subscribers.citation) == (
+            "las-cruces-cmp-1-12",
+            "CMP 1.12 II.1.e",
+        )
+        assert {d.citation for d in pol.duties_for(archive, "annual-review")} == {"389.6"}
         assert [s.key for s in pol.statements_for(archive)] == [
             "las-cruces-cmp-1-12/public-disclosure",
             "las-cruces-cmp-1-12/requests-to-custodian",

@@ -137,3 +137,22 @@ def test_url_keys() -> None:
     assert st.under("x.com/webpd/about", "x.com/webpd")
     assert not st.under("x.com/webpdx", "x.com/webpd")
     assert st.url_key("") is None
+
+
+def test_only_the_newest_version_of_a_profile_counts(corpus) -> None:  # type: ignore[no-untyped-def]
+    from retention_desk.archive.ingest import RecordWriter
+    from tests.oversight.statements_helpers import _page
+
+    profile = corpus.ids["profile:goodpd"]
+    with corpus.archive.write() as conn:
+        writer = RecordWriter(
+            conn, batch_id=None, source_file_id=None, account_id=corpus.ids["goodpd"]
+        )
+        writer.add(
+            _page("x", "goodpd", "Good PD. Call 911 in an emergency.", "https://x.com/goodpd")
+        )
+        writer.finish()
+    got = _by(st.check_statements(corpus.archive, account="goodpd"))
+    dropped = got[("goodpd", "public-disclosure")]
+    assert (dropped.status, dropped.record_id) == (st.MISSING, profile)
+    assert got[("goodpd", "call-911")].status == st.PRESENT
