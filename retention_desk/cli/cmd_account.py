@@ -387,7 +387,7 @@ def run_flags(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from retention_desk.oversight.registry_io import import_registry
+    from retention_desk.oversight.registry_import import import_registry
 
     with open_archive(args) as archive, registry_errors():
         summary = import_registry(archive, Path(args.file))

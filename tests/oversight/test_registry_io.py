@@ -11,11 +11,8 @@ import pytest
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import registry as reg
 from retention_desk.oversight.registry import AccountFields
-from retention_desk.oversight.registry_io import (
-    RegistryImportError,
-    export_registry,
-    import_registry,
-)
+from retention_desk.oversight.registry_import import RegistryImportError, import_registry
+from retention_desk.oversight.registry_io import export_registry
 from tests.oversight.registry_helpers import audit_rows, new_archive, post, write
 
 HOSTILE = ('=HYPERLINK("http://evil.example/x","click")', "+1", "@x", "-2+3", "'quoted")

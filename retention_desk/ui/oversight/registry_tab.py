@@ -33,12 +33,12 @@ from retention_desk.oversight.registry_authors import (
     clear_staff_author,
     set_staff_author,
 )
-from retention_desk.oversight.registry_io import (
+from retention_desk.oversight.registry_import import (
     ImportSummary,
     RegistryImportError,
-    export_registry,
     import_registry,
 )
+from retention_desk.oversight.registry_io import export_registry
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.oversight.registry_dialogs import (
     ROLE_WORDS,
