@@ -20,15 +20,14 @@ roles: role_id, account* (platform:handle), person* (a person_id or name from th
   date and approver, others are added.
 
 (* required.) Dates are YYYY-MM-DD; M/D/YYYY, as Excel re-saves a CSV in the United States,
-is read too, and an XLSX date cell is read as its day. A blank cell
-leaves what the archive has as it is; nothing is deleted by an import.
+is read too, and an XLSX date cell is read as its day. A blank cell leaves what the archive
+has as it is; nothing is deleted by an import.
 
 The import (`registry_import.py`) is one transaction: any error refuses the whole file,
 naming the file, table, row and column. Every cell is read as text and stored as text, a
 formula included. Every exported cell is a string that is never a formula (`safe_text`); a
 value that starts with `= + - @`, a tab or `'` gets a leading `'`, which the import takes
-off again, so a file
-exported and imported round-trips.
+off again, so a file exported and imported round-trips.
 """
 
 from __future__ import annotations
