@@ -195,7 +195,7 @@ def _accounts(conn: Connection, wanted: str | None) -> list[CheckedAccount]:
     if not chosen:
         raise StatementsError(
             f"No account of the agency is {wanted[:80]!r}: give its id, its handle (with or"
-            " without @) or platform:handle, as `account list` shows them."
+            " without @) or platform:handle (platform/handle), as `account list` shows them."
         )
     return chosen
 
@@ -204,10 +204,11 @@ def _names(account: CheckedAccount, key: str, wanted: str) -> bool:
     text = wanted.strip()
     if text.isdigit():
         return int(text) == account.id
-    platform, sep, rest = text.partition(":")
+    # platform:handle, or platform/handle as `moderation` and `account` take it
+    platform, sep, rest = text.replace("/", ":", 1).partition(":")
     if sep and platform.lower() == account.platform:
         text = rest
-    elif sep and platform.lower() not in ("http", "https"):
+    elif sep:
         return False
     text = text.lstrip("@").casefold()
     return bool(text) and text in (account.handle.casefold(), key.casefold())

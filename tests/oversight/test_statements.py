@@ -79,6 +79,8 @@ def test_accounts_are_named_by_id_handle_or_platform(corpus) -> None:  # type: i
     assert [
         a.account.id for a in st.check_statements(corpus.archive, account=str(aid)).accounts
     ] == [aid]
+    named = st.check_statements(corpus.archive, account="X/GoodPD").accounts
+    assert [a.account.id for a in named] == [aid]
     with pytest.raises(st.StatementsError, match="No account"):
         st.check_statements(corpus.archive, account="facebook:goodpd")
 
