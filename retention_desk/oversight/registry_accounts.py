@@ -100,13 +100,14 @@ def find_account(conn: Connection, platform: str, handle: str) -> int | None:
 
 
 def resolve_account(conn: Connection, ref: str | int) -> int:
-    """An account id, or `platform:handle`."""
+    """An account id, or `platform:handle` (also `platform/handle`, as other commands of the
+    Oversight page accept it)."""
     text = str(ref).strip()
     if text.isdigit():
         if conn.exec_driver_sql("SELECT 1 FROM accounts WHERE id = ?", (int(text),)).first():
             return int(text)
         raise RegistryError(f"There is no account {text}.")
-    platform, sep, handle = text.partition(":")
+    platform, sep, handle = text.partition(":" if ":" in text else "/")
     if not sep or not platform.strip() or not handle.strip():
         raise RegistryError(
             f"The account {text[:60]!r} must be an id or platform:handle (e.g. x:townofsandia)."

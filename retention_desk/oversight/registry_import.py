@@ -176,7 +176,7 @@ def _check(row: _Row) -> Iterator[tuple[str, str]]:
                 raise RegistryError("must be active or retired")
             elif name in ("person_id", "role_id") and not value.isdigit():
                 raise RegistryError("must be a number (the id the export gave)")
-            elif name == "account" and ":" not in value:
+            elif name == "account" and ":" not in value and "/" not in value:
                 raise RegistryError("must be platform:handle")
             else:
                 reg.clean_text(value, "value", limit=reg.MAX_PURPOSE)

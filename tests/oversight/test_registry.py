@@ -81,6 +81,7 @@ def test_account_references(archive: Archive) -> None:
         with pytest.raises(RegistryError, match="no account 99"):
             reg.resolve_account(conn, "99")
         assert reg.resolve_account(conn, "x:@Sandia") == reg.resolve_account(conn, "1")
+        assert reg.resolve_account(conn, "X/sandia") == reg.resolve_account(conn, "1")
 
 
 def test_people_and_roles_over_several_accounts(archive: Archive) -> None:
