@@ -26,10 +26,11 @@ from retention_desk.safetext import printable
 @contextmanager
 def oversight_errors() -> Iterator[None]:
     from retention_desk.oversight.moderation import ModerationError
+    from retention_desk.oversight.policies import PolicyError
 
     try:
         yield
-    except ModerationError as exc:
+    except (ModerationError, PolicyError) as exc:
         raise CliError(printable(exc, limit=2000)) from None
 
 

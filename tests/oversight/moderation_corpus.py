@@ -1,41 +1,19 @@
 """An archive for the moderation log and the annual review: two accounts with posts,
-comments (some hidden or deleted, one by its author), replies and messages spread over two
-years around the agency's New Year, and policy categories standing in for the policy files'
-(monkeypatched onto `moderation.categories`, so the tests do not depend on their wording)."""
+comments (some hidden or deleted), replies and messages spread over two years around the
+agency's New Year. The categories are the shipped policy files' (every policy applies while
+the `policies` setting is empty): lc-profane and lc-off-topic (CMP 1.12 II.1.i.ii and i),
+dhs-abusive (389.5(a))."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from retention_desk.archive.ingest import AccountIn, RecordWriter, upsert_account
 from retention_desk.archive.records_in import RecordIn
 from retention_desk.archive.store import Archive
-from retention_desk.oversight import moderation
 
 HOSTILE = '=HYPERLINK("http://evil.example/x") <font size=40>BIG</font> \x1b[31mred'
-
-
-@dataclass(frozen=True)
-class FakeCategory:
-    code: str
-    label: str
-    citation: str
-    policy: str
-
-
-CATEGORIES = [
-    FakeCategory("off-topic", "Not related to the original topic", "II.1.i.i", "las-cruces"),
-    FakeCategory("profane", "Profane, obscene, violent or pornographic", "II.1.i.ii", "lc"),
-    FakeCategory("389.5-a", "Abusive, discriminatory, inflammatory", "389.5(a)", "dhs"),
-]
-
-
-def use_fake_categories(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(moderation, "categories", lambda archive: list(CATEGORIES))
 
 
 def _at(y: int, m: int, d: int, h: int = 12) -> datetime:

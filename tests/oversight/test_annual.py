@@ -26,16 +26,13 @@ from retention_desk.oversight.annual import (
     AnnualReviewError,
     annual_review,
 )
-from tests.oversight.moderation_corpus import HOSTILE, build, use_fake_categories
+from tests.oversight.moderation_corpus import HOSTILE, build
 
 DENVER = ZoneInfo("America/Denver")
 
 
 @pytest.fixture
-def corpus(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Archive, dict[str, int]]]:
-    use_fake_categories(monkeypatch)
+def corpus(tmp_path: Path) -> Iterator[tuple[Archive, dict[str, int]]]:
     archive, ids = build(tmp_path / "a.rdesk")
     yield archive, ids
     archive.close()
@@ -159,11 +156,11 @@ def check_against_sql(archive: Archive, review: AnnualReview) -> None:
 # ------------------------------------------------------------------------ the corpus
 def test_counts_on_the_built_archive(corpus: tuple[Archive, dict[str, int]]) -> None:
     archive, ids = corpus
-    mod.record_reason(archive, ids["c1"], "profane", "swearing", acted_at="2025-03-03")
+    mod.record_reason(archive, ids["c1"], "lc-profane", "swearing", acted_at="2025-03-03")
     mod.record_reason(archive, ids["c3"], "", "resident deleted it", acted_by="author")
-    mod.record_reason(archive, ids["c4"], "389.5-a", "reported", acted_at="2025-06-04")
+    mod.record_reason(archive, ids["c4"], "dhs-abusive", "reported", acted_at="2025-06-04")
     mod.record_reason(archive, ids["c4"], "", "kept after review", action="restored")
-    mod.record_reason(archive, ids["c5"], "off-topic", "spam", acted_at="2026-02-03")
+    mod.record_reason(archive, ids["c5"], "lc-off-topic", "spam", acted_at="2026-02-03")
     requests.new_request(
         archive,
         received_at=datetime(2026, 3, 4, 18, tzinfo=UTC),
@@ -188,14 +185,14 @@ def test_counts_on_the_built_archive(corpus: tuple[Archive, dict[str, int]]) -> 
     # the figures themselves, as worked out by hand from the corpus
     # p1, p2, p_edge, t1, t2 (p_edge is 2025 in Denver, 2026 in UTC)
     assert r25.totals["post"] == 5 and r25.totals["comment"] == 4
-    assert r25.removed_by_category() == {"profane": 1, BY_AUTHOR: 1, UNREASONED: 3}
+    assert r25.removed_by_category() == {"lc-profane": 1, BY_AUTHOR: 1, UNREASONED: 3}
     assert {(r.category, r.resolution, r.count) for r in r25.incidents} == {
-        ("profane", "hidden", 1),
-        ("389.5-a", "restored", 1),
+        ("lc-profane", "hidden", 1),
+        ("dhs-abusive", "restored", 1),
     }
     r26 = annual_review(archive, 2026)
     check_against_sql(archive, r26)
-    assert r26.removed_by_category() == {"off-topic": 1}
+    assert r26.removed_by_category() == {"lc-off-topic": 1}
     assert r26.requests.received == 1 and r26.requests.open == 1
     assert r26.requests.fulfilled_in_year == 1  # received in 2025, fulfilled in 2026
 
@@ -227,7 +224,7 @@ def test_pdf_and_xlsx_with_hostile_text(
 
     archive, ids = corpus
     archive.update_settings(replace(archive.settings(), agency_name=HOSTILE.split("\x1b")[0]))
-    mod.record_reason(archive, ids["c2"], "profane", HOSTILE)
+    mod.record_reason(archive, ids["c2"], "lc-profane", HOSTILE)
     review = annual_review(archive, 2025)
     annual_export.write_pdf(review, tmp_path / "r.pdf")
     annual_export.write_xlsx(review, tmp_path / "r.xlsx")
@@ -247,10 +244,9 @@ def test_pdf_and_xlsx_with_hostile_text(
 
 
 # ----------------------------------------------------------------- the demo archive
-def test_counts_on_the_demo_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_counts_on_the_demo_archive(tmp_path: Path) -> None:
     from retention_desk.demo import build_demo_archive
 
-    use_fake_categories(monkeypatch)
     path = build_demo_archive(tmp_path / "demo.rdesk")
     with Archive.open(path) as archive:
         with archive.read() as conn:
@@ -280,7 +276,7 @@ def test_counts_on_the_demo_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         assert len(removed) > 20
         # reasons for some of the demo's removals, one by its author, one report
         for n, (rid, _) in enumerate(removed[:9]):
-            category = ("profane", "off-topic", "389.5-a")[n % 3]
+            category = ("lc-profane", "lc-off-topic", "dhs-abusive")[n % 3]
             mod.record_reason(archive, rid, category, f"demo reason {n}")
         mod.record_reason(
             archive, removed[9][0], "", "own deletion", acted_by="author", action="deleted"
@@ -307,13 +303,10 @@ def test_counts_on_the_demo_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 # ---------------------------------------------------------------------------- disposal
-def test_disposal_figures_after_a_real_destruction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_disposal_figures_after_a_real_destruction(tmp_path: Path) -> None:
     from retention_desk.disposal.destroy import destroy
     from tests.disposal.destroy_helpers import OLD, add, approved_report, prepare
 
-    use_fake_categories(monkeypatch)
     with Archive.create(tmp_path / "d.rdesk", operator="pytest") as archive:
         prepare(archive, tmp_path)
         add(archive, [("old1", "one", OLD), ("old2", "two", OLD), ("old3", "three", OLD)])

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from retention_desk.cli import main
-from tests.oversight.moderation_corpus import build, use_fake_categories
+from tests.oversight.moderation_corpus import build
 
 
 @pytest.fixture
-def path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    use_fake_categories(monkeypatch)
+def path(tmp_path: Path) -> Path:
     archive, _ = build(tmp_path / "cli.rdesk")
     archive.close()
     return tmp_path / "cli.rdesk"

@@ -13,14 +13,11 @@ import pytest
 from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
 from retention_desk.oversight import moderation_export as export
-from tests.oversight.moderation_corpus import HOSTILE, build, use_fake_categories
+from tests.oversight.moderation_corpus import HOSTILE, build
 
 
 @pytest.fixture
-def corpus(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Archive, dict[str, int]]]:
-    use_fake_categories(monkeypatch)
+def corpus(tmp_path: Path) -> Iterator[tuple[Archive, dict[str, int]]]:
     archive, ids = build(tmp_path / "m.rdesk")
     yield archive, ids
     archive.close()
@@ -45,28 +42,31 @@ def test_reason_recorded_and_listed(corpus: tuple[Archive, dict[str, int]]) -> N
     done = mod.record_reason(
         archive,
         ids["c1"],
-        "PROFANE",
+        "LC-PROFANE",
         "swore at a neighbour",
         acted_by="J. Clerk",
         acted_at="2025-03-03 09:15",
     )
-    assert (done.action, done.category, done.acted_by) == ("hidden", "profane", "J. Clerk")
+    assert (done.action, done.category, done.acted_by) == ("hidden", "lc-profane", "J. Clerk")
     # 09:15 in Denver (MST, UTC-7)
     assert done.acted_at == "2025-03-03T16:15:00.000000Z"
     entry = next(e for e in mod.list_moderation(archive) if e.record_id == ids["c1"])
     assert not entry.unreasoned and entry.removed
     assert (entry.category, entry.reason, entry.acted_by) == (
-        "profane",
+        "lc-profane",
         "swore at a neighbour",
         "J. Clerk",
     )
     assert ids["c1"] not in _ids(mod.list_moderation(archive, unreasoned_only=True))
-    assert _ids(mod.list_moderation(archive, category="profane")) == {ids["c1"]}
+    assert _ids(mod.list_moderation(archive, category="lc-profane")) == {ids["c1"]}
     # a later entry is the latest: the filter follows it
-    mod.record_reason(archive, ids["c1"], "off-topic", "it was off topic after all")
-    assert _ids(mod.list_moderation(archive, category="profane")) == set()
-    assert _ids(mod.list_moderation(archive, category="off-topic")) == {ids["c1"]}
-    assert [a.category for a in mod.actions_of(archive, ids["c1"])] == ["profane", "off-topic"]
+    mod.record_reason(archive, ids["c1"], "lc-off-topic", "it was off topic after all")
+    assert _ids(mod.list_moderation(archive, category="lc-profane")) == set()
+    assert _ids(mod.list_moderation(archive, category="lc-off-topic")) == {ids["c1"]}
+    assert [a.category for a in mod.actions_of(archive, ids["c1"])] == [
+        "lc-profane",
+        "lc-off-topic",
+    ]
 
 
 def test_report_without_removal_and_author_deletion(
@@ -74,9 +74,9 @@ def test_report_without_removal_and_author_deletion(
 ) -> None:
     archive, ids = corpus
     # CMP 1.12: report rather than delete; the comment stays up and joins the log
-    kept = mod.record_reason(archive, ids["c4"], "389.5-a", "reported to the PIO")
+    kept = mod.record_reason(archive, ids["c4"], "dhs-abusive", "reported to the PIO")
     assert kept.action == "reported"
-    mod.record_reason(archive, ids["c4"], "389.5-a", "PIO kept it up", action="kept")
+    mod.record_reason(archive, ids["c4"], "dhs-abusive", "PIO kept it up", action="kept")
     entry = next(e for e in mod.list_moderation(archive) if e.record_id == ids["c4"])
     assert (entry.removed, entry.unreasoned, entry.action, entry.action_count) == (
         False,
@@ -95,15 +95,21 @@ def test_report_without_removal_and_author_deletion(
 @pytest.mark.parametrize(
     ("key", "category", "note", "kw", "message"),
     [
-        ("c1", "nonsense", "n", {}, "not one of off-topic, profane, 389.5-a"),
+        (
+            "c1",
+            "nonsense",
+            "n",
+            {},
+            "is not one of dhs-abusive, .*lc-profane, .*dps-personal-attacks",
+        ),
         ("c1", "", "n", {}, "needs a category"),
-        ("c1", "profane", "  ", {}, "needs the reason"),
-        ("c1", "profane", "n", {"action": "vanished"}, "must be one of hidden"),
-        ("c1", "profane", "n", {"acted_by": "author", "action": "hidden"}, "author's own"),
-        ("c1", "profane", "n", {"acted_at": "yesterday"}, "not a date"),
-        ("c1", "profane", "n", {"acted_at": "2999-01-01"}, "ahead"),
-        ("c1", "profane", "n", {"acted_at": "2020-01-01"}, "was created on"),
-        ("m1", "profane", "n", {}, "is a message"),
+        ("c1", "lc-profane", "  ", {}, "needs the reason"),
+        ("c1", "lc-profane", "n", {"action": "vanished"}, "must be one of hidden"),
+        ("c1", "lc-profane", "n", {"acted_by": "author", "action": "hidden"}, "author's own"),
+        ("c1", "lc-profane", "n", {"acted_at": "yesterday"}, "not a date"),
+        ("c1", "lc-profane", "n", {"acted_at": "2999-01-01"}, "ahead"),
+        ("c1", "lc-profane", "n", {"acted_at": "2020-01-01"}, "was created on"),
+        ("m1", "lc-profane", "n", {}, "is a message"),
     ],
 )
 def test_refusals(
@@ -123,7 +129,7 @@ def test_refusals(
 def test_unknown_record_and_account(corpus: tuple[Archive, dict[str, int]]) -> None:
     archive, _ = corpus
     with pytest.raises(mod.ModerationError, match="no record 9999"):
-        mod.record_reason(archive, 9999, "profane", "n")
+        mod.record_reason(archive, 9999, "lc-profane", "n")
     with pytest.raises(mod.ModerationError, match="No account"):
         mod.list_moderation(archive, account="nobody")
 
@@ -141,14 +147,14 @@ def test_audit_has_ids_and_code_never_the_reason(
 ) -> None:
     archive, ids = corpus
     secret = "REASONSECRET Maria Example"
-    mod.record_reason(archive, ids["c2"], "profane", secret, acted_by="WHOSECRET")
+    mod.record_reason(archive, ids["c2"], "lc-profane", secret, acted_by="WHOSECRET")
     with archive.read() as conn:
         rows = conn.exec_driver_sql(
             "SELECT object_ids, details FROM audit_log WHERE action = 'moderation.reason'"
         ).all()
     assert len(rows) == 1
     details = json.loads(rows[0][1])
-    assert details["category"] == "profane" and details["record"] == ids["c2"]
+    assert details["category"] == "lc-profane" and details["record"] == ids["c2"]
     assert json.loads(rows[0][0]) == [ids["c2"]]
     assert "SECRET" not in rows[0][1]
 
@@ -157,7 +163,7 @@ def test_exports_never_formulas(corpus: tuple[Archive, dict[str, int]], tmp_path
     from openpyxl import load_workbook
 
     archive, ids = corpus
-    mod.record_reason(archive, ids["c2"], "profane", "=1+1 " + HOSTILE, acted_by="@evil")
+    mod.record_reason(archive, ids["c2"], "lc-profane", "=1+1 " + HOSTILE, acted_by="@evil")
     entries = mod.list_moderation(archive)
     export.write_xlsx(entries, tmp_path / "m.xlsx")
     export.write_csv(entries, tmp_path / "m.csv")

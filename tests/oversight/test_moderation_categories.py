@@ -1,6 +1,7 @@
 """The moderation log takes its categories from the policies module
 (`retention_desk.oversight.policies.moderation_categories`): a stand-in module proves the
-call; the real policy files, once shipped, are checked to give usable categories."""
+call; the shipped policy files give usable categories, and only the applying policies'
+(Settings: policies) are accepted."""
 
 from __future__ import annotations
 
@@ -47,7 +48,6 @@ def test_categories_come_from_the_policies_module(
 
 
 def test_the_shipped_policies_give_categories(tmp_path: Path) -> None:
-    pytest.importorskip("retention_desk.oversight.policies")
     archive, ids = build(tmp_path / "real.rdesk")
     with archive:
         cats = mod.categories(archive)
@@ -60,3 +60,21 @@ def test_the_shipped_policies_give_categories(tmp_path: Path) -> None:
         assert done.category == codes[0]
         with SearchEngine(archive) as engine:
             assert engine.search_ids(f'moderation:"{codes[0]}"') == [ids["c1"]]
+
+
+def test_only_the_applying_policies_categories(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from retention_desk.search.errors import QueryError
+
+    archive, ids = build(tmp_path / "lc.rdesk")
+    with archive:
+        archive.update_settings(replace(archive.settings(), policies="las-cruces-cmp-1-12"))
+        codes = [c.code for c in mod.categories(archive)]
+        assert "lc-profane" in codes and "dhs-abusive" not in codes
+        with pytest.raises(mod.ModerationError, match="not one of lc-off-topic"):
+            mod.record_reason(archive, ids["c1"], "dhs-abusive", "389.5(a) does not apply")
+        with SearchEngine(archive) as engine, pytest.raises(QueryError, match="lc-ownership;"):
+            engine.search_ids("moderation:dhs-abusive")
+        done = mod.record_reason(archive, ids["c1"], "lc-profane", "II.1.i.ii applies")
+        assert done.category == "lc-profane"

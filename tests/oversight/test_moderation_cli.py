@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from retention_desk.cli import main
-from tests.oversight.moderation_corpus import build, use_fake_categories
+from tests.oversight.moderation_corpus import build
 
 
 @pytest.fixture
-def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, int]]:
-    use_fake_categories(monkeypatch)
+def desk(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     path = tmp_path / "cli.rdesk"
     archive, ids = build(path)
     archive.close()
@@ -43,7 +42,7 @@ def test_reason_then_list(
         "reason",
         str(ids["c1"]),
         "--category",
-        "profane",
+        "lc-profane",
         "--note",
         "swearing",
         "--by",
@@ -54,10 +53,14 @@ def test_reason_then_list(
     )
     assert code == 0
     done = json.loads(out)
-    assert (done["action"], done["category"], done["acted_by"]) == ("hidden", "profane", "J. Clerk")
+    assert (done["action"], done["category"], done["acted_by"]) == (
+        "hidden",
+        "lc-profane",
+        "J. Clerk",
+    )
     code, out, _ = _run(capsys, path, "moderation", "list", "--unreasoned", "--json")
     assert ids["c1"] not in {r["record"] for r in json.loads(out)}
-    code, out, _ = _run(capsys, path, "moderation", "list", "--category", "profane", "--json")
+    code, out, _ = _run(capsys, path, "moderation", "list", "--category", "lc-profane", "--json")
     assert [r["reason"] for r in json.loads(out)] == ["swearing"]
     code, out, _ = _run(
         capsys, path, "moderation", "list", "--account", "sandiapd", "--year", "2025", "--json"
@@ -84,15 +87,18 @@ def test_exports_and_categories(
     assert code == 0 and (tmp_path / "a.xlsx").stat().st_size > 0
     assert len((tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()) == 7
     code, out, _ = _run(capsys, path, "moderation", "categories", "--json")
-    assert [c["code"] for c in json.loads(out)] == ["off-topic", "profane", "389.5-a"]
+    cats = json.loads(out)
+    assert {"lc-off-topic", "lc-profane", "dhs-abusive"} <= {c["code"] for c in cats}
+    profane = next(c for c in cats if c["code"] == "lc-profane")
+    assert (profane["citation"], profane["policy"]) == ("CMP 1.12 II.1.i.ii", "las-cruces-cmp-1-12")
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("reason", "{c1}", "--category", "rude", "--note", "n"), "not one of off-topic"),
-        (("reason", "{c1}", "--category", "profane", "--note", ""), "needs the reason"),
-        (("reason", "999999", "--category", "profane", "--note", "n"), "no record 999999"),
+        (("reason", "{c1}", "--category", "rude", "--note", "n"), "not one of dhs-abusive"),
+        (("reason", "{c1}", "--category", "lc-profane", "--note", ""), "needs the reason"),
+        (("reason", "999999", "--category", "lc-profane", "--note", "n"), "no record 999999"),
         (("list", "--category", "rude"), "not one of"),
         (("list", "--account", "nobody\x1b[31m"), "No account"),
         (("list", "--xlsx", "/nonexistent-dir/x.xlsx"), "does not exist"),

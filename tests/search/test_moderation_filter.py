@@ -13,14 +13,11 @@ from retention_desk.oversight import moderation as mod
 from retention_desk.search.engine import SearchEngine
 from retention_desk.search.errors import QueryError
 from retention_desk.search.filters import filter_help
-from tests.oversight.moderation_corpus import build, use_fake_categories
+from tests.oversight.moderation_corpus import build
 
 
 @pytest.fixture
-def corpus(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Archive, dict[str, int]]]:
-    use_fake_categories(monkeypatch)
+def corpus(tmp_path: Path) -> Iterator[tuple[Archive, dict[str, int]]]:
     archive, ids = build(tmp_path / "f.rdesk")
     yield archive, ids
     archive.close()
@@ -37,19 +34,19 @@ def test_each_form(corpus: tuple[Archive, dict[str, int]]) -> None:
     assert ids_for(archive, "moderation:removed") == removed
     assert ids_for(archive, "moderation:unreasoned") == removed
     assert ids_for(archive, "moderation:reasoned") == set()
-    mod.record_reason(archive, ids["c1"], "profane", "swearing")
-    mod.record_reason(archive, ids["c4"], "389.5-a", "reported, kept up", action="kept")
+    mod.record_reason(archive, ids["c1"], "lc-profane", "swearing")
+    mod.record_reason(archive, ids["c4"], "dhs-abusive", "reported, kept up", action="kept")
     mod.record_reason(archive, ids["c3"], "", "the resident deleted it", acted_by="author")
     assert ids_for(archive, "moderation:unreasoned") == removed - {ids["c1"], ids["c3"]}
     assert ids_for(archive, "moderation:reasoned") == {ids["c1"], ids["c4"], ids["c3"]}
-    assert ids_for(archive, "moderation:profane") == {ids["c1"]}
-    assert ids_for(archive, "moderation:PROFANE") == {ids["c1"]}
-    assert ids_for(archive, "moderation:389.5-a") == {ids["c4"]}
-    assert ids_for(archive, "moderation:off-topic") == set()
+    assert ids_for(archive, "moderation:lc-profane") == {ids["c1"]}
+    assert ids_for(archive, "moderation:LC-PROFANE") == {ids["c1"]}
+    assert ids_for(archive, "moderation:dhs-abusive") == {ids["c4"]}
+    assert ids_for(archive, "moderation:lc-off-topic") == set()
     # the latest action decides the category
-    mod.record_reason(archive, ids["c1"], "off-topic", "re-filed")
-    assert ids_for(archive, "moderation:profane") == set()
-    assert ids_for(archive, "moderation:off-topic") == {ids["c1"]}
+    mod.record_reason(archive, ids["c1"], "lc-off-topic", "re-filed")
+    assert ids_for(archive, "moderation:lc-profane") == set()
+    assert ids_for(archive, "moderation:lc-off-topic") == {ids["c1"]}
     # combined with other filters and negated
     assert ids_for(archive, "moderation:removed platform:x") == {ids["tr1"]}
     assert ids["c1"] not in ids_for(archive, "-moderation:reasoned")
@@ -59,8 +56,8 @@ def test_bad_code_refused_with_the_choices(corpus: tuple[Archive, dict[str, int]
     archive, _ = corpus
     with pytest.raises(
         QueryError,
-        match="must be one of removed, unreasoned, reasoned,"
-        " off-topic, profane, 389.5-a; not 'rude'",
+        match="must be one of removed, unreasoned, reasoned, dhs-abusive, .*lc-profane, .*;"
+        " not 'rude'",
     ):
         ids_for(archive, "moderation:rude")
     with pytest.raises(QueryError, match="moderation: takes"):

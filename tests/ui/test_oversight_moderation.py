@@ -15,14 +15,11 @@ from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.oversight.annual_dialog import AnnualReportDialog
 from retention_desk.ui.oversight.moderation_tab import ANY_YEAR, ModerationTab
 from retention_desk.ui.tasks import TaskRunner
-from tests.oversight.moderation_corpus import HOSTILE, build, use_fake_categories
+from tests.oversight.moderation_corpus import HOSTILE, build
 
 
 @pytest.fixture
-def corpus(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[Archive, dict[str, int]]]:
-    use_fake_categories(monkeypatch)
+def corpus(tmp_path: Path) -> Iterator[tuple[Archive, dict[str, int]]]:
     archive, ids = build(tmp_path / "ui.rdesk")
     yield archive, ids
     archive.close()
@@ -58,7 +55,9 @@ def test_log_filters_and_plain_text(qtbot: QtBot, corpus: tuple[Archive, dict[st
     assert set(_column(tab, "Flag")) == {"removed without a recorded reason"}
     # hostile text is shown as it is (a table item never parses markup)
     assert any("<font size=40>" in t for t in _column(tab, "Text"))
-    assert tab.category_box.count() == 4 and tab.account_box.count() == 3
+    codes = [tab.category_box.itemData(i) for i in range(tab.category_box.count())]
+    assert codes[0] is None and {"lc-profane", "dhs-abusive"} <= set(codes)
+    assert tab.account_box.count() == 3
     tab.year_spin.setValue(2026)
     assert [e.record_id for e in tab.entries] == [ids["c5"]]
     tab.year_spin.setValue(ANY_YEAR)
@@ -80,14 +79,14 @@ def test_record_reason_through_the_dialog(
     dialog = tab.open_reason_dialog()
     assert dialog is not None
     assert dialog.action_box.currentText() == "hidden"
-    dialog.category_box.setCurrentIndex(dialog.category_box.findData("profane"))
+    dialog.category_box.setCurrentIndex(dialog.category_box.findData("lc-profane"))
     dialog.by_edit.setText("J. Clerk")
     dialog.note_edit.setPlainText("swore at a neighbour")
     dialog.accept()
     assert seen == ["oversight"]
     entry = next(e for e in tab.entries if e.record_id == ids["c1"])
     assert (entry.category, entry.acted_by, entry.reason) == (
-        "profane",
+        "lc-profane",
         "J. Clerk",
         "swore at a neighbour",
     )
@@ -96,7 +95,7 @@ def test_record_reason_through_the_dialog(
     tab.unreasoned_check.setChecked(True)
     assert ids["c1"] not in {e.record_id for e in tab.entries}
     tab.unreasoned_check.setChecked(False)
-    tab.category_box.setCurrentIndex(tab.category_box.findData("profane"))
+    tab.category_box.setCurrentIndex(tab.category_box.findData("lc-profane"))
     tab.category_box.activated.emit(tab.category_box.currentIndex())
     assert [e.record_id for e in tab.entries] == [ids["c1"]]
 
@@ -134,7 +133,7 @@ def test_export_and_annual_dialog(
     from openpyxl import load_workbook
 
     archive, ids = corpus
-    mod.record_reason(archive, ids["c2"], "profane", HOSTILE)
+    mod.record_reason(archive, ids["c2"], "lc-profane", HOSTILE)
     tab, _ = _tab(qtbot, archive)
     tab.export_to(tmp_path / "log.xlsx")
     tab.export_to(tmp_path / "log.csv")
@@ -174,12 +173,12 @@ def test_report_a_comment_still_up(qtbot: QtBot, corpus: tuple[Archive, dict[str
     dialog = tab.reason_dialog
     assert dialog is not None and dialog.record_id == ids["c4"]
     assert dialog.action_box.currentText() == "reported"
-    dialog.category_box.setCurrentIndex(dialog.category_box.findData("389.5-a"))
+    dialog.category_box.setCurrentIndex(dialog.category_box.findData("dhs-abusive"))
     dialog.note_edit.setPlainText("reported to the PIO")
     dialog.accept()
     assert seen == ["oversight"]
     entry = next(e for e in tab.entries if e.record_id == ids["c4"])
-    assert (entry.action, entry.removed, entry.category) == ("reported", False, "389.5-a")
+    assert (entry.action, entry.removed, entry.category) == ("reported", False, "dhs-abusive")
     # a private message is no moderation target; the sentence says so
     tab.record_edit.setText(str(ids["m1"]))
     tab.report_record()
