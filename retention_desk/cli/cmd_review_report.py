@@ -52,6 +52,7 @@ def review_dict(review: Any) -> dict[str, Any]:
             "total": review.incidents_total,
             "by_resolution": review.incidents_by_resolution(),
             "rows": review.incidents,
+            "records": review.incident_records,
         },
         "requests": {
             "received": review.requests.received,

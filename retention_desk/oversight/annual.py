@@ -109,6 +109,18 @@ class IncidentRow:
 
 
 @dataclass(frozen=True)
+class IncidentRecord:
+    """One incident: the record, the day it counts on, its category and resolution."""
+
+    record_id: int
+    account: str
+    on: date
+    category: str
+    citation: str
+    resolution: str
+
+
+@dataclass(frozen=True)
 class RequestSummary:
     received: int
     by_status: dict[str, int]
@@ -151,6 +163,7 @@ class AnnualReview:
     requests: RequestSummary
     disposal: DisposalSummary
     notes: list[str] = field(default_factory=list)
+    incident_records: list[IncidentRecord] = field(default_factory=list)
 
     @property
     def removed_total(self) -> int:
@@ -194,7 +207,7 @@ def annual_review(archive: Archive, year: int, account: str | None = None) -> An
         activity, undated = _activity(conn, year, account_id)
         entries = mod.entries_in(conn, account_id=account_id)
         removed = _removed(entries, year, cats)
-        incidents = _incidents(conn, year, account_id, zone, cats)
+        incidents, incident_records = _incidents(conn, year, account_id, zone, cats)
         requests = _requests(conn, year, account_id)
         disposal = _disposal(conn, year, zone)
     totals = {k: sum(r.by_kind.get(k, 0) for r in activity) for k in KINDS}
@@ -221,6 +234,7 @@ def annual_review(archive: Archive, year: int, account: str | None = None) -> An
         requests=requests,
         disposal=disposal,
         notes=notes,
+        incident_records=incident_records,
     )
 
 
@@ -295,7 +309,7 @@ def _removed(
 
 def _incidents(
     conn: Connection, year: int, account_id: int | None, zone: Any, cats: dict[str, Any]
-) -> list[IncidentRow]:
+) -> tuple[list[IncidentRow], list[IncidentRecord]]:
     names = _accounts(conn)
     # per record: the latest categorised action and the latest action of any kind
     sql = (
@@ -311,17 +325,24 @@ def _incidents(
         sql += " WHERE r.account_id = ?"
         args = (account_id,)
     counts: Counter[tuple[int | None, str, str]] = Counter()
-    for _rid, acc, code, when, resolution in conn.exec_driver_sql(sql, args):
+    records: list[IncidentRecord] = []
+    for rid, acc, code, when, resolution in conn.exec_driver_sql(sql, args):
         day = _local(when, zone)
         if day is not None and day.year == year:
             counts[(acc, str(code), str(resolution))] += 1
+            name = names.get(acc, "") if acc is not None else "(no account)"
+            citation = _describe(cats, str(code))[1]
+            records.append(
+                IncidentRecord(int(rid), name, day, str(code), citation, str(resolution))
+            )
+    records.sort(key=lambda r: (r.on, r.record_id))
     rows = []
     for (acc, code, resolution), n in counts.items():
         label, citation = _describe(cats, code)
         name = names.get(acc, "") if acc is not None else "(no account)"
         rows.append(IncidentRow(acc, name, code, label, citation, resolution, n))
     rows.sort(key=lambda r: (r.account.lower(), r.category, r.resolution))
-    return rows
+    return rows, records
 
 
 def _local(value: str | None, zone: Any) -> date | None:

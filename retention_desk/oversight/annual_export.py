@@ -35,6 +35,8 @@ BUCKET_WORDS = {
     UNCATEGORISED: "latest action without a category",
 }
 Table = tuple[tuple[str, ...], list[list[object]]]
+# a PDF of thousands of incident rows helps nobody; the XLSX has them all
+PDF_ROWS = 1000
 
 
 def title(review: AnnualReview) -> str:
@@ -92,6 +94,22 @@ def incident_table(review: AnnualReview) -> Table:
     return header, rows
 
 
+def incident_record_table(review: AnnualReview) -> Table:
+    header = ("Record", "Account", "Day", "Category", "Citation", "Resolution")
+    rows: list[list[object]] = [
+        [
+            r.record_id,
+            plain(r.account),
+            r.on.isoformat(),
+            plain(r.category),
+            plain(r.citation),
+            r.resolution,
+        ]
+        for r in review.incident_records
+    ]
+    return header, rows
+
+
 def summary_table(review: AnnualReview) -> Table:
     req, disp = review.requests, review.disposal
     scope = " (with the account's records)" if req.for_account else ""
@@ -127,6 +145,7 @@ def tables(review: AnnualReview) -> list[tuple[str, Table]]:
         ("Activity", activity_table(review)),
         ("Removed content", removed_table(review)),
         ("Incidents", incident_table(review)),
+        ("Incident records", incident_record_table(review)),
     ]
 
 
@@ -161,6 +180,8 @@ def write_pdf(review: AnnualReview, path: Path) -> None:
         if not rows:
             story.append(para("None in the year."))
             continue
+        more = len(rows) - PDF_ROWS
+        rows = rows[:PDF_ROWS]
         data = [[para(h, head) for h in header]] + [[para(c, cell) for c in r] for r in rows]
         table = LongTable(data, colWidths=_widths(header, rows, width), repeatRows=1)
         table.setStyle(
@@ -173,6 +194,8 @@ def write_pdf(review: AnnualReview, path: Path) -> None:
             )
         )
         story.append(table)
+        if more > 0:
+            story.append(para(f"{more} more rows are in the XLSX workbook."))
     story += [Spacer(1, 6), para("What the figures count", h2)]
     story += [para(n) for n in review.notes]
     doc = SimpleDocTemplate(

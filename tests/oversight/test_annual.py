@@ -138,6 +138,8 @@ def check_against_sql(archive: Archive, review: AnnualReview) -> None:
             for r in review.incidents:
                 got[(r.category, r.resolution)] += r.count
             assert +got == sql_incidents(conn, year)
+            assert len(review.incident_records) == review.incidents_total
+            assert Counter((r.category, r.resolution) for r in review.incident_records) == +got
             statuses = sql_requests(conn, year)
             assert review.requests.received == sum(statuses.values())
             assert review.requests.by_status == dict(statuses)
@@ -224,7 +226,7 @@ def test_pdf_and_xlsx_with_hostile_text(
 
     archive, ids = corpus
     archive.update_settings(replace(archive.settings(), agency_name=HOSTILE.split("\x1b")[0]))
-    mod.record_reason(archive, ids["c2"], "lc-profane", HOSTILE)
+    mod.record_reason(archive, ids["c2"], "lc-profane", HOSTILE, acted_at="2025-03-04")
     review = annual_review(archive, 2025)
     annual_export.write_pdf(review, tmp_path / "r.pdf")
     annual_export.write_xlsx(review, tmp_path / "r.xlsx")
@@ -234,7 +236,16 @@ def test_pdf_and_xlsx_with_hostile_text(
     assert "\x1b" not in text
     assert "Annual review of social-media use, 2025" in text
     wb = load_workbook(tmp_path / "r.xlsx")
-    assert wb.sheetnames == ["Review", "Summary", "Activity", "Removed content", "Incidents"]
+    assert wb.sheetnames == [
+        "Review",
+        "Summary",
+        "Activity",
+        "Removed content",
+        "Incidents",
+        "Incident records",
+    ]
+    incident_rows = list(wb["Incident records"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3], r[5]) for r in incident_rows] == [(ids["c2"], "lc-profane", "hidden")]
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
     assert all(c.data_type in ("s", "n") for c in cells)
     assert not any(str(c.value).startswith(("=", "+", "-", "@")) for c in cells)
