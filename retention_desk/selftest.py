@@ -2,8 +2,8 @@
 
 Made for IT staff and CI to check an installed or frozen build (not only the source tree):
 the shipped files are found, an archive is created (migrations), the sample X archive that
-ships inside the package is imported, searched, two productions (PDF and XLSX) are made for
-a request holding the found records, and the archive is verified.
+ships inside the package is imported and searched, a request holding the found records gets
+a cover letter (DOCX) and two productions (PDF and XLSX), and the archive is verified.
 
 Everything happens in a temporary folder: the archive, the productions, and the app's data
 folder (audit anchors), which is pointed there through `RETENTION_DESK_DATA_DIR` for the run.
@@ -102,9 +102,17 @@ def step_shipped_files(ctx: Context) -> str:
 
 
 def step_create_archive(ctx: Context) -> str:
-    from retention_desk.archive import Archive, migrate
+    from retention_desk.archive import Archive, ArchiveSettings, migrate
 
     ctx.archive = Archive.create(ctx.root / "self-test.rdesk", operator=OPERATOR)
+    # letters need the agency and custodian named (as Settings asks a new agency to)
+    ctx.archive.update_settings(
+        ArchiveSettings(
+            agency_name="Valle Fictivo Parks Department (self-test)",
+            custodian_name="Self-test Custodian",
+            custodian_title="Records Custodian",
+        )
+    )
     return f"schema {migrate.head_revision()}"
 
 
@@ -151,6 +159,21 @@ def step_request(ctx: Context) -> str:
     _check(sorted(held) == sorted(ctx.found), f"request holds {held}, expected {ctx.found}")
     _check(change.added == len(ctx.found), f"{change.added} records added to the request")
     return f"request {detail.number} holds {len(held)} records"
+
+
+def step_letter(ctx: Context) -> str:
+    """A cover letter as DOCX: the letter templates (resources/letters) and python-docx."""
+    from docx import Document
+
+    from retention_desk.ipra.correspondence import write_letter
+
+    written = write_letter(ctx.archive, ctx.request, "cover", file_format="docx", method="email")
+    out = ctx.root / "out" / "cover.docx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(written.data)
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    _check(ctx.request in text, f"the cover letter does not name request {ctx.request}")
+    return f"cover letter {out.name} ({len(written.data):,} bytes)"
 
 
 def _produce(ctx: Context, file_format: str) -> tuple[Path, Any]:
@@ -247,6 +270,7 @@ STEPS: list[tuple[str, Step]] = [
     ("import sample", step_import_sample),
     ("search", step_search),
     ("request with found records", step_request),
+    ("letter DOCX", step_letter),
     ("produce PDF", step_produce_pdf),
     ("produce XLSX", step_produce_xlsx),
     ("verify archive", step_verify),
