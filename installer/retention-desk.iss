@@ -44,8 +44,6 @@ UninstallDisplayName={#AppName} {#AppVersion}
 ; per-user by default; the user (dialog) or IT (/ALLUSERS, /CURRENTUSER) may choose otherwise
 PrivilegesRequired=lowest
 PrivilegesRequiredOverridesAllowed=dialog commandline
-; HKA is HKCU in a per-user install: no warning about writing to the user's own areas
-UsedUserAreasWarning=no
 ; tell Explorer about the .rdesk association at the end of install and uninstall
 ChangesAssociations=yes
 ArchitecturesAllowed=x64compatible
@@ -87,7 +85,9 @@ Root: HKA; Subkey: "Software\Classes\.rdesk\OpenWithProgids"; ValueType: string;
 Root: HKA; Subkey: "Software\Classes\{#ProgId}"; ValueType: string; ValueName: ""; ValueData: "Retention Desk archive"; Flags: uninsdeletekey
 Root: HKA; Subkey: "Software\Classes\{#ProgId}\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
 Root: HKA; Subkey: "Software\Classes\{#ProgId}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" --archive ""%1"" gui"
-Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".rdesk"; ValueData: ""; Flags: uninsdeletekey
+; "Open with" lists the app under its name; this key is the app's own, removed whole
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".rdesk"; ValueData: ""
 
 [Run]
 ; offered on the last page; a silent deployment does not start the app
