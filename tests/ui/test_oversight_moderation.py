@@ -13,7 +13,7 @@ from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.oversight.annual_dialog import AnnualReportDialog
-from retention_desk.ui.oversight.moderation_tab import ANY_YEAR, ModerationTab
+from retention_desk.ui.oversight.moderation_tab import ANY_YEAR, COLUMNS, ModerationTab
 from retention_desk.ui.tasks import TaskRunner
 from tests.oversight.moderation_corpus import HOSTILE, build
 
@@ -41,8 +41,6 @@ def _select(tab: ModerationTab, record_id: int) -> None:
 
 
 def _column(tab: ModerationTab, name: str) -> list[str]:
-    from retention_desk.ui.oversight.moderation_tab import COLUMNS
-
     col = COLUMNS.index(name)
     return [tab.table.item(r, col).text() for r in range(tab.table.rowCount())]
 
@@ -91,6 +89,9 @@ def test_record_reason_through_the_dialog(
         "swore at a neighbour",
     )
     assert "5 removed without a recorded reason" in tab.status.text()
+    row = [e.record_id for e in tab.entries].index(ids["c1"])
+    tip = tab.table.item(row, COLUMNS.index("Category")).toolTip()
+    assert "CMP 1.12 II.1.i.ii" in tip and "Profane" in tip
     # the unreasoned filter leaves it out; the category filter finds it
     tab.unreasoned_check.setChecked(True)
     assert ids["c1"] not in {e.record_id for e in tab.entries}

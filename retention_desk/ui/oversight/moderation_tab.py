@@ -39,7 +39,7 @@ from retention_desk.archive.store import Archive
 from retention_desk.oversight import moderation as mod
 from retention_desk.oversight.moderation_export import write_csv, write_xlsx
 from retention_desk.ui.changes import ArchiveChanges
-from retention_desk.ui.plain import plain_label, show_error
+from retention_desk.ui.plain import plain_label, show_error, tooltip_text
 from retention_desk.ui.tasks import Latest, Task, TaskRunner
 
 COLUMNS = (
@@ -62,6 +62,7 @@ ANY_YEAR = 1989  # the year spin box's "any year" position
 class _Loaded:
     entries: list[mod.ModerationEntry]
     categories: list[tuple[str, str]]  # (code, label)
+    citations: dict[str, str]  # code -> "citation: the policy's words"
     accounts: list[tuple[int, str]]
     problem: str  # why the categories could not be read ("" when they could)
 
@@ -69,12 +70,14 @@ class _Loaded:
 def _load(archive: Archive, filters: dict[str, Any]) -> _Loaded:
     problem = ""
     try:
-        cats = [(c.code, c.label) for c in mod.categories(archive)]
+        found = mod.categories(archive)
     except Exception as exc:  # the policy files are data: a broken one must not hide the log
-        cats, problem = [], f"The policies' categories could not be read: {exc}"
+        found, problem = [], f"The policies' categories could not be read: {exc}"
+    cats = [(c.code, c.label) for c in found]
+    citations = {c.code: f"{c.citation}: {c.label}" for c in found}
     with archive.read() as conn:
         entries = mod.entries_in(conn, **filters)
-    return _Loaded(entries, cats, mod.list_accounts(archive), problem)
+    return _Loaded(entries, cats, citations, mod.list_accounts(archive), problem)
 
 
 def _one_line(value: object, limit: int = 300) -> str:
@@ -301,6 +304,9 @@ class ModerationTab(QWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(_one_line(value))
                 item.setData(Qt.ItemDataRole.UserRole, e.record_id)
+                if col == COLUMNS.index("Category") and e.category:
+                    words = loaded.citations.get(e.category, "no applying policy lists it now")
+                    item.setToolTip(tooltip_text(words))
                 self.table.setItem(row, col, item)
         unreasoned = sum(e.unreasoned for e in self.entries)
         text = f"{len(self.entries)} entries; {unreasoned} removed without a recorded reason."
