@@ -76,7 +76,8 @@ def sample_dir() -> Path:
 
 # ------------------------------------------------------------------------------- steps
 def step_shipped_files(ctx: Context) -> str:
-    """The files a build must carry: schedules, IPRA rules, exemptions, letters, fonts."""
+    """The files a build must carry: schedules, IPRA rules, exemptions, letters, policies,
+    fonts."""
     from retention_desk.disposal.approval import load_rules as approval_rules
     from retention_desk.ipra.rules import load_rules
     from retention_desk.pdf_fonts import register_fonts
@@ -90,6 +91,8 @@ def step_shipped_files(ctx: Context) -> str:
     approval_rules()
     letters = sorted((paths.resources_dir() / "letters").glob("*.txt"))
     _check(bool(letters), f"no letter template found in {paths.resources_dir() / 'letters'}")
+    policies = sorted((paths.resources_dir() / "policies").glob("*.toml"))
+    _check(bool(policies), f"no social-media policy found in {paths.resources_dir() / 'policies'}")
     fonts = register_fonts()
     fonts_dir = (paths.resources_dir() / "fonts").resolve()
     # a build without resources/fonts would quietly fall back to a system font on Linux
@@ -98,7 +101,10 @@ def step_shipped_files(ctx: Context) -> str:
         f"PDF font is {fonts.source}, not the one shipped in {fonts_dir}",
     )
     _check(sample_dir().is_dir(), f"the self-test sample is missing: {sample_dir()}")
-    return f"{len(schedules)} schedules, {len(letters)} letter templates, font {fonts.regular}"
+    return (
+        f"{len(schedules)} schedules, {len(letters)} letter templates, {len(policies)} policies,"
+        f" font {fonts.regular}"
+    )
 
 
 def step_create_archive(ctx: Context) -> str:
