@@ -37,7 +37,7 @@ __all__ = [
     "upsert_account",
 ]
 
-KINDS = ("post", "comment", "reply", "message", "page", "capture")
+KINDS = ("post", "comment", "reply", "message", "page", "capture", "subscriber_list")
 BATCH = 2000
 
 

@@ -129,7 +129,7 @@ class ArchiveSettings:
         ):
             problems.append(
                 f"Policies '{self.policies}' must be policy ids separated by commas, such as"
-                " las-cruces-cmp-1.12,nm-dps-opr-37."
+                " las-cruces-cmp-1-12,nm-dps-opr-37."
             )
         if money_cents(self.fee_per_page) is None:
             problems.append(

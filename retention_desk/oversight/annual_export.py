@@ -28,6 +28,7 @@ KIND_HEADS = {
     "message": "Messages",
     "page": "Pages",
     "capture": "Web captures",
+    "subscriber_list": "Subscriber lists",
 }
 BUCKET_WORDS = {
     UNREASONED: "removed without a recorded reason",
@@ -55,7 +56,7 @@ def heading(review: AnnualReview) -> list[tuple[str, str]]:
 
 
 def activity_table(review: AnnualReview) -> Table:
-    header = ("Account", *(KIND_HEADS[k] for k in KINDS), "Total")
+    header = ("Account", *(KIND_HEADS.get(k, k) for k in KINDS), "Total")
     rows: list[list[object]] = [
         [plain(r.account), *(r.by_kind.get(k, 0) for k in KINDS), r.total] for r in review.activity
     ]

@@ -9,8 +9,6 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from retention_desk.archive import Archive
 from retention_desk.search import SearchEngine
 from tests.oversight.subscribers_helpers import (
@@ -24,10 +22,7 @@ from tests.oversight.subscribers_helpers import (
     import_export,
     lists,
     one,
-    subscriber_kind,  # noqa: F401 - the fixture, used by pytestmark
 )
-
-pytestmark = pytest.mark.usefixtures("subscriber_kind")
 
 
 def test_x_follower_and_following_are_snapshots_dated_by_the_manifest(

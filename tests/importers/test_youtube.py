@@ -220,9 +220,14 @@ def test_detected_by_headers_not_names(tmp_path: Path) -> None:
         claims = [(imp.name, claim) for _, imp, claim in detection.claims]
         youtube = [c for name, c in claims if name == "youtube-takeout"]
         assert len(youtube) == 1
-        assert youtube[0].state["kinds"] == {"export-part-7.txt": "comments", "data.csv": "videos"}
+        assert youtube[0].state["kinds"] == {
+            "export-part-7.txt": "comments",
+            "data.csv": "videos",
+            # a subscription list becomes a dated snapshot record (issue 15)
+            "subscriptions.csv": "subscriptions",
+        }
         claimed = {p for name, c in claims for p in c.files if name == "youtube-takeout"}
-        assert not claimed & {"other.csv", "reddit.csv", "subscriptions.csv"}
+        assert not claimed & {"other.csv", "reddit.csv"}
     finally:
         detection.close()
 

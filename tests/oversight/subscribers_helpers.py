@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
-from retention_desk.archive import Archive, ingest
+from retention_desk.archive import Archive
 from retention_desk.importers.base import ImportOptions
 from retention_desk.importers.run import run_import
 from retention_desk.importers.summary import ImportSummary
@@ -24,15 +22,6 @@ YOUTUBE = FIXTURES / "youtube" / "takeout-20250301T101500Z-001"
 REDDIT = FIXTURES / "reddit" / "export_CityOfExample_20240601"
 # exports that do not name their account in the list files alone
 NEEDS_ACCOUNT = {FACEBOOK: "cityofexample", YOUTUBE: "cityofexample"}
-
-
-@pytest.fixture
-def subscriber_kind(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Until `subscriber_list` is in archive.ingest.KINDS (a change asked of the lead), the
-    writer is told of it here; once it is there this does nothing."""
-    if "subscriber_list" not in ingest.KINDS:
-        monkeypatch.setattr(ingest, "KINDS", (*ingest.KINDS, "subscriber_list"))
-    yield
 
 
 def import_export(archive: Archive, path: Path, account: str | None = None) -> ImportSummary:

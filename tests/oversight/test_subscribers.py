@@ -21,10 +21,7 @@ from tests.oversight.subscribers_helpers import (
     entries,
     import_export,
     one,
-    subscriber_kind,  # noqa: F401 - the fixture, used by pytestmark
 )
-
-pytestmark = pytest.mark.usefixtures("subscriber_kind")
 
 HOSTILE = [
     '<b>Bold</b> & <font color="red" size="40">Red</font>',

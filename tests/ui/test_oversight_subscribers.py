@@ -23,10 +23,8 @@ from tests.oversight.subscribers_helpers import (
     X_APRIL,
     X_MARCH,
     import_export,
-    subscriber_kind,  # noqa: F401 - the fixture, used by pytestmark
 )
 
-pytestmark = pytest.mark.usefixtures("subscriber_kind")
 HOSTILE = ['<b>Bold</b> <img src="x">', "=1+1", "\u202eRTL name", "Two\nLines"]
 
 

@@ -43,6 +43,7 @@ KIND_NAMES = {
     "message": "Direct messages",
     "page": "Pages and profiles",
     "capture": "Web captures",
+    "subscriber_list": "Subscriber lists",
 }
 # Order and wording of import counts; other keys follow as they come.
 COUNT_NAMES = {

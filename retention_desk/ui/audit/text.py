@@ -76,6 +76,19 @@ ACTION_LABELS: dict[str, str] = {
     "review.reject": "Redaction candidates rejected",
     "review.adjust": "Redaction candidate adjusted and accepted",
     "review.undo": "Redaction candidate decision undone",
+    "registry.account_add": "Account added to the registry",
+    "registry.account_update": "Account registry details changed",
+    "registry.account_retire": "Account retired",
+    "registry.person_add": "Person added to the account registry",
+    "registry.person_update": "Registry person changed",
+    "registry.person_remove": "Person taken out of the account registry",
+    "registry.role_add": "Account role approved",
+    "registry.role_end": "Account role ended",
+    "registry.role_update": "Account role approval changed (import)",
+    "registry.author_set": "Staff author of a post entered",
+    "registry.author_clear": "Staff author of a post cleared",
+    "registry.import": "Account registry imported",
+    "moderation.reason": "Moderation entry recorded",
 }
 
 # Count names in the order a custodian reads them.
