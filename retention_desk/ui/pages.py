@@ -102,6 +102,12 @@ def _disposal_page(context: PageContext) -> QWidget:
     return DisposalView(context.runner, context.changes)
 
 
+def _oversight_page(context: PageContext) -> QWidget:
+    from retention_desk.ui.oversight.page import OversightView
+
+    return OversightView(context.runner, context.changes)
+
+
 def _audit_page(context: PageContext) -> QWidget:
     from retention_desk.ui.audit.view import AuditView
 
@@ -115,7 +121,7 @@ PAGES: list[PageSpec] = [
     PageSpec("requests", "Requests", _requests_page),
     PageSpec("retention", "Retention", _retention_page),
     PageSpec("disposal", "Disposal", _disposal_page),
-    PageSpec("reports", "Reports", None, "Reports and productions are not in this version yet."),
+    PageSpec("oversight", "Oversight", _oversight_page),
     PageSpec("audit", "Audit log", _audit_page),
 ]
 
