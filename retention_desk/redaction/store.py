@@ -489,6 +489,14 @@ def remove_redaction(archive: Archive, redaction_id: int) -> RedactionInfo:
     with archive.write() as conn:
         info, _digest = _get(conn, redaction_id)
         conn.exec_driver_sql("DELETE FROM redactions WHERE id = ?", (info.id,))
+        # a review candidate accepted into this redaction is undecided again: left "accepted"
+        # with nothing blacked out, it would let a production release what it covered
+        conn.exec_driver_sql(
+            "UPDATE review_candidates SET status = 'undecided', decided_at = NULL,"
+            " decided_by = NULL, redaction_ids_json = '[]' WHERE status = 'accepted'"
+            " AND EXISTS (SELECT 1 FROM json_each(redaction_ids_json) WHERE value = ?)",
+            (info.id,),
+        )
         archive.audit(
             conn,
             action="redaction.remove",

@@ -188,34 +188,50 @@ def undo(archive: Archive, number: str, candidate_id: int) -> CandidateInfo:
     undecided again."""
     with archive.write() as conn:
         rid = _request(conn, number)
-        cand = get_candidate(conn, rid, candidate_id)
-        if cand.status == UNDECIDED:
-            return cand
-        for redaction_id in cand.redaction_ids:
-            row = conn.exec_driver_sql(
-                "SELECT record_id, kind, code, request_id FROM redactions WHERE id = ?",
-                (redaction_id,),
-            ).first()
-            if row is None:
-                continue  # removed by hand already
-            conn.exec_driver_sql("DELETE FROM redactions WHERE id = ?", (redaction_id,))
-            archive.audit(
-                conn,
-                action="redaction.remove",
-                object_type="redaction",
-                object_ids=[redaction_id],
-                details={
-                    "redaction": redaction_id,
-                    "record": int(row[0]),
-                    "kind": str(row[1]),
-                    "code": str(row[2]),
-                    "request": row[3],
-                },
-            )
-        conn.exec_driver_sql(
-            "UPDATE review_candidates SET status = 'undecided', decided_at = NULL,"
-            " decided_by = NULL, redaction_ids_json = '[]' WHERE id = ?",
-            (cand.id,),
-        )
+        cand = _undo_one(archive, conn, rid, candidate_id)
         _audit(archive, conn, "review.undo", rid, [cand.id])
         return get_candidate(conn, rid, candidate_id)
+
+
+def undo_many(archive: Archive, number: str, candidate_ids: Iterable[int]) -> list[int]:
+    """`undo` of many candidates in one transaction (taking back a bulk accept)."""
+    wanted = [int(i) for i in candidate_ids]
+    with archive.write() as conn:
+        rid = _request(conn, number)
+        done = [_undo_one(archive, conn, rid, cid).id for cid in wanted]
+        if done:
+            _audit(archive, conn, "review.undo", rid, done)
+        return done
+
+
+def _undo_one(archive: Archive, conn: Connection, rid: int, candidate_id: int) -> CandidateInfo:
+    cand = get_candidate(conn, rid, candidate_id)
+    if cand.status == UNDECIDED:
+        return cand
+    for redaction_id in cand.redaction_ids:
+        row = conn.exec_driver_sql(
+            "SELECT record_id, kind, code, request_id FROM redactions WHERE id = ?",
+            (redaction_id,),
+        ).first()
+        if row is None:
+            continue  # removed by hand already
+        conn.exec_driver_sql("DELETE FROM redactions WHERE id = ?", (redaction_id,))
+        archive.audit(
+            conn,
+            action="redaction.remove",
+            object_type="redaction",
+            object_ids=[redaction_id],
+            details={
+                "redaction": redaction_id,
+                "record": int(row[0]),
+                "kind": str(row[1]),
+                "code": str(row[2]),
+                "request": row[3],
+            },
+        )
+    conn.exec_driver_sql(
+        "UPDATE review_candidates SET status = 'undecided', decided_at = NULL,"
+        " decided_by = NULL, redaction_ids_json = '[]' WHERE id = ?",
+        (cand.id,),
+    )
+    return cand

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection
@@ -239,18 +240,19 @@ def candidate_context(
 
 
 def context_of(cand: CandidateInfo, value: str, chars: int = CONTEXT_CHARS) -> CandidateContext:
-    runs: list[tuple[str, bool]] = []
-    at = cand.start
-    for start, end in sorted(cand.redact):
-        start, end = max(start, cand.start), min(end, max(cand.end, end))
-        if start > at:
-            runs.append((value[at:start], False))
-        runs.append((value[start:end], True))
-        at = max(at, end)
-    if at < cand.end:
-        runs.append((value[at : cand.end], False))
+    """Runs over the union of the found span and every redact range (an adjusted span may
+    start before or end after what was found): characters under a redact range hidden, the
+    others visible, with `chars` of text either side."""
     first = min([cand.start, *(s for s, _ in cand.redact)])
     last = max([cand.end, *(e for _, e in cand.redact)])
+    cuts = sorted({first, last, *(x for r in cand.redact for x in r if first <= x <= last)})
+    runs: list[tuple[str, bool]] = []
+    for a, b in pairwise(cuts):
+        hidden = any(s <= a and b <= e for s, e in cand.redact)
+        if runs and runs[-1][1] == hidden:
+            runs[-1] = (runs[-1][0] + value[a:b], hidden)
+        else:
+            runs.append((value[a:b], hidden))
     return CandidateContext(
         candidate=cand,
         before=value[max(0, first - chars) : first],

@@ -187,9 +187,7 @@ def test_persons_are_found_in_text_and_as_authors(
     assert (ids["q1"], "text") in where and (ids["q3"], "author_name") in where
     assert all(c.code == "14-2-1.2(A)(1)" and c.person_id == person.id for c in mentions)
     with archive.read() as conn:
-        audit = " ".join(
-            str(r[0]) for r in conn.exec_driver_sql("SELECT details FROM audit_log")
-        )
+        audit = " ".join(str(r[0]) for r in conn.exec_driver_sql("SELECT details FROM audit_log"))
     assert "Jane" not in audit and "Roe" not in audit  # names never enter the audit trail
     remove_person(archive, number, person.id)
     assert list_persons(archive, number) == []
@@ -215,3 +213,39 @@ def test_review_report_masks_what_it_is_about(
     assert SSN not in joined and "4111 1111 1111" not in joined and "03/14/" not in joined
     assert "[ssn]" in joined and "[card]1111" in joined
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+
+
+def test_context_of_an_adjusted_span_that_starts_before_the_found_one() -> None:
+    from retention_desk.review.model import CandidateInfo
+    from retention_desk.review.store import context_of
+
+    value = "card no 4111 1111 1111 1111 ok"
+    start = value.index("4111")
+    cand = CandidateInfo(
+        1, 1, 1, 1, "text", "card", start, start + 19, ((3, start + 15),), "14-2-1.1",
+        False, "t", None, "accepted", True, None, None, (),
+    )  # fmt: skip
+    ctx = context_of(cand, value, chars=5)
+    assert "".join(t for t, _ in ctx.runs) == value[3 : start + 19]
+    assert [h for _, h in ctx.runs] == [True, False] and ctx.visible == "1111"
+    assert ctx.before == "car" and ctx.after == " ok"
+
+
+def test_removing_an_accepted_candidates_redaction_reopens_it(
+    desk: tuple[Archive, str, dict[str, int]], tmp_path: Path
+) -> None:
+    from retention_desk.redaction import remove_redaction
+
+    archive, number, _ids = desk
+    detect_request(archive, number)
+    accepted = decide.accept_type(archive, number, "ssn")
+    cand = next(c for c in list_candidates(archive, number) if c.id == accepted[0])
+    remove_redaction(archive, cand.redaction_ids[0])
+    again = next(c for c in list_candidates(archive, number) if c.id == cand.id)
+    assert again.status == "undecided" and again.redaction_ids == ()
+    # so the production refuses again instead of releasing the SSN
+    with pytest.raises(ProduceError, match="ssn"):
+        produce(archive, number, out_dir=tmp_path)
+    both = decide.accept_type(archive, number, "card") + decide.accept(archive, number, [cand.id])
+    assert sorted(decide.undo_many(archive, number, both)) == sorted(both)
+    assert all(c.status == "undecided" for c in list_candidates(archive, number) if c.id in both)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -73,35 +72,7 @@ def load_contexts(
 def _context(archive: Archive, number: str, candidate_id: int) -> CandidateContext:
     from retention_desk.review.store import candidate_context
 
-    ctx = candidate_context(archive, number, candidate_id)
-    cand = ctx.candidate
-    if all(start >= cand.start for start, _ in cand.redact):
-        return ctx
-    # `store.context_of` starts its runs at the found span, so the part of an adjusted span
-    # before it would show nowhere; lay the context out again from the whole value
-    return whole_context(cand, _value(archive, number, candidate_id).value, len(ctx.before))
-
-
-def whole_context(cand: CandidateInfo, value: str, chars: int) -> CandidateContext:
-    """The context with runs over the union of the found span and every redact range: the
-    characters under a redact range hidden, the others visible."""
-    first = min([cand.start, *(s for s, _ in cand.redact)])
-    last = max([cand.end, *(e for _, e in cand.redact)])
-    cuts = sorted({first, last, *(x for r in cand.redact for x in r if first <= x <= last)})
-    runs: list[tuple[str, bool]] = []
-    for a, b in pairwise(cuts):
-        hidden = any(s <= a and b <= e for s, e in cand.redact)
-        if runs and runs[-1][1] == hidden:
-            runs[-1] = (runs[-1][0] + value[a:b], hidden)
-        else:
-            runs.append((value[a:b], hidden))
-    return CandidateContext(
-        candidate=cand,
-        before=value[max(0, first - chars) : first],
-        runs=tuple(r for r in runs if r[0]),
-        after=value[last : last + chars],
-        value_length=len(value),
-    )
+    return candidate_context(archive, number, candidate_id)
 
 
 @dataclass(frozen=True)
@@ -176,7 +147,7 @@ def _decide(
         assert span is not None and len(ids) == 1
         changed = [d.adjust(archive, number, ids[0], span[0], span[1]).id]
     elif action == "undo":
-        changed = [d.undo(archive, number, cid).id for cid in ids]
+        changed = d.undo_many(archive, number, ids)
     elif action == "accept_type":
         assert kind is not None
         changed = d.accept_type(archive, number, kind)
