@@ -170,6 +170,33 @@ def upsert_account(conn: Connection, account: AccountIn) -> int:
         )
         seal.touch(conn, seal.ACCOUNT, [int(row[0])])
         return int(row[0])
+    if account.handle and account.platform_account_id and account.account_key != account.handle:
+        # the custodian entered the account in the registry by its handle before its export
+        # arrived: the export's numbered account is that row, not a second one
+        row = conn.execute(
+            text(
+                "SELECT id FROM accounts WHERE platform = :p AND platform_account_id IS NULL"
+                " AND lower(account_key) = lower(:h) AND lower(coalesce(handle, :h)) = lower(:h)"
+            ),
+            {"p": account.platform, "h": account.handle.lstrip("@")},
+        ).first()
+        if row is not None:
+            conn.execute(
+                text(
+                    "UPDATE accounts SET account_key = :k, platform_account_id = :pid,"
+                    " handle = coalesce(handle, :h), display_name = coalesce(display_name, :d)"
+                    " WHERE id = :id"
+                ),
+                {
+                    "k": account.account_key,
+                    "pid": account.platform_account_id,
+                    "h": account.handle,
+                    "d": account.display_name,
+                    "id": row[0],
+                },
+            )
+            seal.touch(conn, seal.ACCOUNT, [int(row[0])])
+            return int(row[0])
     result = conn.execute(
         text(
             "INSERT INTO accounts (platform, account_key, platform_account_id, handle,"

@@ -38,7 +38,9 @@ def test_demo_archive_shows_retention(capsys: pytest.CaptureFixture[str], demo: 
     assert {h["reason"] for h in holds} == {"litigation", "ipra_request"}
     (hold,) = [h for h in holds if h["reason"] == "litigation"]
     assert (hold["name"], hold["query"]) == (DEMO_HOLD[0], DEMO_HOLD[3])
-    assert hold["records"] == summary["held"]
+    # records held by any hold: the litigation hold's, plus what the open requests hold
+    # beyond it (the demo's hidden-comments request), never more than all holds together
+    assert hold["records"] < summary["held"] <= sum(h["records"] for h in holds)
     code, out, _ = run(capsys, demo, "event", "list", "--json")
     (event,) = json.loads(out)
     assert event["event"] == "file_closed" and 0 < event["records"] < rows["COMPLAINT"]["records"]

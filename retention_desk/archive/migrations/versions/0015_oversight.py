@@ -31,14 +31,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("url", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("purpose", sa.Text(), nullable=True))
-        batch.add_column(
-            sa.Column("status", sa.String(length=10), nullable=False, server_default="active")
-        )
-        batch.add_column(sa.Column("opened_on", sa.String(length=10), nullable=True))
-        batch.add_column(sa.Column("retired_on", sa.String(length=10), nullable=True))
+    # plain ADD COLUMN: a batch (copy and drop) of `accounts` would break the records'
+    # foreign keys on an archive that has any
+    op.add_column("accounts", sa.Column("url", sa.Text(), nullable=True))
+    op.add_column("accounts", sa.Column("purpose", sa.Text(), nullable=True))
+    op.add_column(
+        "accounts",
+        sa.Column("status", sa.String(length=10), nullable=False, server_default="active"),
+    )
+    op.add_column("accounts", sa.Column("opened_on", sa.String(length=10), nullable=True))
+    op.add_column("accounts", sa.Column("retired_on", sa.String(length=10), nullable=True))
     op.create_table(
         "account_people",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -148,6 +150,7 @@ def downgrade() -> None:
     op.drop_index("ix_account_roles_account", table_name="account_roles")
     op.drop_table("account_roles")
     op.drop_table("account_people")
-    with op.batch_alter_table("accounts") as batch:
-        for column in ("retired_on", "opened_on", "status", "purpose", "url"):
-            batch.drop_column(column)
+    # DROP COLUMN in place (SQLite >= 3.35): a batch copy of `accounts` cannot drop the
+    # old table while records refer to it
+    for column in ("retired_on", "opened_on", "status", "purpose", "url"):
+        op.execute(f"ALTER TABLE accounts DROP COLUMN {column}")
