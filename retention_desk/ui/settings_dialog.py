@@ -1,6 +1,7 @@
 """Archive settings: agency and its kind, custodian, time zone, fiscal year end, Bates prefix,
 operator name, and the request desk's: letterhead address, telephone and e-mail, request
-number format, hold release days and the fee per page.
+number format, hold release days and the fee per page; and the social-media policies in force
+(the Oversight page checks their page statements and offers their removal categories).
 
 Validation is the archive layer's (`ArchiveSettings.validate`) plus the fee cap the request
 desk checks (`ipra.fees.settings_problems`); problems are listed in the dialog and it stays
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,6 +36,12 @@ from retention_desk.archive.audit import os_user
 from retention_desk.archive.settings import AGENCY_KINDS
 from retention_desk.ipra import fees as fees_mod
 from retention_desk.ipra.rules import load_rules
+from retention_desk.oversight.policies import (
+    PolicyError,
+    check_setting,
+    parse_setting,
+    shipped_policies,
+)
 from retention_desk.ui.plain import plain_label
 
 
@@ -127,6 +136,7 @@ class SettingsDialog(QDialog):
         )
         form.addRow("", operator_note)
         self._add_request_fields(form)
+        self._add_policy_fields(form)
         layout.addLayout(form)
 
         self.problems_label = plain_label()
@@ -187,6 +197,63 @@ class SettingsDialog(QDialog):
             ),
         )
 
+    def _add_policy_fields(self, form: QFormLayout) -> None:
+        """The policies that bind the agency, ticked from resources/policies; none ticked
+        means every shipped policy applies (the `policies` setting left empty)."""
+        heading = plain_label("Social-media policies")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        form.addRow(heading)
+        self.policies_list = QListWidget()
+        self.policies_list.setMaximumHeight(110)
+        try:
+            shipped = shipped_policies()
+        except PolicyError as exc:  # a policy file the agency edited badly: say so, keep on
+            shipped = []
+            form.addRow("", _note(f"The policy files could not be read: {exc}"))
+        for policy in shipped:
+            # policy text is shipped data, but shown as plain item text all the same
+            item = QListWidgetItem(f"{policy.agency}: {policy.number} {policy.title}")
+            item.setData(Qt.ItemDataRole.UserRole, policy.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.policies_list.addItem(item)
+        form.addRow(plain_label("Policies in force"), self.policies_list)
+        form.addRow(
+            "",
+            _note(
+                "The Oversight page checks the page statements these policies require and"
+                " offers their removal categories. None ticked: every policy listed applies."
+            ),
+        )
+
+    def _show_policies(self, value: str) -> None:
+        wanted = parse_setting(value)
+        known = set()
+        for row in range(self.policies_list.count()):
+            item = self.policies_list.item(row)
+            pid = item.data(Qt.ItemDataRole.UserRole)
+            known.add(pid)
+            item.setCheckState(Qt.CheckState.Checked if pid in wanted else Qt.CheckState.Unchecked)
+        for pid in wanted:
+            if pid not in known:
+                # a stored id no file defines: shown ticked so saving names it, not dropped
+                item = QListWidgetItem(f"{pid} (no policy file defines it)")
+                item.setData(Qt.ItemDataRole.UserRole, pid)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                self.policies_list.addItem(item)
+
+    def policies_value(self) -> str:
+        """The `policies` setting the ticks make: ids in the list's order, commas between."""
+        ids = []
+        for row in range(self.policies_list.count()):
+            item = self.policies_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                ids.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return ",".join(ids)
+
     def _show(self, settings: ArchiveSettings) -> None:
         self.agency_edit.setText(settings.agency_name)
         self.custodian_edit.setText(settings.custodian_name)
@@ -200,6 +267,7 @@ class SettingsDialog(QDialog):
         self.number_format_edit.setText(settings.request_number_format)
         self.hold_days_edit.setText(settings.request_hold_release_days)
         self.fee_edit.setText(settings.fee_per_page)
+        self._show_policies(settings.policies)
         index = self.agency_kind_combo.findData(settings.agency_kind)
         if index < 0:
             # A kind this version does not know (a newer app's, or a hand-edited archive):
@@ -234,6 +302,7 @@ class SettingsDialog(QDialog):
             request_number_format=self.number_format_edit.text().strip(),
             request_hold_release_days=self.hold_days_edit.text().strip(),
             fee_per_page=self.fee_edit.text().strip() or "0.00",
+            policies=self.policies_value(),
         )
 
     def problems(self) -> list[str]:
@@ -255,8 +324,15 @@ class SettingsDialog(QDialog):
 
 
 def _problems(settings: ArchiveSettings) -> list[str]:
-    # the fee cap is the request desk's rule (resources/ipra.toml), not the archive layer's
-    return settings.validate() + fees_mod.settings_problems(settings)
+    # the fee cap is the request desk's rule (resources/ipra.toml), not the archive layer's;
+    # which policies exist is the oversight package's (resources/policies)
+    problems = settings.validate() + fees_mod.settings_problems(settings)
+    if not problems and settings.policies:
+        try:
+            check_setting(settings.policies)
+        except PolicyError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def _note(text: str) -> QWidget:

@@ -168,3 +168,19 @@ def test_missing_archive_is_not_created_by_settings(
     code, _, err = run(capsys, missing, "settings", "set", "agency_kind", "state")
     assert code == 1 and "does not exist" in one_error(err)
     assert not missing.exists()
+
+
+def test_policies_setting_names_only_policies_a_file_defines(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    code, _out, err = run(capsys, path, "settings", "set", "policies", "nm-dps-opr-37,no-such")
+    line = one_error(err)
+    assert code == 1 and "'no-such'" in line and "las-cruces-cmp-1-12" in line
+    with Archive.open(path) as archive:
+        assert archive.settings().policies == ""
+    code, _out, err = run(
+        capsys, path, "settings", "set", "policies", "nm-dps-opr-37,las-cruces-cmp-1-12"
+    )
+    assert code == 0, err
+    with Archive.open(path) as archive:
+        assert archive.settings().policies == "nm-dps-opr-37,las-cruces-cmp-1-12"

@@ -63,3 +63,37 @@ def test_window_settings_change_updates_status(qtbot, make_window, tmp_path: Pat
         dialog.accept()
     assert blocker.args == ["settings"]
     assert window.operator_status.text() == "Operator: Records Clerk 2"
+
+
+def test_policies_in_force_are_ticked_and_saved(qtbot, tmp_archive: Archive) -> None:
+    from PySide6.QtCore import Qt
+
+    dialog = SettingsDialog(tmp_archive)
+    qtbot.addWidget(dialog)
+    ids = [
+        dialog.policies_list.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(dialog.policies_list.count())
+    ]
+    assert "nm-dps-opr-37" in ids and "las-cruces-cmp-1-12" in ids
+    assert dialog.policies_value() == ""  # nothing ticked: every policy applies
+    dialog.policies_list.item(ids.index("nm-dps-opr-37")).setCheckState(Qt.CheckState.Checked)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.accept()
+    assert tmp_archive.settings().policies == "nm-dps-opr-37"
+    again = SettingsDialog(tmp_archive)
+    qtbot.addWidget(again)
+    assert again.policies_value() == "nm-dps-opr-37"
+
+
+def test_a_stored_policy_no_file_defines_is_shown_and_refused(
+    qtbot, tmp_archive: Archive
+) -> None:
+    from dataclasses import replace
+
+    tmp_archive.update_settings(replace(tmp_archive.settings(), policies="gone-policy"))
+    dialog = SettingsDialog(tmp_archive)
+    qtbot.addWidget(dialog)
+    assert dialog.policies_value() == "gone-policy"
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "'gone-policy'" in dialog.problems_label.text()
