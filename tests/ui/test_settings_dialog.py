@@ -85,9 +85,7 @@ def test_policies_in_force_are_ticked_and_saved(qtbot, tmp_archive: Archive) -> 
     assert again.policies_value() == "nm-dps-opr-37"
 
 
-def test_a_stored_policy_no_file_defines_is_shown_and_refused(
-    qtbot, tmp_archive: Archive
-) -> None:
+def test_a_stored_policy_no_file_defines_is_shown_and_refused(qtbot, tmp_archive: Archive) -> None:
     from dataclasses import replace
 
     tmp_archive.update_settings(replace(tmp_archive.settings(), policies="gone-policy"))
