@@ -1,7 +1,8 @@
 """The review report for counsel (XLSX): progress by type, then every candidate with its
 decision, who and when, and its context with the part a redaction covers (or would cover)
-replaced by `[type]`, so the report itself never carries an identifier it is about. What may
-stay visible (last four digits, a birth year) is shown as such.
+replaced by `[type]` and every redaction already made on that text by `[redacted CODE]`, so
+the report itself never carries an identifier it is about nor what the custodian redacted by
+hand. What may stay visible (last four digits, a birth year) is shown as such.
 
 Every value is written as a string cell through `disposal.export_xlsx.safe_text` (formula
 starts neutralised, control characters dropped): the context is imported text.
@@ -10,6 +11,7 @@ starts neutralised, control characters dropped): the context is imported text.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from retention_desk.review.store import (
     candidates_in,
     context_of,
     progress_in,
+    redaction_spans_in,
     value_of,
 )
 
@@ -44,16 +47,28 @@ WIDTHS = (11, 10, 9, 13, 17, 16, 16, 12, 18, 20, 14, 90)
 
 
 def masked(
-    cand: CandidateInfo, value: str, others: list[CandidateInfo], chars: int = CONTEXT_CHARS
+    cand: CandidateInfo,
+    value: str,
+    others: list[CandidateInfo],
+    chars: int = CONTEXT_CHARS,
+    redactions: Sequence[tuple[int, int, str]] = (),
 ) -> str:
     """The window of `value` around `cand` with every candidate's redact ranges on this
     value (its own and its neighbours': a comment holding an SSN and a card shows neither)
-    replaced by `[type]`."""
+    replaced by `[type]`, and every redaction already made on it (a name the custodian
+    redacted by hand) by `[redacted CODE]`."""
     spans = sorted(
-        (start, end, o.kind.replace("_", " "))
-        for o in others
-        for start, end in o.redact
-        if 0 <= start < end <= len(value)
+        [
+            (start, end, o.kind.replace("_", " "))
+            for o in others
+            for start, end in o.redact
+            if 0 <= start < end <= len(value)
+        ]
+        + [
+            (start, end, f"redacted {code}")
+            for start, end, code in redactions
+            if 0 <= start < end <= len(value)
+        ]
     )
     first = min([cand.start, *(a for a, _ in cand.redact)])
     last = max([cand.end, *(b for _, b in cand.redact)])
@@ -85,6 +100,7 @@ def write_report(archive: Archive, number: str, path: Path) -> Path:
         rid, request = int(row[0]), str(row[1])
         progress = progress_in(conn, rid, request)
         cands = candidates_in(conn, rid)
+        made = redaction_spans_in(conn, rid, cands)
         same: dict[tuple[int, int | None, str], list[CandidateInfo]] = defaultdict(list)
         for cand in cands:
             same[(cand.record_id, cand.version_id, cand.field)].append(cand)
@@ -95,7 +111,8 @@ def write_report(archive: Archive, number: str, path: Path) -> Path:
                 items.append((cand, None, ""))
                 continue
             others = same[(cand.record_id, cand.version_id, cand.field)]
-            items.append((cand, context_of(cand, value), masked(cand, value, others)))
+            shown = masked(cand, value, others, redactions=made.get(cand.id, ()))
+            items.append((cand, context_of(cand, value), shown))
     wb = Workbook()
     wb.properties.creator = "retention-desk"
     wb.properties.lastModifiedBy = None

@@ -263,12 +263,11 @@ def context_of(cand: CandidateInfo, value: str, chars: int = CONTEXT_CHARS) -> C
 
 
 # ------------------------------------------------------------------------------ covered
-def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInfo]) -> set[int]:
-    """Ids of `cands` whose every redact range lies inside the union of range redactions
-    (the request's own, or made outside any request) on the same record, field and a version
-    they apply to."""
-    if not cands:
-        return set()
+def _range_redactions(
+    conn: Connection, request_id: int, cands: Sequence[CandidateInfo]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """The range redactions (the request's own, or made outside any request) that apply to
+    each candidate's record, field and version: candidate id -> (start, end, code)."""
     records = sorted({c.record_id for c in cands})
     reds: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     current: dict[int, int] = {}
@@ -276,7 +275,7 @@ def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInf
         part = records[i : i + _CHUNK]
         marks = ",".join("?" * len(part))
         for row in conn.exec_driver_sql(
-            "SELECT record_id, version_id, all_versions, field, start_index, end_index"
+            "SELECT record_id, version_id, all_versions, field, start_index, end_index, code"
             f" FROM redactions WHERE kind = 'range' AND record_id IN ({marks})"
             " AND (request_id IS NULL OR request_id = ?)",
             (*part, request_id),
@@ -288,10 +287,10 @@ def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInf
             tuple(part),
         ):
             current[int(rid)] = int(vid)
-    out: set[int] = set()
+    out: dict[int, list[tuple[int, int, str]]] = {}
     for cand in cands:
         spans = []
-        for _rid, vid, all_versions, field, start, end in reds.get(cand.record_id, ()):
+        for _rid, vid, all_versions, field, start, end, code in reds.get(cand.record_id, ()):
             if field != cand.field:
                 continue
             if cand.version_id is not None and not (
@@ -300,7 +299,30 @@ def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInf
                 or (vid is None and current.get(cand.record_id) == cand.version_id)
             ):
                 continue
-            spans.append((int(start), int(end)))
+            spans.append((int(start), int(end), str(code)))
+        if spans:
+            out[cand.id] = spans
+    return out
+
+
+def redaction_spans_in(
+    conn: Connection, request_id: int, cands: Sequence[CandidateInfo]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """Per candidate, the redactions already made on its value, as (start, end, code): a
+    report showing the candidate's context must hide them too."""
+    return _range_redactions(conn, request_id, cands) if cands else {}
+
+
+def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInfo]) -> set[int]:
+    """Ids of `cands` whose every redact range lies inside the union of range redactions
+    (the request's own, or made outside any request) on the same record, field and a version
+    they apply to."""
+    if not cands:
+        return set()
+    out: set[int] = set()
+    by_cand = _range_redactions(conn, request_id, cands)
+    for cand in cands:
+        spans = [(a, b) for a, b, _code in by_cand.get(cand.id, ())]
         if spans and all(_inside(r, _merge(spans)) for r in cand.redact):
             out.add(cand.id)
     return out

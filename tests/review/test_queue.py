@@ -215,6 +215,25 @@ def test_review_report_masks_what_it_is_about(
     assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
 
 
+def test_review_report_hides_what_was_redacted_by_hand_in_a_context(
+    desk: tuple[Archive, str, dict[str, int]], tmp_path: Path
+) -> None:
+    """A name redacted by hand near an identifier must not reach counsel's report through
+    the identifier's context."""
+    from openpyxl import load_workbook
+
+    from retention_desk.review.report import write_report
+
+    archive, number, ids = desk
+    start = TEXT.index("Jane Roe")
+    add_redaction(archive, ids["q1"], start, start + 8, "14-2-1.2(A)(1)", request=number)
+    detect_request(archive, number)
+    book = load_workbook(write_report(archive, number, tmp_path / "report.xlsx"))
+    contexts = [str(row[-1]) for row in book["Candidates"].iter_rows(min_row=2, values_only=True)]
+    assert any("[redacted 14-2-1.2(A)(1)]" in c for c in contexts)
+    assert not any("Jane" in c or "Roe" in c for c in contexts)
+
+
 def test_context_of_an_adjusted_span_that_starts_before_the_found_one() -> None:
     from retention_desk.review.model import CandidateInfo
     from retention_desk.review.store import context_of
