@@ -268,3 +268,35 @@ def test_removing_an_accepted_candidates_redaction_reopens_it(
     both = decide.accept_type(archive, number, "card") + decide.accept(archive, number, [cand.id])
     assert sorted(decide.undo_many(archive, number, both)) == sorted(both)
     assert all(c.status == "undecided" for c in list_candidates(archive, number) if c.id in both)
+
+
+def test_accepting_a_type_cancelled_part_way_keeps_none(
+    desk: tuple[Archive, str, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One transaction: a cancel after some candidates were accepted rolls them all back,
+    redactions included, so a type is never left half accepted."""
+    import threading
+
+    from retention_desk.archive.errors import Cancelled
+
+    archive, number, ids = desk
+    h.write(archive, [h._rec(f"x{i}", f"ssn 22{i}-33-444{i} here", at=53 + i) for i in range(4)])
+    more = h.ids_by_key(archive)
+    responsive.add_records(archive, number, [more[f"x{i}"] for i in range(4)])
+    detect_request(archive, number)
+    before = list_redactions(archive, request=number)
+    monkeypatch.setattr(decide, "_CANCEL_EVERY", 1)
+    cancel = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, _message: str) -> None:
+        seen.append((done, total))
+        if done == 2:
+            cancel.set()  # two accepted by now
+
+    with pytest.raises(Cancelled):
+        decide.accept_type(archive, number, "ssn", progress=progress, cancel=cancel)
+    assert seen[:3] == [(0, 5), (1, 5), (2, 5)]
+    assert list_candidates(archive, number, status="accepted") == []
+    assert list_redactions(archive, request=number) == before
+    assert len(decide.accept_type(archive, number, "ssn")) == 5  # and it can be done again

@@ -138,6 +138,10 @@ def test_the_queue_is_reviewed_by_keyboard_alone(qtbot: QtBot, review: Review) -
     assert "DOB [birth date]1987 ok" in sample.sample_text.toPlainText()
     assert sample.ok_button is not None
     sample.ok_button.click()
+    # a whole type is one long transaction: it shows progress and can be cancelled
+    assert dialog.progress_dialog is not None and "Accepting 2 birth date" in (
+        dialog.progress_dialog.windowTitle()
+    )
     cands = review.candidates()
     assert cands["d1"].status == cands["d2"].status == "accepted"
     assert cands["k1"].status == "undecided" and cands["s2"].status == "undecided"

@@ -160,6 +160,14 @@ def _decide(
     return Decided(action, tuple(changed), tuple(cands), tuple(contexts))
 
 
+def accept_type(archive: Archive, number: str, kind: str, **task: Any) -> Decided:
+    """Accept a whole type, with progress and cancel (one transaction: a cancel keeps none)."""
+    from retention_desk.review import decide as d
+
+    changed = desk_errors(d.accept_type, archive, number, kind, **task)
+    return Decided("accept_type", tuple(changed), (), (), reload=True)
+
+
 @dataclass(frozen=True)
 class Sample:
     candidate_id: int

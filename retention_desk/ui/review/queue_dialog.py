@@ -463,11 +463,24 @@ class ReviewQueueDialog(QDialog):
         dialog.open()
 
     def _accept_type(self, samples: ops.Samples) -> Task:
-        # one write transaction for all of them (tens of seconds at 50k): say what is going on
-        self.message.setText(
-            f"Accepting {samples.undecided:,} {kind_name(samples.kind)} candidate(s)…"
+        # one write transaction for all of them (tens of seconds at 50k): progress, and a
+        # cancel that keeps none of them
+        what = f"{samples.undecided:,} {kind_name(samples.kind)} candidate(s)"
+        self.message.setText(f"Accepting {what}…")
+        task = Task(
+            partial(ops.accept_type, self._archive, self.number, samples.kind),
+            title="Accept a type",
         )
-        return self._decide("accept_type", [], None, kind=samples.kind)
+        task.finished.connect(partial(self._decided, None))
+        task.failed.connect(partial(self._decision_failed, None))
+        task.cancelled.connect(
+            lambda: self.message.setText(f"Cancelled: none of the {what} was accepted.")
+        )
+        progress = TaskProgressDialog(task, f"Accepting {what}", self)
+        self.progress_dialog = progress
+        progress.show()
+        self._buttons()
+        return self._runner.submit(task)
 
     # ------------------------------------------------------------------ other actions
     def run_detection(self) -> Task:
