@@ -7,8 +7,8 @@ sites and approval date").
 The registry is the `accounts` rows marked official (what imports create for the exported
 account, and what the custodian adds); an account added before its export is imported gets
 `account_key` = its handle (an import that keys the account by the same handle finds it; one
-that keys it by the platform's numeric id adopts the row, `archive.ingest.upsert_account`). People are
-`account_people`; `account_roles` says who holds which role on which account, from
+that keys it by the platform's numeric id adopts the row, `archive.ingest.upsert_account`).
+People are `account_people`; `account_roles` says who holds which role on which account, from
 `approved_on` to `ended_on` (both days count). Every change is audited by ids, codes and
 counts only: names, e-mails and bylines are kept in the registry tables, which can be
 corrected, never in the append-only audit trail.

@@ -279,7 +279,7 @@ def test_accepting_a_type_cancelled_part_way_keeps_none(
 
     from retention_desk.archive.errors import Cancelled
 
-    archive, number, ids = desk
+    archive, number, _ids = desk
     h.write(archive, [h._rec(f"x{i}", f"ssn 22{i}-33-444{i} here", at=53 + i) for i in range(4)])
     more = h.ids_by_key(archive)
     responsive.add_records(archive, number, [more[f"x{i}"] for i in range(4)])
