@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -31,6 +32,7 @@ NO_RECORD = -1
 # Ids are dense in archives the ingest layer writes (destruction leaves small holes); a file
 # whose ids jump further is served by SQL alone rather than by arrays sized by the jump.
 MAX_GAP = 1_000_000
+REFRESH_CHUNK = 250_000  # versions read per statement when the cache catches up
 
 
 class CacheUnusable(Exception):
@@ -70,17 +72,26 @@ class DateCache:
         return len(self.records) - 1
 
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
-        """Add the versions written since the last refresh; returns how many."""
-        rows = backend.fetch_all(
-            conn,
-            "SELECT v.id, v.record_id, coalesce("
-            + backend.date_key_sql("r.created_at")
-            + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
-            " WHERE v.id > :last ORDER BY v.id",
-            {"last": self.max_vid},
-        )
-        if not rows:
-            return 0
+        """Add the versions written since the last refresh; returns how many. Read in chunks
+        of REFRESH_CHUNK, so a first load of millions never holds them all as Python rows."""
+        added = 0
+        while True:
+            rows = backend.fetch_all(
+                conn,
+                "SELECT v.id, v.record_id, coalesce("
+                + backend.date_key_sql("r.created_at")
+                + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
+                " WHERE v.id > :last ORDER BY v.id LIMIT :chunk",
+                {"last": self.max_vid, "chunk": REFRESH_CHUNK},
+            )
+            if not rows:
+                return added
+            self._add(rows)
+            added += len(rows)
+            if len(rows) < REFRESH_CHUNK:
+                return added
+
+    def _add(self, rows: list[tuple[Any, ...]]) -> None:
         records, keys = self.records, self.keys
         first = len(records)
         if rows[0][0] == first and rows[-1][0] == first + len(rows) - 1:
@@ -98,7 +109,6 @@ class DateCache:
                 records.append(rid)
                 keys.append(key)
         self.max_vid = rows[-1][0]
-        return len(rows)
 
     def candidates(
         self,

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, ArchiveBusy, db
+from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
@@ -101,6 +102,11 @@ class SearchEngine:
         self._dates = DateCache() if caching else None
         self._caching = caching
         self._facet_cache: FacetCache | None = None  # made on first use: needs the time zone
+        # While warm_up loads the caches on its own connection, searches run on the SQL plans
+        # (as an engine without caches does) instead of waiting for it; `_generation` tells
+        # a warm-up that a reset or a switch-off made what it loaded stale.
+        self._warming = False
+        self._generation = 0
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -118,24 +124,30 @@ class SearchEngine:
         """Forget the cached time zone (call after the archive settings change)."""
         with self._lock:
             self._tz = None
-            self._facet_cache = None  # its years are in the old zone
+            self._facet_cache = None  # its years are in the old zone (a warm-up's too)
 
     def reset_caches(self) -> None:
         """Forget the in-memory date keys and facet groups (they rebuild on next use). Needed
         only after something rewrites an archived record's created_at, platform, kind or
         account, which the ingest layer never does."""
         with self._lock:
+            self._generation += 1
+            self._warming = False
             if self._caching:
                 self._dates = DateCache()
                 self._facet_cache = None
 
     def _disable_caches(self) -> None:
         with self._lock:
+            self._generation += 1
+            self._warming = False
             self._caching = False
             self._dates = None
             self._facet_cache = None
 
     def _facets_cache(self) -> FacetCache | None:
+        if self._warming:
+            return None  # a cold cache would load every record here, under the lock
         if self._caching and (self._facet_cache is None or self._facet_cache.tz != self.tz):
             self._facet_cache = FacetCache(self.tz)
         return self._facet_cache
@@ -165,15 +177,64 @@ class SearchEngine:
                 raise
 
     @_falls_back_to_sql
-    def warm_up(self) -> None:
-        """Load the in-memory date keys and facet columns now (seconds per million records)
-        instead of on first use; call it on a worker after opening an archive."""
-        with self._read() as conn:
-            if self._dates is not None:
-                self._dates.refresh(self.backend, conn)
-            facet_cache = self._facets_cache()
-            if facet_cache is not None:
+    def warm_up(self, cancel: threading.Event | None = None) -> bool:
+        """Load the in-memory date keys and facet groups (seconds per million records).
+
+        A cold load runs on a connection of its own without holding the engine, so it is
+        invisible to searches: until it is complete they run on the SQL plans, then the
+        caches are installed. Call it on a thread of its own after opening an archive;
+        `cancel` stops it (Cancelled). Returns True when the caches are warm, False when a
+        reset or a switch-off during the load made it stale (or the engine keeps none)."""
+        with self._lock:
+            if not self._caching or self._warming:
+                return False
+            tz = self.tz
+            if self._dates is not None and len(self._dates) > 0:
+                # warm already: only what was archived since, which is quick
+                with self._read() as conn:
+                    self._dates.refresh(self.backend, conn)
+                    facet_cache = self._facets_cache()
+                    if facet_cache is not None:
+                        facet_cache.refresh(self.backend, conn)
+                return True
+            self._generation += 1
+            generation = self._generation
+            self._warming = True
+            self._dates = None  # searches take the SQL plans meanwhile
+        dates, facet_cache = DateCache(), FacetCache(tz)
+        loaded = False
+        try:
+            self._load(dates, facet_cache, cancel)
+            loaded = True
+        finally:
+            with self._lock:
+                fresh = generation == self._generation and self._caching
+                if fresh:
+                    self._warming = False
+                    # a failed or cancelled load leaves a cold cache, loaded on first use
+                    self._dates = dates if loaded else DateCache()
+                    if loaded and facet_cache.tz == self.tz:
+                        self._facet_cache = facet_cache
+        return fresh
+
+    def _load(
+        self, dates: DateCache, facet_cache: FacetCache, cancel: threading.Event | None
+    ) -> None:
+        """Fill both caches from one snapshot (what is archived after it is added on use)."""
+        with self.archive.read() as conn:
+            raw = conn.connection.driver_connection
+            if cancel is not None and isinstance(raw, sqlite3.Connection):
+                # the pool clears handlers when the connection goes back (archive/db.py)
+                raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 10_000)
+            try:
+                dates.refresh(self.backend, conn)
                 facet_cache.refresh(self.backend, conn)
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("Loading the search caches was cancelled.") from exc
+                raise
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("Loading the search caches was cancelled.")
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""

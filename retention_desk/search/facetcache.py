@@ -25,7 +25,13 @@ from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.datecache import MAX_GAP, UNDATED, CacheUnusable, sort_key
+from retention_desk.search.datecache import (
+    MAX_GAP,
+    REFRESH_CHUNK,
+    UNDATED,
+    CacheUnusable,
+    sort_key,
+)
 from retention_desk.search.dates import local_midnight
 
 NO_ACCOUNT = -1
@@ -60,14 +66,25 @@ class FacetCache:
         return gid
 
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
-        """Add the records archived since the last refresh; returns how many."""
-        rows = backend.fetch_all(
-            conn,
-            "SELECT id, platform, kind, account_id, "
-            + backend.date_key_sql("created_at")
-            + " FROM records WHERE id > :last ORDER BY id",
-            {"last": self.max_id},
-        )
+        """Add the records archived since the last refresh; returns how many (read in chunks,
+        as the date cache is)."""
+        added = 0
+        while True:
+            rows = backend.fetch_all(
+                conn,
+                "SELECT id, platform, kind, account_id, "
+                + backend.date_key_sql("created_at")
+                + " FROM records WHERE id > :last ORDER BY id LIMIT :chunk",
+                {"last": self.max_id, "chunk": REFRESH_CHUNK},
+            )
+            if not rows:
+                return added
+            self._add(rows)
+            added += len(rows)
+            if len(rows) < REFRESH_CHUNK:
+                return added
+
+    def _add(self, rows: list[tuple[Any, ...]]) -> None:
         starts = self._year_starts()
         ids: list[int] = []
         for rid, platform, kind, account, key in rows:
@@ -81,9 +98,7 @@ class FacetCache:
             ids.append(gid)
             self.totals[gid] += 1
         self.group.extend(array("l", ids))
-        if rows:
-            self.max_id = rows[-1][0]
-        return len(rows)
+        self.max_id = rows[-1][0]
 
     def count(self, record_ids: Iterable[int]) -> tuple[int, dict[str, Counter[Any]]]:
         """(total, counts per facet) for distinct live record ids."""

@@ -107,6 +107,8 @@ class ArchiveView(QWidget):
         self._changes = changes
         self._search_runner = search_runner or TaskRunner(self, inline=runner.inline)
         self._detail_runner = detail_runner or TaskRunner(self, inline=runner.inline)
+        # the search caches load on a thread of their own: searches never queue behind it
+        self._warm_runner = TaskRunner(self, inline=runner.inline)
         self._archive: Archive | None = None
         self._fetch_engine: SearchEngine | None = None  # GUI thread: rows as they are painted
         self._worker: SearchWorker | None = None  # search runner thread: queries
@@ -263,8 +265,10 @@ class ArchiveView(QWidget):
             # and the engines' kept connections must go with it.
             self._search_runner.cancel_all()
             self._detail_runner.cancel_all()
+            self._warm_runner.cancel_all()
             self._search_runner.wait()
             self._detail_runner.wait()
+            self._warm_runner.wait()
         for engine in (self._worker, self._fetch_engine):
             if engine is not None:
                 engine.close()
@@ -403,10 +407,10 @@ class ArchiveView(QWidget):
         self._show_count()
         self.facets_loaded.emit()
         if self._warm and self._worker is not None:
-            # After the first screen of a newly opened archive; a query typed meanwhile
-            # cancels it (and then loads the keys itself if it needs them).
+            # After the first screen of a newly opened archive, beside the searches: until
+            # the caches are complete they run on the SQL plans instead of waiting for them.
             self._warm = False
-            self._submit(Task(self._worker.warm_up, progress=False, title="Warm up"))
+            self._warm_runner.submit(Task(self._worker.warm_up, progress=False, title="Warm up"))
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()

@@ -106,10 +106,12 @@ class SearchWorker:
         with self._cancellable(cancel):
             return fn()
 
-    def warm_up(self, *, cancel: threading.Event) -> None:
-        """Load the engine's in-memory date keys (seconds on a million records) now, after the
-        first screen, rather than in the first date-sorted word search the user runs."""
-        self.run(cancel, self.engine.warm_up)
+    def warm_up(self, *, cancel: threading.Event) -> bool:
+        """Load the engine's in-memory date keys and facet groups (seconds on a million
+        records) after the first screen, on a runner of its own: the engine serves searches
+        on its SQL plans meanwhile. Not through `run`: the cancel event of the search
+        runner's task belongs to the searches, this one to the warm-up."""
+        return self.engine.warm_up(cancel)
 
     def first_page(
         self, text: str, sort: str, *, limit: int = FIRST_PAGE, cancel: threading.Event

@@ -1,0 +1,112 @@
+"""Warm-up is invisible to searches: the caches load on a connection of their own while
+searches run on the SQL plans with the same answers, and are installed only when complete;
+a cancel or a reset during the load leaves nothing half-built behind."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from retention_desk.archive import Archive
+from retention_desk.archive.errors import Cancelled
+from retention_desk.search import SearchEngine
+from tests.search.conftest import rec, utc, write
+
+
+@pytest.fixture
+def filled(archive: Archive) -> Archive:
+    start = utc(2021, 1, 1)
+    write(
+        archive,
+        [
+            rec(
+                f"r{i}",
+                f"word{i % 7} rare{i} {'flood' if i % 50 == 0 else 'calm'}",
+                created_at=start + timedelta(hours=i),
+                platform="x" if i % 2 else "facebook",
+            )
+            for i in range(600)
+        ],
+    )
+    return archive
+
+
+def _blocked_load(engine: SearchEngine) -> tuple[threading.Event, threading.Event]:
+    """Make the engine's cache load wait until released; (started, release)."""
+    started, release = threading.Event(), threading.Event()
+    load = engine._load
+
+    def slow(*args: object) -> None:
+        started.set()
+        assert release.wait(10)
+        load(*args)  # type: ignore[arg-type]
+
+    engine._load = slow  # type: ignore[method-assign]
+    return started, release
+
+
+def test_searches_do_not_wait_for_a_warm_up(filled: Archive) -> None:
+    with SearchEngine(filled, keep_connection=False) as bare:
+        expected = [r.id for r in bare.page("flood", limit=5).rows]
+        expected_facets = bare.facets("flood")
+    engine = SearchEngine(filled)
+    started, release = _blocked_load(engine)
+    outcome: list[bool] = []
+    warm = threading.Thread(target=lambda: outcome.append(engine.warm_up()))
+    warm.start()
+    try:
+        assert started.wait(10)
+        # the load is stuck: a search that waited for it would never come back here
+        page = engine.page("flood", limit=5)
+        assert [r.id for r in page.rows] == expected
+        assert page.strategy not in ("memory", "memory+materialize")
+        assert engine.facets("flood") == expected_facets
+        assert engine.facets("").total == 600
+    finally:
+        release.set()
+        warm.join(10)
+    assert outcome == [True]
+    page = engine.page("flood", limit=5)
+    assert [r.id for r in page.rows] == expected and page.strategy == "memory"
+    assert engine.facets("flood") == expected_facets
+    engine.close()
+
+
+def test_a_cancelled_warm_up_installs_nothing_and_searches_still_agree(
+    filled: Archive,
+) -> None:
+    engine = SearchEngine(filled)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        engine.warm_up(cancel)
+    assert engine._dates is not None and len(engine._dates) == 0  # cold, loads on use
+    with SearchEngine(filled, keep_connection=False) as bare:
+        assert engine.search_ids("flood") == bare.search_ids("flood")
+    engine.close()
+
+
+def test_a_reset_during_the_load_makes_the_warm_up_stale(filled: Archive) -> None:
+    engine = SearchEngine(filled)
+    started, release = _blocked_load(engine)
+    outcome: list[bool] = []
+    warm = threading.Thread(target=lambda: outcome.append(engine.warm_up()))
+    warm.start()
+    assert started.wait(10)
+    engine.reset_caches()
+    release.set()
+    warm.join(10)
+    assert outcome == [False]
+    assert engine._dates is not None and len(engine._dates) == 0
+    engine.close()
+
+
+def test_records_archived_after_the_warm_up_are_found(filled: Archive) -> None:
+    engine = SearchEngine(filled)
+    assert engine.warm_up() is True
+    write(filled, [rec("late", "flood late", created_at=utc(2030, 1, 1))], source="late.json")
+    assert engine.page("flood", limit=1).rows[0].id == max(engine.search_ids("flood late"))
+    assert engine.warm_up() is True  # warm already: only catches up
+    engine.close()
