@@ -39,6 +39,7 @@ from retention_desk.disposal.approval import status_in
 from retention_desk.disposal.errors import DisposalError
 from retention_desk.disposal.store import set_status
 from retention_desk.retention.classifier import classify
+from retention_desk.search import cachefile
 
 BATCH_SIZE = 500
 METHOD = (
@@ -517,6 +518,8 @@ def destroy(
                 result.cancelled = True
                 break
             result.destroyed_now += _batch(archive, number, part, today, result)
+            # the search cache file beside the archive names records by id and date
+            cachefile.remove(archive.path)
             done += len(part)
             if progress is not None:
                 progress(done, total, f"Checked {done:,} of {total:,} records")
@@ -538,6 +541,7 @@ def destroy(
                 object_ids=[number],
                 details={"report": number, "destroyed_now": result.destroyed_now},
             )
+    cachefile.remove(archive.path)
     if progress is not None:
         progress(total, total, "Purging the search indexes and free pages")
     try:

@@ -13,7 +13,10 @@ any more is deleted when a destroyed record's media or original released it.
 
 What is not in a table:
 - search caches (`search.datecache`, `search.facetcache`) live in memory and drop ids of records
-  that no longer exist when SQL checks candidates; nothing is persisted;
+  that no longer exist when SQL checks candidates. Their copy in a file beside the archive
+  (`search.cachefile`, `<archive>.search-cache`: record ids, dates and facet groups, no text)
+  is deleted by destruction after every batch and at its end, and a file written before any
+  destruction is never trusted again (it records the tombstone count it was written with);
 - the full-text indexes are purged by `purge.purge_indexes` (their shadow tables are listed
   under the index entries);
 - originals (blobs named by `source_files`) are rewritten or removed by `rewrite.py`;

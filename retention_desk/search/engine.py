@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
+from retention_desk.search import cachefile
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
@@ -46,6 +47,7 @@ CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at mo
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
 MAX_LIMIT = 10_000  # rows in one page; iter_rows has no such bound
 EXPORT_BATCH = 500  # rows fetched at a time by iter_rows
+SAVE_AFTER = 0.05  # rewrite the cache file when catching up added this share of its entries
 
 QueryLike = str | CompiledQuery
 
@@ -201,40 +203,47 @@ class SearchEngine:
             generation = self._generation
             self._warming = True
             self._dates = None  # searches take the SQL plans meanwhile
-        dates, facet_cache = DateCache(), FacetCache(tz)
-        loaded = False
+        loaded: tuple[DateCache, FacetCache] | None = None
         try:
-            self._load(dates, facet_cache, cancel)
-            loaded = True
+            loaded = self._load(tz, cancel)
         finally:
             with self._lock:
                 fresh = generation == self._generation and self._caching
                 if fresh:
                     self._warming = False
                     # a failed or cancelled load leaves a cold cache, loaded on first use
-                    self._dates = dates if loaded else DateCache()
-                    if loaded and facet_cache.tz == self.tz:
-                        self._facet_cache = facet_cache
+                    self._dates = loaded[0] if loaded else DateCache()
+                    if loaded and loaded[1].tz == self.tz:
+                        self._facet_cache = loaded[1]
         return fresh
 
-    def _load(
-        self, dates: DateCache, facet_cache: FacetCache, cancel: threading.Event | None
-    ) -> None:
-        """Fill both caches from one snapshot (what is archived after it is added on use)."""
+    def _load(self, tz: ZoneInfo, cancel: threading.Event | None) -> tuple[DateCache, FacetCache]:
+        """Both caches from one snapshot: from the cache file beside the archive when it can
+        be trusted (cachefile.py), caught up from the tables, and the file written again when
+        it was missing, untrusted or far behind (what is archived later is added on use)."""
         with self.archive.read() as conn:
             raw = conn.connection.driver_connection
             if cancel is not None and isinstance(raw, sqlite3.Connection):
                 # the pool clears handlers when the connection goes back (archive/db.py)
                 raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 10_000)
             try:
-                dates.refresh(self.backend, conn)
-                facet_cache.refresh(self.backend, conn)
+                kept_dates, kept_facets = cachefile.load(self.archive.path, self.backend, conn, tz)
+                dates = kept_dates or DateCache()
+                facet_cache = kept_facets or FacetCache(tz)
+                added = dates.refresh(self.backend, conn)
+                added += facet_cache.refresh(self.backend, conn)
+                uuid = cachefile.archive_uuid(conn)
+                destroyed = cachefile.tombstones(conn)
             except (OperationalError, sqlite3.OperationalError) as exc:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("Loading the search caches was cancelled.") from exc
                 raise
         if cancel is not None and cancel.is_set():
             raise Cancelled("Loading the search caches was cancelled.")
+        stale = kept_dates is None or kept_facets is None
+        if uuid and (stale or added > SAVE_AFTER * max(1, len(dates) + len(facet_cache.group))):
+            cachefile.save(self.archive.path, uuid, destroyed, dates, facet_cache)
+        return dates, facet_cache
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""

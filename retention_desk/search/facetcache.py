@@ -93,12 +93,15 @@ class FacetCache:
                 raise CacheUnusable(f"record ids jump by {gap}")
             if gap > 0:  # ids of destroyed records: group 0
                 ids.extend([0] * gap)
-            year = None if key is None else FIRST_YEAR + max(bisect_right(starts, key) - 1, 0)
-            gid = self._group_id((platform, kind, account, year))
+            gid = self._group_id((platform, kind, account, _year(starts, key)))
             ids.append(gid)
             self.totals[gid] += 1
         self.group.extend(array("l", ids))
         self.max_id = rows[-1][0]
+
+    def group_of(self, platform: str, kind: str, account: int | None, key: int | None) -> int:
+        """The group number of a record with these values (`key`: its date key)."""
+        return self._group_id((platform, kind, account, _year(self._year_starts(), key)))
 
     def count(self, record_ids: Iterable[int]) -> tuple[int, dict[str, Counter[Any]]]:
         """(total, counts per facet) for distinct live record ids."""
@@ -124,6 +127,10 @@ class FacetCache:
             facets["account"][account] += n
             facets["year"][year] += n
         return total, facets
+
+
+def _year(starts: list[int], key: int | None) -> int | None:
+    return None if key is None else FIRST_YEAR + max(bisect_right(starts, key) - 1, 0)
 
 
 __all__ = ["NO_ACCOUNT", "UNDATED", "FacetCache"]

@@ -1,0 +1,250 @@
+"""The search caches kept in a file beside the archive (`<archive>.search-cache`), so opening a
+large archive does not rebuild them: loading five million records' date keys and facet groups
+from the tables takes tens of seconds, from this file well under one.
+
+What it holds is what the in-memory caches hold (datecache.py, facetcache.py): per version id a
+record id and a date key, per record id a facet group (platform, kind, account id, local year),
+the groups and their running totals. No text, no names: nothing a record says. It is a cache,
+never a record: rebuilt whenever it cannot be trusted, never backed up, never verified.
+
+Trusted only when every check passes, else ignored (and replaced at the next save):
+- the format, the byte size of each array and a SHA-256 over them (a torn or damaged file);
+- the archive's identity (`archive.uuid`): a file left beside a path now holding another
+  archive;
+- the archive still reaching the highest version and record ids the file covers (an archive
+  restored from an older backup has fewer);
+- a spread of sampled entries (and the newest) read again from the tables: a file written for
+  a different state of this archive disagrees somewhere.
+- the number of destroyed records (tombstones) it was written with: after any destruction the
+  file is rebuilt, so no date or group of a destroyed record outlives it in a file (in memory
+  such entries are harmless: SQL checks every candidate). Destruction also deletes the file
+  (disposal/registry.py lists it).
+
+Writing is best effort: a full disk or a read-only folder leaves searches working, on caches
+rebuilt in memory. The file is replaced atomically (a temporary file, then `os.replace`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from array import array
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.datecache import NO_RECORD, UNDATED, DateCache
+from retention_desk.search.facetcache import FacetCache
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".search-cache"
+MAGIC = b"retention-desk search cache 1\n"
+SAMPLES = 48  # entries of each array read again from the tables on load
+
+
+def cache_path(archive_path: Path | str) -> Path:
+    path = Path(archive_path)
+    return path.with_name(path.name + SUFFIX)
+
+
+def remove(archive_path: Path | str) -> None:
+    """Delete the archive's cache file (destruction does, and tests); missing is fine."""
+    try:
+        cache_path(archive_path).unlink(missing_ok=True)
+    except OSError as exc:  # pragma: no cover - a locked file on Windows; the checks remain
+        log.warning("Could not remove the search cache %s: %s", cache_path(archive_path), exc)
+
+
+def archive_uuid(conn: Connection) -> str | None:
+    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = 'archive.uuid'").first()
+    return str(json.loads(row[0])) if row and row[0] else None
+
+
+def tombstones(conn: Connection) -> int:
+    """Records destroyed so far: a file written before a destruction is never trusted after."""
+    return int(conn.exec_driver_sql("SELECT count(*) FROM record_tombstones").scalar_one())
+
+
+def save(
+    archive_path: Path | str,
+    uuid: str,
+    destroyed: int,
+    dates: DateCache,
+    facets: FacetCache | None,
+) -> bool:
+    """Write both caches, as read in a snapshot with `destroyed` tombstones; False (logged,
+    nothing else) when the file cannot be written."""
+    parts = [dates.records.tobytes(), dates.keys.tobytes()]
+    header: dict[str, Any] = {
+        "uuid": uuid,
+        "tombstones": destroyed,
+        "byteorder": sys.byteorder,
+        "max_vid": dates.max_vid,
+        "date_entries": len(dates.records),
+        "itemsizes": [dates.records.itemsize, dates.keys.itemsize],
+    }
+    if facets is not None:
+        group = array("q", facets.group)  # 8 bytes on every system ('l' is 4 on Windows)
+        parts.append(group.tobytes())
+        header["facets"] = {
+            "tz": facets.tz.key,
+            "max_id": facets.max_id,
+            "entries": len(group),
+            "groups": [list(g) for g in facets.groups],
+            "totals": sorted(facets.totals.items()),
+        }
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    header["sha256"] = digest.hexdigest()
+    header["sizes"] = [len(p) for p in parts]
+    head = json.dumps(header, separators=(",", ":")).encode()
+    target = cache_path(archive_path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + len(head).to_bytes(8, "little") + head)
+            for part in parts:
+                out.write(part)
+        os.replace(tmp, target)
+        return True
+    except OSError as exc:
+        log.info("Search cache not written (%s): searches rebuild it in memory", exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return False
+
+
+def _read(archive_path: Path | str) -> tuple[dict[str, Any], list[bytes]] | None:
+    path = cache_path(archive_path)
+    try:
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            size = int.from_bytes(f.read(8), "little")
+            if not 0 < size < 64 * 2**20:
+                return None
+            header = json.loads(f.read(size))
+            parts = [f.read(n) for n in header["sizes"]]
+            if f.read(1):
+                return None  # trailing bytes: not a file this module wrote
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if [len(p) for p in parts] != header["sizes"]:
+        return None
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    if digest.hexdigest() != header.get("sha256"):
+        return None
+    return header, parts
+
+
+def _spread(size: int) -> list[int]:
+    """Indexes 1..size-1 spread evenly, the last one included."""
+    if size <= 1:
+        return []
+    step = max(1, (size - 1) // SAMPLES)
+    return sorted({*range(1, size, step), size - 1})
+
+
+def _dates_agree(backend: SqliteBackend, conn: Connection, dates: DateCache) -> bool:
+    wanted = [v for v in _spread(len(dates.records)) if dates.records[v] != NO_RECORD]
+    if not wanted:
+        return True
+    rows = backend.fetch_all(
+        conn,
+        "SELECT v.id, v.record_id, coalesce("
+        + backend.date_key_sql("r.created_at")
+        + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
+        f" WHERE v.id IN ({','.join(map(str, wanted))})",
+    )
+    # a sampled version destroyed since the save is not a disagreement; a changed one is
+    return all(dates.records[vid] == rid and dates.keys[vid] == key for vid, rid, key in rows)
+
+
+def _facets_agree(backend: SqliteBackend, conn: Connection, facets: FacetCache) -> bool:
+    wanted = [r for r in _spread(len(facets.group)) if facets.group[r] != 0]
+    if not wanted:
+        return True
+    check = FacetCache(facets.tz)
+    check.groups, check._group_ids = list(facets.groups), dict(facets._group_ids)
+    rows = backend.fetch_all(
+        conn,
+        "SELECT id, platform, kind, account_id, "
+        + backend.date_key_sql("created_at")
+        + f" FROM records WHERE id IN ({','.join(map(str, wanted))})",
+    )
+    for rid, platform, kind, account, key in rows:
+        if check.group_of(platform, kind, account, key) != facets.group[rid]:
+            return False
+    return True
+
+
+def load(
+    archive_path: Path | str,
+    backend: SqliteBackend,
+    conn: Connection,
+    tz: ZoneInfo,
+) -> tuple[DateCache | None, FacetCache | None]:
+    """The caches of the file, when it can be trusted for this archive (see the module
+    docstring); (None, None) otherwise. Facets only when written for the zone `tz`."""
+    found = _read(archive_path)
+    if found is None:
+        return None, None
+    header, parts = found
+    try:
+        if (
+            header["uuid"] != archive_uuid(conn)
+            or header["byteorder"] != sys.byteorder
+            or header["tombstones"] != tombstones(conn)
+        ):
+            return None, None
+        dates = DateCache()
+        dates.records, dates.keys = array("q"), array("q")
+        if header["itemsizes"] != [dates.records.itemsize, dates.keys.itemsize]:
+            return None, None
+        dates.records.frombytes(parts[0])
+        dates.keys.frombytes(parts[1])
+        dates.max_vid = int(header["max_vid"])
+        if not (len(dates.records) == len(dates.keys) == header["date_entries"]):
+            return None, None
+        top_vid, top_id = conn.exec_driver_sql(
+            "SELECT (SELECT max(id) FROM record_versions), (SELECT max(id) FROM records)"
+        ).one()
+        if dates.max_vid > int(top_vid or 0) or not _dates_agree(backend, conn, dates):
+            return None, None
+        facets = None
+        meta = header.get("facets")
+        if meta is not None and meta["tz"] == tz.key and len(parts) == 3:
+            facets = FacetCache(tz)
+            groups = [tuple(g) for g in meta["groups"]]
+            facets.groups = groups  # type: ignore[assignment]
+            facets._group_ids = {g: i for i, g in enumerate(groups) if i}  # type: ignore[misc]
+            group = array("q")
+            group.frombytes(parts[2])
+            facets.group = array(facets.group.typecode, group)
+            facets.max_id = int(meta["max_id"])
+            facets.totals = Counter({int(g): int(n) for g, n in meta["totals"]})
+            if (
+                len(group) != meta["entries"]
+                or facets.max_id > int(top_id or 0)
+                or not _facets_agree(backend, conn, facets)
+            ):
+                facets = None
+        return dates, facets
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return None, None
+
+
+__all__ = ["SUFFIX", "archive_uuid", "cache_path", "load", "remove", "save", "tombstones"]
