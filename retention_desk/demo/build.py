@@ -27,6 +27,7 @@ from retention_desk.archive.ingest import (
 )
 from retention_desk.demo import content as c
 from retention_desk.demo.generate import ACCOUNTS, DEMO_SEED, DemoPass, generate
+from retention_desk.demo.oversight import add_oversight, pages_pass
 
 DEMO_SETTINGS = ArchiveSettings(
     agency_name=c.AGENCY_NAME,
@@ -38,6 +39,8 @@ DEMO_SETTINGS = ArchiveSettings(
     agency_phone=c.NON_EMERGENCY,
     agency_email="records@sandiavista.example",
     fee_per_page="0.25",
+    # the policies whose statements and removal categories the demo's Oversight page shows
+    policies="nm-dps-opr-37,las-cruces-cmp-1-12",
 )
 
 # Retention for the demo, through the same API the Retention page and the CLI use, so the
@@ -99,6 +102,8 @@ def build_demo_archive(path: Path | str, *, seed: int = DEMO_SEED) -> Path:
         _import_pass(archive, second, seed)
         _retention(archive)
         _requests(archive)
+        _import_pass(archive, pages_pass(), seed)
+        add_oversight(archive, seed)
     except BaseException:
         archive.close()
         for file in _sidecar_paths(target):

@@ -173,3 +173,98 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 MONTHS = _words(
     "January February March April May June July August September October November December"
 )
+
+# ---------------------------------------------------------------- Oversight page (issue 15)
+# The registry: what the custodian keeps about each official account, keyed by account_key
+# (generate.ACCOUNTS): department, page URL, purpose, the day the account was opened.
+ACCOUNT_REGISTRY = {
+    "100064511200731": (
+        "Public Information Office",
+        "https://www.facebook.com/SandiaVistaPD",
+        "News, safety alerts and community events from the department",
+        "2019-02-20",
+    ),
+    "100069027745518": (
+        "Community Outreach Unit",
+        "https://www.facebook.com/SVPDCommunity",
+        "Neighborhood watch, youth programs and outreach events",
+        "2019-03-10",
+    ),
+    "1187340559012442113": (
+        "Public Information Office",
+        "https://x.com/SandiaVistaPD",
+        "Traffic and safety alerts, press releases",
+        "2019-02-25",
+    ),
+    "52280931447": (
+        "Public Information Office",
+        "https://www.instagram.com/sandiavistapd/",
+        "Photos of community events and recruitment",
+        "2019-05-01",
+    ),
+    "UCx3vS9dQk2mSandiaVistaPD": (
+        "Public Information Office",
+        "https://www.youtube.com/@SandiaVistaPD",
+        "Recorded briefings and safety videos",
+        "2019-04-10",
+    ),
+}
+# the YouTube channel was retired after its last upload; its records stay in the archive
+RETIRED_ACCOUNT = ("UCx3vS9dQk2mSandiaVistaPD", "2024-10-31")
+APPROVER = "Chief Anselmo Gurulé (fictional)"
+
+# (name, department, e-mail, platform names and bylines)
+STAFF = (
+    ("Lucinda Maestas-Ruiz", "Public Information Office", "lmaestas@sandiavista.example",
+     ("lmaestas_svpd", "Lucinda M.")),
+    ("Ezequiel Tapia", "Community Outreach Unit", "etapia@sandiavista.example",
+     ("ezequiel.svpd",)),
+    ("Marguerite Yazzie-Holm", "Public Information Office", "myazzie@sandiavista.example",
+     ("MYazzieHolm",)),
+    ("Dominic Archibeque", "Patrol Division", "darchibeque@sandiavista.example",
+     ("Ofc. Archibeque", "darchibeque_svpd")),
+    ("Priya Valdez-Okafor", "Records Section", "pvaldez@sandiavista.example", ()),
+)  # fmt: skip
+
+# The agency's page texts, as the policies' statements would be checked against them.
+FACEBOOK_ABOUT = (
+    "Official page of the Sandia Vista Police Department (fictional). This page is not"
+    " monitored 24/7: if you have an emergency, call 911. Non-emergency line: 505-555-0142.\n\n"
+    "Comment policy: posted comments are monitored, and the department reserves the right to"
+    " remove obscenities, off-topic comments and personal attacks. Comments that are off topic"
+    " or inappropriate are subject to removal at the department's sole discretion. The"
+    " opinions expressed by visitors do not reflect the opinion of the department.\n\n"
+    "Public records: anything posted here, or submitted for posting, is subject to public"
+    " disclosure under the Inspection of Public Records Act. Requests go to the custodian of"
+    " public records, records@sandiavista.example."
+)
+# the X bio lacks the comment policy and the public-records wording (the check shows both)
+X_BIO = (
+    "Official account of the Sandia Vista Police Department (fictional). Not monitored 24/7"
+    " \u2014 in an emergency call 911. Non-emergency: 505-555-0142."
+)
+X_LOCATION = "Sandia Vista, NM"
+X_WEBSITE = "https://police.sandiavista.example"
+INSTAGRAM_CAPTURE_URL = "https://www.instagram.com/sandiavistapd/"
+INSTAGRAM_CAPTURE_TEXT = (
+    "sandiavistapd \u00b7 Sandia Vista Police Department (fictional)\n"
+    "Community events, recruitment and safety tips. This account is not monitored 24/7;"
+    " for emergencies dial 911.\n110 posts"
+)
+
+# Moderation reasons, by the policies' category codes (nm-dps-opr-37, las-cruces-cmp-1-12)
+MODERATION_REASONS = (
+    ("dps-personal-attacks", "Name-calling aimed at another commenter."),
+    ("dps-off-topic", "Advertised an unrelated event; nothing to do with the post."),
+    ("lc-commerce", "Sales pitch with a link to a store."),
+    ("dps-obscenities", "Profanity in the first line."),
+    ("lc-threats", "Threatened a named neighbor."),
+    ("lc-safety-security", "Posted the schedule of officers on patrol."),
+    ("lc-off-topic", "Repeated the same unrelated complaint on several posts."),
+)
+REPORTED_REASON = (
+    "lc-defamatory",
+    "Reported to the platform as harassment; kept on the page (CMP 1.12: don't delete, report).",
+)
+AUTHOR_DELETION = "The commenter deleted their own comment."
+MODERATORS = ("Lucinda Maestas-Ruiz", "Marguerite Yazzie-Holm")
