@@ -21,6 +21,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterator
+from itertools import compress
 from typing import Any
 
 from sqlalchemy import Connection
@@ -32,6 +33,7 @@ NO_RECORD = -1
 # Ids are dense in archives the ingest layer writes (destruction leaves small holes); a file
 # whose ids jump further is served by SQL alone rather than by arrays sized by the jump.
 MAX_GAP = 1_000_000
+FIRST = 256  # candidates ordered up front; the rest only when the caller keeps asking
 REFRESH_CHUNK = 250_000  # versions read per statement when the cache catches up
 
 
@@ -123,8 +125,8 @@ class DateCache:
 
         `key_range`, `groups` and `excluded` prune candidates the query's filters must reject
         anyway (the caller still checks every survivor in SQL). Yields lazily: the first page
-        needs only the top few, found with a heap; the full sort happens only if filters
-        reject so many that the caller keeps asking.
+        needs only the top few, found from a threshold (the FIRST-th best rank) and one pass
+        that keeps what reaches it; the rest is sorted only if the caller keeps asking.
         """
         records, keys = self.records, self.keys
         size = len(records)
@@ -132,39 +134,63 @@ class DateCache:
             raise LookupError("date cache is older than the matches; refresh it first")
         # map() over array.__getitem__ keeps the per-match work in C. A destroyed version
         # (NO_RECORD) cannot come from the index, and would fail the caller's SQL check.
-        pairs = list(zip(map(keys.__getitem__, vids), map(records.__getitem__, vids), strict=True))
-        if key_range is not None:
-            # dated filters: drop undated records and keys outside [lo, hi); keys of clamped
-            # years (before 1901, from 2800) are kept, their order being approximate
-            lo, hi = key_range
-            pairs = [
-                (k, r)
-                for k, r in pairs
-                if k != UNDATED
-                and (
-                    ((lo is None or k >= lo) and (hi is None or k < hi))
-                    or not CLAMP_LOW <= k < CLAMP_HIGH
-                )
-            ]
-        if groups is not None:
-            group, allowed = groups
-            pairs = [(k, r) for k, r in pairs if r > 0 and group[r] in allowed]
-        if excluded:
-            pairs = [(k, r) for k, r in pairs if r not in excluded]
-        sign = 1
-        if not newest:  # oldest first, undated still last: negate, so "largest" is oldest
-            top = max(k for k, _ in pairs) + 1 if pairs else 0
-            pairs = [(-(k if k != UNDATED else top), -r) for k, r in pairs]
-            sign = -1
+        dated = list(map(keys.__getitem__, vids))
+        rids = list(map(records.__getitem__, vids))
+        if key_range is not None or groups is not None:
+            dated, rids = _pruned(dated, rids, key_range, groups)
+        # Rank: the best is the largest. Newest first it is the key (ties: the larger id);
+        # oldest first the negated key, undated records still last, ties to the smaller id.
+        if newest:
+            ranks = dated
+        else:
+            ranks = [UNDATED if k == UNDATED else -k for k in dated]
+            rids = [-r for r in rids]
+        sign = 1 if newest else -1
+        skip = excluded or set()
         seen: set[int] = set()
-        first = heapq.nlargest(256, pairs)
-        for _key, rid in first:
-            if rid not in seen:
+        threshold: int | None = None
+        if len(ranks) > FIRST:
+            threshold = heapq.nlargest(FIRST, ranks)[-1]
+            reach = map(threshold.__le__, ranks)
+            top = sorted(compress(zip(ranks, rids, strict=True), reach), reverse=True)
+        else:
+            top = sorted(zip(ranks, rids, strict=True), reverse=True)
+        for _rank, rid in top:
+            if rid not in seen and sign * rid not in skip:
                 seen.add(rid)
                 yield sign * rid
-        if len(first) < len(pairs):
-            pairs.sort(reverse=True)
-            for _key, rid in pairs[len(first) :]:
-                if rid not in seen:
+        if threshold is not None:
+            below = map(threshold.__gt__, ranks)
+            rest = sorted(compress(zip(ranks, rids, strict=True), below), reverse=True)
+            for _rank, rid in rest:
+                if rid not in seen and sign * rid not in skip:
                     seen.add(rid)
                     yield sign * rid
+
+
+def _pruned(
+    keys: list[int],
+    rids: list[int],
+    key_range: tuple[int | None, int | None] | None,
+    groups: tuple[array[int], set[int]] | None,
+) -> tuple[list[int], list[int]]:
+    """The (key, record) pairs the query's date and platform/kind filters can accept."""
+    pairs: Iterator[tuple[int, int]] = zip(keys, rids, strict=True)
+    if key_range is not None:
+        # dated filters: drop undated records and keys outside [lo, hi); keys of clamped
+        # years (before 1901, from 2800) are kept, their order being approximate
+        lo, hi = key_range
+        pairs = (
+            (k, r)
+            for k, r in pairs
+            if k != UNDATED
+            and (
+                ((lo is None or k >= lo) and (hi is None or k < hi))
+                or not CLAMP_LOW <= k < CLAMP_HIGH
+            )
+        )
+    if groups is not None:
+        group, allowed = groups
+        pairs = ((k, r) for k, r in pairs if r > 0 and group[r] in allowed)
+    kept = list(pairs)
+    return [k for k, _ in kept], [r for _, r in kept]

@@ -2,7 +2,9 @@
 
 Plans for a date-sorted page (the `strategy` a SearchPage reports):
 - "filters": no words; SQL reads records along the best index in date order and stops.
-- "memory" (long-lived engines): a word in fewer than COUNT_CAP versions. The matching
+- "memory" (long-lived engines): words in fewer than COUNT_CAP versions, or fewer than
+  HARD_MEMORY_CAP when a walk would serve them badly (phrases, several words, prefixes,
+  exclusions: walk.hard_to_walk). The matching
   version ids come from the full-text index, the in-memory date keys (datecache.py) pick
   the newest, pruned by the query's date/platform/kind filters and exclusions, and SQL
   checks only those candidates against the remaining filters.
@@ -347,7 +349,11 @@ class SearchEngine:
             return ids, {}, "filters", None
         if self._dates is not None:
             matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
-            if matches < walk_mod.COUNT_CAP:
+            few = matches < walk_mod.COUNT_CAP
+            if not few and walk_mod.hard_to_walk(q):
+                cap = walk_mod.HARD_MEMORY_CAP
+                few = walk_mod.count_matches(self.backend, conn, q, cap) < cap
+            if few:
                 found, vids = self._from_date_cache(conn, q, sort, want, self._dates)
                 if found is not None:
                     return found, {}, "memory", vids

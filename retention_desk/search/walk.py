@@ -19,6 +19,10 @@ from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
 
 COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
+# Queries a walk serves badly (phrases, several words, prefixes, exclusions: each probe is
+# dear, or a prefix cannot be probed at all) take the in-memory plan up to this many matching
+# versions: ~0.3-0.5 us a match against walks of a second at five million records.
+HARD_MEMORY_CAP = 500_000
 PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
 PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
 MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
@@ -28,6 +32,17 @@ BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
 def count_matches(backend: SqliteBackend, conn: Connection, q: CompiledQuery, cap: int) -> int:
     sql = f"SELECT count(*) FROM ({q.versions_sql} LIMIT :cap)"
     return int(backend.execute(conn, sql, q.bind(cap=cap)).scalar_one())
+
+
+def hard_to_walk(q: CompiledQuery) -> bool:
+    """Phrases, several words, prefixes, substring terms or exclusions."""
+    terms = [t for clause in q.text_clauses for t in clause]
+    return (
+        q.exclude_sql is not None
+        or len(terms) > 1
+        or any(t.mode == "prefix" or len(t.text.split()) > 1 for t in terms)
+        or (q.text_match is not None and q.text_match.has_substrings)
+    )
 
 
 def walk_budget(

@@ -1,0 +1,62 @@
+"""Which plan a date-sorted page takes: queries a walk serves badly (phrases, several words,
+prefixes, exclusions) stay on the in-memory plan past COUNT_CAP, a plain common word still
+goes to SQL (walk or materialize), and every plan gives the order SQL gives."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from retention_desk.archive import Archive
+from retention_desk.search import SearchEngine
+from retention_desk.search import walk as walk_mod
+from tests.search.conftest import rec, utc, write
+
+
+@pytest.fixture
+def common(archive: Archive) -> Archive:
+    start = utc(2020, 1, 1)
+    write(
+        archive,
+        [
+            rec(
+                f"r{i}",
+                f"police report traffic{i % 3} {'snow' if i % 4 == 0 else 'sun'}",
+                created_at=start + timedelta(minutes=37 * (i * 7919 % 3000)),
+            )
+            for i in range(3000)
+        ],
+    )
+    return archive
+
+
+@pytest.mark.parametrize(
+    ("query", "plan"),
+    [
+        ("police", "sql"),  # a plain word past the cap: walk or materialize, never memory
+        ("police -snow", "memory"),
+        ('"police report"', "memory"),
+        ("traffic1 OR snow", "memory"),
+        ("traf*", "memory"),
+    ],
+)
+@pytest.mark.parametrize("sort", ["date", "oldest"])
+def test_hard_queries_past_the_count_cap_take_the_memory_plan(
+    common: Archive, monkeypatch: pytest.MonkeyPatch, query: str, plan: str, sort: str
+) -> None:
+    with SearchEngine(common, keep_connection=False) as bare:
+        expected = bare.search_ids(query, sort=sort)[:40]
+    monkeypatch.setattr(walk_mod, "COUNT_CAP", 100)  # every query here has more matches
+    with SearchEngine(common) as engine:
+        assert engine.warm_up()
+        page = engine.page(query, sort=sort, limit=40)
+        assert [r.id for r in page.rows] == expected
+        if plan == "sql":
+            assert page.strategy in ("walk", "materialize", "walk+materialize")
+        else:
+            assert page.strategy == plan
+        monkeypatch.setattr(walk_mod, "HARD_MEMORY_CAP", 100)  # too many even for memory
+        page = engine.page(query, sort=sort, limit=40)
+        assert [r.id for r in page.rows] == expected
+        assert page.strategy not in ("memory", "memory+materialize")
