@@ -52,6 +52,9 @@ class CompiledQuery:
     base_where: str = "1 = 1"
     # the positive text as SQL over version ids (None: no positive text in the query)
     text_match: TextMatch | None = None
+    # every condition of `base_where` is a positive platform/kind/date filter, so `prefilter`
+    # says exactly what it says (an executor may decide it in memory)
+    prefilter_exact: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -123,13 +126,16 @@ def compile_query(
     excluded: list[Term] = []
     conditions: list[str] = []
     prefilter = Prefilter()
+    exact = True
     for clause in tree.clauses:
         atoms = clause.atoms
         only = atoms[0] if len(atoms) == 1 else None
+        narrowed = False
         if only is not None and not only.negated and isinstance(only.item, FilterTerm):
             narrow = PREFILTERS.get(only.item.name)
             if narrow is not None:
                 prefilter = narrow(only.item.value, tz, prefilter)
+                narrowed = True
         if all(isinstance(a.item, Term) and not a.negated for a in atoms):
             text_clauses.append([a.item for a in atoms if isinstance(a.item, Term)])
         elif len(atoms) == 1 and atoms[0].negated and isinstance(atoms[0].item, Term):
@@ -137,6 +143,7 @@ def compile_query(
         else:
             preds = [_atom_predicate(a, ctx) for a in atoms]
             conditions.append(preds[0] if len(preds) == 1 else "(" + " OR ".join(preds) + ")")
+            exact = exact and narrowed
     base_where = " AND ".join(conditions) if conditions else "1 = 1"
     exclude_sql = _bound_text([excluded], ctx).versions_sql if excluded else None
     if exclude_sql is not None:
@@ -155,4 +162,5 @@ def compile_query(
         exclude_sql=exclude_sql,
         base_where=base_where,
         text_match=match,
+        prefilter_exact=exact and bool(conditions) and prefilter.active,
     )

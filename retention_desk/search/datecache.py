@@ -135,37 +135,91 @@ class DateCache:
         # map() over array.__getitem__ keeps the per-match work in C. A destroyed version
         # (NO_RECORD) cannot come from the index, and would fail the caller's SQL check.
         dated = list(map(keys.__getitem__, vids))
-        rids = list(map(records.__getitem__, vids))
         if key_range is not None or groups is not None:
+            rids = list(map(records.__getitem__, vids))
             dated, rids = _pruned(dated, rids, key_range, groups)
+        else:
+            rids = None  # looked up only for the candidates that are ordered
         # Rank: the best is the largest. Newest first it is the key (ties: the larger id);
         # oldest first the negated key, undated records still last, ties to the smaller id.
-        if newest:
-            ranks = dated
-        else:
-            ranks = [UNDATED if k == UNDATED else -k for k in dated]
-            rids = [-r for r in rids]
+        ranks = dated if newest else [UNDATED if k == UNDATED else -k for k in dated]
         sign = 1 if newest else -1
         skip = excluded or set()
         seen: set[int] = set()
-        threshold: int | None = None
-        if len(ranks) > FIRST:
-            threshold = heapq.nlargest(FIRST, ranks)[-1]
-            reach = map(threshold.__le__, ranks)
-            top = sorted(compress(zip(ranks, rids, strict=True), reach), reverse=True)
-        else:
-            top = sorted(zip(ranks, rids, strict=True), reverse=True)
-        for _rank, rid in top:
-            if rid not in seen and sign * rid not in skip:
+        threshold, picks = _threshold(ranks) if len(ranks) > FIRST else (None, None)
+        for _rank, rid in _ordered(ranks, vids, rids, records, sign, picks):
+            if rid not in seen and rid not in skip:
                 seen.add(rid)
-                yield sign * rid
+                yield rid
         if threshold is not None:
-            below = map(threshold.__gt__, ranks)
-            rest = sorted(compress(zip(ranks, rids, strict=True), below), reverse=True)
-            for _rank, rid in rest:
-                if rid not in seen and sign * rid not in skip:
+            rest = map(threshold.__gt__, ranks)
+            for _rank, rid in _ordered(ranks, vids, rids, records, sign, rest):
+                if rid not in seen and rid not in skip:
                     seen.add(rid)
-                    yield sign * rid
+                    yield rid
+
+
+def select(
+    cache: DateCache,
+    vids: list[int],
+    key_range: tuple[int | None, int | None] | None,
+    groups: tuple[array[int], set[int]] | None,
+) -> tuple[set[int], set[int]]:
+    """Records of `vids` inside `key_range` and of the allowed `groups`: (sure, unsure). A
+    record whose key is clamped (a year before 1901 or from 2800) is unsure: its order among
+    the keys is approximate, so SQL decides it."""
+    keys = list(map(cache.keys.__getitem__, vids))
+    rids = list(map(cache.records.__getitem__, vids))
+    keys, rids = _pruned(keys, rids, key_range, groups)
+    if key_range is None:
+        return set(rids), set()
+    sure: set[int] = set()
+    unsure: set[int] = set()
+    for key, rid in zip(keys, rids, strict=True):
+        (sure if CLAMP_LOW <= key < CLAMP_HIGH else unsure).add(rid)
+    return sure, unsure
+
+
+def _threshold(ranks: list[int]) -> tuple[int, list[bool]]:
+    """A rank that at least FIRST ranks reach and not many more, and which ranks reach it:
+    estimated from a sample of every 16th rank (passes in C), checked, else the exact
+    FIRST-th largest."""
+    sample = ranks[::16]
+    want = FIRST // 16 * 2  # twice what the sample suggests, for a safe margin
+    if len(sample) > want:
+        guess = heapq.nlargest(want, sample)[-1]
+        mask = list(map(guess.__le__, ranks))
+        if FIRST <= mask.count(True) <= 64 * FIRST:
+            return guess, mask
+    exact = heapq.nlargest(FIRST, ranks)[-1]
+    return exact, list(map(exact.__le__, ranks))
+
+
+def _ordered(
+    ranks: list[int],
+    vids: list[int],
+    rids: list[int] | None,
+    records: array[int],
+    sign: int,
+    picks: Iterator[bool] | list[bool] | None,
+) -> list[tuple[int, int]]:
+    """(rank, record id) of the picked entries (all when `picks` is None), best first; ties
+    go to the larger id newest first (`sign` 1), the smaller oldest first (-1). Record ids
+    are looked up for the picked entries only."""
+    if picks is None:
+        chosen_ranks: Iterator[int] | list[int] = ranks
+        chosen = rids if rids is not None else map(records.__getitem__, vids)
+    else:
+        mask = picks if isinstance(picks, list) else list(picks)
+        chosen_ranks = compress(ranks, mask)
+        if rids is not None:
+            chosen = compress(rids, mask)
+        else:
+            chosen = map(records.__getitem__, compress(vids, mask))
+    pairs = zip(chosen_ranks, chosen, strict=True)
+    if sign == 1:
+        return sorted(pairs, reverse=True)
+    return [(rank, -rid) for rank, rid in sorted(((k, -r) for k, r in pairs), reverse=True)]
 
 
 def _pruned(

@@ -31,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
-from retention_desk.search import cachefile
+from retention_desk.search import cachefile, datecache
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
@@ -42,8 +42,8 @@ from retention_desk.search.facetcache import FacetCache
 from retention_desk.search.filters import known_filters
 from retention_desk.search.query import parse
 from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, SearchResult
+from retention_desk.search.rows import KnownVersions, id_list
 from retention_desk.search.rows import fetch_rows as _fetch_rows
-from retention_desk.search.rows import id_list
 
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
@@ -338,7 +338,7 @@ class SearchEngine:
 
     def _page_ids(
         self, conn: Connection, q: CompiledQuery, sort: str, want: int
-    ) -> tuple[list[int], dict[int, float], str, set[int] | None]:
+    ) -> tuple[list[int], dict[int, float], str, KnownVersions | None]:
         """(ids, relevance scores, plan name, matching version ids when the plan read them)."""
         if sort == "relevance" and q.has_text:
             ids, scores = self._ids_relevance(conn, q, want)
@@ -348,13 +348,26 @@ class SearchEngine:
             ids = [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
             return ids, {}, "filters", None
         if self._dates is not None:
+            read: list[int] | None = None
             matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
             few = matches < walk_mod.COUNT_CAP
+            cap = walk_mod.HARD_MEMORY_CAP
             if not few and walk_mod.hard_to_walk(q):
-                cap = walk_mod.HARD_MEMORY_CAP
+                # dear probes: read the matches up to the cap at once (counting them first
+                # costs a quarter of reading them); a walk or a sort in SQL only past it
+                self._dates.refresh(self.backend, conn)
+                rows = self.backend.fetch_all(
+                    conn, f"{q.versions_sql} LIMIT :cap", q.bind(cap=cap + 1)
+                )
+                few = len(rows) <= cap
+                read = [r[0] for r in rows] if few else None
+            elif not few and q.prefilter.dated:
+                # a date range: the walk probes the range's records, most without the
+                # words, while the keys prune to the range in memory; a word in most
+                # records (`the on:2021`) still walks
                 few = walk_mod.count_matches(self.backend, conn, q, cap) < cap
             if few:
-                found, vids = self._from_date_cache(conn, q, sort, want, self._dates)
+                found, vids = self._from_date_cache(conn, q, sort, want, self._dates, read)
                 if found is not None:
                     return found, {}, "memory", vids
                 ids = self._materialized(conn, q, sort, want)
@@ -404,14 +417,22 @@ class SearchEngine:
         return set(map(self._dates.records.__getitem__, (r[0] for r in rows)))
 
     def _from_date_cache(
-        self, conn: Connection, q: CompiledQuery, sort: str, want: int, dates: DateCache
-    ) -> tuple[list[int] | None, set[int]]:
+        self,
+        conn: Connection,
+        q: CompiledQuery,
+        sort: str,
+        want: int,
+        dates: DateCache,
+        vids: list[int] | None = None,
+    ) -> tuple[list[int] | None, KnownVersions]:
         """The first `want` matches in date order from the cached keys, SQL checking only
         the candidates against the filters (None when filters reject too many), and the
-        matching version ids (they tell each row which versions matched, without probes)."""
+        matching version ids (they tell each row which versions matched, without probes).
+        `vids`: every matching version id, when the caller has read them already."""
         dates.refresh(self.backend, conn)
-        rows = self.backend.fetch_all(conn, q.versions_sql, q.bind())
-        vids = [r[0] for r in rows]
+        if vids is None:
+            rows = self.backend.fetch_all(conn, q.versions_sql, q.bind())
+            vids = [r[0] for r in rows]
         candidates = dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
         found: list[int] = []
         checked = 0
@@ -430,12 +451,12 @@ class SearchEngine:
             found += [rid for rid in part if rid in passing]
             checked += len(part)
             if checked >= VERIFY_CAP and len(found) < want:
-                return None, set(vids)
+                return None, KnownVersions(vids)
             # size the next batch from the share of candidates the filters let through
             rate = len(found) / checked
             need = want - len(found)
             batch = min(int(need / rate * 1.5) + 16 if rate else batch * 8, VERIFY_CAP)
-        return found[:want], set(vids)
+        return found[:want], KnownVersions(vids)
 
     # ------------------------------------------------------------------- public
     @_falls_back_to_sql
@@ -605,11 +626,36 @@ class SearchEngine:
         sql = f"SELECT r.id FROM records r WHERE {where}"
         return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
 
+    def _decided_in_memory(
+        self, conn: Connection, q: CompiledQuery, vids: list[int]
+    ) -> set[int] | None:
+        """The matching records when every condition is a platform/kind/date filter the
+        caches decide (no record looked up in SQL); None when they cannot."""
+        if not q.prefilter_exact or self._dates is None:
+            return None
+        pruning = self._pruning(conn, q)
+        pf = q.prefilter
+        if (pf.platforms is not None or pf.kinds is not None) and "groups" not in pruning:
+            return None  # the facet groups are not loaded (a warm-up is running)
+        sure, unsure = datecache.select(
+            self._dates, vids, pruning.get("key_range"), pruning.get("groups")
+        )
+        excluded = pruning.get("excluded")
+        if excluded:
+            sure -= excluded
+            unsure -= excluded
+        if unsure:
+            sure |= self._passing(conn, q, unsure)
+        return sure
+
     def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
         """Every matching record id, once each, in no particular order."""
         if q.has_text and self._dates is not None:
             # straight from the full-text index, through the cached version -> record map
             vids = self._matching_versions(conn, q)
+            decided = self._decided_in_memory(conn, q, vids)
+            if decided is not None:
+                return decided
             return self._passing(conn, q, set(map(self._dates.records.__getitem__, vids)))
         sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
         return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import itertools
+import operator
+from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,12 +53,36 @@ def id_list(ids: Sequence[int]) -> str:
     return ",".join(str(int(i)) for i in ids)
 
 
+class KnownVersions:
+    """`in` over the matching version ids a plan read from the index, without a set of them
+    all up front (a page asks about a few dozen): bisect when they are ascending, as FTS5
+    returns them, else a set built on the first question."""
+
+    def __init__(self, vids: list[int]) -> None:
+        self._vids = vids
+        self._set: set[int] | None = None
+        self._ascending: bool | None = None
+
+    def __contains__(self, vid: object) -> bool:
+        if self._ascending is None:
+            later = itertools.islice(self._vids, 1, None)
+            self._ascending = all(map(operator.lt, self._vids, later))
+            if not self._ascending:
+                self._set = set(self._vids)
+        if self._set is not None:
+            return vid in self._set
+        if not isinstance(vid, int):
+            return False
+        i = bisect.bisect_left(self._vids, vid)
+        return i < len(self._vids) and self._vids[i] == vid
+
+
 def matched_versions(
     backend: SqliteBackend,
     conn: Connection,
     ids: Sequence[int],
     query: CompiledQuery,
-    known: set[int] | None = None,
+    known: Container[int] | None = None,
 ) -> dict[int, tuple[int, ...]]:
     """record id -> seq numbers of its versions that match the query's words. With `known`
     (every matching version id, when the caller has read them) no index probe is needed."""
@@ -131,7 +158,7 @@ def fetch_rows(
     ids: Sequence[int],
     query: CompiledQuery | None = None,
     scores: dict[int, float] | None = None,
-    known_versions: set[int] | None = None,
+    known_versions: Container[int] | None = None,
 ) -> list[ResultRow]:
     """Rows for `ids`, in the order given; ids no longer in the archive are left out."""
     ids = [int(i) for i in ids]
