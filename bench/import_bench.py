@@ -306,13 +306,15 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
+def child_ours(src: Path, db: Path, profile: str | None, existing: bool = False) -> dict[str, Any]:
     from retention_desk.archive import Archive
     from retention_desk.importers.registry import all_importers
     from retention_desk.importers.run import run_import
 
     all_importers()  # module loading is not import throughput
-    archive = Archive.create(db, operator="bench")
+    # `existing`: into an archive that holds records already (`--into`), as agencies import
+    archive = Archive.open(db) if existing else Archive.create(db, operator="bench")
+    before = (archive.count("SELECT max(id) FROM records") or 0) if existing else 0
     cpu = _cpu()
     started = time.perf_counter()
     with AnonPeak() as anon:
@@ -326,7 +328,7 @@ def child_ours(src: Path, db: Path, profile: str | None) -> dict[str, Any]:
             summary = run_import(archive, [src])
     seconds = time.perf_counter() - started
     cpu = _cpu() - cpu
-    records = archive.count("SELECT count(*) FROM records")
+    records = archive.count(f"SELECT count(*) FROM records WHERE id > {int(before)}")
     archive.close()
     totals = summary.totals()
     return {
@@ -404,9 +406,12 @@ def _bare(src: Path, db: Path, trigram: bool = False) -> dict[str, Any]:
     }
 
 
-def measure(mode: str, src: Path, work: Path, profile: str | None = None) -> dict[str, Any]:
-    """Run one measurement in a fresh process and return its JSON result."""
-    db = work / f"{mode}-{os.getpid()}-{time.monotonic_ns()}.db"
+def measure(
+    mode: str, src: Path, work: Path, profile: str | None = None, into: Path | None = None
+) -> dict[str, Any]:
+    """Run one measurement in a fresh process and return its JSON result (`into`: ours into
+    that existing archive instead of a new one)."""
+    db = into or work / f"{mode}-{os.getpid()}-{time.monotonic_ns()}.db"
     cmd = [
         sys.executable,
         "-m",
@@ -420,6 +425,8 @@ def measure(mode: str, src: Path, work: Path, profile: str | None = None) -> dic
     ]
     if profile:
         cmd += ["--profile", profile]
+    if into is not None:
+        cmd += ["--existing"]
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{mode} measurement failed:\n{done.stderr[-3000:]}")
@@ -454,6 +461,7 @@ def run_synthetic(args: argparse.Namespace) -> int:
     work = cache / f"work-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     ours = measure("ours", src, work, args.profile)
+    into = measure("ours", src, work, into=Path(args.into)) if args.into else None
     bare = None if args.skip_bare else measure("bare", src, work)
     # the archive also keeps a trigram index (issue 9): the same two indexes on the bare side
     # is the same work, so both yardsticks are printed
@@ -466,6 +474,14 @@ def run_synthetic(args: argparse.Namespace) -> int:
     )
     print(_HEADER)
     print(_row("retention_desk run_import", ours))
+    if into is not None:
+        print(_row("  the same into --into archive", into))
+        share = (into["items"] / into["seconds"]) / (ours["items"] / ours["seconds"])
+        cpu_share = (into["items"] / into["cpu"]) / (ours["items"] / ours["cpu"])
+        print(
+            f"rate into {args.into} / into an empty archive: {share:.2f} wall,"
+            f" {cpu_share:.2f} CPU (issue 17's target 0.8)"
+        )
     if bare is not None:
         print(_row("bare json + sqlite3 + FTS5", bare))
         if bare2 is not None:
@@ -543,11 +559,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", choices=("ours", "bare", "bare2"), help=argparse.SUPPRESS)
     parser.add_argument("--src", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--existing", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--into",
+        metavar="ARCHIVE",
+        help="also import the same tweets into this existing (large) archive, in the same run",
+    )
     args = parser.parse_args(argv)
     if args.child:
         src, db = Path(args.src), Path(args.db)
         if args.child == "ours":
-            result = child_ours(src, db, args.profile)
+            result = child_ours(src, db, args.profile, existing=args.existing)
         else:
             result = child_bare(src, db, trigram=args.child == "bare2")
         print(json.dumps(result))
