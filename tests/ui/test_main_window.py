@@ -47,7 +47,8 @@ def test_open_shows_summary_numbers(qtbot, make_window, demo_file: Path) -> None
         {"x": "X", "youtube": "YouTube"}.get(p, p.capitalize()): f"{n:,}"
         for p, n in expected.by_platform.items()
     }
-    assert summary.account_table.rowCount() == len(expected.by_account) == 5
+    # five official accounts and the web capture of the Instagram page
+    assert summary.account_table.rowCount() == len(expected.by_account) == 6
     assert summary.values["import_status"].text() == "completed"
     assert summary.values["verify_result"].text().startswith("Never verified")
     # title and status bar name the file and the operator
