@@ -119,7 +119,6 @@ class ArchiveView(QWidget):
         self._refresher = RefreshWhenShown(self, self.refresh)
         self._total: int | None = None
         self._current: tuple[str, str] = ("", "date")  # the last query that ran
-        self._warm = False  # load the engine's date keys once the first screen is up
         self._select_timer = QTimer(self)
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(SELECT_DELAY_MS)
@@ -281,7 +280,11 @@ class ArchiveView(QWidget):
         self._worker = SearchWorker(archive) if archive is not None else None
         # rows only: no date keys (those belong to the worker's engine, which sorts)
         self._fetch_engine = SearchEngine(archive, date_cache=False) if archive else None
-        self._warm = archive is not None
+        if self._worker is not None:
+            # at once, beside the first search: the engine answers on SQL until the caches
+            # are in (read from the file beside the archive in well under a second when
+            # it is there), so no search waits for them
+            self._warm_runner.submit(Task(self._worker.warm_up, progress=False, title="Warm up"))
         self.model.clear()
         self.facets.set_facets(None)
         self.viewer.set_archive(archive)
@@ -406,11 +409,6 @@ class ArchiveView(QWidget):
         self._total = facets.total
         self._show_count()
         self.facets_loaded.emit()
-        if self._warm and self._worker is not None:
-            # After the first screen of a newly opened archive, beside the searches: until
-            # the caches are complete they run on the SQL plans instead of waiting for them.
-            self._warm = False
-            self._warm_runner.submit(Task(self._worker.warm_up, progress=False, title="Warm up"))
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
