@@ -21,10 +21,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-# Above this many new texts a full optimize (seconds per million versions) pays for itself;
-# below it an incremental merge of a bounded amount of work keeps small imports quick.
+# A full optimize rewrites the whole index (seconds per million versions, and memory for the
+# largest doclists): worth it when the import is a large share of what the index holds (a
+# first import, a bulk load), never for an import into a large archive, whose cost must follow
+# the import and not the archive. Otherwise an incremental merge sized by the new texts folds
+# the import's segments together, leaving the archive's big segments as they are.
 OPTIMIZE_THRESHOLD = 20_000
+OPTIMIZE_SHARE = 4  # optimize when the new texts are at least a quarter of all versions
 MERGE_PAGES = 500
+MERGE_PAGES_PER_TEXT = 0.1  # merge work for an import into a large archive, in leaf pages
 FTS_TABLES = ("record_fts", "record_fts_trigram")
 
 
@@ -45,18 +50,23 @@ def tidy_search_index(conn: Connection, new_texts: int) -> str:
         return "none"
     tables = _present(conn)
     if new_texts >= OPTIMIZE_THRESHOLD:
-        for table in tables:
-            conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
-        return "optimize"
+        total = conn.execute(text("SELECT coalesce(max(id), 0) FROM record_versions")).scalar()
+        if new_texts * OPTIMIZE_SHARE >= int(total or 0):
+            optimize_search_indexes(conn)
+            return "optimize"
+    pages = max(MERGE_PAGES, int(new_texts * MERGE_PAGES_PER_TEXT))
     for table in tables:
-        conn.execute(
-            text(f"INSERT INTO {table}({table}, rank) VALUES ('merge', :n)"), {"n": MERGE_PAGES}
-        )
+        conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('merge', :n)"), {"n": pages})
     return "merge"
+
+
+def optimize_search_indexes(conn: Connection) -> None:
+    """Rewrite every full-text index into one segment (seconds per million versions)."""
+    for table in _present(conn):
+        conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
 
 
 def purge_search_indexes(conn: Connection) -> None:
     """Rewrite every full-text index into one segment, so no older segment still holds
     terms of deleted versions (for destruction)."""
-    for table in _present(conn):
-        conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
+    optimize_search_indexes(conn)

@@ -11,7 +11,7 @@ finishes (archive/fts.py); this is the explicit, audited full optimize for maint
 from __future__ import annotations
 
 from retention_desk.archive import Archive
-from retention_desk.archive.fts import OPTIMIZE_THRESHOLD, tidy_search_index
+from retention_desk.archive.fts import optimize_search_indexes
 
 
 def optimize_index(archive: Archive) -> None:
@@ -21,5 +21,5 @@ def optimize_index(archive: Archive) -> None:
     trail should say when and by whom.
     """
     with archive.write() as conn:
-        tidy_search_index(conn, OPTIMIZE_THRESHOLD)
+        optimize_search_indexes(conn)
         archive.audit(conn, action="search.optimize_index", object_type="archive")
