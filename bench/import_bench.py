@@ -91,13 +91,17 @@ class _Generator:
         self.span = (datetime(2026, 1, 1, tzinfo=UTC) - self.start).total_seconds()
         self.users = [f"user{n}" for n in range(5000)]
         self.user_ids = {u: str(10_000_000 + n) for n, u in enumerate(self.users)}
+        # another seed, other tweet ids: `--into` an archive that holds an earlier run's
+        # tweets must add records, not new versions of them (the default seed's ids as ever)
+        self.id_offset = (seed - 7) % 400 * 10**16
 
     def _text(self, n: int) -> str:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cum, k=n))
 
     def tweet_id(self, index: int) -> str:
         # snowflake-like: grows with time, well past 2**53
-        return str(1_500_000_000_000_000_000 + index * 4_194_304 * 1000 + (index * 7919) % 4096)
+        base = 1_500_000_000_000_000_000 + self.id_offset
+        return str(base + index * 4_194_304 * 1000 + (index * 7919) % 4096)
 
     def when(self, index: int) -> datetime:
         return self.start + timedelta(seconds=self.span * index / self.total)
