@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import compress
 from typing import Any
 
@@ -61,6 +61,27 @@ def sort_key(created_at: str | None) -> int:
     return (year - 1900) * 10**16 + int(rest)
 
 
+def read_in_chunks(
+    backend: SqliteBackend,
+    conn: Connection,
+    sql: str,
+    last: Callable[[], int],
+    add: Callable[[list[tuple[Any, ...]]], None],
+) -> int:
+    """Hand `add` the rows of `sql` (ordered by id, taking :last and :chunk) past `last()`,
+    REFRESH_CHUNK at a time, so a first load of millions never holds them all as Python
+    rows; returns how many."""
+    added = 0
+    while True:
+        rows = backend.fetch_all(conn, sql, {"last": last(), "chunk": REFRESH_CHUNK})
+        if not rows:
+            return added
+        add(rows)
+        added += len(rows)
+        if len(rows) < REFRESH_CHUNK:
+            return added
+
+
 class DateCache:
     """version id -> (record id, date key); see the module docstring."""
 
@@ -76,22 +97,13 @@ class DateCache:
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the versions written since the last refresh; returns how many. Read in chunks
         of REFRESH_CHUNK, so a first load of millions never holds them all as Python rows."""
-        added = 0
-        while True:
-            rows = backend.fetch_all(
-                conn,
-                "SELECT v.id, v.record_id, coalesce("
-                + backend.date_key_sql("r.created_at")
-                + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
-                " WHERE v.id > :last ORDER BY v.id LIMIT :chunk",
-                {"last": self.max_vid, "chunk": REFRESH_CHUNK},
-            )
-            if not rows:
-                return added
-            self._add(rows)
-            added += len(rows)
-            if len(rows) < REFRESH_CHUNK:
-                return added
+        sql = (
+            "SELECT v.id, v.record_id, coalesce("
+            + backend.date_key_sql("r.created_at")
+            + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
+            " WHERE v.id > :last ORDER BY v.id LIMIT :chunk"
+        )
+        return read_in_chunks(backend, conn, sql, lambda: self.max_vid, self._add)
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:
         records, keys = self.records, self.keys

@@ -27,9 +27,9 @@ from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.datecache import (
     MAX_GAP,
-    REFRESH_CHUNK,
     UNDATED,
     CacheUnusable,
+    read_in_chunks,
     sort_key,
 )
 from retention_desk.search.dates import local_midnight
@@ -68,21 +68,12 @@ class FacetCache:
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the records archived since the last refresh; returns how many (read in chunks,
         as the date cache is)."""
-        added = 0
-        while True:
-            rows = backend.fetch_all(
-                conn,
-                "SELECT id, platform, kind, account_id, "
-                + backend.date_key_sql("created_at")
-                + " FROM records WHERE id > :last ORDER BY id LIMIT :chunk",
-                {"last": self.max_id, "chunk": REFRESH_CHUNK},
-            )
-            if not rows:
-                return added
-            self._add(rows)
-            added += len(rows)
-            if len(rows) < REFRESH_CHUNK:
-                return added
+        sql = (
+            "SELECT id, platform, kind, account_id, "
+            + backend.date_key_sql("created_at")
+            + " FROM records WHERE id > :last ORDER BY id LIMIT :chunk"
+        )
+        return read_in_chunks(backend, conn, sql, lambda: self.max_id, self._add)
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:
         starts = self._year_starts()

@@ -110,3 +110,18 @@ def test_records_archived_after_the_warm_up_are_found(filled: Archive) -> None:
     assert engine.page("flood", limit=1).rows[0].id == max(engine.search_ids("flood late"))
     assert engine.warm_up() is True  # warm already: only catches up
     engine.close()
+
+
+def test_caches_read_in_small_chunks_give_the_same_answers(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retention_desk.search import datecache
+
+    with SearchEngine(filled, keep_connection=False) as bare:
+        expected = [(bare.search_ids(q), bare.facets(q)) for q in ("flood", "calm platform:x")]
+    monkeypatch.setattr(datecache, "REFRESH_CHUNK", 7)  # 600 records: many chunks, a short last
+    with SearchEngine(filled) as engine:
+        assert engine.warm_up()
+        assert engine._dates is not None and len(engine._dates) == 600
+        got = [(engine.search_ids(q), engine.facets(q)) for q in ("flood", "calm platform:x")]
+    assert got == expected
