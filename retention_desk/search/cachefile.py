@@ -15,6 +15,7 @@ Trusted only when every check passes, else ignored (and replaced at the next sav
   restored from an older backup has fewer);
 - a spread of sampled entries (and the newest) read again from the tables: a file written for
   a different state of this archive disagrees somewhere.
+- the schema revision it was written under (a migration may rewrite what it holds);
 - the number of destroyed records (tombstones) it was written with: after any destruction the
   file is rebuilt, so no date or group of a destroyed record outlives it in a file (in memory
   such entries are harmless: SQL checks every candidate). Destruction also deletes the file
@@ -69,6 +70,12 @@ def archive_uuid(conn: Connection) -> str | None:
     return str(json.loads(row[0])) if row and row[0] else None
 
 
+def schema(conn: Connection) -> str:
+    """The archive's schema revision: a migration may rewrite what the caches hold."""
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return str(row[0]) if row else ""
+
+
 def tombstones(conn: Connection) -> int:
     """Records destroyed so far: a file written before a destruction is never trusted after."""
     return int(conn.exec_driver_sql("SELECT count(*) FROM record_tombstones").scalar_one())
@@ -80,6 +87,7 @@ def save(
     destroyed: int,
     dates: DateCache,
     facets: FacetCache | None,
+    revision: str = "",
 ) -> bool:
     """Write both caches, as read in a snapshot with `destroyed` tombstones; False (logged,
     nothing else) when the file cannot be written."""
@@ -87,6 +95,7 @@ def save(
     header: dict[str, Any] = {
         "uuid": uuid,
         "tombstones": destroyed,
+        "schema": revision,
         "byteorder": sys.byteorder,
         "max_vid": dates.max_vid,
         "date_entries": len(dates.records),
@@ -208,6 +217,7 @@ def load(
             header["uuid"] != archive_uuid(conn)
             or header["byteorder"] != sys.byteorder
             or header["tombstones"] != tombstones(conn)
+            or header.get("schema", "") != schema(conn)
         ):
             return None, None
         dates = DateCache()

@@ -236,6 +236,7 @@ class SearchEngine:
                 added += facet_cache.refresh(self.backend, conn)
                 uuid = cachefile.archive_uuid(conn)
                 destroyed = cachefile.tombstones(conn)
+                revision = cachefile.schema(conn)
             except (OperationalError, sqlite3.OperationalError) as exc:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("Loading the search caches was cancelled.") from exc
@@ -244,7 +245,7 @@ class SearchEngine:
             raise Cancelled("Loading the search caches was cancelled.")
         stale = kept_dates is None or kept_facets is None
         if uuid and (stale or added > SAVE_AFTER * max(1, len(dates) + len(facet_cache.group))):
-            cachefile.save(self.archive.path, uuid, destroyed, dates, facet_cache)
+            cachefile.save(self.archive.path, uuid, destroyed, dates, facet_cache, revision)
         return dates, facet_cache
 
     def close(self) -> None:

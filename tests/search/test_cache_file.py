@@ -18,7 +18,14 @@ from retention_desk.search import SearchEngine, cachefile
 from retention_desk.search.datecache import DateCache
 from tests.search.conftest import rec, utc, write
 
-QUERIES = ("flood", "calm platform:x", "word3 -flood", "")
+QUERIES = (
+    "flood",
+    "calm platform:x",
+    "word3 -flood",
+    "",
+    "calm after:2021-03-01 platform:facebook",  # facets decided in memory from the caches
+    "word2 on:2021-02",
+)
 
 
 @pytest.fixture
@@ -100,17 +107,28 @@ def test_a_file_that_disagrees_with_the_tables_is_not_trusted(filled: Archive) -
     """Well formed, right archive, right size, valid checksum, wrong content (a file written
     for another state): the sampled entries catch it."""
     warmed_answers(filled)
-    with filled.read() as conn:
-        from retention_desk.search.backend import SqliteBackend
-        from retention_desk.search.facetcache import FacetCache
+    from retention_desk.search.backend import SqliteBackend
+    from retention_desk.search.facetcache import FacetCache
 
+    with filled.read() as conn:
         dates, facets = cachefile.load(filled.path, SqliteBackend(), conn, _zone(filled))
         assert dates is not None and facets is not None
         destroyed = cachefile.tombstones(conn)
         uuid = cachefile.archive_uuid(conn)
+        revision = cachefile.schema(conn)
     assert uuid is not None
+    # written back unchanged it is trusted: only the changed entry makes the difference
+    cachefile.save(filled.path, uuid, destroyed, dates, facets, revision)
+    assert warmed_answers(filled)[2] == 0
     dates.keys[len(dates.keys) - 1] += 1  # the newest version dated a microsecond later
-    cachefile.save(filled.path, uuid, destroyed, dates, facets)
+    cachefile.save(filled.path, uuid, destroyed, dates, facets, revision)
+    assert warmed_answers(filled)[2] == versions(filled)
+    # a file written under another schema revision is not trusted either
+    warmed_answers(filled)
+    with filled.read() as conn:
+        dates, facets = cachefile.load(filled.path, SqliteBackend(), conn, _zone(filled))
+    assert dates is not None
+    cachefile.save(filled.path, uuid, destroyed, dates, facets, "0001")
     assert warmed_answers(filled)[2] == versions(filled)
     assert isinstance(facets, FacetCache)
 
