@@ -191,17 +191,22 @@ class Record(Base):
             "platform",
             sqlite_where=text("parent_id IS NULL AND parent_key IS NOT NULL"),
         ),
-        # the is:/has: filters' records, keyed by kind: their counts read only the flagged
-        # records (migration 0016; each WHERE is the filter's own SQL term)
+        # the is:/has: filters' records, keyed by kind with the flag's columns (covering):
+        # their counts read only the flagged records (migration 0016; each WHERE is the
+        # filter's own SQL term)
         *(
-            Index(name, "kind", sqlite_where=text(where))
-            for name, where in (
-                ("ix_records_deleted_kind", "deleted_at IS NOT NULL"),
-                ("ix_records_hidden_kind", "hidden_at IS NOT NULL"),
-                ("ix_records_edited_kind", "version_count > 1 OR edited_at IS NOT NULL"),
-                ("ix_records_restricted_kind", "restricted = 1"),
-                ("ix_records_repost_kind", "is_repost = 1"),
-                ("ix_records_media_kind", "has_media = 1"),
+            Index(name, *columns, sqlite_where=text(where))
+            for name, columns, where in (
+                ("ix_records_deleted_kind", ("kind", "deleted_at"), "deleted_at IS NOT NULL"),
+                ("ix_records_hidden_kind", ("kind", "hidden_at"), "hidden_at IS NOT NULL"),
+                (
+                    "ix_records_edited_kind",
+                    ("kind", "version_count", "edited_at"),
+                    "version_count > 1 OR edited_at IS NOT NULL",
+                ),
+                ("ix_records_restricted_kind", ("kind", "restricted"), "restricted = 1"),
+                ("ix_records_repost_kind", ("kind", "is_repost"), "is_repost = 1"),
+                ("ix_records_media_kind", ("kind", "has_media"), "has_media = 1"),
             )
         ),
         {"sqlite_autoincrement": True},
