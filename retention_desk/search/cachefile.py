@@ -31,8 +31,10 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
+import threading
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -40,7 +42,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
+from retention_desk.archive.errors import Cancelled
+from retention_desk.archive.store import Archive
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.datecache import NO_RECORD, UNDATED, DateCache
 from retention_desk.search.facetcache import FacetCache
@@ -50,6 +55,7 @@ log = logging.getLogger(__name__)
 SUFFIX = ".search-cache"
 MAGIC = b"retention-desk search cache 1\n"
 SAMPLES = 48  # entries of each array read again from the tables on load
+SAVE_AFTER = 0.05  # rewrite the file when catching up added this share of its entries
 
 
 def cache_path(archive_path: Path | str) -> Path:
@@ -257,4 +263,46 @@ def load(
         return None, None
 
 
-__all__ = ["SUFFIX", "archive_uuid", "cache_path", "load", "remove", "save", "tombstones"]
+def load_caches(
+    archive: Archive,
+    backend: SqliteBackend,
+    tz: ZoneInfo,
+    cancel: threading.Event | None = None,
+) -> tuple[DateCache, FacetCache]:
+    """Both caches from one snapshot: from the file when it can be trusted, caught up from
+    the tables, and the file written again when it was missing, untrusted or far behind
+    (what is archived later is added on use). `cancel` stops it (Cancelled)."""
+    with archive.read() as conn:
+        raw = conn.connection.driver_connection
+        if cancel is not None and isinstance(raw, sqlite3.Connection):
+            # the pool clears handlers when the connection goes back (archive/db.py)
+            raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 10_000)
+        try:
+            kept_dates, kept_facets = load(archive.path, backend, conn, tz)
+            dates = kept_dates or DateCache()
+            facets = kept_facets or FacetCache(tz)
+            added = dates.refresh(backend, conn) + facets.refresh(backend, conn)
+            uuid, destroyed, revision = archive_uuid(conn), tombstones(conn), schema(conn)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("Loading the search caches was cancelled.") from exc
+            raise
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("Loading the search caches was cancelled.")
+    stale = kept_dates is None or kept_facets is None
+    if uuid and (stale or added > SAVE_AFTER * max(1, len(dates) + len(facets.group))):
+        save(archive.path, uuid, destroyed, dates, facets, revision)
+    return dates, facets
+
+
+__all__ = [
+    "SUFFIX",
+    "archive_uuid",
+    "cache_path",
+    "load",
+    "load_caches",
+    "remove",
+    "save",
+    "schema",
+    "tombstones",
+]

@@ -29,7 +29,6 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, ArchiveBusy, db
-from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
 from retention_desk.search import cachefile, datecache
 from retention_desk.search import facets as facets_mod
@@ -49,7 +48,6 @@ CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at mo
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
 MAX_LIMIT = 10_000  # rows in one page; iter_rows has no such bound
 EXPORT_BATCH = 500  # rows fetched at a time by iter_rows
-SAVE_AFTER = 0.05  # rewrite the cache file when catching up added this share of its entries
 
 QueryLike = str | CompiledQuery
 
@@ -220,33 +218,8 @@ class SearchEngine:
         return fresh
 
     def _load(self, tz: ZoneInfo, cancel: threading.Event | None) -> tuple[DateCache, FacetCache]:
-        """Both caches from one snapshot: from the cache file beside the archive when it can
-        be trusted (cachefile.py), caught up from the tables, and the file written again when
-        it was missing, untrusted or far behind (what is archived later is added on use)."""
-        with self.archive.read() as conn:
-            raw = conn.connection.driver_connection
-            if cancel is not None and isinstance(raw, sqlite3.Connection):
-                # the pool clears handlers when the connection goes back (archive/db.py)
-                raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 10_000)
-            try:
-                kept_dates, kept_facets = cachefile.load(self.archive.path, self.backend, conn, tz)
-                dates = kept_dates or DateCache()
-                facet_cache = kept_facets or FacetCache(tz)
-                added = dates.refresh(self.backend, conn)
-                added += facet_cache.refresh(self.backend, conn)
-                uuid = cachefile.archive_uuid(conn)
-                destroyed = cachefile.tombstones(conn)
-                revision = cachefile.schema(conn)
-            except (OperationalError, sqlite3.OperationalError) as exc:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("Loading the search caches was cancelled.") from exc
-                raise
-        if cancel is not None and cancel.is_set():
-            raise Cancelled("Loading the search caches was cancelled.")
-        stale = kept_dates is None or kept_facets is None
-        if uuid and (stale or added > SAVE_AFTER * max(1, len(dates) + len(facet_cache.group))):
-            cachefile.save(self.archive.path, uuid, destroyed, dates, facet_cache, revision)
-        return dates, facet_cache
+        """Both caches from one snapshot, through the cache file beside the archive."""
+        return cachefile.load_caches(self.archive, self.backend, tz, cancel)
 
     def close(self) -> None:
         """Release the kept connection (the engine reconnects if used again)."""
