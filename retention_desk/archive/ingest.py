@@ -154,23 +154,12 @@ def upsert_account(conn: Connection, account: AccountIn) -> int:
         text("SELECT id FROM accounts WHERE platform = :p AND account_key = :k"),
         {"p": account.platform, "k": account.account_key},
     ).first()
-    if row is not None:
-        conn.execute(
-            text(
-                "UPDATE accounts SET handle = coalesce(handle, :h),"
-                " display_name = coalesce(display_name, :d),"
-                " platform_account_id = coalesce(platform_account_id, :pid) WHERE id = :id"
-            ),
-            {
-                "h": account.handle,
-                "d": account.display_name,
-                "pid": account.platform_account_id,
-                "id": row[0],
-            },
-        )
-        seal.touch(conn, seal.ACCOUNT, [int(row[0])])
-        return int(row[0])
-    if account.handle and account.platform_account_id and account.account_key != account.handle:
+    if (
+        row is None
+        and account.handle
+        and account.platform_account_id
+        and account.account_key != account.handle
+    ):
         # the custodian entered the account in the registry by its handle before its export
         # arrived: the export's numbered account is that row, not a second one
         row = conn.execute(
@@ -180,23 +169,25 @@ def upsert_account(conn: Connection, account: AccountIn) -> int:
             ),
             {"p": account.platform, "h": account.handle.lstrip("@")},
         ).first()
-        if row is not None:
-            conn.execute(
-                text(
-                    "UPDATE accounts SET account_key = :k, platform_account_id = :pid,"
-                    " handle = coalesce(handle, :h), display_name = coalesce(display_name, :d)"
-                    " WHERE id = :id"
-                ),
-                {
-                    "k": account.account_key,
-                    "pid": account.platform_account_id,
-                    "h": account.handle,
-                    "d": account.display_name,
-                    "id": row[0],
-                },
-            )
-            seal.touch(conn, seal.ACCOUNT, [int(row[0])])
-            return int(row[0])
+    if row is not None:
+        # the key is the export's (unchanged for a row found by it, the number for a row
+        # adopted by handle); names and the platform id fill in what the archive lacked
+        conn.execute(
+            text(
+                "UPDATE accounts SET account_key = :k, handle = coalesce(handle, :h),"
+                " display_name = coalesce(display_name, :d),"
+                " platform_account_id = coalesce(platform_account_id, :pid) WHERE id = :id"
+            ),
+            {
+                "k": account.account_key,
+                "h": account.handle,
+                "d": account.display_name,
+                "pid": account.platform_account_id,
+                "id": row[0],
+            },
+        )
+        seal.touch(conn, seal.ACCOUNT, [int(row[0])])
+        return int(row[0])
     result = conn.execute(
         text(
             "INSERT INTO accounts (platform, account_key, platform_account_id, handle,"
