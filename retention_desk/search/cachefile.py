@@ -47,8 +47,8 @@ from sqlalchemy.exc import OperationalError
 from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.datecache import NO_RECORD, UNDATED, DateCache
-from retention_desk.search.facetcache import FacetCache
+from retention_desk.search.datecache import NO_RECORD, DateCache, version_rows_sql
+from retention_desk.search.facetcache import FacetCache, record_rows_sql
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,13 @@ def tombstones(conn: Connection) -> int:
     return int(conn.exec_driver_sql("SELECT count(*) FROM record_tombstones").scalar_one())
 
 
+def _digest(parts: list[bytes]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
 def save(
     archive_path: Path | str,
     uuid: str,
@@ -117,10 +124,7 @@ def save(
             "groups": [list(g) for g in facets.groups],
             "totals": sorted(facets.totals.items()),
         }
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    header["sha256"] = digest.hexdigest()
+    header["sha256"] = _digest(parts)
     header["sizes"] = [len(p) for p in parts]
     head = json.dumps(header, separators=(",", ":")).encode()
     target = cache_path(archive_path)
@@ -157,10 +161,7 @@ def _read(archive_path: Path | str) -> tuple[dict[str, Any], list[bytes]] | None
         return None
     if [len(p) for p in parts] != header["sizes"]:
         return None
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part)
-    if digest.hexdigest() != header.get("sha256"):
+    if _digest(parts) != header.get("sha256"):
         return None
     return header, parts
 
@@ -177,33 +178,23 @@ def _dates_agree(backend: SqliteBackend, conn: Connection, dates: DateCache) -> 
     wanted = [v for v in _spread(len(dates.records)) if dates.records[v] != NO_RECORD]
     if not wanted:
         return True
-    rows = backend.fetch_all(
-        conn,
-        "SELECT v.id, v.record_id, coalesce("
-        + backend.date_key_sql("r.created_at")
-        + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
-        f" WHERE v.id IN ({','.join(map(str, wanted))})",
-    )
+    sql = version_rows_sql(backend, f"v.id IN ({','.join(map(str, wanted))})")
     # a sampled version destroyed since the save is not a disagreement; a changed one is
-    return all(dates.records[vid] == rid and dates.keys[vid] == key for vid, rid, key in rows)
+    return all(
+        dates.records[vid] == rid and dates.keys[vid] == key
+        for vid, rid, key in backend.fetch_all(conn, sql)
+    )
 
 
 def _facets_agree(backend: SqliteBackend, conn: Connection, facets: FacetCache) -> bool:
     wanted = [r for r in _spread(len(facets.group)) if facets.group[r] != 0]
     if not wanted:
         return True
-    check = FacetCache(facets.tz)
-    check.groups, check._group_ids = list(facets.groups), dict(facets._group_ids)
-    rows = backend.fetch_all(
-        conn,
-        "SELECT id, platform, kind, account_id, "
-        + backend.date_key_sql("created_at")
-        + f" FROM records WHERE id IN ({','.join(map(str, wanted))})",
+    sql = record_rows_sql(backend, f"id IN ({','.join(map(str, wanted))})")
+    return all(
+        facets.find_group(platform, kind, account, key) == facets.group[rid]
+        for rid, platform, kind, account, key in backend.fetch_all(conn, sql)
     )
-    for rid, platform, kind, account, key in rows:
-        if check.group_of(platform, kind, account, key) != facets.group[rid]:
-            return False
-    return True
 
 
 def load(
@@ -243,15 +234,15 @@ def load(
         facets = None
         meta = header.get("facets")
         if meta is not None and meta["tz"] == tz.key and len(parts) == 3:
-            facets = FacetCache(tz)
-            groups = [tuple(g) for g in meta["groups"]]
-            facets.groups = groups  # type: ignore[assignment]
-            facets._group_ids = {g: i for i, g in enumerate(groups) if i}  # type: ignore[misc]
             group = array("q")
             group.frombytes(parts[2])
-            facets.group = array(facets.group.typecode, group)
-            facets.max_id = int(meta["max_id"])
-            facets.totals = Counter({int(g): int(n) for g, n in meta["totals"]})
+            facets = FacetCache.restore(
+                tz,
+                [tuple(g) for g in meta["groups"]],
+                group,
+                int(meta["max_id"]),
+                Counter({int(g): int(n) for g, n in meta["totals"]}),
+            )
             if (
                 len(group) != meta["entries"]
                 or facets.max_id > int(top_id or 0)

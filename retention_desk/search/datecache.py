@@ -61,6 +61,17 @@ def sort_key(created_at: str | None) -> int:
     return (year - 1900) * 10**16 + int(rest)
 
 
+def version_rows_sql(backend: SqliteBackend, where: str) -> str:
+    """(version id, record id, date key) of the versions `where` selects: what the cache holds
+    per version, for loading it and for checking a saved copy against the tables."""
+    return (
+        "SELECT v.id, v.record_id, coalesce("
+        + backend.date_key_sql("r.created_at")
+        + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
+        f" WHERE {where}"
+    )
+
+
 def read_in_chunks(
     backend: SqliteBackend,
     conn: Connection,
@@ -97,12 +108,7 @@ class DateCache:
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the versions written since the last refresh; returns how many. Read in chunks
         of REFRESH_CHUNK, so a first load of millions never holds them all as Python rows."""
-        sql = (
-            "SELECT v.id, v.record_id, coalesce("
-            + backend.date_key_sql("r.created_at")
-            + f", {UNDATED}) FROM record_versions v JOIN records r ON r.id = v.record_id"
-            " WHERE v.id > :last ORDER BY v.id LIMIT :chunk"
-        )
+        sql = version_rows_sql(backend, "v.id > :last ORDER BY v.id LIMIT :chunk")
         return read_in_chunks(backend, conn, sql, lambda: self.max_vid, self._add)
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:

@@ -40,6 +40,16 @@ FIRST_YEAR, LAST_YEAR = 1900, 2800  # the date keys' range
 Group = tuple[str, str, int | None, int | None]  # platform, kind, account id, local year
 
 
+def record_rows_sql(backend: SqliteBackend, where: str) -> str:
+    """(record id, platform, kind, account id, date key) of the records `where` selects: what
+    the cache groups by, for loading it and for checking a saved copy against the tables."""
+    return (
+        "SELECT id, platform, kind, account_id, "
+        + backend.date_key_sql("created_at")
+        + f" FROM records WHERE {where}"
+    )
+
+
 class FacetCache:
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
@@ -68,11 +78,7 @@ class FacetCache:
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the records archived since the last refresh; returns how many (read in chunks,
         as the date cache is)."""
-        sql = (
-            "SELECT id, platform, kind, account_id, "
-            + backend.date_key_sql("created_at")
-            + " FROM records WHERE id > :last ORDER BY id LIMIT :chunk"
-        )
+        sql = record_rows_sql(backend, "id > :last ORDER BY id LIMIT :chunk")
         return read_in_chunks(backend, conn, sql, lambda: self.max_id, self._add)
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:
@@ -90,9 +96,31 @@ class FacetCache:
         self.group.extend(array("l", ids))
         self.max_id = rows[-1][0]
 
-    def group_of(self, platform: str, kind: str, account: int | None, key: int | None) -> int:
-        """The group number of a record with these values (`key`: its date key)."""
-        return self._group_id((platform, kind, account, _year(self._year_starts(), key)))
+    @classmethod
+    def restore(
+        cls,
+        tz: ZoneInfo,
+        groups: list[Group],
+        group: array[int],
+        max_id: int,
+        totals: Counter[int],
+    ) -> FacetCache:
+        """A cache as it was saved (search/cachefile.py): its groups, the group of each
+        record id, the last record id covered and the records per group."""
+        cache = cls(tz)
+        cache.groups = groups
+        cache._group_ids = {g: i for i, g in enumerate(groups) if i}
+        cache.group = array(cache.group.typecode, group)
+        cache.max_id = max_id
+        cache.totals = totals
+        return cache
+
+    def find_group(
+        self, platform: str, kind: str, account: int | None, key: int | None
+    ) -> int | None:
+        """The group number of a record with these values (`key`: its date key), None when
+        no record of the cache has them."""
+        return self._group_ids.get((platform, kind, account, _year(self._year_starts(), key)))
 
     def count(self, record_ids: Iterable[int]) -> tuple[int, dict[str, Counter[Any]]]:
         """(total, counts per facet) for distinct live record ids."""
