@@ -328,8 +328,8 @@ class SearchEngine:
             cap = walk_mod.HARD_MEMORY_CAP
             if not few and walk_mod.hard_to_walk(q):
                 # dear probes: read the matches up to the cap at once (counting them first
-                # costs a quarter of reading them); a walk or a sort in SQL only past it
-                self._dates.refresh(self.backend, conn)
+                # costs a quarter of reading them); a walk or a sort in SQL only past it.
+                # _from_date_cache refreshes the keys over them, in this same snapshot.
                 rows = self.backend.fetch_all(
                     conn, f"{q.versions_sql} LIMIT :cap", q.bind(cap=cap + 1)
                 )
