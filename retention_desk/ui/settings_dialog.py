@@ -157,11 +157,7 @@ class SettingsDialog(QDialog):
         """The request desk's settings: the letterhead and the defaults resources/ipra.toml
         gives, shown as placeholders so an empty field says what it means."""
         rules = load_rules()
-        heading = plain_label("Request desk (IPRA)")
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        form.addRow(heading)
+        form.addRow(_heading("Request desk (IPRA)"))
         self.address_edit = QLineEdit()
         self.address_edit.setPlaceholderText("Letterhead address, e.g. 1 Plaza St, Cerro Alto NM")
         self.phone_edit = QLineEdit()
@@ -200,11 +196,7 @@ class SettingsDialog(QDialog):
     def _add_policy_fields(self, form: QFormLayout) -> None:
         """The policies that bind the agency, ticked from resources/policies; none ticked
         means every shipped policy applies (the `policies` setting left empty)."""
-        heading = plain_label("Social-media policies")
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        form.addRow(heading)
+        form.addRow(_heading("Social-media policies"))
         self.policies_list = QListWidget()
         self.policies_list.setMaximumHeight(110)
         try:
@@ -333,6 +325,14 @@ def _problems(settings: ArchiveSettings) -> list[str]:
         except PolicyError as exc:
             problems.append(str(exc))
     return problems
+
+
+def _heading(text: str) -> QWidget:
+    heading = plain_label(text)
+    font = heading.font()
+    font.setBold(True)
+    heading.setFont(font)
+    return heading
 
 
 def _note(text: str) -> QWidget:
