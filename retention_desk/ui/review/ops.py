@@ -120,12 +120,12 @@ def decide(
     ids: Sequence[int],
     *,
     span: tuple[int, int] | None = None,
-    kind: str | None = None,
     neighbours: Sequence[int] = (),
 ) -> Decided:
     """Take one decision and re-read what it may have changed: the candidates decided and
-    `neighbours` (the others on the same records, which an accepted span may now cover)."""
-    return desk_errors(_decide, archive, number, action, ids, span, kind, neighbours)
+    `neighbours` (the others on the same records, which an accepted span may now cover).
+    A whole type is `accept_type`, with progress and cancel."""
+    return desk_errors(_decide, archive, number, action, ids, span, neighbours)
 
 
 def _decide(
@@ -134,7 +134,6 @@ def _decide(
     action: str,
     ids: Sequence[int],
     span: tuple[int, int] | None,
-    kind: str | None,
     neighbours: Sequence[int],
 ) -> Decided:
     from retention_desk.review import decide as d
@@ -148,13 +147,10 @@ def _decide(
         changed = [d.adjust(archive, number, ids[0], span[0], span[1]).id]
     elif action == "undo":
         changed = d.undo_many(archive, number, ids)
-    elif action == "accept_type":
-        assert kind is not None
-        changed = d.accept_type(archive, number, kind)
     else:  # pragma: no cover - the dialog only sends the actions above
         raise ValueError(action)
     wanted = list(dict.fromkeys([*ids, *neighbours]))
-    if action == "accept_type" or len(wanted) > REREAD_MAX:
+    if len(wanted) > REREAD_MAX:
         return Decided(action, tuple(changed), (), (), reload=True)
     cands, contexts = _reread(archive, number, wanted)
     return Decided(action, tuple(changed), tuple(cands), tuple(contexts))
