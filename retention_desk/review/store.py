@@ -263,11 +263,12 @@ def context_of(cand: CandidateInfo, value: str, chars: int = CONTEXT_CHARS) -> C
 
 
 # ------------------------------------------------------------------------------ covered
-def _range_redactions(
+def redaction_spans_in(
     conn: Connection, request_id: int, cands: Sequence[CandidateInfo]
 ) -> dict[int, list[tuple[int, int, str]]]:
-    """The range redactions (the request's own, or made outside any request) that apply to
-    each candidate's record, field and version: candidate id -> (start, end, code)."""
+    """The range redactions already made (the request's own, or made outside any request)
+    on each candidate's record, field and version: candidate id -> (start, end, code). A
+    report showing a candidate's context must hide them too."""
     records = sorted({c.record_id for c in cands})
     reds: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     current: dict[int, int] = {}
@@ -305,14 +306,6 @@ def _range_redactions(
     return out
 
 
-def redaction_spans_in(
-    conn: Connection, request_id: int, cands: Sequence[CandidateInfo]
-) -> dict[int, list[tuple[int, int, str]]]:
-    """Per candidate, the redactions already made on its value, as (start, end, code): a
-    report showing the candidate's context must hide them too."""
-    return _range_redactions(conn, request_id, cands) if cands else {}
-
-
 def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInfo]) -> set[int]:
     """Ids of `cands` whose every redact range lies inside the union of range redactions
     (the request's own, or made outside any request) on the same record, field and a version
@@ -320,7 +313,7 @@ def _covered_ids(conn: Connection, request_id: int, cands: Sequence[CandidateInf
     if not cands:
         return set()
     out: set[int] = set()
-    by_cand = _range_redactions(conn, request_id, cands)
+    by_cand = redaction_spans_in(conn, request_id, cands)
     for cand in cands:
         spans = [(a, b) for a, b, _code in by_cand.get(cand.id, ())]
         if spans and all(_inside(r, _merge(spans)) for r in cand.redact):
