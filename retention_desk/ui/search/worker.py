@@ -107,10 +107,11 @@ class SearchWorker:
             return fn()
 
     def warm_up(self, *, cancel: threading.Event) -> bool:
-        """Load the engine's in-memory date keys and facet groups (seconds on a million
-        records) after the first screen, on a runner of its own: the engine serves searches
-        on its SQL plans meanwhile. Not through `run`: the cancel event of the search
-        runner's task belongs to the searches, this one to the warm-up."""
+        """Load the engine's in-memory date keys and facet groups (from the cache file beside
+        the archive, or seconds per million records from the tables) on a runner of its own,
+        beside the first search: the engine serves searches on its SQL plans meanwhile. Not
+        through `run`: the cancel event of the search runner's task belongs to the searches,
+        this one to the warm-up."""
         return self.engine.warm_up(cancel)
 
     def first_page(
