@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.compiler import CompiledQuery
+from retention_desk.search.query import Term
 
 COUNT_CAP = 40_000  # matching versions counted at most (the count costs ~M / 10 probes)
 # Queries a walk serves badly (phrases, several words, prefixes, exclusions: each probe is
@@ -34,29 +35,33 @@ def count_matches(backend: SqliteBackend, conn: Connection, q: CompiledQuery, ca
     return int(backend.execute(conn, sql, q.bind(cap=cap)).scalar_one())
 
 
-def hard_to_walk(q: CompiledQuery) -> bool:
-    """Phrases, several words, prefixes, substring terms or exclusions."""
-    terms = [t for clause in q.text_clauses for t in clause]
+def _terms(q: CompiledQuery) -> list[Term]:
+    return [t for clause in q.text_clauses for t in clause]
+
+
+def _several(q: CompiledQuery, terms: list[Term]) -> bool:
+    """Several words, a phrase or substring terms: each probe reads several doclists."""
     return (
-        q.exclude_sql is not None
-        or len(terms) > 1
-        or any(t.mode == "prefix" or len(t.text.split()) > 1 for t in terms)
+        len(terms) > 1
+        or any(len(t.text.split()) > 1 for t in terms)
         or (q.text_match is not None and q.text_match.has_substrings)
     )
+
+
+def hard_to_walk(q: CompiledQuery) -> bool:
+    """Phrases, several words, prefixes, substring terms or exclusions."""
+    terms = _terms(q)
+    return q.exclude_sql is not None or any(t.mode == "prefix" for t in terms) or _several(q, terms)
 
 
 def walk_budget(
     backend: SqliteBackend, conn: Connection, q: CompiledQuery, want: int
 ) -> int | None:
     """Records a walk may probe when walking is estimated cheaper; None: materialize."""
-    terms = [t for clause in q.text_clauses for t in clause]
+    terms = _terms(q)
     if any(t.mode == "prefix" for t in terms):
         return None
-    several = (
-        len(terms) > 1
-        or any(len(t.text.split()) > 1 for t in terms)
-        or (q.text_match is not None and q.text_match.has_substrings)
-    )
+    several = _several(q, terms)
     probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
     matches = count_matches(backend, conn, q, COUNT_CAP)
     if matches == 0:
