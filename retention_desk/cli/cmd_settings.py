@@ -15,7 +15,7 @@ from typing import Any
 from retention_desk.archive.settings import AGENCY_KINDS, ArchiveSettings
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json
-from retention_desk.oversight.policies import PolicyError, check_setting
+from retention_desk.oversight.policies import setting_problems as policy_problems
 from retention_desk.retention import RetentionError, settings_changed
 from retention_desk.safetext import printable
 
@@ -137,11 +137,8 @@ def run_set(args: argparse.Namespace) -> int:
         old = archive.settings()
         new = replace(old, **{field: value})
         problems = new.validate()
-        if not problems and field == "policies" and value:
-            try:
-                check_setting(value)  # an id no policy file defines is refused, naming them
-            except PolicyError as exc:
-                problems = [str(exc)]
+        if not problems and field == "policies":
+            problems = policy_problems(value)  # an id no policy file defines, named
         if problems:
             raise CliError(" ".join(printable(p) for p in problems))
         archive.update_settings(new)

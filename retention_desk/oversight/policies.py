@@ -519,6 +519,18 @@ def check_setting(value: str, directory: Path | str | None = None) -> None:
     select(shipped_policies(directory), value)
 
 
+def setting_problems(value: str, directory: Path | str | None = None) -> list[str]:
+    """What is wrong with a `policies` setting value, as the Settings dialog and `settings
+    set` list problems: an id no policy file defines (empty: every policy applies)."""
+    if not value:
+        return []
+    try:
+        check_setting(value, directory)
+    except PolicyError as exc:
+        return [str(exc)]
+    return []
+
+
 def policies_for(archive: Archive, directory: Path | str | None = None) -> list[Policy]:
     """The policies that bind the archive's agency (its `policies` setting)."""
     return select(shipped_policies(directory), archive.settings().policies)

@@ -38,10 +38,10 @@ from retention_desk.ipra import fees as fees_mod
 from retention_desk.ipra.rules import load_rules
 from retention_desk.oversight.policies import (
     PolicyError,
-    check_setting,
     parse_setting,
     shipped_policies,
 )
+from retention_desk.oversight.policies import setting_problems as policy_problems
 from retention_desk.ui.plain import plain_label
 
 
@@ -319,12 +319,7 @@ def _problems(settings: ArchiveSettings) -> list[str]:
     # the fee cap is the request desk's rule (resources/ipra.toml), not the archive layer's;
     # which policies exist is the oversight package's (resources/policies)
     problems = settings.validate() + fees_mod.settings_problems(settings)
-    if not problems and settings.policies:
-        try:
-            check_setting(settings.policies)
-        except PolicyError as exc:
-            problems.append(str(exc))
-    return problems
+    return problems or policy_problems(settings.policies)
 
 
 def _heading(text: str) -> QWidget:
