@@ -18,9 +18,15 @@ the index gives candidates (every version holding all of the term's trigrams) an
 confirmed by `instr` on the version's own text. Case: the index folds case; the confirmation
 folds ASCII only (SQLite's lower()), like LIKE.
 
-A term of 1-2 characters has no trigram: it is found by `instr` over every version's text, a
-scan (tens of milliseconds per 100k versions; date-sorted pages of frequent terms stop early
-through the walk plan). A single emoji is a common comment, so it must be found at all.
+Since migration 0017 the index holds only the versions whose title or text has a character
+outside ASCII (the view `record_versions_non_ascii`): a term holding such a character can
+match nothing else, and most English text never enters the index, which was the costliest
+part of an import.
+
+A term of 1-2 characters has no trigram, and a term of ASCII punctuation alone (`?!`, `:-)`)
+may match versions the index does not hold: both are found by `instr` over every version's
+text, a scan (tens of milliseconds per 100k versions; date-sorted pages of frequent terms stop
+early through the walk plan). A single emoji is a common comment, so it must be found at all.
 """
 
 from __future__ import annotations
@@ -113,7 +119,8 @@ def _substring_parts(term: Term, bind: Bind) -> tuple[str, str]:
     fold = _folds(text)
     needle = bind(_ascii_lower(text) if fold else text)
     probe = f"({_contains('v.text', needle, fold)} OR {_contains('v.title', needle, fold)})"
-    grams = trigram_expression(text)
+    # an ASCII term may match versions outside the index (0017): read every version's text
+    grams = None if text.isascii() else trigram_expression(text)
     if grams is None:
         # no trigram to look up: every version's text is read (see the module docstring)
         return f"SELECT v.id AS vid FROM record_versions v WHERE {probe}", probe

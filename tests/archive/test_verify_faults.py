@@ -202,8 +202,9 @@ def test_substring_index_out_of_step_with_the_text_is_a_failure(populated: Archi
     populated.checkpoint()
     conn = sqlite3.connect(populated.path, isolation_level=None)
     conn.execute("DROP TRIGGER record_versions_tri_au")
-    # change the text with only the word index following it
-    conn.execute("UPDATE record_versions SET text = 'zzqq entirely new' WHERE record_id = 2")
+    # change the text with only the word index following it; outside ASCII, so the substring
+    # index (which holds only such versions, 0017) should have followed it too
+    conn.execute("UPDATE record_versions SET text = 'zzqq entirely naïve' WHERE record_id = 2")
     conn.close()
     report = verify_path(populated.path)
     check = next(c for c in report.checks if c.name == "search_index")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from retention_desk import retention as rt
@@ -12,6 +12,7 @@ from retention_desk.archive.store import Archive
 from retention_desk.archive.verify import VerifyReport, verify_path
 from retention_desk.disposal import record_approval, run_report
 from tests.retention.helpers import schedule_text, write_schedule
+from tests.today import agency_today
 
 OLD = datetime(2020, 3, 1, 18, 0, tzinfo=UTC)
 NEW = datetime.now(UTC)
@@ -57,8 +58,8 @@ def add(
 def approved_report(archive: Archive, query: str = "platform:x") -> int:
     rt.add_rule(archive, query, "T-SHORT")
     rt.classify(archive)
-    report = run_report(archive, date.today())
-    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    report = run_report(archive, agency_today())
+    record_approval(archive, report.number, by="Pat Official", on=agency_today())
     return report.number
 
 

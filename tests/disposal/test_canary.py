@@ -18,6 +18,7 @@ from retention_desk.disposal import record_approval, run_report
 from retention_desk.disposal.destroy import destroy
 from retention_desk.importers.run import run_import
 from tests.disposal.destroy_helpers import NEW, OLD, check_verify, prepare
+from tests.today import agency_today
 
 # each canary ends in a tail no kept text shares, so a term stored with its prefix compressed
 # away in an index page is still caught by the tail
@@ -118,11 +119,10 @@ def _build(archive: Archive, tmp_path: Path) -> None:
 def test_no_canary_survives_destruction_anywhere(tmp_archive: Archive, tmp_path: Path) -> None:
     archive = tmp_archive
     _build(archive, tmp_path)
-    from datetime import date
 
-    report = run_report(archive, date.today())
+    report = run_report(archive, agency_today())
     assert report.records == 3
-    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    record_approval(archive, report.number, by="Pat Official", on=agency_today())
     path = archive.path
     # the scan sees every canary before destruction (else it proves nothing)
     assert set(_found(_files(path))) == set(ALL)

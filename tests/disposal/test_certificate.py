@@ -29,6 +29,7 @@ from retention_desk.disposal.destroy import destroy
 from retention_desk.importers.run import run_import
 from tests.disposal.destroy_helpers import OLD, add, prepare
 from tests.disposal.test_destroy_originals import FLICKR
+from tests.today import agency_today
 
 HOSTILE = "<font size=0>Hidden</font> & <link href='http://x'>Clerk</link>"
 
@@ -53,7 +54,7 @@ def test_certificate_says_what_was_destroyed_and_lists_the_exceptions(
     rt.add_rule(archive, "platform:flickr kind:post", "T-SHORT")
     rt.add_rule(archive, "platform:x", "T-SHORT")
     rt.classify(archive)
-    report = run_report(archive, date.today())
+    report = run_report(archive, agency_today())
     record_approval(
         archive, report.number, by=HOSTILE, reference="Res. 2026-14", on=date(2026, 12, 1)
     )
@@ -131,8 +132,8 @@ def test_cli_destroy_and_certificate(tmp_archive: Archive, tmp_path: Path) -> No
     add(tmp_archive, [("x1", "old", OLD)])
     rt.add_rule(tmp_archive, "platform:x", "T-SHORT")
     rt.classify(tmp_archive)
-    report = run_report(tmp_archive, date.today())
-    record_approval(tmp_archive, report.number, by="Pat", on=date.today())
+    report = run_report(tmp_archive, agency_today())
+    record_approval(tmp_archive, report.number, by="Pat", on=agency_today())
     path = tmp_archive.path
     tmp_archive.close()
     base = [sys.executable, "-m", "retention_desk", "--archive", str(path), "disposal"]
@@ -186,7 +187,7 @@ def test_cli_refuses_before_asking_when_the_report_is_not_approved(
     add(tmp_archive, [("x1", "old", OLD)])
     rt.add_rule(tmp_archive, "platform:x", "T-SHORT")
     rt.classify(tmp_archive)
-    report = run_report(tmp_archive, date.today())
+    report = run_report(tmp_archive, agency_today())
     path = tmp_archive.path
     tmp_archive.close()
     done = subprocess.run(

@@ -26,6 +26,7 @@ from tests.disposal.destroy_helpers import (
     prepare,
     tombstoned,
 )
+from tests.today import agency_today
 
 
 @pytest.fixture
@@ -152,7 +153,7 @@ def test_unapproved_report_is_refused(archive: Archive) -> None:
     add(archive, [("a", "first", OLD)])
     rt.add_rule(archive, "platform:x", "T-SHORT")
     rt.classify(archive)
-    report = run_report(archive, date.today())
+    report = run_report(archive, agency_today())
     with pytest.raises(DisposalError, match=f"report {report.number}"):
         destroy(archive, report.number)
     assert tombstoned(archive) == set()
@@ -167,7 +168,7 @@ def test_county_wait_of_60_days_is_enforced(archive: Archive, tmp_path: Path) ->
     ids = add(archive, [("a", "first", OLD)])
     rt.add_rule(archive, "platform:x", "T-SHORT")
     rt.classify(archive)
-    report = run_report(archive, date.today())
+    report = run_report(archive, agency_today())
     receipt = tmp_path / "receipt.pdf"
     receipt.write_bytes(b"%PDF-1.4 receipt")
     mailed = date(2026, 1, 10)
@@ -303,9 +304,9 @@ def test_an_eligible_date_edited_outside_the_app_does_not_destroy(archive: Archi
         (ids["recent"],),
     )
     conn.close()
-    report = run_report(archive, date.today())
+    report = run_report(archive, agency_today())
     assert report.records == 2  # the tampered row fooled the report
-    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    record_approval(archive, report.number, by="Pat Official", on=agency_today())
     result = destroy(archive, report.number)
     assert tombstoned(archive) == {ids["old"]}
     assert [(s.record_id, s.reason) for s in result.skipped] == [(ids["recent"], "not_eligible")]

@@ -6,7 +6,6 @@ records listed one by one; every case passes verify."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from retention_desk.disposal.destroy import destroy
 from retention_desk.disposal.rewrite import Unsplittable, split
 from retention_desk.importers.run import run_import
 from tests.disposal.destroy_helpers import check_verify, prepare
+from tests.today import agency_today
 
 FLICKR = (
     Path(__file__).parents[1]
@@ -32,8 +32,8 @@ FLICKR = (
 def _approved(archive: Archive, query: str) -> int:
     rt.add_rule(archive, query, "T-SHORT")
     rt.classify(archive)
-    report = run_report(archive, date.today())
-    record_approval(archive, report.number, by="Pat Official", on=date.today())
+    report = run_report(archive, agency_today())
+    record_approval(archive, report.number, by="Pat Official", on=agency_today())
     return report.number
 
 

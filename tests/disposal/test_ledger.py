@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from retention_desk.disposal import ledger, reapply, run_report
 from retention_desk.disposal.destroy import destroy
 from tests.disposal.destroy_helpers import NEW, OLD, add, approved_report, check_verify, prepare
 from tests.disposal.test_canary import _files
+from tests.today import agency_today
 
 CANARY = "ledgercanaryzq3391"
 
@@ -236,7 +236,7 @@ def test_tampered_ledger_cannot_destroy_kept_records(tmp_archive: Archive, tmp_p
     ids = _build(tmp_archive, tmp_path)
     rt.add_rule(tmp_archive, "platform:x", "T-SHORT")
     rt.classify(tmp_archive)
-    draft = run_report(tmp_archive, date.today())  # run, never approved
+    draft = run_report(tmp_archive, agency_today())  # run, never approved
     uuid = _uuid(tmp_archive)
     ledger.append(uuid, tmp_archive.path, draft.number, [(ids["old1"], "x", "old1")])
     ledger.append(uuid, tmp_archive.path, 999, [(ids["new1"], "x", "new1")])  # no such report

@@ -23,6 +23,7 @@ from retention_desk.disposal import (
     run_report,
 )
 from tests.disposal.helpers import build
+from tests.today import agency_today
 
 AS_OF = date(2026, 1, 1)
 
@@ -153,7 +154,7 @@ def test_saved_report_reads_back_and_lists(tmp_archive: Archive, ids: dict[str, 
 
 def test_a_future_as_of_date_is_refused(tmp_archive: Archive, ids: dict[str, int]) -> None:
     with pytest.raises(DisposalError, match="after today") as info:
-        run_report(tmp_archive, date.today() + timedelta(days=400))
+        run_report(tmp_archive, agency_today() + timedelta(days=400))
     assert info.value.item == "as_of"
     assert list_reports(tmp_archive) == []
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from retention_desk.ui.audit.text import AuditNames, action_label, describe, loo
 from retention_desk.ui.audit.text_disposal import DISPOSAL_LABELS, DISPOSAL_SENTENCES
 from retention_desk.ui.formatting import zone
 from tests.disposal.destroy_helpers import OLD, add, approved_report, prepare
+from tests.today import agency_today
 
 FLICKR = Path(__file__).parents[1] / "fixtures" / "platforms" / "flickr"
 FLICKR = FLICKR / "72157700000000000_abcdef12_part1"
@@ -73,8 +74,8 @@ def test_a_local_approval_and_a_stopped_then_finished_destruction(
     tmp_archive: Archive, tmp_path: Path
 ) -> None:
     _three_old_records(tmp_archive, tmp_path, "municipality")
-    number = run_report(tmp_archive, date.today()).number
-    record_approval(tmp_archive, number, by="Pat Official", on=date.today())
+    number = run_report(tmp_archive, agency_today()).number
+    record_approval(tmp_archive, number, by="Pat Official", on=agency_today())
     cancel = threading.Event()
 
     def progress(done: int, _total: int, _msg: str) -> None:
@@ -113,13 +114,13 @@ def test_state_approval_and_consent_then_a_cancelled_report(
     tmp_archive: Archive, tmp_path: Path
 ) -> None:
     _three_old_records(tmp_archive, tmp_path, "state")
-    number = run_report(tmp_archive, date.today()).number
+    number = run_report(tmp_archive, agency_today()).number
     form = tmp_path / "signed.pdf"
     form.write_bytes(b"%PDF-1.4 signed")
     record_approval(
-        tmp_archive, number, by="Pat", reference="R-1", on=date.today(), attachment=form
+        tmp_archive, number, by="Pat", reference="R-1", on=agency_today(), attachment=form
     )
-    record_consent(tmp_archive, number, by="Sam", title="Custodian", on=date.today())
+    record_consent(tmp_archive, number, by="Sam", title="Custodian", on=agency_today())
     cancel_report(tmp_archive, number)
     assert sentences(tmp_archive)[1:] == [
         "Recorded the records administrator's approval of disposal report 1"
@@ -131,14 +132,14 @@ def test_state_approval_and_consent_then_a_cancelled_report(
 
 def test_county_notice_with_its_mail_receipt(tmp_archive: Archive, tmp_path: Path) -> None:
     _three_old_records(tmp_archive, tmp_path, "county")
-    number = run_report(tmp_archive, date.today()).number
+    number = run_report(tmp_archive, agency_today()).number
     receipt = tmp_path / "receipt.pdf"
     receipt.write_bytes(b"%PDF-1.4 receipt")
     record_approval(
         tmp_archive,
         number,
         by="Pat",
-        notice_sent=date.today() - timedelta(days=70),
+        notice_sent=agency_today() - timedelta(days=70),
         attachment=receipt,
     )
     assert sentences(tmp_archive)[1] == (
@@ -149,7 +150,7 @@ def test_county_notice_with_its_mail_receipt(tmp_archive: Archive, tmp_path: Pat
 
 def test_an_empty_report_cancelled_as_a_draft(tmp_archive: Archive, tmp_path: Path) -> None:
     prepare(tmp_archive, tmp_path)
-    number = run_report(tmp_archive, date.today()).number
+    number = run_report(tmp_archive, agency_today()).number
     cancel_report(tmp_archive, number)
     assert sentences(tmp_archive) == [
         "Ran disposal report 1: no record was eligible",
@@ -178,8 +179,8 @@ def test_originals_rewritten_and_deleted_name_their_file(
     for query in ("platform:flickr kind:comment", "platform:flickr kind:post"):
         rt.add_rule(tmp_archive, query, "T-SHORT")
         rt.classify(tmp_archive)
-        number = run_report(tmp_archive, date.today()).number
-        record_approval(tmp_archive, number, by="Pat", on=date.today())
+        number = run_report(tmp_archive, agency_today()).number
+        record_approval(tmp_archive, number, by="Pat", on=agency_today())
         destroy(tmp_archive, number)
     shown = sentences(tmp_archive)
     assert "Destroyed 3 records of disposal report 1; originals: 2 rewritten" in shown

@@ -8,6 +8,7 @@ from retention_desk.archive import Archive
 from retention_desk.ui.audit.view import ALL_ACTIONS, AuditView
 from retention_desk.ui.changes import ArchiveChanges
 from retention_desk.ui.tasks import TaskRunner
+from tests.today import agency_today
 
 
 def test_action_and_date_filters_and_details(qtbot, tmp_archive: Archive) -> None:
@@ -35,7 +36,7 @@ def test_action_and_date_filters_and_details(qtbot, tmp_archive: Archive) -> Non
     assert view.model.rowCount() == 7  # dates do not filter until switched on
     view.date_check.setChecked(True)
     assert view.model.rowCount() == 0
-    view.to_edit.setDate(date.today() + timedelta(days=1))
+    view.to_edit.setDate(agency_today() + timedelta(days=1))
     assert view.model.rowCount() == 7
 
     view.table.selectRow(0)

@@ -5,7 +5,7 @@ by clock urgency and colours a request due soon amber, the page loads through th
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -25,6 +25,7 @@ from retention_desk.ui.requests.table_model import (
 from retention_desk.ui.requests.view import RequestsView
 from retention_desk.ui.retention.common import UNVERIFIED
 from retention_desk.ui.tasks import TaskRunner
+from tests.today import agency_today
 
 
 def log(archive: Archive, days_ago: int = 0, **kw: object) -> requests.RequestDetail:
@@ -93,7 +94,7 @@ def test_timeline_lists_receipt_steps_and_letters_in_date_order(tmp_archive: Arc
     detail = log(tmp_archive, days_ago=3)
     received = detail.summary.received_on
     requests.acknowledge(
-        tmp_archive, detail.number, on=received + timedelta(days=1), available_on=date.today()
+        tmp_archive, detail.number, on=received + timedelta(days=1), available_on=agency_today()
     )
     requests.log_time(tmp_archive, detail.number, minutes=20, activity="search")
     shown = requests.get_request(tmp_archive, detail.number)
