@@ -566,10 +566,7 @@ class RecordWriter:
             self.counts.media_missing += [
                 r[0]
                 for r in self.conn.execute(
-                    text(
-                        f"SELECT original_uri FROM media WHERE record_id IN ({marks})"
-                        " AND blob_sha256 IS NULL ORDER BY record_id, position"
-                    )
+                    text(MISSING_MEDIA.format(marks=marks))
                 )
             ]
 
@@ -625,6 +622,12 @@ _UPSERT_MEDIA = text(
     " blob_sha256 = coalesce(media.blob_sha256, excluded.blob_sha256),"
     " size = coalesce(media.size, excluded.size),"
     " missing = (coalesce(media.blob_sha256, excluded.blob_sha256) IS NULL)"
+)
+# `+`: the rows are found by record; without it SQLite takes the blob index for IS NULL and
+# reads every missing file of the archive (0.2 s a batch at five million records)
+MISSING_MEDIA = (
+    "SELECT original_uri FROM media WHERE record_id IN ({marks})"
+    " AND +blob_sha256 IS NULL ORDER BY record_id, position"
 )
 _INSERT_SOURCE = text(
     "INSERT OR IGNORE INTO record_sources (record_id, source_file_id, locator) VALUES (:r, :s, :l)"

@@ -247,3 +247,22 @@ def test_primed_records_rolled_back_to_a_savepoint_are_not_sealed(archive: Archi
     assert sealed == ids and len(ids) == 1
     report = verify_archive(archive, record=False)
     assert report.ok, [c for c in report.checks if c.status != "ok"]
+
+
+def test_missing_media_of_a_batch_is_read_by_record_not_through_the_blob_index(
+    archive: Archive,
+) -> None:
+    """Most media of a large archive are missing (IS NULL): the lookup of one batch's missing
+    files must go through the records' own rows, or it reads every missing file there is.
+    (SQLite picked the blob index for IN lists of a batch's size, not for a few ids.)"""
+    with archive.write() as conn:
+        writer = RecordWriter(conn, batch_id=None, source_file_id=None, account_id=None)
+        for i in range(50):
+            writer.add(RecordIn("x", "post", str(i), text="photo", media=[MediaIn(f"m/{i}.jpg")]))
+        counts = writer.finish()
+        assert len(counts.media_missing) == 50
+        batch = ",".join(map(str, range(1, 501)))
+        sql = "EXPLAIN QUERY PLAN " + ingest.MISSING_MEDIA.format(marks=batch)
+        plan = " ".join(str(row[3]) for row in conn.execute(text(sql)))
+    assert "ix_media_blob_sha256" not in plan
+    assert "record_id=?" in plan
