@@ -564,10 +564,7 @@ class RecordWriter:
             # Missing means missing from the archive, not from this export: an earlier import
             # may already hold the file.
             self.counts.media_missing += [
-                r[0]
-                for r in self.conn.execute(
-                    text(MISSING_MEDIA.format(marks=marks))
-                )
+                r[0] for r in self.conn.execute(text(MISSING_MEDIA.format(marks=marks)))
             ]
 
 
