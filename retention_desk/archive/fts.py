@@ -25,11 +25,16 @@ from sqlalchemy import Connection, text
 # largest doclists): worth it when the import is a large share of what the index holds (a
 # first import, a bulk load), never for an import into a large archive, whose cost must follow
 # the import and not the archive. Otherwise an incremental merge sized by the new texts folds
-# the import's segments together, leaving the archive's big segments as they are.
+# the imports' segments together, leaving the archive's big segment as it is until the small
+# ones add up to COMPACT_SHARE of it (then one optimize folds them in: each version is
+# rewritten a bounded number of times, and a probe never pays for more than a few segments).
 OPTIMIZE_THRESHOLD = 20_000
 OPTIMIZE_SHARE = 4  # optimize when the new texts are at least a quarter of all versions
 MERGE_PAGES = 500
 MERGE_PAGES_PER_TEXT = 0.1  # merge work for an import into a large archive, in leaf pages
+# the smaller segments are folded into the largest once they hold this share of it (1/8: each
+# version is rewritten about eight times over its life, and at most a few segments are probed)
+COMPACT_SHARE = 8
 FTS_TABLES = ("record_fts", "record_fts_trigram")
 
 
@@ -44,8 +49,16 @@ def _present(conn: Connection) -> list[str]:
     return [t for t in FTS_TABLES if t in names]
 
 
+def segment_pages(conn: Connection, table: str) -> list[int]:
+    """Leaf pages of each segment of a full-text index, largest first (its `_idx` table has
+    a row per leaf page, so this reads tens of thousands of small rows at five million)."""
+    rows = conn.execute(text(f"SELECT count(*) FROM {table}_idx GROUP BY segid"))
+    return sorted((int(r[0]) for r in rows), reverse=True)
+
+
 def tidy_search_index(conn: Connection, new_texts: int) -> str:
-    """Merge index segments after `new_texts` versions were written; returns what was done."""
+    """Merge index segments after `new_texts` versions were written; returns what was done:
+    "optimize" (every index rewritten as one segment), "compact" (one index was), "merge"."""
     if new_texts <= 0:
         return "none"
     tables = _present(conn)
@@ -55,9 +68,21 @@ def tidy_search_index(conn: Connection, new_texts: int) -> str:
             optimize_search_indexes(conn)
             return "optimize"
     pages = max(MERGE_PAGES, int(new_texts * MERGE_PAGES_PER_TEXT))
+    done = "merge"
     for table in tables:
+        # usermerge 2: segments of the same level are merged in pairs, so the imports' small
+        # segments fold together without the archive's large one being read (each probe of a
+        # date-sorted walk pays for every segment: 10 segments made them 2-3x slower at 5M)
+        conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', 2)"))
         conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('merge', :n)"), {"n": pages})
-    return "merge"
+        conn.execute(text(f"INSERT INTO {table}({table}, rank) VALUES ('usermerge', 4)"))
+        sizes = segment_pages(conn, table)
+        if len(sizes) > 1 and sum(sizes[1:]) * COMPACT_SHARE >= sizes[0]:
+            # the small segments add up to a share of the large one: fold everything into one
+            # segment now, a cost that each import shares in proportion to what it added
+            conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
+            done = "compact"
+    return done
 
 
 def optimize_search_indexes(conn: Connection) -> None:
