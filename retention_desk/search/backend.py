@@ -8,6 +8,7 @@ second class with the same methods (tsvector/websearch for `text_match_sql`, ts_
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,29 @@ class SqliteBackend:
         """Run `sql` with `:name` parameters straight on the driver: sqlite3 binds named
         parameters itself, so SQLAlchemy's per-statement compile step is skipped."""
         return conn.exec_driver_sql(sql, dict(params or {}))
+
+    @staticmethod
+    def fetch_ids(
+        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[int]:
+        """The first column of `sql`'s rows (integers, none NULL) as a list, in their order.
+
+        Hundreds of thousands of matching version ids come back as one JSON array built in
+        SQLite and parsed in C: a row per id costs twice as long (220,000 ids: 33 against 73
+        ms; 5.3 million: 0.7 against 1.5-2 s), and a tuple per id twice the memory.
+        """
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            row = cursor.execute(
+                f"WITH rd_ids(x) AS ({sql}) SELECT json_group_array(x) FROM rd_ids",
+                dict(params or {}),
+            ).fetchone()
+        finally:
+            cursor.close()
+        ids: list[int] = json.loads(row[0])
+        return ids
 
     @staticmethod
     def fetch_all(

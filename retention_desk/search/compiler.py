@@ -49,6 +49,9 @@ class CompiledQuery:
     # `params`), and `where` without them: an executor that removes the excluded records
     # itself checks only `base_where` in SQL
     exclude_sql: str | None = None
+    # the same exclusions as boolean SQL over the version aliased `v` (does it hold one?),
+    # for an executor that checks a few candidate records instead of reading every holder
+    exclude_probe: str | None = None
     base_where: str = "1 = 1"
     # the positive text as SQL over version ids (None: no positive text in the query)
     text_match: TextMatch | None = None
@@ -145,7 +148,8 @@ def compile_query(
             conditions.append(preds[0] if len(preds) == 1 else "(" + " OR ".join(preds) + ")")
             exact = exact and narrowed
     base_where = " AND ".join(conditions) if conditions else "1 = 1"
-    exclude_sql = _bound_text([excluded], ctx).versions_sql if excluded else None
+    excluding = _bound_text([excluded], ctx) if excluded else None
+    exclude_sql = excluding.versions_sql if excluding is not None else None
     if exclude_sql is not None:
         conditions.append(f"r.id NOT IN ({_records_with_text(exclude_sql)})")
     # the positive text's word expression is bound by CompiledQuery.bind as `fts`
@@ -160,6 +164,7 @@ def compile_query(
         text_clauses=tuple(tuple(c) for c in text_clauses),
         prefilter=prefilter,
         exclude_sql=exclude_sql,
+        exclude_probe=excluding.probe_sql if excluding is not None else None,
         base_where=base_where,
         text_match=match,
         prefilter_exact=exact and bool(conditions) and prefilter.active,

@@ -60,3 +60,50 @@ def test_hard_queries_past_the_count_cap_take_the_memory_plan(
         page = engine.page(query, sort=sort, limit=40)
         assert [r.id for r in page.rows] == expected
         assert page.strategy not in ("memory", "memory+materialize")
+
+
+def test_exclusions_checked_on_the_candidates_see_every_version(archive: Archive) -> None:
+    """The memory plan checks `-word` on the candidate records by probing their versions: a
+    record whose older version held the word stays excluded, in title or text, whatever the
+    share of candidates the exclusion removes."""
+    start = utc(2021, 1, 1)
+    first = [
+        rec(
+            f"r{i}",
+            "police " + ("snow" if i % 3 == 0 else "sun"),
+            created_at=start + timedelta(hours=i),
+            title="snow desk" if i % 7 == 0 else None,
+        )
+        for i in range(400)
+    ]
+    write(archive, first)
+    # a later capture of every fifth record without the word: the old version still has it
+    write(
+        archive,
+        [
+            rec(f"r{i}", "police sun again", created_at=start + timedelta(hours=i))
+            for i in range(0, 400, 5)
+        ],
+        source="later.json",
+    )
+    for query in ("police -snow", "police -sun", "police -snow -desk"):
+        with SearchEngine(archive, keep_connection=False) as bare:
+            expected = bare.search_ids(query)[:30]
+        with SearchEngine(archive) as engine:
+            assert engine.warm_up()
+            page = engine.page(query, limit=30)
+            assert page.strategy == "memory", query
+            assert [r.id for r in page.rows] == expected, query
+    with SearchEngine(archive) as engine:
+        assert engine.warm_up()
+        ids = {r.id for r in engine.page("police -snow", limit=400).rows}
+    with archive.read() as conn:
+        holders = {
+            row[0]
+            for row in conn.exec_driver_sql(
+                "SELECT record_id FROM record_versions WHERE text LIKE '%snow%'"
+                " OR title LIKE '%snow%'"
+            )
+        }
+    assert ids and not ids & holders
+    assert len(ids) == 400 - len(holders)
