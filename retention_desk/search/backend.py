@@ -34,9 +34,7 @@ class SqliteBackend:
         return conn.exec_driver_sql(sql, dict(params or {}))
 
     @staticmethod
-    def fetch_ids(
-        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
-    ) -> list[int]:
+    def fetch_ids(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) -> list[int]:
         """The first column of `sql`'s rows (integers, none NULL) as a list, in their order.
 
         Hundreds of thousands of matching version ids come back as one JSON array built in
