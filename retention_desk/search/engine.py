@@ -341,6 +341,13 @@ class SearchEngine:
                     # words, while the keys prune to the range in memory; a word in most
                     # records (`the on:2021`) still walks
                     few = walk_mod.count_matches(self.backend, conn, q, cap) < cap
+                elif not few and not q.has_conditions:
+                    # no filter to reject candidates: memory against the walk's probes (with
+                    # filters the walk visits only the records passing them, and wins)
+                    matches = walk_mod.count_matches(self.backend, conn, q, cap + 1)
+                    few = matches <= cap and walk_mod.memory_beats_walk(
+                        self.backend, conn, q, want, matches
+                    )
             if few:
                 found, vids = self._from_date_cache(conn, q, sort, want, self._dates, read)
                 if found is not None:
