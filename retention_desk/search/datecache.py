@@ -186,6 +186,8 @@ def select(
     """Records of `vids` inside `key_range` and of the allowed `groups`: (sure, unsure). A
     record whose key is clamped (a year before 1901 or from 2800) is unsure: its order among
     the keys is approximate, so SQL decides it."""
+    if key_range is None and groups is None:
+        return set(map(cache.records.__getitem__, vids)), set()
     keys = list(map(cache.keys.__getitem__, vids))
     rids = list(map(cache.records.__getitem__, vids))
     keys, rids = _pruned(keys, rids, key_range, groups)

@@ -38,10 +38,10 @@ def _blocked_load(engine: SearchEngine) -> tuple[threading.Event, threading.Even
     started, release = threading.Event(), threading.Event()
     load = engine._load
 
-    def slow(*args: object) -> None:
+    def slow(*args: object) -> object:
         started.set()
         assert release.wait(10)
-        load(*args)  # type: ignore[arg-type]
+        return load(*args)  # type: ignore[arg-type]
 
     engine._load = slow  # type: ignore[method-assign]
     return started, release
