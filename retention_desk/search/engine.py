@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -346,6 +347,23 @@ class SearchEngine:
                 )
                 few = len(listed) <= cap
                 read = listed if few else None
+            elif (ranges := self._partition_ranges(conn, q)) is not None:
+                # a platform or kind filter over few runs of ids: the matches inside them
+                # against the walk's probes among the versions they cover
+                covered = sum(hi - lo + 1 for lo, hi in ranges)
+                # memory wins while matches^2 <= want x covered x MATCHES_PER_PROBE: count no
+                # further than that (a common word's count would cost more than its walk)
+                limit = max(
+                    walk_mod.COUNT_CAP,
+                    math.isqrt(want * covered * walk_mod.MATCHES_PER_PROBE),
+                )
+                matches = self._count_in_ranges(conn, q, ranges, min(limit, cap) + 1)
+                few = matches < walk_mod.COUNT_CAP or (
+                    0 < matches <= cap
+                    and want * covered / matches * walk_mod.MATCHES_PER_PROBE >= matches
+                )
+                if few:
+                    read = self._in_ranges(conn, q, ranges)
             else:
                 matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
                 few = matches < walk_mod.COUNT_CAP
@@ -616,6 +634,12 @@ class SearchEngine:
         """The matching version ids inside the runs of the query's platforms and kinds (every
         matching version of a record the filters allow, and maybe a few more); None when the
         query or the archive's layout does not allow it (partitions.py)."""
+        ranges = self._partition_ranges(conn, q)
+        return None if ranges is None else self._in_ranges(conn, q, ranges)
+
+    def _partition_ranges(self, conn: Connection, q: CompiledQuery) -> list[tuple[int, int]] | None:
+        """Version id ranges holding every version of the query's platforms and kinds, for
+        a word query (one FTS5 statement) on warm caches; None otherwise."""
         pf = q.prefilter
         match = q.text_match
         if (pf.platforms is None and pf.kinds is None) or match is None or match.has_substrings:
@@ -624,16 +648,36 @@ class SearchEngine:
         dates = self._dates
         if cache is None or dates is None or match.fts is None:
             return None
+        dates.refresh(self.backend, conn)
         cache.refresh(self.backend, conn)
         if self._runs is None or self._runs[0] is not dates or self._runs[1] is not cache:
             self._runs = (dates, cache, VersionRuns())
         runs = self._runs[2]
         if not runs.extend(dates, cache):
             return None
-        ranges = runs.runs(pf.platforms, pf.kinds)
-        if ranges is None:
-            return None
-        # a range constraint on the one word query's rowid reaches FTS5, which seeks to it
+        return runs.runs(pf.platforms, pf.kinds)
+
+    def _count_in_ranges(
+        self, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]], cap: int
+    ) -> int:
+        """How many matching versions lie inside `ranges`, counted up to `cap`."""
+        sql = (
+            f"SELECT count(*) FROM (SELECT vid FROM ({q.versions_sql})"
+            " WHERE vid BETWEEN :rd_lo AND :rd_hi LIMIT :rd_cap)"
+        )
+        total = 0
+        for lo, hi in ranges:
+            params = q.bind(rd_lo=lo, rd_hi=hi, rd_cap=cap - total)
+            total += int(self.backend.execute(conn, sql, params).scalar_one())
+            if total >= cap:
+                break
+        return total
+
+    def _in_ranges(
+        self, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]]
+    ) -> list[int]:
+        """The matching version ids inside `ranges`: a range constraint on the one word
+        query's rowid reaches FTS5, which seeks to it."""
         sql = f"SELECT vid FROM ({q.versions_sql}) WHERE vid BETWEEN :rd_lo AND :rd_hi"
         vids: list[int] = []
         for lo, hi in ranges:

@@ -59,6 +59,9 @@ def _same_as_sql(archive: Archive, expect_runs: bool | None) -> None:
             assert facets.total == want_facets.total, query
             assert facets.to_dict() == want_facets.to_dict(), query
             assert engine.search_ids(query) == want_ids, query
+            for sort, ids in (("date", want_ids), ("oldest", want_ids[::-1])):
+                page = engine.page(query, sort=sort, limit=7)
+                assert [r.id for r in page.rows] == ids[:7], (query, sort, page.strategy)
         if expect_runs is not None:
             with archive.read() as conn:
                 read = engine._partitioned_versions(conn, engine.parse("common platform:x"))
