@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -351,17 +350,10 @@ class SearchEngine:
                 # a platform or kind filter over few runs of ids: the matches inside them
                 # against the walk's probes among the versions they cover
                 covered = sum(hi - lo + 1 for lo, hi in ranges)
-                # memory wins while matches^2 <= want x covered x MATCHES_PER_PROBE: count no
-                # further than that (a common word's count would cost more than its walk)
-                limit = max(
-                    walk_mod.COUNT_CAP,
-                    math.isqrt(want * covered * walk_mod.MATCHES_PER_PROBE),
+                limit = min(
+                    cap, max(walk_mod.COUNT_CAP - 1, walk_mod.memory_breakeven(want, covered))
                 )
-                matches = self._count_in_ranges(conn, q, ranges, min(limit, cap) + 1)
-                few = matches < walk_mod.COUNT_CAP or (
-                    0 < matches <= cap
-                    and want * covered / matches * walk_mod.MATCHES_PER_PROBE >= matches
-                )
+                few = self._count_in_ranges(conn, q, ranges, limit + 1) <= limit
                 if few:
                     read = self._in_ranges(conn, q, ranges)
             else:
@@ -374,11 +366,11 @@ class SearchEngine:
                     few = walk_mod.count_matches(self.backend, conn, q, cap) < cap
                 elif not few and not q.has_conditions:
                     # no filter to reject candidates: memory against the walk's probes (with
-                    # filters the walk visits only the records passing them, and wins)
-                    matches = walk_mod.count_matches(self.backend, conn, q, cap + 1)
-                    few = matches <= cap and walk_mod.memory_beats_walk(
-                        self.backend, conn, q, want, matches
-                    )
+                    # filters the walk visits only the records passing them, and wins);
+                    # counted only as far as memory can win
+                    population = walk_mod.record_population(self.backend, conn)
+                    limit = min(cap, walk_mod.memory_breakeven(want, population))
+                    few = walk_mod.count_matches(self.backend, conn, q, limit + 1) <= limit
             if few:
                 found, vids = self._from_date_cache(conn, q, sort, want, self._dates, read)
                 if found is not None:

@@ -11,6 +11,7 @@ budget. Prefix queries never walk: a prefix probe expands to every term with tha
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import Connection
@@ -58,16 +59,18 @@ def hard_to_walk(q: CompiledQuery) -> bool:
     return q.exclude_sql is not None or any(t.mode == "prefix" for t in terms) or _several(q, terms)
 
 
-def memory_beats_walk(
-    backend: SqliteBackend, conn: Connection, q: CompiledQuery, want: int, matches: int
-) -> bool:
-    """Whether reading all `matches` into the in-memory plan costs less than the probes a
-    walk is expected to need (a word in a few percent of five million records: `snow`, 96,000
-    matches, 61 ms walked against 43 ms in memory; `police`, 135,000, 43 against 57)."""
-    if matches <= 0:
-        return False
-    records = int(backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one())
-    return want * records / matches * MATCHES_PER_PROBE >= matches
+def memory_breakeven(want: int, population: int) -> int:
+    """Matching versions up to which reading them all into the in-memory plan costs less than
+    the probes a walk expects (want x population / matches of them): matches^2 <= want x
+    population x MATCHES_PER_PROBE. At five million records, `snow` (96,000 matches) walked in
+    61 ms against 43 ms in memory, `police` (135,000) 43 against 57; counting a word's matches
+    no further than this keeps the count cheaper than either plan."""
+    return math.isqrt(max(want, 0) * max(population, 0) * MATCHES_PER_PROBE)
+
+
+def record_population(backend: SqliteBackend, conn: Connection) -> int:
+    """Records a walk may visit (the largest record id: ids are dense)."""
+    return int(backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one())
 
 
 def walk_budget(
