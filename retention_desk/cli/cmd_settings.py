@@ -1,6 +1,7 @@
 """`retention-desk settings show [--json]|set KEY VALUE`: the archive's settings.
 
-The same settings the GUI's settings dialog edits, validated by `ArchiveSettings.validate` and
+The same settings the GUI's settings dialog edits, checked by the same function
+(`settings_check.settings_problems`: each value's form, the IPRA fee cap, known policies) and
 saved through `Archive.update_settings` (one transaction with its audit row). Values are
 whatever someone typed (here, in the GUI, or into a copied archive), so they are printed
 through `printable`: shown, never obeyed by the terminal.
@@ -15,9 +16,9 @@ from typing import Any
 from retention_desk.archive.settings import AGENCY_KINDS, ArchiveSettings
 from retention_desk.cli import CliError
 from retention_desk.cli.common import open_archive, print_json
-from retention_desk.oversight.policies import setting_problems as policy_problems
 from retention_desk.retention import RetentionError, settings_changed
 from retention_desk.safetext import printable
+from retention_desk.settings_check import settings_problems
 
 # Key typed on the command line -> ArchiveSettings field. `custodian` is what the issue and
 # the GUI call the custodian's name; the field's own name is accepted too.
@@ -136,9 +137,7 @@ def run_set(args: argparse.Namespace) -> int:
     with open_archive(args) as archive:
         old = archive.settings()
         new = replace(old, **{field: value})
-        problems = new.validate()
-        if not problems and field == "policies":
-            problems = policy_problems(value)  # an id no policy file defines, named
+        problems = settings_problems(new)  # the Settings dialog's own check
         if problems:
             raise CliError(" ".join(printable(p) for p in problems))
         archive.update_settings(new)

@@ -3,8 +3,8 @@ operator name, and the request desk's: letterhead address, telephone and e-mail,
 number format, hold release days and the fee per page; and the social-media policies in force
 (the Oversight page checks their page statements and offers their removal categories).
 
-Validation is the archive layer's (`ArchiveSettings.validate`) plus the fee cap the request
-desk checks (`ipra.fees.settings_problems`); problems are listed in the dialog and it stays
+Validation is `settings_check.settings_problems` (each value's form, the IPRA fee cap, known
+policies), the same function `settings set` uses; problems are listed in the dialog and it stays
 open. Saving goes through `Archive.update_settings`, which writes the
 change and its audit row in one transaction.
 """
@@ -41,7 +41,7 @@ from retention_desk.oversight.policies import (
     parse_setting,
     shipped_policies,
 )
-from retention_desk.oversight.policies import setting_problems as policy_problems
+from retention_desk.settings_check import settings_problems
 from retention_desk.ui.plain import plain_label
 
 
@@ -316,10 +316,7 @@ class SettingsDialog(QDialog):
 
 
 def _problems(settings: ArchiveSettings) -> list[str]:
-    # the fee cap is the request desk's rule (resources/ipra.toml), not the archive layer's;
-    # which policies exist is the oversight package's (resources/policies)
-    problems = settings.validate() + fees_mod.settings_problems(settings)
-    return problems or policy_problems(settings.policies)
+    return settings_problems(settings)  # `settings set` asks the same function
 
 
 def _heading(text: str) -> QWidget:

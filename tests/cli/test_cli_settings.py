@@ -184,3 +184,30 @@ def test_policies_setting_names_only_policies_a_file_defines(
     assert code == 0, err
     with Archive.open(path) as archive:
         assert archive.settings().policies == "nm-dps-opr-37,las-cruces-cmp-1-12"
+
+
+def test_fee_over_the_statutory_cap_is_refused_as_the_dialog_refuses_it(
+    capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
+    """`settings set fee_per_page` asks the Settings dialog's own check, cap included: a fee
+    over the per-page cap of resources/ipra.toml is refused naming the cap and its section,
+    and nothing is written."""
+    from retention_desk.ipra.rules import load_rules
+    from retention_desk.settings_check import settings_problems
+
+    rules = load_rules()
+    over = f"{(rules.fees.page_cap_cents + 1) / 100:.2f}"
+    code, _out, err = run(capsys, path, "settings", "set", "fee_per_page", over)
+    assert code == 1
+    line = one_error(err)
+    assert over in line and rules.fees.citation in line
+    with Archive.open(path) as archive:
+        settings = archive.settings()
+        assert settings.fee_per_page == "0.00"
+        # the dialog's check says the same of the same value
+        assert settings_problems(replace(settings, fee_per_page=over)) != []
+    assert audit_rows(path) == []
+    at_cap = f"{rules.fees.page_cap_cents / 100:.2f}"
+    assert run(capsys, path, "settings", "set", "fee_per_page", at_cap)[0] == 0
+    with Archive.open(path) as archive:
+        assert archive.settings().fee_per_page == at_cap
