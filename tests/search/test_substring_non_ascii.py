@@ -157,3 +157,23 @@ def test_substring_search_agrees_with_reading_the_texts(
             found = len(engine.search_ids(needle))
             assert found == expected, (texts, needle)
     _integrity(path)
+
+
+def test_verify_fails_an_index_holding_a_version_it_should_not(tmp_path: Path) -> None:
+    """The view is the index's content: an ASCII version slipped into the substring index (or
+    one left behind by a trigger that was dropped) is out of step, and verify says so."""
+    from retention_desk.archive.verify import verify_path
+
+    path = tmp_path / "a.rdesk"
+    _populated(path)
+    assert next(c for c in verify_path(path).checks if c.name == "search_index").status == "ok"
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        raw.execute(
+            "INSERT INTO record_fts_trigram(rowid, title, text) VALUES (?, NULL, ?)",
+            (_vid(path, "en2"), TEXTS["en2"]),
+        )
+    finally:
+        raw.close()
+    check = next(c for c in verify_path(path).checks if c.name == "search_index")
+    assert check.status == "fail", check
