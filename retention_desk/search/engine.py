@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
-from retention_desk.search import cachefile, datecache
+from retention_desk.search import cachefile, datecache, partitions
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
@@ -353,9 +353,9 @@ class SearchEngine:
                 limit = min(
                     cap, max(walk_mod.COUNT_CAP - 1, walk_mod.memory_breakeven(want, covered))
                 )
-                few = self._count_in_ranges(conn, q, ranges, limit + 1) <= limit
+                few = partitions.count_in_ranges(self.backend, conn, q, ranges, limit + 1) <= limit
                 if few:
-                    read = self._in_ranges(conn, q, ranges)
+                    read = partitions.read_in_ranges(self.backend, conn, q, ranges)
             else:
                 matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
                 few = matches < walk_mod.COUNT_CAP
@@ -627,7 +627,7 @@ class SearchEngine:
         matching version of a record the filters allow, and maybe a few more); None when the
         query or the archive's layout does not allow it (partitions.py)."""
         ranges = self._partition_ranges(conn, q)
-        return None if ranges is None else self._in_ranges(conn, q, ranges)
+        return None if ranges is None else partitions.read_in_ranges(self.backend, conn, q, ranges)
 
     def _partition_ranges(self, conn: Connection, q: CompiledQuery) -> list[tuple[int, int]] | None:
         """Version id ranges holding every version of the query's platforms and kinds, for
@@ -648,33 +648,6 @@ class SearchEngine:
         if not runs.extend(dates, cache):
             return None
         return runs.runs(pf.platforms, pf.kinds)
-
-    def _count_in_ranges(
-        self, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]], cap: int
-    ) -> int:
-        """How many matching versions lie inside `ranges`, counted up to `cap`."""
-        sql = (
-            f"SELECT count(*) FROM (SELECT vid FROM ({q.versions_sql})"
-            " WHERE vid BETWEEN :rd_lo AND :rd_hi LIMIT :rd_cap)"
-        )
-        total = 0
-        for lo, hi in ranges:
-            params = q.bind(rd_lo=lo, rd_hi=hi, rd_cap=cap - total)
-            total += int(self.backend.execute(conn, sql, params).scalar_one())
-            if total >= cap:
-                break
-        return total
-
-    def _in_ranges(
-        self, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]]
-    ) -> list[int]:
-        """The matching version ids inside `ranges`: a range constraint on the one word
-        query's rowid reaches FTS5, which seeks to it."""
-        sql = f"SELECT vid FROM ({q.versions_sql}) WHERE vid BETWEEN :rd_lo AND :rd_hi"
-        vids: list[int] = []
-        for lo, hi in ranges:
-            vids += self.backend.fetch_ids(conn, sql, q.bind(rd_lo=lo, rd_hi=hi))
-        return vids
 
     def _passing(self, conn: Connection, q: CompiledQuery, ids: set[int]) -> set[int]:
         """The records among `ids` that also pass the query's record conditions."""

@@ -23,6 +23,10 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from sqlalchemy import Connection
+
+from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.compiler import CompiledQuery
 from retention_desk.search.datecache import DateCache
 from retention_desk.search.facetcache import FacetCache
 
@@ -122,3 +126,36 @@ class VersionRuns:
         if covered > MAX_SHARE * len(self.codes):
             return None
         return found
+
+
+def count_in_ranges(
+    backend: SqliteBackend,
+    conn: Connection,
+    q: CompiledQuery,
+    ranges: list[tuple[int, int]],
+    cap: int,
+) -> int:
+    """How many versions matching `q`'s words lie inside `ranges`, counted up to `cap`."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT vid FROM ({q.versions_sql})"
+        " WHERE vid BETWEEN :rd_lo AND :rd_hi LIMIT :rd_cap)"
+    )
+    total = 0
+    for lo, hi in ranges:
+        params = q.bind(rd_lo=lo, rd_hi=hi, rd_cap=cap - total)
+        total += int(backend.execute(conn, sql, params).scalar_one())
+        if total >= cap:
+            break
+    return total
+
+
+def read_in_ranges(
+    backend: SqliteBackend, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]]
+) -> list[int]:
+    """The version ids matching `q`'s words inside `ranges`, ascending: a range constraint on
+    the one word query's rowid reaches FTS5, which seeks to it."""
+    sql = f"SELECT vid FROM ({q.versions_sql}) WHERE vid BETWEEN :rd_lo AND :rd_hi"
+    vids: list[int] = []
+    for lo, hi in ranges:
+        vids += backend.fetch_ids(conn, sql, q.bind(rd_lo=lo, rd_hi=hi))
+    return vids
