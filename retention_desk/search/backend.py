@@ -8,13 +8,16 @@ second class with the same methods (tsvector/websearch for `text_match_sql`, ts_
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection, CursorResult
 
 from retention_desk.search.query import Term
+
+IdArray = npt.NDArray[np.int64]
 
 
 class SqliteBackend:
@@ -34,24 +37,47 @@ class SqliteBackend:
         return conn.exec_driver_sql(sql, dict(params or {}))
 
     @staticmethod
-    def fetch_ids(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) -> list[int]:
-        """The first column of `sql`'s rows (integers, none NULL) as a list, in their order.
+    def fetch_id_array(
+        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> IdArray:
+        """The first column of `sql`'s rows (integers, none NULL) as an int64 array, in their
+        order.
 
-        Hundreds of thousands of matching version ids come back as one JSON array built in
-        SQLite and parsed in C: a row per id costs twice as long (220,000 ids: 33 against 73
-        ms; 5.3 million: 0.7 against 1.5-2 s), and a tuple per id twice the memory.
+        Hundreds of thousands of matching version ids come back as one text built in SQLite
+        and parsed by numpy in C: a row per id cost four times as long, and json.loads of the
+        same list three times (220,000 ids: 73 ms a row each, 16 ms json, 5 ms numpy), with
+        a Python int per id where the array holds 8 bytes.
         """
         raw = conn.connection.driver_connection
         assert raw is not None
         cursor = raw.cursor()
         try:
             row = cursor.execute(
-                f"WITH rd_ids(x) AS ({sql}) SELECT json_group_array(x) FROM rd_ids",
+                f"WITH rd_ids(x) AS ({sql}) SELECT group_concat(x, ',') FROM rd_ids",
                 dict(params or {}),
             ).fetchone()
         finally:
             cursor.close()
-        ids: list[int] = json.loads(row[0])
+        text = row[0]
+        if text is None:  # no rows
+            return np.empty(0, dtype=np.int64)
+        if not isinstance(text, str):
+            raise TypeError("fetch_id_array: the statement's first column is not an integer")
+        try:
+            ids = np.fromstring(text, dtype=np.int64, sep=",")
+        except ValueError:  # numpy 2: a value it cannot read (a real, a NULL's empty text)
+            ids = None
+        # numpy 1 stopped at such a value instead: never a silently short list of matches
+        if ids is None or len(ids) != text.count(",") + 1:
+            raise TypeError("fetch_id_array: the statement's first column is not an integer")
+        return ids
+
+    @classmethod
+    def fetch_ids(
+        cls, conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[int]:
+        """fetch_id_array as a list of Python ints (still faster than one row per id)."""
+        ids: list[int] = cls.fetch_id_array(conn, sql, params).tolist()
         return ids
 
     @staticmethod

@@ -35,7 +35,6 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from array import array
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,7 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".search-cache"
 MAGIC = b"retention-desk search cache 1\n"
+ITEMSIZE = 8  # every array is int64 (columns.py)
 SAMPLES = 48  # entries of each array read again from the tables on load
 SAVE_AFTER = 0.05  # rewrite the file when catching up added this share of its entries
 
@@ -115,12 +115,11 @@ def save(
         "itemsizes": [dates.records.itemsize, dates.keys.itemsize],
     }
     if facets is not None:
-        group = array("q", facets.group)  # 8 bytes on every system ('l' is 4 on Windows)
-        parts.append(group.tobytes())
+        parts.append(facets.group.tobytes())  # int64: 8 bytes on every system
         header["facets"] = {
             "tz": facets.tz.key,
             "max_id": facets.max_id,
-            "entries": len(group),
+            "entries": len(facets.group),
             "groups": [list(g) for g in facets.groups],
             "totals": sorted(facets.totals.items()),
         }
@@ -217,14 +216,10 @@ def load(
             or header.get("schema", "") != schema(conn)
         ):
             return None, None
-        dates = DateCache()
-        dates.records, dates.keys = array("q"), array("q")
-        if header["itemsizes"] != [dates.records.itemsize, dates.keys.itemsize]:
+        if header["itemsizes"] != [ITEMSIZE, ITEMSIZE] or any(len(p) % ITEMSIZE for p in parts):
             return None, None
-        dates.records.frombytes(parts[0])
-        dates.keys.frombytes(parts[1])
-        dates.max_vid = int(header["max_vid"])
-        if not (len(dates.records) == len(dates.keys) == header["date_entries"]):
+        dates = DateCache.from_bytes(parts[0], parts[1], int(header["max_vid"]))
+        if len(dates.records) != header["date_entries"]:
             return None, None
         top_vid, top_id = conn.exec_driver_sql(
             "SELECT (SELECT max(id) FROM record_versions), (SELECT max(id) FROM records)"
@@ -234,17 +229,15 @@ def load(
         facets = None
         meta = header.get("facets")
         if meta is not None and meta["tz"] == tz.key and len(parts) == 3:
-            group = array("q")
-            group.frombytes(parts[2])
             facets = FacetCache.restore(
                 tz,
                 [tuple(g) for g in meta["groups"]],
-                group,
+                parts[2],
                 int(meta["max_id"]),
                 Counter({int(g): int(n) for g, n in meta["totals"]}),
             )
             if (
-                len(group) != meta["entries"]
+                len(facets.group) != meta["entries"]
                 or facets.max_id > int(top_id or 0)
                 or not _facets_agree(backend, conn, facets)
             ):

@@ -10,7 +10,8 @@ filters.
 
 Two arrays indexed by version id: the record id and a sort key derived from the record's
 created_at (microsecond resolution, so the order equals SQL's `created_at, id`). About 16
-bytes per version (16 MB for a million). Kept current incrementally: each use reads only the
+bytes per version (16 MB for a million), in numpy columns (columns.py): the matches' keys are
+gathered, pruned and partitioned in C. Kept current incrementally: each use reads only the
 versions added since (ids only grow). Entries of destroyed records are left behind and
 dropped when SQL checks the candidates. Assumes an archived record's created_at never changes
 (the ingest layer never rewrites it).
@@ -18,15 +19,15 @@ dropped when SQL checks the candidates. Assumes an archived record's created_at 
 
 from __future__ import annotations
 
-import heapq
-from array import array
 from collections.abc import Callable, Iterator
-from itertools import compress
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.columns import Column, IdArray, as_ids
 
 UNDATED = -(2**63)  # sorts below every date: undated records come last when newest first
 NO_RECORD = -1
@@ -34,6 +35,7 @@ NO_RECORD = -1
 # whose ids jump further is served by SQL alone rather than by arrays sized by the jump.
 MAX_GAP = 1_000_000
 FIRST = 256  # candidates ordered up front; the rest only when the caller keeps asking
+GROWTH = 8  # each later slice of candidates ordered is this many times the one before
 REFRESH_CHUNK = 250_000  # versions read per statement when the cache catches up
 
 
@@ -98,12 +100,46 @@ class DateCache:
 
     def __init__(self) -> None:
         # index 0 is never a version id (ids start at 1)
-        self.records = array("q", [NO_RECORD])
-        self.keys = array("q", [UNDATED])
+        self._records = Column([NO_RECORD])
+        self._keys = Column([UNDATED])
         self.max_vid = 0
 
+    @classmethod
+    def from_columns(
+        cls, records: npt.ArrayLike, keys: npt.ArrayLike, max_vid: int | None = None
+    ) -> DateCache:
+        """A cache holding these columns (index 0 included), as saved or built by a test."""
+        cache = cls()
+        cache._records = Column(records)
+        cache._keys = Column(keys)
+        if len(cache._records) != len(cache._keys) or len(cache._records) < 1:
+            raise ValueError("a date cache needs columns of equal length from index 0")
+        cache.max_vid = len(cache._records) - 1 if max_vid is None else max_vid
+        return cache
+
+    @classmethod
+    def from_bytes(cls, records: bytes, keys: bytes, max_vid: int) -> DateCache:
+        """A cache from the bytes of its two columns (cachefile.py checks their byte order)."""
+        cache = cls()
+        cache._records = Column.from_bytes(records)
+        cache._keys = Column.from_bytes(keys)
+        if len(cache._records) != len(cache._keys) or len(cache._records) < 1:
+            raise ValueError("a date cache needs columns of equal length from index 0")
+        cache.max_vid = max_vid
+        return cache
+
+    @property
+    def records(self) -> IdArray:
+        """Record id per version id (NO_RECORD where none): a read-only use view."""
+        return self._records.view
+
+    @property
+    def keys(self) -> IdArray:
+        """Date key per version id (UNDATED where none)."""
+        return self._keys.view
+
     def __len__(self) -> int:
-        return len(self.records) - 1
+        return len(self._records) - 1
 
     def refresh(self, backend: SqliteBackend, conn: Connection) -> int:
         """Add the versions written since the last refresh; returns how many. Read in chunks
@@ -112,159 +148,130 @@ class DateCache:
         return read_in_chunks(backend, conn, sql, lambda: self.max_vid, self._add)
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:
-        records, keys = self.records, self.keys
-        first = len(records)
-        if rows[0][0] == first and rows[-1][0] == first + len(rows) - 1:
-            # no gaps (the usual case): whole columns at C speed
-            records.extend(array("q", [r[1] for r in rows]))
-            keys.extend(array("q", [r[2] for r in rows]))
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        vids = table[:, 0]
+        first = len(self._records)
+        # ids of destroyed versions leave holes (no record); never arrays sized by a jump
+        steps = np.diff(vids, prepend=first - 1) - 1
+        if len(steps) and int(steps.max()) > MAX_GAP:
+            raise CacheUnusable(f"version ids jump by {int(steps.max())}")
+        span = int(vids[-1]) - first + 1
+        if span == len(rows):  # no gaps (the usual case)
+            self._records.extend(table[:, 1])
+            self._keys.extend(table[:, 2])
         else:
-            for vid, rid, key in rows:
-                gap = vid - len(records)
-                if gap > MAX_GAP:
-                    raise CacheUnusable(f"version ids jump by {gap}")
-                if gap > 0:  # ids of destroyed versions: no record
-                    records.extend([NO_RECORD] * gap)
-                    keys.extend([UNDATED] * gap)
-                records.append(rid)
-                keys.append(key)
-        self.max_vid = rows[-1][0]
+            records = np.full(span, NO_RECORD, dtype=np.int64)
+            keys = np.full(span, UNDATED, dtype=np.int64)
+            records[vids - first] = table[:, 1]
+            keys[vids - first] = table[:, 2]
+            self._records.extend(records)
+            self._keys.extend(keys)
+        self.max_vid = int(vids[-1])
+
+    def _gather(self, vids: npt.ArrayLike) -> tuple[IdArray, IdArray, IdArray]:
+        """(version ids, their keys, their records) as arrays; LookupError for an id the
+        cache does not cover yet (never a guess)."""
+        ids = as_ids(vids)
+        if len(ids) and (int(ids.max()) >= len(self._records) or int(ids.min()) < 0):
+            raise LookupError("date cache is older than the matches; refresh it first")
+        return ids, self.keys[ids], self.records[ids]
 
     def candidates(
         self,
-        vids: list[int],
+        vids: npt.ArrayLike,
         newest: bool,
         *,
         key_range: tuple[int | None, int | None] | None = None,
-        groups: tuple[array[int], set[int]] | None = None,
+        groups: tuple[npt.ArrayLike, set[int]] | None = None,
         excluded: set[int] | None = None,
     ) -> Iterator[int]:
         """Record ids of the given versions, best first, each once.
 
         `key_range`, `groups` and `excluded` prune candidates the query's filters must reject
         anyway (the caller still checks every survivor in SQL). Yields lazily: the first page
-        needs only the top few, found from a threshold (the FIRST-th best rank) and one pass
-        that keeps what reaches it; the rest is sorted only if the caller keeps asking.
+        needs only the top few, partitioned out in C; the rest is ordered a growing slice
+        at a time, only as far as the caller keeps asking.
         """
-        records, keys = self.records, self.keys
-        size = len(records)
-        if vids and max(vids) >= size:  # not refreshed for these: never guess
-            raise LookupError("date cache is older than the matches; refresh it first")
-        # map() over array.__getitem__ keeps the per-match work in C. A destroyed version
-        # (NO_RECORD) cannot come from the index, and would fail the caller's SQL check.
-        dated = list(map(keys.__getitem__, vids))
+        _ids, keys, rids = self._gather(vids)
+        # A destroyed version (NO_RECORD) cannot come from the index, and would fail the
+        # caller's SQL check.
         if key_range is not None or groups is not None:
-            rids = list(map(records.__getitem__, vids))
-            dated, rids = _pruned(dated, rids, key_range, groups)
+            keep = allowed(keys, rids, key_range, groups)
+            keys, rids = keys[keep], rids[keep]
+        # Rank: the best is the largest. Newest first it is the key, ties to the larger id;
+        # oldest first the negated key (undated records still last), ties to the smaller id.
+        if newest:
+            ranks, ties = keys, rids
         else:
-            rids = None  # looked up only for the candidates that are ordered
-        # Rank: the best is the largest. Newest first it is the key (ties: the larger id);
-        # oldest first the negated key, undated records still last, ties to the smaller id.
-        ranks = dated if newest else [UNDATED if k == UNDATED else -k for k in dated]
-        sign = 1 if newest else -1
+            ranks = np.where(keys == UNDATED, UNDATED, -keys)
+            ties = -rids
         skip = excluded or set()
         seen: set[int] = set()
-        threshold, picks = _threshold(ranks) if len(ranks) > FIRST else (None, None)
-        for _rank, rid in _ordered(ranks, vids, rids, records, sign, picks):
-            if rid not in seen and rid not in skip:
-                seen.add(rid)
-                yield rid
-        if threshold is not None:
-            rest = map(threshold.__gt__, ranks)
-            for _rank, rid in _ordered(ranks, vids, rids, records, sign, rest):
+        want = FIRST
+        while len(ranks):
+            if len(ranks) > want:
+                cut = len(ranks) - want
+                threshold = np.partition(ranks, cut)[cut]
+                top = ranks >= threshold  # every tie of the threshold too
+            else:
+                top = np.ones(len(ranks), dtype=bool)
+            order = np.lexsort((ties[top], ranks[top]))[::-1]
+            for rid in rids[top][order].tolist():
                 if rid not in seen and rid not in skip:
                     seen.add(rid)
                     yield rid
+            rest = ~top
+            ranks, ties, rids = ranks[rest], ties[rest], rids[rest]
+            want *= GROWTH
 
 
 def select(
     cache: DateCache,
-    vids: list[int],
+    vids: npt.ArrayLike,
     key_range: tuple[int | None, int | None] | None,
-    groups: tuple[array[int], set[int]] | None,
+    groups: tuple[npt.ArrayLike, set[int]] | None,
 ) -> tuple[set[int], set[int]]:
     """Records of `vids` inside `key_range` and of the allowed `groups`: (sure, unsure). A
     record whose key is clamped (a year before 1901 or from 2800) is unsure: its order among
     the keys is approximate, so SQL decides it."""
+    _ids, keys, rids = cache._gather(vids)
     if key_range is None and groups is None:
-        return set(map(cache.records.__getitem__, vids)), set()
-    keys = list(map(cache.keys.__getitem__, vids))
-    rids = list(map(cache.records.__getitem__, vids))
-    keys, rids = _pruned(keys, rids, key_range, groups)
+        return set(np.unique(rids).tolist()), set()
+    keep = allowed(keys, rids, key_range, groups)
+    keys, rids = keys[keep], rids[keep]
     if key_range is None:
-        return set(rids), set()
-    sure: set[int] = set()
-    unsure: set[int] = set()
-    for key, rid in zip(keys, rids, strict=True):
-        (sure if CLAMP_LOW <= key < CLAMP_HIGH else unsure).add(rid)
-    return sure, unsure
+        return set(np.unique(rids).tolist()), set()
+    exact = (keys >= CLAMP_LOW) & (keys < CLAMP_HIGH)
+    return set(np.unique(rids[exact]).tolist()), set(np.unique(rids[~exact]).tolist())
 
 
-def _threshold(ranks: list[int]) -> tuple[int, list[bool]]:
-    """A rank that at least FIRST ranks reach and not many more, and which ranks reach it:
-    estimated from a sample of every 16th rank (passes in C), checked, else the exact
-    FIRST-th largest."""
-    sample = ranks[::16]
-    want = FIRST // 16 * 2  # twice what the sample suggests, for a safe margin
-    if len(sample) > want:
-        guess = heapq.nlargest(want, sample)[-1]
-        mask = list(map(guess.__le__, ranks))
-        if FIRST <= mask.count(True) <= 64 * FIRST:
-            return guess, mask
-    exact = heapq.nlargest(FIRST, ranks)[-1]
-    return exact, list(map(exact.__le__, ranks))
-
-
-def _ordered(
-    ranks: list[int],
-    vids: list[int],
-    rids: list[int] | None,
-    records: array[int],
-    sign: int,
-    picks: Iterator[bool] | list[bool] | None,
-) -> list[tuple[int, int]]:
-    """(rank, record id) of the picked entries (all when `picks` is None), best first; ties
-    go to the larger id newest first (`sign` 1), the smaller oldest first (-1). Record ids
-    are looked up for the picked entries only."""
-    if picks is None:
-        chosen_ranks: Iterator[int] | list[int] = ranks
-        chosen = rids if rids is not None else map(records.__getitem__, vids)
-    else:
-        mask = picks if isinstance(picks, list) else list(picks)
-        chosen_ranks = compress(ranks, mask)
-        if rids is not None:
-            chosen = compress(rids, mask)
-        else:
-            chosen = map(records.__getitem__, compress(vids, mask))
-    pairs = zip(chosen_ranks, chosen, strict=True)
-    if sign == 1:
-        return sorted(pairs, reverse=True)
-    return [(rank, -rid) for rank, rid in sorted(((k, -r) for k, r in pairs), reverse=True)]
-
-
-def _pruned(
-    keys: list[int],
-    rids: list[int],
+def allowed(
+    keys: IdArray,
+    rids: IdArray,
     key_range: tuple[int | None, int | None] | None,
-    groups: tuple[array[int], set[int]] | None,
-) -> tuple[list[int], list[int]]:
-    """The (key, record) pairs the query's date and platform/kind filters can accept."""
-    pairs: Iterator[tuple[int, int]] = zip(keys, rids, strict=True)
+    groups: tuple[npt.ArrayLike, set[int]] | None,
+) -> npt.NDArray[np.bool_]:
+    """Which (key, record) pairs the query's date and platform/kind filters can accept."""
+    keep = np.ones(len(keys), dtype=bool)
     if key_range is not None:
         # dated filters: drop undated records and keys outside [lo, hi); keys of clamped
         # years (before 1901, from 2800) are kept, their order being approximate
         lo, hi = key_range
-        pairs = (
-            (k, r)
-            for k, r in pairs
-            if k != UNDATED
-            and (
-                ((lo is None or k >= lo) and (hi is None or k < hi))
-                or not CLAMP_LOW <= k < CLAMP_HIGH
-            )
-        )
+        inside = np.ones(len(keys), dtype=bool)
+        if lo is not None:
+            inside &= keys >= lo
+        if hi is not None:
+            inside &= keys < hi
+        clamped = (keys < CLAMP_LOW) | (keys >= CLAMP_HIGH)
+        keep &= (keys != UNDATED) & (inside | clamped)
     if groups is not None:
-        group, allowed = groups
-        pairs = ((k, r) for k, r in pairs if r > 0 and group[r] in allowed)
-    kept = list(pairs)
-    return [k for k, _ in kept], [r for _, r in kept]
+        group, allowed_groups = groups
+        column = as_ids(group)
+        live = rids > 0
+        gids = np.zeros(len(rids), dtype=np.int64)
+        gids[live] = column[rids[live]]
+        top = max(allowed_groups, default=0)
+        table = np.zeros(top + 1, dtype=bool)
+        table[[g for g in allowed_groups if g > 0]] = True
+        keep &= live & (gids <= top) & table[np.minimum(gids, top)]
+    return keep

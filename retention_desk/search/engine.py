@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
@@ -34,6 +35,7 @@ from retention_desk.search import cachefile, datecache, partitions
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.columns import IdArray
 from retention_desk.search.compiler import CompiledQuery, compile_query
 from retention_desk.search.datecache import CacheUnusable, DateCache, sort_key
 from retention_desk.search.errors import QueryError
@@ -334,14 +336,15 @@ class SearchEngine:
             sql = self._ids_sorted_sql(q, sort, want)
             ids = [int(r[0]) for r in self.backend.execute(conn, sql, q.bind(k=want))]
             return ids, {}, "filters", None
+        counted: int | None = None  # matching versions, when a plan counted them
         if self._dates is not None:
-            read: list[int] | None = None
+            read: IdArray | None = None
             cap = walk_mod.HARD_MEMORY_CAP
             if walk_mod.hard_to_walk(q):
                 # dear probes: read the matches up to the cap at once (no count first: for a
                 # phrase it was half the work of reading them); a walk or a sort in SQL only
                 # past it. _from_date_cache refreshes the keys over them, in this snapshot.
-                listed = self.backend.fetch_ids(
+                listed = self.backend.fetch_id_array(
                     conn, f"{q.versions_sql} LIMIT :cap", q.bind(cap=cap + 1)
                 )
                 few = len(listed) <= cap
@@ -357,27 +360,28 @@ class SearchEngine:
                 if few:
                     read = partitions.read_in_ranges(self.backend, conn, q, ranges)
             else:
-                matches = walk_mod.count_matches(self.backend, conn, q, walk_mod.COUNT_CAP)
-                few = matches < walk_mod.COUNT_CAP
-                if not few and q.prefilter.dated:
+                if q.prefilter.dated:
                     # a date range: the walk probes the range's records, most without the
                     # words, while the keys prune to the range in memory; a word in most
                     # records (`the on:2021`) still walks
-                    few = walk_mod.count_matches(self.backend, conn, q, cap) < cap
-                elif not few and not q.has_conditions:
-                    # no filter to reject candidates: memory against the walk's probes (with
-                    # filters the walk visits only the records passing them, and wins);
-                    # counted only as far as memory can win
+                    limit = cap
+                else:
+                    # memory against the walk's probes, counted only as far as memory can
+                    # win (once: the count is a pass over the matches it reaches)
                     population = walk_mod.record_population(self.backend, conn)
-                    limit = min(cap, walk_mod.memory_breakeven(want, population))
-                    few = walk_mod.count_matches(self.backend, conn, q, limit + 1) <= limit
+                    limit = min(
+                        cap,
+                        max(walk_mod.COUNT_CAP - 1, walk_mod.memory_breakeven(want, population)),
+                    )
+                counted = walk_mod.count_matches(self.backend, conn, q, limit + 1)
+                few = counted <= limit
             if few:
                 found, vids = self._from_date_cache(conn, q, sort, want, self._dates, read)
                 if found is not None:
                     return found, {}, "memory", vids
                 ids = self._materialized(conn, q, sort, want)
                 return ids, {}, "memory+materialize", vids
-        budget = walk_mod.walk_budget(self.backend, conn, q, want)
+        budget = walk_mod.walk_budget(self.backend, conn, q, want, counted)
         if budget is not None:
             walked = walk_mod.walk(self.backend, conn, q, sort, want, budget)
             if walked is not None:
@@ -421,8 +425,8 @@ class SearchEngine:
         """Records any version of which contains an excluded word (date cache refreshed)."""
         assert self._dates is not None and q.exclude_sql is not None
         self._dates.refresh(self.backend, conn)
-        vids = self.backend.fetch_ids(conn, q.exclude_sql, q.params)
-        return set(map(self._dates.records.__getitem__, vids))
+        vids = self.backend.fetch_id_array(conn, q.exclude_sql, q.params)
+        return set(np.unique(self._dates.records[vids]).tolist())
 
     def _from_date_cache(
         self,
@@ -431,7 +435,7 @@ class SearchEngine:
         sort: str,
         want: int,
         dates: DateCache,
-        vids: list[int] | None = None,
+        vids: IdArray | None = None,
     ) -> tuple[list[int] | None, KnownVersions]:
         """The first `want` matches in date order from the cached keys, SQL checking only
         the candidates against the filters (None when filters reject too many), and the
@@ -439,7 +443,7 @@ class SearchEngine:
         `vids`: every matching version id, when the caller has read them already."""
         dates.refresh(self.backend, conn)
         if vids is None:
-            vids = self.backend.fetch_ids(conn, q.versions_sql, q.bind())
+            vids = self.backend.fetch_id_array(conn, q.versions_sql, q.bind())
         # Exclusions are checked on the candidates, by probing their versions in SQL: reading
         # every version holding an excluded word to prune in memory cost more than the page
         # (`police -snow` at 5M: 34 ms for the 96,000 versions with `snow`).
@@ -611,7 +615,7 @@ class SearchEngine:
             ids = self._matching_record_ids(conn, q)
             return facets_mod.from_cache(self.backend, conn, cache, ids)
 
-    def _matching_versions(self, conn: Connection, q: CompiledQuery) -> tuple[list[int], bool]:
+    def _matching_versions(self, conn: Connection, q: CompiledQuery) -> tuple[IdArray, bool]:
         """Every version id matching the words (the date cache refreshed to cover them), and
         whether they were read only inside the runs of the query's platforms and kinds (then
         each is of an allowed platform and kind: no need to prune them by group again)."""
@@ -620,9 +624,9 @@ class SearchEngine:
         partitioned = self._partitioned_versions(conn, q)
         if partitioned is not None:
             return partitioned, True
-        return self.backend.fetch_ids(conn, q.versions_sql, q.bind()), False
+        return self.backend.fetch_id_array(conn, q.versions_sql, q.bind()), False
 
-    def _partitioned_versions(self, conn: Connection, q: CompiledQuery) -> list[int] | None:
+    def _partitioned_versions(self, conn: Connection, q: CompiledQuery) -> IdArray | None:
         """The matching version ids inside the runs of the query's platforms and kinds (every
         matching version of a record the filters allow, and maybe a few more); None when the
         query or the archive's layout does not allow it (partitions.py)."""
@@ -676,7 +680,7 @@ class SearchEngine:
         return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
 
     def _decided_in_memory(
-        self, conn: Connection, q: CompiledQuery, vids: list[int], grouped: bool = False
+        self, conn: Connection, q: CompiledQuery, vids: IdArray, grouped: bool = False
     ) -> set[int] | None:
         """The matching records when every condition is a platform/kind/date filter the
         caches decide (no record looked up in SQL); None when they cannot. `grouped`: the
@@ -706,7 +710,7 @@ class SearchEngine:
             decided = self._decided_in_memory(conn, q, vids, grouped)
             if decided is not None:
                 return decided
-            return self._passing(conn, q, set(map(self._dates.records.__getitem__, vids)))
+            return self._passing(conn, q, set(np.unique(self._dates.records[vids]).tolist()))
         sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
         return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 

@@ -23,9 +23,11 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.columns import IdArray
 from retention_desk.search.compiler import CompiledQuery
 from retention_desk.search.datecache import DateCache
 from retention_desk.search.facetcache import FacetCache
@@ -77,14 +79,12 @@ class VersionRuns:
         codes = self._group_codes(facets)
         if not self.usable:
             return False
-        group = facets.group
         try:
             # -1 (a destroyed version) reads the last record's group: any code will do
-            gids = map(group.__getitem__, records[start:])
-            self.codes += bytes(map(codes.__getitem__, gids))
+            added = np.asarray(codes, dtype=np.uint8)[facets.group[records[start:]]]
         except IndexError:  # the facet cache is behind the date cache: not this time
-            del self.codes[start:]
             return False
+        self.codes += added.tobytes()
         return True
 
     def runs(
@@ -151,11 +151,9 @@ def count_in_ranges(
 
 def read_in_ranges(
     backend: SqliteBackend, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]]
-) -> list[int]:
+) -> IdArray:
     """The version ids matching `q`'s words inside `ranges`, ascending: a range constraint on
     the one word query's rowid reaches FTS5, which seeks to it."""
     sql = f"SELECT vid FROM ({q.versions_sql}) WHERE vid BETWEEN :rd_lo AND :rd_hi"
-    vids: list[int] = []
-    for lo, hi in ranges:
-        vids += backend.fetch_ids(conn, sql, q.bind(rd_lo=lo, rd_hi=hi))
-    return vids
+    parts = [backend.fetch_id_array(conn, sql, q.bind(rd_lo=lo, rd_hi=hi)) for lo, hi in ranges]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

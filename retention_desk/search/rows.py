@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import operator
 from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
@@ -55,26 +54,25 @@ def id_list(ids: Sequence[int]) -> str:
 
 class KnownVersions:
     """`in` over the matching version ids a plan read from the index, without a set of them
-    all up front (a page asks about a few dozen): bisect when they are ascending, as FTS5
-    returns them, else a set built on the first question."""
+    all up front (a page asks about a few dozen): a binary search when they are ascending,
+    as FTS5 returns them, else a set built on the first question."""
 
-    def __init__(self, vids: list[int]) -> None:
-        self._vids = vids
+    def __init__(self, vids: npt.ArrayLike) -> None:
+        self._vids = np.asarray(vids, dtype=np.int64)
         self._set: set[int] | None = None
         self._ascending: bool | None = None
 
     def __contains__(self, vid: object) -> bool:
         if self._ascending is None:
-            later = itertools.islice(self._vids, 1, None)
-            self._ascending = all(map(operator.lt, self._vids, later))
+            self._ascending = bool(np.all(self._vids[1:] > self._vids[:-1]))
             if not self._ascending:
-                self._set = set(self._vids)
+                self._set = set(self._vids.tolist())
         if self._set is not None:
             return vid in self._set
         if not isinstance(vid, int):
             return False
-        i = bisect.bisect_left(self._vids, vid)
-        return i < len(self._vids) and self._vids[i] == vid
+        i = int(np.searchsorted(self._vids, vid))
+        return i < len(self._vids) and int(self._vids[i]) == vid
 
 
 def matched_versions(

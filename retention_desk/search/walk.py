@@ -28,9 +28,11 @@ HARD_MEMORY_CAP = 500_000
 PROBE_COST = 4.0  # one walk probe of one word, in units of one materialized match
 PHRASE_PROBE_COST = 8.0  # phrases and several words: position lists, several doclists
 # A walk probe against reading one match into the in-memory plan, at five million records
-# (~20 us a probe, ~0.45 us a match read and ranked); at one million a probe costs less than
-# half, where the plain-word counts that reach this comparison mostly walk anyway.
-MATCHES_PER_PROBE = 40
+# (~20 us a probe; ~0.1 us a match read, parsed and ranked in numpy). Measured at 6.3 million
+# (2026-12-06): 40, the figure while matches were ranked in Python, walked `police` in 48 ms
+# against 27 in memory, and `kind:comment is:deleted police` in 416 against 38; 150 walks
+# only words in about a twentieth of the records or more (`water`: 28 ms, memory ~35).
+MATCHES_PER_PROBE = 150
 MIN_WALK_BUDGET = 2_000  # records a walk may probe before giving up, at least ...
 BUDGET_FACTOR = 4.0  # ... and this many times the probes the estimate expects
 
@@ -62,9 +64,11 @@ def hard_to_walk(q: CompiledQuery) -> bool:
 def memory_breakeven(want: int, population: int) -> int:
     """Matching versions up to which reading them all into the in-memory plan costs less than
     the probes a walk expects (want x population / matches of them): matches^2 <= want x
-    population x MATCHES_PER_PROBE. At five million records, `snow` (96,000 matches) walked in
-    61 ms against 43 ms in memory, `police` (135,000) 43 against 57; counting a word's matches
-    no further than this keeps the count cheaper than either plan."""
+    population x MATCHES_PER_PROBE (at 6.3 million records and a page of 50: 219,000).
+    Counting a word's matches no further than this keeps the count cheaper than either
+    plan. The same bound serves queries with filters: a walk visits the records passing
+    them in date order, and a selective filter makes it probe more records per hit, where
+    memory checks only its candidates by id."""
     return math.isqrt(max(want, 0) * max(population, 0) * MATCHES_PER_PROBE)
 
 
@@ -74,15 +78,21 @@ def record_population(backend: SqliteBackend, conn: Connection) -> int:
 
 
 def walk_budget(
-    backend: SqliteBackend, conn: Connection, q: CompiledQuery, want: int
+    backend: SqliteBackend,
+    conn: Connection,
+    q: CompiledQuery,
+    want: int,
+    counted: int | None = None,
 ) -> int | None:
-    """Records a walk may probe when walking is estimated cheaper; None: materialize."""
+    """Records a walk may probe when walking is estimated cheaper; None: materialize.
+    `counted`: the matching versions, when the caller has counted them (maybe only up to a
+    cap of its own)."""
     terms = _terms(q)
     if any(t.mode == "prefix" for t in terms):
         return None
     several = _several(q, terms)
     probe_cost = PHRASE_PROBE_COST if several else PROBE_COST
-    matches = count_matches(backend, conn, q, COUNT_CAP)
+    matches = count_matches(backend, conn, q, COUNT_CAP) if counted is None else counted
     if matches == 0:
         return None
     records = int(backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one())

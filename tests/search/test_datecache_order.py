@@ -5,8 +5,6 @@ rest."""
 
 from __future__ import annotations
 
-from array import array
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,11 +13,7 @@ from retention_desk.search.datecache import UNDATED, DateCache
 
 
 def _cache(keys: list[int], records: list[int]) -> DateCache:
-    cache = DateCache()
-    cache.records = array("q", [datecache.NO_RECORD, *records])
-    cache.keys = array("q", [UNDATED, *keys])
-    cache.max_vid = len(keys)
-    return cache
+    return DateCache.from_columns([datecache.NO_RECORD, *records], [UNDATED, *keys])
 
 
 def _reference(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from array import array
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -257,9 +256,7 @@ def test_date_cache_keys_sort_like_the_stored_text(values: list[datetime | None]
 
 
 def test_date_cache_skips_gaps_and_destroyed_records() -> None:
-    cache = DateCache()
-    cache.records = array("q", [NO_RECORD, 7, NO_RECORD, 9, 7])
-    cache.keys = array("q", [UNDATED, 5, UNDATED, 3, 6])
+    cache = DateCache.from_columns([NO_RECORD, 7, NO_RECORD, 9, 7], [UNDATED, 5, UNDATED, 3, 6])
     assert [r for r in cache.candidates([0, 1, 2, 3, 4], newest=True) if r != NO_RECORD] == [7, 9]
     with pytest.raises(LookupError):
         list(cache.candidates([99], newest=True))

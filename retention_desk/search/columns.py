@@ -1,0 +1,64 @@
+"""A growable int64 column indexed by id: the storage of the in-memory search caches.
+
+numpy arrays rather than the standard library's `array`: the caches are read through whole
+lists of matching ids at a time (the keys of 220,000 matching versions, the groups of 4.8
+million matching records), and numpy gathers, compares, partitions and counts them in C, where
+`array` needs a Python call per id (220,000 ids: 3 ms against 30-60 ms for a first page).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+IdArray = npt.NDArray[np.int64]
+
+
+def as_ids(values: object) -> IdArray:
+    """`values` (an int64 array, or a sequence of ints) as an int64 array, not copied when it
+    is one already."""
+    return np.asarray(values, dtype=np.int64)
+
+
+class Column:
+    """int64 values indexed 0..len-1, appended at the end; `view` is what is filled so far.
+
+    Room grows by half again each time, so a load of millions appended in chunks copies a
+    few times, not once per chunk. A view taken before an append keeps the values it had
+    (they never change; only later ids are added)."""
+
+    __slots__ = ("_data", "_size")
+
+    def __init__(self, values: npt.ArrayLike = ()) -> None:
+        data = np.array(values, dtype=np.int64)
+        self._data = data.reshape(-1)
+        self._size = len(self._data)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Column:
+        """A column from `tobytes()` of one (native byte order: the caller checks)."""
+        column = cls()
+        column._data = np.frombuffer(data, dtype=np.int64).copy()
+        column._size = len(column._data)
+        return column
+
+    def __len__(self) -> int:
+        return self._size
+
+    @property
+    def view(self) -> IdArray:
+        return self._data[: self._size]
+
+    def extend(self, values: npt.ArrayLike) -> None:
+        added = np.asarray(values, dtype=np.int64).reshape(-1)
+        need = self._size + len(added)
+        if need > len(self._data):
+            grown = np.empty(max(need, len(self._data) * 3 // 2 + 1024), dtype=np.int64)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : need] = added
+        self._size = need
+
+    def truncate(self, size: int) -> None:
+        """Forget the values from index `size` on (an append that could not be completed)."""
+        self._size = min(self._size, max(0, size))
