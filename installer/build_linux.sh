@@ -21,6 +21,14 @@ python -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath "$dist" --workpath "$work" "$here/retention_desk.spec"
 bundle="$dist/retention-desk"
 
+# Debug symbols are not needed by users (40 MB). PyInstaller's own strip option strips every
+# library, and numpy's OpenBLAS (numpy.libs/) then fails to load ("ELF load command
+# address/offset not page-aligned"), so the libraries are stripped here, that folder left out.
+if command -v strip >/dev/null 2>&1; then
+    find "$bundle/_internal" -type f -name '*.so*' ! -path '*/numpy.libs/*' \
+        -exec strip {} + 2>/dev/null || true
+fi
+
 # Desktop integration files travel inside the folder; install-desktop-entry.sh writes the
 # menu entry with this folder's absolute path (a .desktop file cannot use a relative Exec).
 cp "$here/retention-desk.png" "$bundle/retention-desk.png"

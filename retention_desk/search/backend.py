@@ -53,12 +53,15 @@ class SqliteBackend:
         cursor = raw.cursor()
         try:
             row = cursor.execute(
-                f"WITH rd_ids(x) AS ({sql}) SELECT group_concat(x, ',') FROM rd_ids",
+                f"WITH rd_ids(x) AS ({sql})"
+                " SELECT group_concat(x, ','), count(*) - count(x) FROM rd_ids",
                 dict(params or {}),
             ).fetchone()
         finally:
             cursor.close()
-        text = row[0]
+        text, nulls = row
+        if nulls:  # group_concat skips NULLs: never a silently short list of matches
+            raise TypeError("fetch_id_array: the statement's first column is not an integer")
         if text is None:  # no rows
             return np.empty(0, dtype=np.int64)
         if not isinstance(text, str):

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.columns import Column, IdArray, as_ids
+from retention_desk.search.columns import Column, IdArray, as_ids, distinct
 
 UNDATED = -(2**63)  # sorts below every date: undated records come last when newest first
 NO_RECORD = -1
@@ -183,7 +183,7 @@ class DateCache:
         *,
         key_range: tuple[int | None, int | None] | None = None,
         groups: tuple[npt.ArrayLike, set[int]] | None = None,
-        excluded: set[int] | None = None,
+        excluded: IdArray | set[int] | None = None,
     ) -> Iterator[int]:
         """Record ids of the given versions, best first, each once.
 
@@ -198,6 +198,10 @@ class DateCache:
         if key_range is not None or groups is not None:
             keep = allowed(keys, rids, key_range, groups)
             keys, rids = keys[keep], rids[keep]
+        if excluded is not None and len(excluded):
+            drop = as_ids(sorted(excluded)) if isinstance(excluded, set) else excluded
+            keep = ~np.isin(rids, drop, kind="table")
+            keys, rids = keys[keep], rids[keep]
         # Rank: the best is the largest. Newest first it is the key, ties to the larger id;
         # oldest first the negated key (undated records still last), ties to the smaller id.
         if newest:
@@ -205,7 +209,6 @@ class DateCache:
         else:
             ranks = np.where(keys == UNDATED, UNDATED, -keys)
             ties = -rids
-        skip = excluded or set()
         seen: set[int] = set()
         want = FIRST
         while len(ranks):
@@ -217,7 +220,7 @@ class DateCache:
                 top = np.ones(len(ranks), dtype=bool)
             order = np.lexsort((ties[top], ranks[top]))[::-1]
             for rid in rids[top][order].tolist():
-                if rid not in seen and rid not in skip:
+                if rid not in seen:
                     seen.add(rid)
                     yield rid
             rest = ~top
@@ -230,19 +233,20 @@ def select(
     vids: npt.ArrayLike,
     key_range: tuple[int | None, int | None] | None,
     groups: tuple[npt.ArrayLike, set[int]] | None,
-) -> tuple[set[int], set[int]]:
-    """Records of `vids` inside `key_range` and of the allowed `groups`: (sure, unsure). A
-    record whose key is clamped (a year before 1901 or from 2800) is unsure: its order among
-    the keys is approximate, so SQL decides it."""
+) -> tuple[IdArray, IdArray]:
+    """Distinct records of `vids` inside `key_range` and of the allowed `groups`: (sure,
+    unsure). A record whose key is clamped (a year before 1901 or from 2800) is unsure: its
+    order among the keys is approximate, so SQL decides it."""
     _ids, keys, rids = cache._gather(vids)
+    none = np.empty(0, dtype=np.int64)
     if key_range is None and groups is None:
-        return set(np.unique(rids).tolist()), set()
+        return distinct(rids), none
     keep = allowed(keys, rids, key_range, groups)
     keys, rids = keys[keep], rids[keep]
     if key_range is None:
-        return set(np.unique(rids).tolist()), set()
+        return distinct(rids), none
     exact = (keys >= CLAMP_LOW) & (keys < CLAMP_HIGH)
-    return set(np.unique(rids[exact]).tolist()), set(np.unique(rids[~exact]).tolist())
+    return distinct(rids[exact]), distinct(rids[~exact])
 
 
 def allowed(

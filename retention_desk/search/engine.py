@@ -20,7 +20,7 @@ import functools
 import itertools
 import sqlite3
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,7 +35,7 @@ from retention_desk.search import cachefile, datecache, partitions
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.columns import IdArray
+from retention_desk.search.columns import IdArray, as_ids, distinct, without
 from retention_desk.search.compiler import CompiledQuery, compile_query
 from retention_desk.search.datecache import CacheUnusable, DateCache, sort_key
 from retention_desk.search.errors import QueryError
@@ -421,12 +421,13 @@ class SearchEngine:
             out["groups"] = (cache.group, allowed)
         return out
 
-    def _excluded(self, conn: Connection, q: CompiledQuery) -> set[int]:
-        """Records any version of which contains an excluded word (date cache refreshed)."""
+    def _excluded(self, conn: Connection, q: CompiledQuery) -> IdArray:
+        """Records any version of which contains an excluded word, distinct (date cache
+        refreshed)."""
         assert self._dates is not None and q.exclude_sql is not None
         self._dates.refresh(self.backend, conn)
         vids = self.backend.fetch_id_array(conn, q.exclude_sql, q.params)
-        return set(np.unique(self._dates.records[vids]).tolist())
+        return distinct(self._dates.records[vids])
 
     def _from_date_cache(
         self,
@@ -530,7 +531,7 @@ class SearchEngine:
                 ordered = list(
                     self._dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
                 )
-                passing = self._passing(conn, q, set(ordered))
+                passing = set(self._passing(conn, q, distinct(as_ids(ordered))).tolist())
                 return [rid for rid in ordered if rid in passing]
             sql = self._ids_sorted_sql(q, sort, None)
             return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
@@ -653,35 +654,36 @@ class SearchEngine:
             return None
         return runs.runs(pf.platforms, pf.kinds)
 
-    def _passing(self, conn: Connection, q: CompiledQuery, ids: set[int]) -> set[int]:
-        """The records among `ids` that also pass the query's record conditions."""
+    def _passing(self, conn: Connection, q: CompiledQuery, ids: IdArray) -> IdArray:
+        """The records among the distinct, ascending `ids` that also pass the query's record
+        conditions (ascending)."""
         if not q.has_conditions:
             return ids
         where = q.where
         if q.exclude_sql is not None:  # exclusions from the index, in memory
-            ids = ids - self._excluded(conn, q)
+            ids = without(ids, self._excluded(conn, q))
             where = q.base_where
             if where == "1 = 1":
                 return ids
         if len(ids) <= CHECK_BY_ID_MAX:
             # few: look each up by id rather than let SQL rebuild the match set
-            passing: set[int] = set()
-            listed = sorted(ids)
-            for start in range(0, len(listed), 4_000):
-                part = id_list(listed[start : start + 4_000])
+            parts: list[IdArray] = []
+            for start in range(0, len(ids), 4_000):
+                part = id_list(ids[start : start + 4_000].tolist())
                 sql = (
                     f"SELECT r.id FROM {self.backend.records_by_id()}"
                     f" WHERE r.id IN ({part}) AND ({where})"
                 )
-                passing.update(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
-            return passing
+                parts.append(self.backend.fetch_id_array(conn, sql, q.params))
+            return distinct(np.concatenate(parts)) if parts else ids[:0]
         # many: the conditions' own result (along their indexes), intersected
         sql = f"SELECT r.id FROM records r WHERE {where}"
-        return ids.intersection(r[0] for r in self.backend.fetch_all(conn, sql, q.params))
+        kept = self.backend.fetch_id_array(conn, sql, q.params)
+        return ids[np.isin(ids, kept, kind="table")] if len(kept) else ids[:0]
 
     def _decided_in_memory(
         self, conn: Connection, q: CompiledQuery, vids: IdArray, grouped: bool = False
-    ) -> set[int] | None:
+    ) -> IdArray | None:
         """The matching records when every condition is a platform/kind/date filter the
         caches decide (no record looked up in SQL); None when they cannot. `grouped`: the
         versions are known to be of the filter's platforms and kinds already."""
@@ -695,14 +697,13 @@ class SearchEngine:
             self._dates, vids, pruning.get("key_range"), None if grouped else pruning.get("groups")
         )
         excluded = pruning.get("excluded")
-        if excluded:
-            sure -= excluded
-            unsure -= excluded
-        if unsure:
-            sure |= self._passing(conn, q, unsure)
+        if excluded is not None:
+            sure, unsure = without(sure, excluded), without(unsure, excluded)
+        if len(unsure):
+            sure = distinct(np.concatenate([sure, self._passing(conn, q, unsure)]))
         return sure
 
-    def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> Iterable[int]:
+    def _matching_record_ids(self, conn: Connection, q: CompiledQuery) -> IdArray:
         """Every matching record id, once each, in no particular order."""
         if q.has_text and self._dates is not None:
             # straight from the full-text index, through the cached version -> record map
@@ -710,9 +711,9 @@ class SearchEngine:
             decided = self._decided_in_memory(conn, q, vids, grouped)
             if decided is not None:
                 return decided
-            return self._passing(conn, q, set(np.unique(self._dates.records[vids]).tolist()))
+            return self._passing(conn, q, distinct(self._dates.records[vids]))
         sql = f"SELECT r.id FROM records r WHERE {self._text_condition(q)} AND ({q.where})"
-        return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
+        return self.backend.fetch_id_array(conn, sql, q.bind())
 
     def search(
         self,
