@@ -75,14 +75,6 @@ class SqliteBackend:
             raise TypeError("fetch_id_array: the statement's first column is not an integer")
         return ids
 
-    @classmethod
-    def fetch_ids(
-        cls, conn: Connection, sql: str, params: Mapping[str, Any] | None = None
-    ) -> list[int]:
-        """fetch_id_array as a list of Python ints (still faster than one row per id)."""
-        ids: list[int] = cls.fetch_id_array(conn, sql, params).tolist()
-        return ids
-
     @staticmethod
     def fetch_all(
         conn: Connection, sql: str, params: Mapping[str, Any] | None = None

@@ -21,6 +21,10 @@ Trusted only when every check passes, else ignored (and replaced at the next sav
   such entries are harmless: SQL checks every candidate). Destruction also deletes the file
   (disposal/registry.py lists it).
 
+While the warm-up loads the arrays, facets of the whole archive (the first screen) are answered
+from the header's totals alone (`saved_totals`) when they are exactly the archive's: same
+archive, schema, zone and tombstones, and no record archived since.
+
 Writing is best effort: a full disk or a read-only folder leaves searches working, on caches
 rebuilt in memory. The file is replaced atomically (a temporary file, then `os.replace`).
 """
@@ -165,6 +169,60 @@ def _read(archive_path: Path | str) -> tuple[dict[str, Any], list[bytes]] | None
     return header, parts
 
 
+def _read_header(archive_path: Path | str) -> dict[str, Any] | None:
+    """The file's header alone, when the file is whole by the sizes it declares (its arrays
+    are not read: that is the point)."""
+    path = cache_path(archive_path)
+    try:
+        with path.open("rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            size = int.from_bytes(f.read(8), "little")
+            if not 0 < size < 64 * 2**20:
+                return None
+            header: dict[str, Any] = json.loads(f.read(size))
+            length = os.fstat(f.fileno()).st_size
+        if length != len(MAGIC) + 8 + size + sum(int(n) for n in header["sizes"]):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return header
+
+
+def saved_totals(archive_path: Path | str, conn: Connection, tz: ZoneInfo) -> FacetCache | None:
+    """The records per facet group as the file saved them, when they are exactly the
+    archive's now: the same archive, schema, zone and tombstones, and no record archived
+    since. Facets of the whole archive are then answered from the header while the warm-up
+    still loads the arrays (the SQL pass instead took 20 s on a cold 6.3M archive). The
+    cache returned holds totals only: fit for `facets.whole_from_cache`, nothing else."""
+    header = _read_header(archive_path)
+    if header is None:
+        return None
+    try:
+        meta = header.get("facets")
+        if meta is None or meta["tz"] != tz.key:
+            return None
+        if (
+            header["uuid"] != archive_uuid(conn)
+            or header["tombstones"] != tombstones(conn)
+            or header.get("schema", "") != schema(conn)
+        ):
+            return None
+        top_id = conn.exec_driver_sql("SELECT max(id) FROM records").scalar()
+        max_id = int(meta["max_id"])
+        if max_id != int(top_id or 0):
+            return None
+        return FacetCache.restore(
+            tz,
+            [tuple(g) for g in meta["groups"]],
+            [0],
+            max_id,
+            Counter({int(g): int(n) for g, n in meta["totals"]}),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 def _spread(size: int) -> list[int]:
     """Indexes 1..size-1 spread evenly, the last one included."""
     if size <= 1:
@@ -287,6 +345,7 @@ __all__ = [
     "load_caches",
     "remove",
     "save",
+    "saved_totals",
     "schema",
     "tombstones",
 ]

@@ -606,6 +606,16 @@ class SearchEngine:
         q = self.parse(query)
         with self._read() as conn:
             cache = self._facets_cache()
+            if cache is None and self._warming and not (q.has_text or q.has_conditions):
+                # the warm-up is loading the arrays: the totals alone are in the file's header
+                saved = cachefile.saved_totals(self.archive.path, conn, self.tz)
+                whole = (
+                    None
+                    if saved is None
+                    else facets_mod.whole_from_cache(self.backend, conn, saved)
+                )
+                if whole is not None:
+                    return whole
             if cache is not None and not (q.has_text or q.has_conditions):
                 whole = facets_mod.whole_from_cache(self.backend, conn, cache)
                 if whole is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from retention_desk.archive import timeutil
 from retention_desk.search.backend import SqliteBackend
+from retention_desk.search.columns import IdArray
 from retention_desk.search.compiler import CompiledQuery
 from retention_desk.search.dates import year_starts
 from retention_desk.search.facetcache import FacetCache
@@ -140,7 +141,10 @@ def _whole_archive(backend: SqliteBackend, conn: Connection, tz: ZoneInfo) -> Fa
 
 
 def from_cache(
-    backend: SqliteBackend, conn: Connection, cache: FacetCache, record_ids: Iterable[int]
+    backend: SqliteBackend,
+    conn: Connection,
+    cache: FacetCache,
+    record_ids: Iterable[int] | IdArray,
 ) -> Facets:
     """Facets for the given distinct, live record ids, counted from the in-memory groups."""
     cache.refresh(backend, conn)

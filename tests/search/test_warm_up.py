@@ -125,3 +125,64 @@ def test_caches_read_in_small_chunks_give_the_same_answers(
         assert engine._dates is not None and len(engine._dates) == 600
         got = [(engine.search_ids(q), engine.facets(q)) for q in ("flood", "calm platform:x")]
     assert got == expected
+
+
+def test_facets_of_everything_during_a_warm_up_come_from_the_saved_totals(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen's facets while the arrays load: from the cache file's header when its
+    totals are exactly the archive's, else from the tables; the same counts either way."""
+    from retention_desk.search import cachefile
+    from retention_desk.search import facets as facets_mod
+
+    with SearchEngine(filled) as first:
+        assert first.warm_up()  # writes the cache file
+    assert cachefile.cache_path(filled.path).exists()
+    with SearchEngine(filled, keep_connection=False) as bare:
+        expected = bare.facets("")
+    computed: list[str] = []
+    compute = facets_mod.compute
+
+    def spy(*args: object, **kwargs: object) -> object:
+        computed.append("sql")
+        return compute(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(facets_mod, "compute", spy)
+    engine = SearchEngine(filled)
+    started, release = _blocked_load(engine)
+    warm = threading.Thread(target=engine.warm_up)
+    warm.start()
+    try:
+        assert started.wait(10)
+        assert engine.facets("") == expected
+        assert computed == []  # answered from the header, not by a pass over the tables
+        # a record archived since the file was saved: its totals are not today's
+        write(filled, [rec("late", "late", created_at=utc(2030, 1, 1))], source="late.json")
+        late = engine.facets("")
+        assert late.total == 601 and computed == ["sql"]
+        with SearchEngine(filled, keep_connection=False) as bare:
+            assert late == bare.facets("")
+    finally:
+        release.set()
+        warm.join(10)
+    engine.close()
+
+
+def test_saved_totals_are_refused_for_a_torn_file_or_another_zone(filled: Archive) -> None:
+    from zoneinfo import ZoneInfo
+
+    from retention_desk.search import cachefile
+
+    with SearchEngine(filled) as first:
+        assert first.warm_up()
+        tz = first.tz
+    path = cachefile.cache_path(filled.path)
+    with filled.read() as conn:
+        assert cachefile.saved_totals(filled.path, conn, tz) is not None
+        other = ZoneInfo("America/New_York" if tz.key != "America/New_York" else "UTC")
+        assert cachefile.saved_totals(filled.path, conn, other) is None
+        whole = path.read_bytes()
+        path.write_bytes(whole[:-1])  # torn: shorter than its header says
+        assert cachefile.saved_totals(filled.path, conn, tz) is None
+        path.write_bytes(whole + b"\0")
+        assert cachefile.saved_totals(filled.path, conn, tz) is None
