@@ -76,6 +76,42 @@ class SqliteBackend:
         return ids
 
     @staticmethod
+    def fetch_scored(
+        conn: Connection, sql: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[IdArray, npt.NDArray[np.float64]]:
+        """(ids, scores) of `sql`'s two columns (an integer, a real; none NULL), in their
+        order, read as one text the way fetch_id_array reads ids. Scores are printed with 17
+        significant digits, which read back as the same doubles."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        try:
+            row = cursor.execute(
+                f"WITH rd_scored(x, s) AS ({sql}) SELECT"
+                " group_concat(x || ',' || printf('%!.17g', s), ','),"
+                " count(*), sum(x IS NULL OR s IS NULL OR typeof(x) != 'integer')"
+                " FROM rd_scored",
+                dict(params or {}),
+            ).fetchone()
+        finally:
+            cursor.close()
+        text, rows, bad = row
+        if bad:
+            raise TypeError("fetch_scored: the statement's columns are not an id and a score")
+        if not rows:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        try:
+            pairs = np.fromstring(text, dtype=np.float64, sep=",")
+        except ValueError:
+            pairs = None
+        if pairs is None or len(pairs) != 2 * rows:
+            raise TypeError("fetch_scored: the statement's columns are not an id and a score")
+        ids = pairs[0::2]
+        if len(ids) and float(np.abs(ids).max()) >= 2.0**53:  # beyond a double's integers
+            raise TypeError("fetch_scored: an id too large to read exactly")
+        return ids.astype(np.int64), pairs[1::2].copy()
+
+    @staticmethod
     def fetch_all(
         conn: Connection, sql: str, params: Mapping[str, Any] | None = None
     ) -> list[tuple[Any, ...]]:
@@ -128,14 +164,21 @@ class SqliteBackend:
             f" AND f.rowid = {version}.id)"
         )
 
-    def ranked_versions_sql(self, param: str) -> str:
-        """(version id, score) for matching versions; a lower score is a better match."""
+    def ranked_versions_sql(self, param: str, rowid_range: tuple[str, str] | None = None) -> str:
+        """(version id, score) for matching versions; a lower score is a better match.
+        `rowid_range`: two parameter names bounding the version ids (inclusive), inside the
+        statement so FTS5 seeks to them (the LIMIT keeps a caller's WHERE from reaching it)."""
         weights = ", ".join(str(w) for w in self.BM25_WEIGHTS)
+        within = (
+            ""
+            if rowid_range is None
+            else f" AND rowid BETWEEN :{rowid_range[0]} AND :{rowid_range[1]}"
+        )
         # LIMIT -1 keeps SQLite from flattening this into the caller's join, where bm25()
         # "cannot be used in the requested context"
         return (
             f"SELECT rowid AS vid, bm25(record_fts, {weights}) AS score FROM record_fts"
-            f" WHERE record_fts MATCH :{param} LIMIT -1"
+            f" WHERE record_fts MATCH :{param}{within} LIMIT -1"
         )
 
     @staticmethod

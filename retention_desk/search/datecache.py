@@ -176,6 +176,27 @@ class DateCache:
             raise LookupError("date cache is older than the matches; refresh it first")
         return ids, self.keys[ids], self.records[ids]
 
+    def _pruned(
+        self,
+        vids: npt.ArrayLike,
+        key_range: tuple[int | None, int | None] | None,
+        groups: tuple[npt.ArrayLike, set[int]] | None,
+        excluded: IdArray | set[int] | None,
+    ) -> tuple[npt.NDArray[np.bool_] | None, IdArray, IdArray]:
+        """(which of `vids` are kept, or None for all; their keys; their records) after the
+        pruning `candidates` describes."""
+        _ids, keys, rids = self._gather(vids)
+        keep = None
+        if key_range is not None or groups is not None:
+            keep = allowed(keys, rids, key_range, groups)
+        if excluded is not None and len(excluded):
+            drop = as_ids(sorted(excluded)) if isinstance(excluded, set) else excluded
+            outside = ~np.isin(rids, drop, kind="table")
+            keep = outside if keep is None else keep & outside
+        if keep is not None:
+            keys, rids = keys[keep], rids[keep]
+        return keep, keys, rids
+
     def candidates(
         self,
         vids: npt.ArrayLike,
@@ -192,40 +213,64 @@ class DateCache:
         needs only the top few, partitioned out in C; the rest is ordered a growing slice
         at a time, only as far as the caller keeps asking.
         """
-        _ids, keys, rids = self._gather(vids)
         # A destroyed version (NO_RECORD) cannot come from the index, and would fail the
         # caller's SQL check.
-        if key_range is not None or groups is not None:
-            keep = allowed(keys, rids, key_range, groups)
-            keys, rids = keys[keep], rids[keep]
-        if excluded is not None and len(excluded):
-            drop = as_ids(sorted(excluded)) if isinstance(excluded, set) else excluded
-            keep = ~np.isin(rids, drop, kind="table")
-            keys, rids = keys[keep], rids[keep]
+        _keep, keys, rids = self._pruned(vids, key_range, groups, excluded)
         # Rank: the best is the largest. Newest first it is the key, ties to the larger id;
         # oldest first the negated key (undated records still last), ties to the smaller id.
         if newest:
-            ranks, ties = keys, rids
+            ranked = _best_first(keys, (rids,), rids)
         else:
-            ranks = np.where(keys == UNDATED, UNDATED, -keys)
-            ties = -rids
-        seen: set[int] = set()
-        want = FIRST
-        while len(ranks):
-            if len(ranks) > want:
-                cut = len(ranks) - want
-                threshold = np.partition(ranks, cut)[cut]
-                top = ranks >= threshold  # every tie of the threshold too
-            else:
-                top = np.ones(len(ranks), dtype=bool)
-            order = np.lexsort((ties[top], ranks[top]))[::-1]
-            for rid in rids[top][order].tolist():
-                if rid not in seen:
-                    seen.add(rid)
-                    yield rid
-            rest = ~top
-            ranks, ties, rids = ranks[rest], ties[rest], rids[rest]
-            want *= GROWTH
+            ranked = _best_first(np.where(keys == UNDATED, UNDATED, -keys), (-rids,), rids)
+        for rid, _i in ranked:
+            yield rid
+
+    def by_score(
+        self,
+        vids: npt.ArrayLike,
+        scores: npt.NDArray[np.float64],
+        *,
+        key_range: tuple[int | None, int | None] | None = None,
+        groups: tuple[npt.ArrayLike, set[int]] | None = None,
+        excluded: IdArray | set[int] | None = None,
+    ) -> Iterator[tuple[int, float]]:
+        """(record id, its best score) of the given versions and their scores (lower is
+        better), best first, each record once, with its best version's score: the order of
+        the relevance SQL (best score, then newest, then the larger id), pruned and yielded
+        lazily as `candidates` is."""
+        keep, keys, rids = self._pruned(vids, key_range, groups, excluded)
+        kept = np.asarray(scores, dtype=np.float64)
+        if keep is not None:
+            kept = kept[keep]
+        for rid, i in _best_first(-kept, (keys, rids), rids):
+            yield rid, float(kept[i])
+
+
+def _best_first(
+    primary: npt.NDArray[Any], ties: tuple[npt.NDArray[Any], ...], rids: IdArray
+) -> Iterator[tuple[int, int]]:
+    """(record id, index into the arrays) by `primary` descending, then each of `ties`
+    descending, each record once (its first, best entry). The first FIRST are partitioned
+    out in C and sorted; each later slice is GROWTH times the one before, ordered only when
+    the caller asks for it."""
+    index = np.arange(len(rids))
+    seen: set[int] = set()
+    want = FIRST
+    while len(primary):
+        if len(primary) > want:
+            cut = len(primary) - want
+            top = primary >= np.partition(primary, cut)[cut]  # every tie of the threshold
+        else:
+            top = np.ones(len(primary), dtype=bool)
+        order = np.lexsort((*(t[top] for t in reversed(ties)), primary[top]))[::-1]
+        for rid, i in zip(rids[top][order].tolist(), index[top][order].tolist(), strict=True):
+            if rid not in seen:
+                seen.add(rid)
+                yield rid, i
+        rest = ~top
+        primary, rids, index = primary[rest], rids[rest], index[rest]
+        ties = tuple(t[rest] for t in ties)
+        want *= GROWTH
 
 
 def select(

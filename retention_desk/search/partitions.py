@@ -24,6 +24,7 @@ from collections.abc import Collection
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
@@ -157,3 +158,18 @@ def read_in_ranges(
     sql = f"SELECT vid FROM ({q.versions_sql}) WHERE vid BETWEEN :rd_lo AND :rd_hi"
     parts = [backend.fetch_id_array(conn, sql, q.bind(rd_lo=lo, rd_hi=hi)) for lo, hi in ranges]
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def read_scored_in_ranges(
+    backend: SqliteBackend, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]]
+) -> tuple[IdArray, npt.NDArray[np.float64]] | None:
+    """(version ids, scores) of the versions matching `q`'s words inside `ranges`, ascending;
+    None when the query's ranking cannot be limited to a range (substring terms)."""
+    assert q.text_match is not None
+    sql = q.text_match.ranked_in_range_sql
+    if sql is None:
+        return None
+    read = [backend.fetch_scored(conn, sql, q.bind(rd_lo=lo, rd_hi=hi)) for lo, hi in ranges]
+    if not read:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+    return np.concatenate([r[0] for r in read]), np.concatenate([r[1] for r in read])

@@ -147,6 +147,8 @@ class TextMatch:
     ranked_sql: str
     # any substring term (the walk's cost model treats those probes as phrases)
     has_substrings: bool
+    # ranked_sql limited to version ids between :rd_lo and :rd_hi (pure word queries only)
+    ranked_in_range_sql: str | None = None
 
 
 def build_text_match(
@@ -198,4 +200,7 @@ def build_text_match(
         probe_sql=" AND ".join(probes),
         ranked_sql=ranked,
         has_substrings=bool(sub_sets),
+        ranked_in_range_sql=(
+            backend.ranked_versions_sql(word_param, ("rd_lo", "rd_hi")) if not sub_sets else None
+        ),
     )

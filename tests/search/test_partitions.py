@@ -51,6 +51,10 @@ QUERIES = (
 def _same_as_sql(archive: Archive, expect_runs: bool | None) -> None:
     with SearchEngine(archive, keep_connection=False) as bare:
         expected = {q: (bare.facets(q), bare.search_ids(q)) for q in QUERIES}
+        ranked = {
+            q: [(r.id, r.score) for r in bare.page(q, sort="relevance", limit=9).rows]
+            for q in QUERIES
+        }
     with SearchEngine(archive) as engine:
         assert engine.warm_up()
         for query in QUERIES:
@@ -62,6 +66,10 @@ def _same_as_sql(archive: Archive, expect_runs: bool | None) -> None:
             for sort, ids in (("date", want_ids), ("oldest", want_ids[::-1])):
                 page = engine.page(query, sort=sort, limit=7)
                 assert [r.id for r in page.rows] == ids[:7], (query, sort, page.strategy)
+            # relevance ranked in memory, from the runs' matches when the layout has runs
+            page = engine.page(query, sort="relevance", limit=9)
+            assert page.strategy == "relevance+memory", query
+            assert [(r.id, r.score) for r in page.rows] == ranked[query], query
         if expect_runs is not None:
             with archive.read() as conn:
                 read = engine._partitioned_versions(conn, engine.parse("common platform:x"))

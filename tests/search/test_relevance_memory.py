@@ -1,0 +1,118 @@
+"""Relevance pages ranked in memory (every matching version's score read at once, each
+record's best version taken, filters checked on the candidates) give exactly the pages and
+scores of the relevance SQL: ties broken newest first then by id, records whose older
+version scores better, titles weighted, undated records, filters, exclusions, substrings and
+deep pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from retention_desk.archive import Archive
+from retention_desk.search import SearchEngine
+from retention_desk.search import walk as walk_mod
+from tests.search.conftest import rec, utc, write
+
+QUERIES = (
+    "flood",
+    "flood road",
+    '"flood warning"',
+    "flood OR storm",
+    "flo*",
+    "flood -closed",
+    "flood platform:facebook",
+    "flood kind:comment",
+    "flood after:2021-03",
+    "flood is:edited",
+    "storm 洪水",
+    "zzzz",
+)
+
+
+@pytest.fixture
+def varied(archive: Archive) -> Archive:
+    start = utc(2021, 1, 1)
+    texts = (
+        "flood warning on the river road",
+        "flood",  # identical short texts: equal scores, so the order falls to date and id
+        "flood",
+        "storm and flood and flood again closed",
+        "road closed for the storm",
+        "洪水 storm warning flood",
+        "flooding downtown",
+    )
+    records = [
+        rec(
+            f"r{i}",
+            texts[i % len(texts)],
+            # every tenth undated, and pairs sharing a timestamp (ties on the date too)
+            created_at=None if i % 10 == 9 else start + timedelta(hours=(i // 2) * 5),
+            platform="facebook" if i % 3 else "x",
+            kind="comment" if i % 4 == 0 else "post",
+            title="Flood desk" if i % 11 == 0 else None,
+        )
+        for i in range(420)
+    ]
+    write(archive, records)
+    # later captures: some records now read differently (their old version keeps its score)
+    write(
+        archive,
+        [
+            rec(f"r{i}", "calm day", created_at=start + timedelta(hours=(i // 2) * 5))
+            for i in range(0, 420, 7)
+            if i % 10 != 9
+        ],
+        source="later.json",
+    )
+    return archive
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_memory_ranking_gives_the_sql_pages_and_scores(varied: Archive, query: str) -> None:
+    with SearchEngine(varied, keep_connection=False) as bare:
+        expected = [
+            [
+                (r.id, r.score, r.matched_versions)
+                for r in bare.page(query, sort="relevance", limit=25, offset=o).rows
+            ]
+            for o in (0, 25, 200)
+        ]
+    with SearchEngine(varied) as engine:
+        assert engine.warm_up()
+        got = []
+        for offset in (0, 25, 200):
+            page = engine.page(query, sort="relevance", limit=25, offset=offset)
+            assert page.strategy == "relevance+memory", query
+            got.append([(r.id, r.score, r.matched_versions) for r in page.rows])
+    assert got == expected
+
+
+def test_too_many_matches_or_a_cold_cache_rank_in_sql(
+    varied: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SearchEngine(varied, keep_connection=False) as bare:
+        assert bare.page("flood", sort="relevance").strategy == "relevance"
+        expected = [r.id for r in bare.page("flood", sort="relevance").rows]
+    monkeypatch.setattr(walk_mod, "HARD_MEMORY_CAP", 10)
+    with SearchEngine(varied) as engine:
+        assert engine.warm_up()
+        page = engine.page("flood", sort="relevance")
+        assert page.strategy == "relevance"
+        assert [r.id for r in page.rows] == expected
+
+
+def test_a_filter_that_rejects_most_candidates_falls_back_to_sql(
+    varied: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retention_desk.search import engine as engine_mod
+
+    with SearchEngine(varied, keep_connection=False) as bare:
+        expected = [r.id for r in bare.page("flood is:edited", sort="relevance").rows]
+    monkeypatch.setattr(engine_mod, "VERIFY_CAP", 20)
+    with SearchEngine(varied) as engine:
+        assert engine.warm_up()
+        page = engine.page("flood is:edited", sort="relevance")
+        assert page.strategy == "relevance"
+        assert [r.id for r in page.rows] == expected
