@@ -41,7 +41,7 @@ import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -147,19 +147,27 @@ def save(
         return False
 
 
+def _header(f: BinaryIO) -> dict[str, Any] | None:
+    """The header at the start of an open cache file (None when it is not one), the file
+    positioned after it, and whole by the sizes it declares (nothing missing or added)."""
+    if f.read(len(MAGIC)) != MAGIC:
+        return None
+    size = int.from_bytes(f.read(8), "little")
+    if not 0 < size < 64 * 2**20:
+        return None
+    header: dict[str, Any] = json.loads(f.read(size))
+    if os.fstat(f.fileno()).st_size != f.tell() + sum(int(n) for n in header["sizes"]):
+        return None  # torn, or trailing bytes: not a file this module wrote
+    return header
+
+
 def _read(archive_path: Path | str) -> tuple[dict[str, Any], list[bytes]] | None:
-    path = cache_path(archive_path)
     try:
-        with path.open("rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
+        with cache_path(archive_path).open("rb") as f:
+            header = _header(f)
+            if header is None:
                 return None
-            size = int.from_bytes(f.read(8), "little")
-            if not 0 < size < 64 * 2**20:
-                return None
-            header = json.loads(f.read(size))
             parts = [f.read(n) for n in header["sizes"]]
-            if f.read(1):
-                return None  # trailing bytes: not a file this module wrote
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if [len(p) for p in parts] != header["sizes"]:
@@ -170,23 +178,12 @@ def _read(archive_path: Path | str) -> tuple[dict[str, Any], list[bytes]] | None
 
 
 def _read_header(archive_path: Path | str) -> dict[str, Any] | None:
-    """The file's header alone, when the file is whole by the sizes it declares (its arrays
-    are not read: that is the point)."""
-    path = cache_path(archive_path)
+    """The file's header alone (its arrays are not read: that is the point)."""
     try:
-        with path.open("rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
-                return None
-            size = int.from_bytes(f.read(8), "little")
-            if not 0 < size < 64 * 2**20:
-                return None
-            header: dict[str, Any] = json.loads(f.read(size))
-            length = os.fstat(f.fileno()).st_size
-        if length != len(MAGIC) + 8 + size + sum(int(n) for n in header["sizes"]):
-            return None
+        with cache_path(archive_path).open("rb") as f:
+            return _header(f)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return header
 
 
 def saved_totals(archive_path: Path | str, conn: Connection, tz: ZoneInfo) -> FacetCache | None:
