@@ -17,7 +17,6 @@ Relevance always materializes (bm25 over every match).
 from __future__ import annotations
 
 import functools
-import itertools
 import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -26,12 +25,13 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from retention_desk.archive import Archive, ArchiveBusy, db
 from retention_desk.archive.settings import DEFAULT_TIME_ZONE
-from retention_desk.search import cachefile, datecache, partitions
+from retention_desk.search import cachefile, datecache, memory_plans, partitions
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
@@ -436,45 +436,8 @@ class SearchEngine:
     def _candidate_checks(self, conn: Connection, q: CompiledQuery) -> tuple[str, dict[str, Any]]:
         """(the SQL condition each in-memory candidate must pass, the pruning the caches may
         apply before it; see `_pruning`)."""
-        # Exclusions are checked on the candidates, by probing their versions in SQL: reading
-        # every version holding an excluded word to prune in memory cost more than the page
-        # (`police -snow` at 5M: 34 ms for the 96,000 versions with `snow`).
-        probe = q.exclude_probe
-        where = q.base_where
-        if probe is not None:
-            where = (
-                f"({where}) AND NOT EXISTS (SELECT 1 FROM record_versions v"
-                f" WHERE v.record_id = r.id AND ({probe}))"
-            )
-        return where, self._pruning(conn, q, exclusions=probe is None)
-
-    def _checked(
-        self, conn: Connection, q: CompiledQuery, where: str, candidates: Iterator[int], want: int
-    ) -> list[int] | None:
-        """The first `want` of `candidates` (best first) passing `where` in SQL, which also
-        drops records destroyed since they were cached; None when the filters reject so many
-        that VERIFY_CAP candidates did not fill the page."""
-        found: list[int] = []
-        checked = 0
-        batch = max(64, want * 2)
-        while len(found) < want:
-            part = list(itertools.islice(candidates, batch))
-            if not part:
-                break
-            sql = (
-                f"SELECT r.id FROM {self.backend.records_by_id()}"
-                f" WHERE r.id IN ({id_list(part)}) AND ({where})"
-            )
-            passing = {int(r[0]) for r in self.backend.execute(conn, sql, q.params)}
-            found += [rid for rid in part if rid in passing]
-            checked += len(part)
-            if checked >= VERIFY_CAP and len(found) < want:
-                return None
-            # size the next batch from the share of candidates the filters let through
-            rate = len(found) / checked
-            need = want - len(found)
-            batch = min(int(need / rate * 1.5) + 16 if rate else batch * 8, VERIFY_CAP)
-        return found[:want]
+        where = memory_plans.candidate_where(q)
+        return where, self._pruning(conn, q, exclusions=q.exclude_probe is None)
 
     def _from_date_cache(
         self,
@@ -494,7 +457,20 @@ class SearchEngine:
             vids = self.backend.fetch_id_array(conn, q.versions_sql, q.bind())
         where, pruning = self._candidate_checks(conn, q)
         candidates = dates.candidates(vids, newest=sort != "oldest", **pruning)
-        return self._checked(conn, q, where, candidates, want), KnownVersions(vids)
+        found = memory_plans.checked(self.backend, conn, q, where, candidates, want, VERIFY_CAP)
+        return found, KnownVersions(vids)
+
+    def _scored_matches(
+        self, conn: Connection, q: CompiledQuery
+    ) -> tuple[IdArray, npt.NDArray[np.float64]] | None:
+        """(version ids, scores) of every match, the date cache refreshed over them; None
+        past HARD_MEMORY_CAP matches (memory_plans.scored_matches)."""
+        assert self._dates is not None
+        ranges = self._partition_ranges(conn, q)
+        scored = memory_plans.scored_matches(self.backend, conn, q, ranges)
+        if scored is not None:
+            self._dates.refresh(self.backend, conn)
+        return scored
 
     def _relevance_from_cache(
         self, conn: Connection, q: CompiledQuery, want: int
@@ -509,20 +485,9 @@ class SearchEngine:
         record of every match and groups them, against 221 ms for the bare ranking."""
         dates = self._dates
         assert dates is not None
-        cap = walk_mod.HARD_MEMORY_CAP
-        scored = None
-        ranges = self._partition_ranges(conn, q)
-        if ranges is not None:
-            # a platform or kind filter over few runs of ids: only the matches inside them
-            # (`the platform:youtube` at 6.3M: 290,000 of 4.9 million)
-            if partitions.count_in_ranges(self.backend, conn, q, ranges, cap + 1) > cap:
-                return None
-            scored = partitions.read_scored_in_ranges(self.backend, conn, q, ranges)
+        scored = self._scored_matches(conn, q)
         if scored is None:
-            if walk_mod.count_matches(self.backend, conn, q, cap + 1) > cap:
-                return None
-            scored = self.backend.fetch_scored(conn, q.ranked_sql, q.bind())
-        dates.refresh(self.backend, conn)
+            return None
         vids, scores = scored
         where, pruning = self._candidate_checks(conn, q)
         best: dict[int, float] = {}
@@ -532,7 +497,7 @@ class SearchEngine:
                 best[rid] = score
                 yield rid
 
-        found = self._checked(conn, q, where, ranked(), want)
+        found = memory_plans.checked(self.backend, conn, q, where, ranked(), want, VERIFY_CAP)
         if found is None:
             return None
         return found, {rid: best[rid] for rid in found}, KnownVersions(vids)
@@ -580,7 +545,14 @@ class SearchEngine:
         sort = self._check_sort(sort)
         with self._read() as conn:
             if sort == "relevance" and q.has_text:
-                return self._ids_relevance(conn, q, None)[0]
+                scored = self._scored_matches(conn, q) if self._dates is not None else None
+                if scored is None:
+                    return self._ids_relevance(conn, q, None)[0]
+                assert self._dates is not None
+                ranked = self._dates.by_score(*scored, **self._pruning(conn, q))
+                ordered = [rid for rid, _score in ranked]
+                passing = set(self._passing(conn, q, distinct(as_ids(ordered))).tolist())
+                return [rid for rid in ordered if rid in passing]
             if q.has_text and self._dates is not None:
                 # order the matches by their cached date keys instead of sorting in SQL
                 vids, _grouped = self._matching_versions(conn, q)
@@ -665,10 +637,11 @@ class SearchEngine:
             if cache is None and self._warming and not (q.has_text or q.has_conditions):
                 # the warm-up is loading the arrays: the totals alone are in the file's header
                 saved = cachefile.saved_totals(self.archive.path, conn, self.tz)
+                # the same tombstones: no record destroyed since, so no live count to check
                 whole = (
                     None
                     if saved is None
-                    else facets_mod.whole_from_cache(self.backend, conn, saved)
+                    else facets_mod.whole_from_cache(self.backend, conn, saved, trusted=True)
                 )
                 if whole is not None:
                     return whole

@@ -60,6 +60,9 @@ class FacetCache:
         self._group = Column([0])  # indexed by record id
         self.max_id = 0
         self.totals: Counter[int] = Counter()  # records per group, as of the last refresh
+        # totals only (no group per record): the cache file's header, read while the warm-up
+        # loads the arrays; it answers facets of the whole archive and nothing else
+        self.totals_only = False
         self._starts: list[int] = []  # date keys of local new years, built on first use
 
     @property
@@ -90,6 +93,11 @@ class FacetCache:
 
     def _add(self, rows: list[tuple[Any, ...]]) -> None:
         starts = self._year_starts()
+        if self.totals_only:
+            for _rid, platform, kind, account, key in rows:
+                self.totals[self._group_id((platform, kind, account, _year(starts, key)))] += 1
+            self.max_id = rows[-1][0]
+            return
         ids: list[int] = []
         for rid, platform, kind, account, key in rows:
             gap = rid - len(self._group) - len(ids)
@@ -122,6 +130,16 @@ class FacetCache:
         cache.totals = totals
         return cache
 
+    @classmethod
+    def from_totals(
+        cls, tz: ZoneInfo, groups: list[Group], max_id: int, totals: Counter[int]
+    ) -> FacetCache:
+        """A totals-only cache (see `totals_only`): records per group up to record `max_id`,
+        caught up by `refresh` like a full one."""
+        cache = cls.restore(tz, groups, [0], max_id, totals)
+        cache.totals_only = True
+        return cache
+
     def find_group(
         self, platform: str, kind: str, account: int | None, key: int | None
     ) -> int | None:
@@ -131,6 +149,8 @@ class FacetCache:
 
     def count(self, record_ids: Iterable[int] | IdArray) -> tuple[int, dict[str, Counter[Any]]]:
         """(total, counts per facet) for distinct live record ids."""
+        if self.totals_only:
+            raise ValueError("a totals-only facet cache cannot count a result set")
         if isinstance(record_ids, np.ndarray):
             ids = record_ids.astype(np.int64, copy=False)
         else:

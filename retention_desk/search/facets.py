@@ -154,11 +154,17 @@ def from_cache(
     )
 
 
-def whole_from_cache(backend: SqliteBackend, conn: Connection, cache: FacetCache) -> Facets | None:
+def whole_from_cache(
+    backend: SqliteBackend, conn: Connection, cache: FacetCache, trusted: bool = False
+) -> Facets | None:
     """Facets of the whole archive from the cache's running totals (one count(*) to check
-    no record was destroyed since); None when the totals cannot be trusted."""
+    no record was destroyed since, unless the caller knows none was: `trusted`); None when
+    the totals cannot be trusted."""
     cache.refresh(backend, conn)
-    live = int(backend.execute(conn, "SELECT count(*) FROM records").scalar_one())
+    if trusted:
+        live = sum(cache.totals.values())
+    else:
+        live = int(backend.execute(conn, "SELECT count(*) FROM records").scalar_one())
     counted = cache.count_all(live)
     if counted is None:
         return None

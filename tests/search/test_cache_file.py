@@ -90,6 +90,34 @@ def test_the_next_open_loads_the_file_instead_of_the_tables(filled: Archive) -> 
     assert ok and read == 1 and got == answers(filled)
 
 
+def test_a_file_far_behind_is_written_again(
+    filled: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Catching up more than SAVE_AFTER_ENTRIES rewrites the file even below SAVE_AFTER's
+    share, so the next open (and its first facets, from the header) need not catch up."""
+    ok, _got, _read = warmed_answers(filled)
+    assert ok
+    monkeypatch.setattr(cachefile, "SAVE_AFTER_ENTRIES", 10)
+    write(
+        filled,
+        [rec(f"late{i}", "flood late", created_at=utc(2030, 1, 1)) for i in range(3)],
+        source="late.json",
+    )
+    ok, _got, read = warmed_answers(filled)
+    assert ok and read == 3
+    ok, _got, read = warmed_answers(filled)
+    assert ok and read == 3  # 6 entries caught up (3 versions, 3 records): not rewritten
+    write(
+        filled,
+        [rec(f"later{i}", "flood later", created_at=utc(2030, 1, 2)) for i in range(3)],
+        source="later.json",
+    )
+    ok, _got, read = warmed_answers(filled)
+    assert ok and read == 6  # 12 entries: past 10, though far below 5% of 800
+    ok, got, read = warmed_answers(filled)
+    assert ok and read == 0 and got == answers(filled)
+
+
 def test_a_damaged_file_is_ignored_and_rewritten(filled: Archive) -> None:
     warmed_answers(filled)
     path = cachefile.cache_path(filled.path)

@@ -116,3 +116,14 @@ def test_a_filter_that_rejects_most_candidates_falls_back_to_sql(
         page = engine.page("flood is:edited", sort="relevance")
         assert page.strategy == "relevance"
         assert [r.id for r in page.rows] == expected
+
+
+def test_every_match_in_relevance_order_is_the_sql_order(varied: Archive) -> None:
+    """search_ids (the results table's whole list) ranks in memory too, with the SQL's
+    order, filters and exclusions."""
+    with SearchEngine(varied, keep_connection=False) as bare:
+        expected = {q: bare.search_ids(q, sort="relevance") for q in QUERIES}
+    with SearchEngine(varied) as engine:
+        assert engine.warm_up()
+        got = {q: engine.search_ids(q, sort="relevance") for q in QUERIES}
+    assert got == expected

@@ -130,8 +130,9 @@ def test_caches_read_in_small_chunks_give_the_same_answers(
 def test_facets_of_everything_during_a_warm_up_come_from_the_saved_totals(
     filled: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first screen's facets while the arrays load: from the cache file's header when its
-    totals are exactly the archive's, else from the tables; the same counts either way."""
+    """The first screen's facets while the arrays load: from the cache file's header (caught
+    up with records archived since) unless a record was destroyed since, then from the
+    tables; the same counts either way."""
     from retention_desk.search import cachefile
     from retention_desk.search import facets as facets_mod
 
@@ -156,12 +157,16 @@ def test_facets_of_everything_during_a_warm_up_come_from_the_saved_totals(
         assert started.wait(10)
         assert engine.facets("") == expected
         assert computed == []  # answered from the header, not by a pass over the tables
-        # a record archived since the file was saved: its totals are not today's
+        # a record archived since the file was saved: the totals are caught up with it
         write(filled, [rec("late", "late", created_at=utc(2030, 1, 1))], source="late.json")
         late = engine.facets("")
-        assert late.total == 601 and computed == ["sql"]
+        assert late.total == 601 and computed == []
         with SearchEngine(filled, keep_connection=False) as bare:
             assert late == bare.facets("")
+        # a record destroyed since (another count of tombstones): the tables answer
+        computed.clear()
+        monkeypatch.setattr(cachefile, "tombstones", lambda _conn: 1)
+        assert engine.facets("") == late and computed == ["sql"]
     finally:
         release.set()
         warm.join(10)
@@ -178,7 +183,10 @@ def test_saved_totals_are_refused_for_a_torn_file_or_another_zone(filled: Archiv
         tz = first.tz
     path = cachefile.cache_path(filled.path)
     with filled.read() as conn:
-        assert cachefile.saved_totals(filled.path, conn, tz) is not None
+        saved = cachefile.saved_totals(filled.path, conn, tz)
+        assert saved is not None and saved.totals_only
+        with pytest.raises(ValueError):
+            saved.count([1, 2])  # totals alone cannot count a result set
         other = ZoneInfo("America/New_York" if tz.key != "America/New_York" else "UTC")
         assert cachefile.saved_totals(filled.path, conn, other) is None
         whole = path.read_bytes()
