@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 IdArray = npt.NDArray[np.int64]
+SPARSE_TABLE = 16_000_000  # bytes of marks `distinct` spends whatever the number of ids
 
 
 def as_ids(values: object) -> IdArray:
@@ -23,9 +24,11 @@ def as_ids(values: object) -> IdArray:
 class Column:
     """int64 values indexed 0..len-1, appended at the end; `view` is what is filled so far.
 
-    Room grows by half again each time, so a load of millions appended in chunks copies a
-    few times, not once per chunk. A view taken before an append keeps the values it had
-    (they never change; only later ids are added)."""
+    Room grows by an eighth (at least 64K entries) each time, so a load of millions appended
+    in chunks copies a bounded number of times, not once per chunk, and a long-lived engine
+    holds little spare room (an eighth of 7 million entries: 7 MB per column). A view taken
+    before an append keeps the values it had (they never change; only later ids are
+    added)."""
 
     __slots__ = ("_data", "_size")
 
@@ -53,15 +56,12 @@ class Column:
         added = np.asarray(values, dtype=np.int64).reshape(-1)
         need = self._size + len(added)
         if need > len(self._data):
-            grown = np.empty(max(need, len(self._data) * 3 // 2 + 1024), dtype=np.int64)
+            room = len(self._data) + len(self._data) // 8 + 65_536
+            grown = np.empty(max(need, room), dtype=np.int64)
             grown[: self._size] = self._data[: self._size]
             self._data = grown
         self._data[self._size : need] = added
         self._size = need
-
-    def truncate(self, size: int) -> None:
-        """Forget the values from index `size` on (an append that could not be completed)."""
-        self._size = min(self._size, max(0, size))
 
 
 def distinct(ids: IdArray) -> IdArray:
@@ -74,13 +74,27 @@ def distinct(ids: IdArray) -> IdArray:
         ids = ids[ids >= 0]
     if not len(ids):
         return np.empty(0, dtype=np.int64)
-    seen = np.zeros(int(ids.max()) + 1, dtype=bool)
+    top = int(ids.max())
+    if top > 16 * len(ids) + SPARSE_TABLE:  # a table that large for so few: sort instead
+        return np.unique(ids).astype(np.int64, copy=False)
+    seen = np.zeros(top + 1, dtype=bool)
     seen[ids] = True
     return np.flatnonzero(seen).astype(np.int64, copy=False)
+
+
+def member(ids: IdArray, of: IdArray) -> npt.NDArray[np.bool_]:
+    """Which of `ids` are in `of`: by a table of marks over `of`'s range when that is not
+    sparse (17 ms for 300,000 ids against 100,000 at 6 million records; numpy's own choice
+    sorted them, 59 ms), else by sorting."""
+    if not len(ids) or not len(of):
+        return np.zeros(len(ids), dtype=bool)
+    span = int(of.max()) - int(of.min())
+    dense = span <= 16 * (len(ids) + len(of)) + SPARSE_TABLE
+    return np.isin(ids, of, kind="table" if dense else None)
 
 
 def without(ids: IdArray, drop: IdArray) -> IdArray:
     """`ids` less those in `drop` (order kept)."""
     if not len(ids) or not len(drop):
         return ids
-    return ids[~np.isin(ids, drop, kind="table")]
+    return ids[~member(ids, drop)]

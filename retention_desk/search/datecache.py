@@ -27,7 +27,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.columns import Column, IdArray, as_ids, distinct
+from retention_desk.search.columns import Column, IdArray, as_ids, distinct, member
 
 UNDATED = -(2**63)  # sorts below every date: undated records come last when newest first
 NO_RECORD = -1
@@ -191,7 +191,7 @@ class DateCache:
             keep = allowed(keys, rids, key_range, groups)
         if excluded is not None and len(excluded):
             drop = as_ids(sorted(excluded)) if isinstance(excluded, set) else excluded
-            outside = ~np.isin(rids, drop, kind="table")
+            outside = ~member(rids, drop)
             keep = outside if keep is None else keep & outside
         if keep is not None:
             keys, rids = keys[keep], rids[keep]

@@ -35,7 +35,7 @@ from retention_desk.search import cachefile, datecache, memory_plans, partitions
 from retention_desk.search import facets as facets_mod
 from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
-from retention_desk.search.columns import IdArray, as_ids, distinct, without
+from retention_desk.search.columns import IdArray, as_ids, distinct, member, without
 from retention_desk.search.compiler import CompiledQuery, compile_query
 from retention_desk.search.datecache import CacheUnusable, DateCache, sort_key
 from retention_desk.search.errors import QueryError
@@ -718,7 +718,7 @@ class SearchEngine:
         # many: the conditions' own result (along their indexes), intersected
         sql = f"SELECT r.id FROM records r WHERE {where}"
         kept = self.backend.fetch_id_array(conn, sql, q.params)
-        return ids[np.isin(ids, kept, kind="table")] if len(kept) else ids[:0]
+        return ids[member(ids, kept)]
 
     def _decided_in_memory(
         self, conn: Connection, q: CompiledQuery, vids: IdArray, grouped: bool = False

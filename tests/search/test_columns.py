@@ -24,6 +24,12 @@ def test_distinct_is_the_sorted_set_without_no_record(ids: list[int]) -> None:
     assert got.tolist() == sorted({i for i in ids if i >= 0})
 
 
+def test_distinct_and_without_of_a_few_huge_ids_do_not_mark_a_table_up_to_them() -> None:
+    ids = as_ids([2**62, 5, 2**62, 2**40])
+    assert distinct(ids).tolist() == [5, 2**40, 2**62]
+    assert without(ids, as_ids([2**40, 7])).tolist() == [2**62, 5, 2**62]
+
+
 @given(IDS, IDS)
 def test_without_keeps_order_and_drops_every_listed_id(ids: list[int], drop: list[int]) -> None:
     dropped = set(drop)
