@@ -49,6 +49,7 @@ from retention_desk.search.rows import fetch_rows as _fetch_rows
 
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
+TOP_VERSIONS = 4096  # best-scoring versions kept for a relevance page without filters
 MAX_LIMIT = 10_000  # rows in one page; iter_rows has no such bound
 EXPORT_BATCH = 500  # rows fetched at a time by iter_rows
 
@@ -472,6 +473,38 @@ class SearchEngine:
             self._dates.refresh(self.backend, conn)
         return scored
 
+    def _relevance_top(
+        self, conn: Connection, q: CompiledQuery, want: int
+    ) -> tuple[list[int], dict[int, float], KnownVersions] | None:
+        """A relevance page of a query without filters from its best-scoring versions only:
+        SQLite keeps the top TOP_VERSIONS (at least) while computing every score, as bare
+        FTS5's `ORDER BY rank` does, and nothing else is read (at 6.3M `police` 143 ms,
+        against 191 for bare `ORDER BY rank`). Exact: a record is taken only when its best
+        score is better than the last one kept, so no version left out could rank it
+        differently; None when those records do not fill the page (the full read answers).
+        Rows probe only their versions outside the ones kept (a prefix probe costs ms)."""
+        dates = self._dates
+        assert dates is not None
+        keep = max(4 * want, TOP_VERSIONS)
+        sql = f"SELECT vid, score FROM ({q.ranked_sql}) ORDER BY score LIMIT :rd_keep"
+        vids, scores = self.backend.fetch_scored(conn, sql, q.bind(rd_keep=keep))
+        dates.refresh(self.backend, conn)
+        complete = len(vids) < keep  # every match was kept
+        last = float(scores.max()) if len(scores) else 0.0
+        best: dict[int, float] = {}
+
+        def certain() -> Iterator[int]:
+            for rid, score in dates.by_score(vids, scores):
+                if not complete and score >= last:
+                    return  # a version tied with the last kept may have been left out
+                best[rid] = score
+                yield rid
+
+        found = memory_plans.checked(self.backend, conn, q, "1 = 1", certain(), want, VERIFY_CAP)
+        if found is None or (len(found) < want and not complete):
+            return None
+        return found, {rid: best[rid] for rid in found}, KnownVersions(vids, complete=False)
+
     def _relevance_from_cache(
         self, conn: Connection, q: CompiledQuery, want: int
     ) -> tuple[list[int], dict[int, float], KnownVersions] | None:
@@ -485,6 +518,10 @@ class SearchEngine:
         record of every match and groups them, against 221 ms for the bare ranking."""
         dates = self._dates
         assert dates is not None
+        if not q.has_conditions:
+            top = self._relevance_top(conn, q, want)
+            if top is not None:
+                return top
         scored = self._scored_matches(conn, q)
         if scored is None:
             return None

@@ -35,6 +35,9 @@ _MATCHED_SQL = (
 
 
 _VERSIONS_SQL = "SELECT record_id, seq, id FROM record_versions WHERE record_id IN ({ids})"
+_PROBED_SQL = (
+    "SELECT v.record_id, v.seq FROM record_versions v WHERE v.id IN ({vids}) AND ({probe})"
+)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -57,8 +60,11 @@ class KnownVersions:
     all up front (a page asks about a few dozen): a binary search when they are ascending,
     as FTS5 returns them, else a set built on the first question."""
 
-    def __init__(self, vids: npt.ArrayLike) -> None:
+    def __init__(self, vids: npt.ArrayLike, complete: bool = True) -> None:
         self._vids = np.asarray(vids, dtype=np.int64)
+        # False: some of the matching versions only (the best-scoring ones); the others of a
+        # page's records are probed
+        self.complete = complete
         self._set: set[int] | None = None
         self._ascending: bool | None = None
 
@@ -83,7 +89,8 @@ def matched_versions(
     known: Container[int] | None = None,
 ) -> dict[int, tuple[int, ...]]:
     """record id -> seq numbers of its versions that match the query's words. With `known`
-    (every matching version id, when the caller has read them) no index probe is needed."""
+    (every matching version id, when the caller has read them) no index probe is needed;
+    with a KnownVersions that is not `complete`, only the versions outside it are probed."""
     if not query.has_text or not ids:
         return {}
     found: dict[int, list[int]] = {}
@@ -91,8 +98,15 @@ def matched_versions(
         part = ids[start : start + BATCH]
         if known is not None:
             sql = _VERSIONS_SQL.format(ids=id_list(part))
+            unknown: list[int] = []
             for record_id, seq, vid in backend.execute(conn, sql):
                 if vid in known:
+                    found.setdefault(int(record_id), []).append(int(seq))
+                elif isinstance(known, KnownVersions) and not known.complete:
+                    unknown.append(int(vid))
+            if unknown:  # only versions outside what the caller read: probed by id
+                sql = _PROBED_SQL.format(vids=id_list(unknown), probe=query.probe_sql)
+                for record_id, seq in backend.execute(conn, sql, query.bind()):
                     found.setdefault(int(record_id), []).append(int(seq))
             continue
         sql = _MATCHED_SQL.format(ids=id_list(part), probe=query.probe_sql)

@@ -60,7 +60,13 @@ def varied(archive: Archive) -> Archive:
     write(
         archive,
         [
-            rec(f"r{i}", "calm day", created_at=start + timedelta(hours=(i // 2) * 5))
+            rec(
+                f"r{i}",
+                # some still match, worse than before: two matching versions, one of them
+                # maybe outside the best versions kept
+                "flood reported again later today" if i % 14 == 0 else "calm day",
+                created_at=start + timedelta(hours=(i // 2) * 5),
+            )
             for i in range(0, 420, 7)
             if i % 10 != 9
         ],
@@ -92,15 +98,61 @@ def test_memory_ranking_gives_the_sql_pages_and_scores(varied: Archive, query: s
 def test_too_many_matches_or_a_cold_cache_rank_in_sql(
     varied: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    query = "flood platform:facebook"  # with a filter: every match is read, up to the cap
     with SearchEngine(varied, keep_connection=False) as bare:
-        assert bare.page("flood", sort="relevance").strategy == "relevance"
-        expected = [r.id for r in bare.page("flood", sort="relevance").rows]
+        assert bare.page(query, sort="relevance").strategy == "relevance"
+        expected = [r.id for r in bare.page(query, sort="relevance").rows]
     monkeypatch.setattr(walk_mod, "HARD_MEMORY_CAP", 10)
     with SearchEngine(varied) as engine:
         assert engine.warm_up()
-        page = engine.page("flood", sort="relevance")
+        page = engine.page(query, sort="relevance")
         assert page.strategy == "relevance"
         assert [r.id for r in page.rows] == expected
+        # without filters only the best versions are read, whatever the number of matches
+        assert engine.page("flood", sort="relevance").strategy == "relevance+memory"
+
+
+def test_pages_without_filters_from_the_best_versions_alone(
+    varied: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the best-scoring versions are kept; a record is taken only when its score beats
+    the last kept, so ties at the cut (the many identical `flood` texts) send the page to
+    the full read instead of guessing. Both happen here, and every page is the SQL's."""
+    from retention_desk.search import engine as engine_mod
+
+    monkeypatch.setattr(engine_mod, "TOP_VERSIONS", 1)  # keep only 4 x the page
+    used: list[bool] = []
+    top = SearchEngine._relevance_top
+
+    def spy(self: SearchEngine, *args: object) -> object:
+        got = top(self, *args)  # type: ignore[arg-type]
+        used.append(got is not None)
+        return got
+
+    monkeypatch.setattr(SearchEngine, "_relevance_top", spy)
+    queries = ("flood", "flood road", "storm 洪水", "flood OR storm", '"flood warning"', "flo*")
+    shapes = ((5, 0), (25, 0), (10, 30))
+    with SearchEngine(varied, keep_connection=False) as bare:
+        expected = [
+            [
+                (r.id, r.score, r.matched_versions)
+                for r in bare.page(q, sort="relevance", limit=n, offset=o).rows
+            ]
+            for q in queries
+            for n, o in shapes
+        ]
+    with SearchEngine(varied) as engine:
+        assert engine.warm_up()
+        got = [
+            [
+                (r.id, r.score, r.matched_versions)
+                for r in engine.page(q, sort="relevance", limit=n, offset=o).rows
+            ]
+            for q in queries
+            for n, o in shapes
+        ]
+    assert got == expected
+    assert True in used and False in used
 
 
 def test_a_filter_that_rejects_most_candidates_falls_back_to_sql(
@@ -127,3 +179,36 @@ def test_every_match_in_relevance_order_is_the_sql_order(varied: Archive) -> Non
         assert engine.warm_up()
         got = {q: engine.search_ids(q, sort="relevance") for q in QUERIES}
     assert got == expected
+
+
+def test_versions_outside_a_partial_list_are_probed(archive: Archive) -> None:
+    """A record whose best version was kept and whose other matching version was not still
+    lists both as matched (the top plan knows only the best versions)."""
+    from retention_desk.search.backend import SqliteBackend
+    from retention_desk.search.rows import KnownVersions, matched_versions
+
+    start = utc(2022, 1, 1)
+    write(archive, [rec("a", "flood", created_at=start), rec("b", "calm", created_at=start)])
+    write(
+        archive,
+        [
+            rec("a", "flood reported again later today", created_at=start),
+            rec("b", "calm again", created_at=start),
+        ],
+        source="later.json",
+    )
+    with SearchEngine(archive) as engine, archive.read() as conn:
+        q = engine.parse("flood")
+        rids = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM records ORDER BY id")]
+        first = int(
+            conn.exec_driver_sql(
+                "SELECT id FROM record_versions WHERE record_id = ? AND seq = 1", (rids[0],)
+            ).scalar_one()
+        )
+        backend = SqliteBackend()
+        probed = matched_versions(backend, conn, rids, q)
+        assert probed == {rids[0]: (1, 2)}
+        partial = KnownVersions([first], complete=False)
+        assert matched_versions(backend, conn, rids, q, partial) == probed
+        # a complete list is taken at its word: the second version is not in it
+        assert matched_versions(backend, conn, rids, q, KnownVersions([first])) == {rids[0]: (1,)}
