@@ -476,12 +476,12 @@ class SearchEngine:
     def _relevance_top(
         self, conn: Connection, q: CompiledQuery, want: int
     ) -> tuple[list[int], dict[int, float], KnownVersions] | None:
-        """A relevance page of a query without filters from its best-scoring versions only:
-        SQLite keeps the top TOP_VERSIONS (at least) while computing every score, as bare
-        FTS5's `ORDER BY rank` does, and nothing else is read (at 6.3M `police` 143 ms,
-        against 191 for bare `ORDER BY rank`). Exact: a record is taken only when its best
-        score is better than the last one kept, so no version left out could rank it
-        differently; None when those records do not fill the page (the full read answers).
+        """A relevance page from the best-scoring versions only: SQLite keeps the top
+        TOP_VERSIONS (at least) while computing every score, as bare FTS5's `ORDER BY rank`
+        does, and nothing else is read (at 6.3M `police` 143 ms, against 191 for bare
+        `ORDER BY rank`). Exact: a record is taken only when its best score is better than
+        the last one kept, so no version left out could rank it differently; None when those
+        records, checked against the filters, do not fill the page (the full read answers).
         Rows probe only their versions outside the ones kept (a prefix probe costs ms)."""
         dates = self._dates
         assert dates is not None
@@ -492,15 +492,16 @@ class SearchEngine:
         complete = len(vids) < keep  # every match was kept
         last = float(scores.max()) if len(scores) else 0.0
         best: dict[int, float] = {}
+        where, pruning = self._candidate_checks(conn, q)
 
         def certain() -> Iterator[int]:
-            for rid, score in dates.by_score(vids, scores):
+            for rid, score in dates.by_score(vids, scores, **pruning):
                 if not complete and score >= last:
                     return  # a version tied with the last kept may have been left out
                 best[rid] = score
                 yield rid
 
-        found = memory_plans.checked(self.backend, conn, q, "1 = 1", certain(), want, VERIFY_CAP)
+        found = memory_plans.checked(self.backend, conn, q, where, certain(), want, VERIFY_CAP)
         if found is None or (len(found) < want and not complete):
             return None
         return found, {rid: best[rid] for rid in found}, KnownVersions(vids, complete=False)
@@ -518,7 +519,7 @@ class SearchEngine:
         record of every match and groups them, against 221 ms for the bare ranking."""
         dates = self._dates
         assert dates is not None
-        if not q.has_conditions:
+        if self._partition_ranges(conn, q) is None:  # (reading the runs' scores is cheap)
             top = self._relevance_top(conn, q, want)
             if top is not None:
                 return top

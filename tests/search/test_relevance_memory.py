@@ -98,26 +98,29 @@ def test_memory_ranking_gives_the_sql_pages_and_scores(varied: Archive, query: s
 def test_too_many_matches_or_a_cold_cache_rank_in_sql(
     varied: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    query = "flood platform:facebook"  # with a filter: every match is read, up to the cap
+    query = "flood platform:facebook"
     with SearchEngine(varied, keep_connection=False) as bare:
         assert bare.page(query, sort="relevance").strategy == "relevance"
         expected = [r.id for r in bare.page(query, sort="relevance").rows]
     monkeypatch.setattr(walk_mod, "HARD_MEMORY_CAP", 10)
     with SearchEngine(varied) as engine:
         assert engine.warm_up()
+        # the best versions alone are read whatever the number of matches
+        assert engine.page(query, sort="relevance").strategy == "relevance+memory"
+        # when they do not settle the page, every match would be read: past the cap, SQL
+        monkeypatch.setattr(SearchEngine, "_relevance_top", lambda *_args: None)
         page = engine.page(query, sort="relevance")
         assert page.strategy == "relevance"
         assert [r.id for r in page.rows] == expected
-        # without filters only the best versions are read, whatever the number of matches
-        assert engine.page("flood", sort="relevance").strategy == "relevance+memory"
 
 
-def test_pages_without_filters_from_the_best_versions_alone(
+def test_pages_from_the_best_versions_alone(
     varied: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the best-scoring versions are kept; a record is taken only when its score beats
-    the last kept, so ties at the cut (the many identical `flood` texts) send the page to
-    the full read instead of guessing. Both happen here, and every page is the SQL's."""
+    the last kept, so ties at the cut (the many identical `flood` texts), or filters that
+    leave too few, send the page to the full read instead of guessing. Both happen here,
+    and every page is the SQL's."""
     from retention_desk.search import engine as engine_mod
 
     monkeypatch.setattr(engine_mod, "TOP_VERSIONS", 1)  # keep only 4 x the page
@@ -130,7 +133,17 @@ def test_pages_without_filters_from_the_best_versions_alone(
         return got
 
     monkeypatch.setattr(SearchEngine, "_relevance_top", spy)
-    queries = ("flood", "flood road", "storm 洪水", "flood OR storm", '"flood warning"', "flo*")
+    queries = (
+        "flood",
+        "flood road",
+        "storm 洪水",
+        "flood OR storm",
+        '"flood warning"',
+        "flo*",
+        "flood -closed",
+        "flood is:edited",
+        "storm after:2021-03",
+    )
     shapes = ((5, 0), (25, 0), (10, 30))
     with SearchEngine(varied, keep_connection=False) as bare:
         expected = [
