@@ -219,9 +219,9 @@ class DateCache:
         # Rank: the best is the largest. Newest first it is the key, ties to the larger id;
         # oldest first the negated key (undated records still last), ties to the smaller id.
         if newest:
-            ranked = _best_first(keys, (rids,), rids)
+            ranked = best_first(keys, (rids,), rids)
         else:
-            ranked = _best_first(np.where(keys == UNDATED, UNDATED, -keys), (-rids,), rids)
+            ranked = best_first(np.where(keys == UNDATED, UNDATED, -keys), (-rids,), rids)
         for rid, _i in ranked:
             yield rid
 
@@ -242,11 +242,11 @@ class DateCache:
         kept = np.asarray(scores, dtype=np.float64)
         if keep is not None:
             kept = kept[keep]
-        for rid, i in _best_first(-kept, (keys, rids), rids):
+        for rid, i in best_first(-kept, (keys, rids), rids):
             yield rid, float(kept[i])
 
 
-def _best_first(
+def best_first(
     primary: npt.NDArray[Any], ties: tuple[npt.NDArray[Any], ...], rids: IdArray
 ) -> Iterator[tuple[int, int]]:
     """(record id, index into the arrays) by `primary` descending, then each of `ties`

@@ -333,8 +333,10 @@ class SearchEngine:
         if sort == "relevance" and q.has_text:
             if self._dates is not None:
                 ranked = self._relevance_from_cache(conn, q, want)
-                if ranked is not None:
-                    return ranked[0], ranked[1], "relevance+memory", ranked[2]
+            else:
+                ranked = self._relevance_top(conn, q, want)
+            if ranked is not None:
+                return ranked[0], ranked[1], "relevance+memory", ranked[2]
             ids, scores = self._ids_relevance(conn, q, want)
             return ids, scores, "relevance", None
         if not q.has_text:
@@ -483,19 +485,23 @@ class SearchEngine:
         the last one kept, so no version left out could rank it differently; None when those
         records, checked against the filters, do not fill the page (the full read answers).
         Rows probe only their versions outside the ones kept (a prefix probe costs ms)."""
-        dates = self._dates
-        assert dates is not None
         keep = max(4 * want, TOP_VERSIONS)
         sql = f"SELECT vid, score FROM ({q.ranked_sql}) ORDER BY score LIMIT :rd_keep"
         vids, scores = self.backend.fetch_scored(conn, sql, q.bind(rd_keep=keep))
-        dates.refresh(self.backend, conn)
         complete = len(vids) < keep  # every match was kept
         last = float(scores.max()) if len(scores) else 0.0
         best: dict[int, float] = {}
-        where, pruning = self._candidate_checks(conn, q)
+        ranked: Iterator[tuple[int, float]]
+        if self._dates is not None:
+            self._dates.refresh(self.backend, conn)
+            where, pruning = self._candidate_checks(conn, q)
+            ranked = self._dates.by_score(vids, scores, **pruning)
+        else:  # no caches (a one-off engine, the CLI's): the kept versions' records from SQL
+            where = memory_plans.candidate_where(q)
+            ranked = memory_plans.by_score_sql(self.backend, conn, vids, scores)
 
         def certain() -> Iterator[int]:
-            for rid, score in dates.by_score(vids, scores, **pruning):
+            for rid, score in ranked:
                 if not complete and score >= last:
                     return  # a version tied with the last kept may have been left out
                 best[rid] = score

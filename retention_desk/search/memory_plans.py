@@ -19,6 +19,7 @@ from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.columns import IdArray
 from retention_desk.search.compiler import CompiledQuery
+from retention_desk.search.datecache import best_first, version_rows_sql
 from retention_desk.search.rows import id_list
 
 
@@ -93,3 +94,25 @@ def scored_matches(
     if walk_mod.count_matches(backend, conn, q, cap + 1) > cap:
         return None
     return backend.fetch_scored(conn, q.ranked_sql, q.bind())
+
+
+def by_score_sql(
+    backend: SqliteBackend,
+    conn: Connection,
+    vids: IdArray,
+    scores: npt.NDArray[np.float64],
+) -> Iterator[tuple[int, float]]:
+    """datecache's `by_score` for an engine without caches: the few versions' records and
+    date keys read from the tables (one statement), then the same order (best score, then
+    newest, then the larger id), each record once with its best score."""
+    if not len(vids):
+        return
+    sql = version_rows_sql(backend, f"v.id IN ({id_list(vids.tolist())})")
+    found = {int(vid): (int(rid), int(key)) for vid, rid, key in backend.fetch_all(conn, sql)}
+    keep = np.array([int(v) in found for v in vids.tolist()], dtype=bool)
+    rows = [found[int(v)] for v in vids[keep].tolist()]
+    rids = np.array([r for r, _k in rows], dtype=np.int64)
+    keys = np.array([k for _r, k in rows], dtype=np.int64)
+    kept = scores[keep]
+    for rid, i in best_first(-kept, (keys, rids), rids):
+        yield rid, float(kept[i])

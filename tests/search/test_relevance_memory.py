@@ -15,6 +15,14 @@ from retention_desk.search import SearchEngine
 from retention_desk.search import walk as walk_mod
 from tests.search.conftest import rec, utc, write
 
+
+def sql_only(engine: SearchEngine) -> SearchEngine:
+    """An engine that ranks by relevance in SQL alone: the reference every in-memory page is
+    checked against (an engine without caches would otherwise keep the best versions)."""
+    engine._relevance_top = lambda *_args: None  # type: ignore[method-assign]
+    return engine
+
+
 QUERIES = (
     "flood",
     "flood road",
@@ -77,7 +85,7 @@ def varied(archive: Archive) -> Archive:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_memory_ranking_gives_the_sql_pages_and_scores(varied: Archive, query: str) -> None:
-    with SearchEngine(varied, keep_connection=False) as bare:
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
         expected = [
             [
                 (r.id, r.score, r.matched_versions)
@@ -99,7 +107,7 @@ def test_too_many_matches_or_a_cold_cache_rank_in_sql(
     varied: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     query = "flood platform:facebook"
-    with SearchEngine(varied, keep_connection=False) as bare:
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
         assert bare.page(query, sort="relevance").strategy == "relevance"
         expected = [r.id for r in bare.page(query, sort="relevance").rows]
     monkeypatch.setattr(walk_mod, "HARD_MEMORY_CAP", 10)
@@ -145,7 +153,7 @@ def test_pages_from_the_best_versions_alone(
         "storm after:2021-03",
     )
     shapes = ((5, 0), (25, 0), (10, 30))
-    with SearchEngine(varied, keep_connection=False) as bare:
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
         expected = [
             [
                 (r.id, r.score, r.matched_versions)
@@ -173,7 +181,7 @@ def test_a_filter_that_rejects_most_candidates_falls_back_to_sql(
 ) -> None:
     from retention_desk.search import engine as engine_mod
 
-    with SearchEngine(varied, keep_connection=False) as bare:
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
         expected = [r.id for r in bare.page("flood is:edited", sort="relevance").rows]
     monkeypatch.setattr(engine_mod, "VERIFY_CAP", 20)
     with SearchEngine(varied) as engine:
@@ -186,7 +194,7 @@ def test_a_filter_that_rejects_most_candidates_falls_back_to_sql(
 def test_every_match_in_relevance_order_is_the_sql_order(varied: Archive) -> None:
     """search_ids (the results table's whole list) ranks in memory too, with the SQL's
     order, filters and exclusions."""
-    with SearchEngine(varied, keep_connection=False) as bare:
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
         expected = {q: bare.search_ids(q, sort="relevance") for q in QUERIES}
     with SearchEngine(varied) as engine:
         assert engine.warm_up()
@@ -225,3 +233,22 @@ def test_versions_outside_a_partial_list_are_probed(archive: Archive) -> None:
         assert matched_versions(backend, conn, rids, q, partial) == probed
         # a complete list is taken at its word: the second version is not in it
         assert matched_versions(backend, conn, rids, q, KnownVersions([first])) == {rids[0]: (1,)}
+
+
+def _relevance_pages(engine: SearchEngine, query: str) -> tuple[list[object], set[str]]:
+    pages = [engine.page(query, sort="relevance", limit=n, offset=o) for n, o in ((5, 0), (25, 30))]
+    rows = [[(r.id, r.score, r.matched_versions) for r in page.rows] for page in pages]
+    return rows, {page.strategy for page in pages}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_an_engine_without_caches_keeps_the_best_versions_too(varied: Archive, query: str) -> None:
+    """The CLI's one-off engine: the best versions' records read from the tables, the
+    same pages and scores as the SQL (or the SQL itself when the cut does not settle)."""
+    with sql_only(SearchEngine(varied, keep_connection=False)) as bare:
+        expected, _plans = _relevance_pages(bare, query)
+    with SearchEngine(varied, keep_connection=False) as plain:
+        got, plans = _relevance_pages(plain, query)
+    assert got == expected
+    if query in ("flood road", "storm 洪水", '"flood warning"'):  # no ties at the cut
+        assert plans == {"relevance+memory"}
