@@ -49,7 +49,7 @@ from retention_desk.search.rows import fetch_rows as _fetch_rows
 
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
 VERIFY_CAP = 20_000  # date-cache candidates checked against filters before giving up
-TOP_VERSIONS = 4096  # best-scoring versions kept for a relevance page without filters
+TOP_VERSIONS = 4096  # best-scoring versions kept for a relevance page (engine._relevance_top)
 MAX_LIMIT = 10_000  # rows in one page; iter_rows has no such bound
 EXPORT_BATCH = 500  # rows fetched at a time by iter_rows
 
