@@ -15,9 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, CursorResult
 
+from retention_desk.search.columns import IdArray
 from retention_desk.search.query import Term
-
-IdArray = npt.NDArray[np.int64]
 
 
 class SqliteBackend:

@@ -41,7 +41,7 @@ import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
@@ -51,7 +51,7 @@ from retention_desk.archive.errors import Cancelled
 from retention_desk.archive.store import Archive
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.datecache import NO_RECORD, DateCache, version_rows_sql
-from retention_desk.search.facetcache import FacetCache, record_rows_sql
+from retention_desk.search.facetcache import FacetCache, Group, record_rows_sql
 
 log = logging.getLogger(__name__)
 
@@ -201,26 +201,31 @@ def saved_totals(archive_path: Path | str, conn: Connection, tz: ZoneInfo) -> Fa
         return None
     try:
         meta = header.get("facets")
-        if meta is None or meta["tz"] != tz.key:
-            return None
-        if (
-            header["uuid"] != archive_uuid(conn)
-            or header["tombstones"] != tombstones(conn)
-            or header.get("schema", "") != schema(conn)
-        ):
+        if meta is None or meta["tz"] != tz.key or not _of_this_archive(header, conn):
             return None
         top_id = conn.exec_driver_sql("SELECT max(id) FROM records").scalar()
         max_id = int(meta["max_id"])
         if max_id > int(top_id or 0):
             return None  # an older copy of the archive: the file counts records it lacks
-        return FacetCache.from_totals(
-            tz,
-            [tuple(g) for g in meta["groups"]],
-            max_id,
-            Counter({int(g): int(n) for g, n in meta["totals"]}),
-        )
+        groups, totals = _saved_groups(meta)
+        return FacetCache.from_totals(tz, groups, max_id, totals)
     except (KeyError, TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def _of_this_archive(header: dict[str, Any], conn: Connection) -> bool:
+    """Was the file written for this archive, in its schema, with no record destroyed since?"""
+    return (
+        header["uuid"] == archive_uuid(conn)
+        and header["tombstones"] == tombstones(conn)
+        and header.get("schema", "") == schema(conn)
+    )
+
+
+def _saved_groups(meta: dict[str, Any]) -> tuple[list[Group], Counter[int]]:
+    """The facet groups and the records per group of a header's `facets` part."""
+    groups = cast(list[Group], [tuple(g) for g in meta["groups"]])
+    return groups, Counter({int(g): int(n) for g, n in meta["totals"]})
 
 
 def _spread(size: int) -> list[int]:
@@ -267,12 +272,7 @@ def load(
         return None, None
     header, parts = found
     try:
-        if (
-            header["uuid"] != archive_uuid(conn)
-            or header["byteorder"] != sys.byteorder
-            or header["tombstones"] != tombstones(conn)
-            or header.get("schema", "") != schema(conn)
-        ):
+        if header["byteorder"] != sys.byteorder or not _of_this_archive(header, conn):
             return None, None
         if header["itemsizes"] != [ITEMSIZE, ITEMSIZE] or any(len(p) % ITEMSIZE for p in parts):
             return None, None
@@ -287,13 +287,8 @@ def load(
         facets = None
         meta = header.get("facets")
         if meta is not None and meta["tz"] == tz.key and len(parts) == 3:
-            facets = FacetCache.restore(
-                tz,
-                [tuple(g) for g in meta["groups"]],
-                parts[2],
-                int(meta["max_id"]),
-                Counter({int(g): int(n) for g, n in meta["totals"]}),
-            )
+            groups, totals = _saved_groups(meta)
+            facets = FacetCache.restore(tz, groups, parts[2], int(meta["max_id"]), totals)
             if (
                 len(facets.group) != meta["entries"]
                 or facets.max_id > int(top_id or 0)

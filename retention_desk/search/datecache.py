@@ -105,28 +105,25 @@ class DateCache:
         self.max_vid = 0
 
     @classmethod
+    def _holding(cls, records: Column, keys: Column, max_vid: int | None) -> DateCache:
+        if len(records) != len(keys) or len(records) < 1:
+            raise ValueError("a date cache needs columns of equal length from index 0")
+        cache = cls()
+        cache._records, cache._keys = records, keys
+        cache.max_vid = len(records) - 1 if max_vid is None else max_vid
+        return cache
+
+    @classmethod
     def from_columns(
         cls, records: npt.ArrayLike, keys: npt.ArrayLike, max_vid: int | None = None
     ) -> DateCache:
         """A cache holding these columns (index 0 included), as saved or built by a test."""
-        cache = cls()
-        cache._records = Column(records)
-        cache._keys = Column(keys)
-        if len(cache._records) != len(cache._keys) or len(cache._records) < 1:
-            raise ValueError("a date cache needs columns of equal length from index 0")
-        cache.max_vid = len(cache._records) - 1 if max_vid is None else max_vid
-        return cache
+        return cls._holding(Column(records), Column(keys), max_vid)
 
     @classmethod
     def from_bytes(cls, records: bytes, keys: bytes, max_vid: int) -> DateCache:
         """A cache from the bytes of its two columns (cachefile.py checks their byte order)."""
-        cache = cls()
-        cache._records = Column.from_bytes(records)
-        cache._keys = Column.from_bytes(keys)
-        if len(cache._records) != len(cache._keys) or len(cache._records) < 1:
-            raise ValueError("a date cache needs columns of equal length from index 0")
-        cache.max_vid = max_vid
-        return cache
+        return cls._holding(Column.from_bytes(records), Column.from_bytes(keys), max_vid)
 
     @property
     def records(self) -> IdArray:
@@ -168,13 +165,13 @@ class DateCache:
             self._keys.extend(keys)
         self.max_vid = int(vids[-1])
 
-    def _gather(self, vids: npt.ArrayLike) -> tuple[IdArray, IdArray, IdArray]:
-        """(version ids, their keys, their records) as arrays; LookupError for an id the
-        cache does not cover yet (never a guess)."""
+    def _gather(self, vids: npt.ArrayLike) -> tuple[IdArray, IdArray]:
+        """(the versions' keys, their records) as arrays; LookupError for an id the cache
+        does not cover yet (never a guess)."""
         ids = as_ids(vids)
         if len(ids) and (int(ids.max()) >= len(self._records) or int(ids.min()) < 0):
             raise LookupError("date cache is older than the matches; refresh it first")
-        return ids, self.keys[ids], self.records[ids]
+        return self.keys[ids], self.records[ids]
 
     def _pruned(
         self,
@@ -185,12 +182,12 @@ class DateCache:
     ) -> tuple[npt.NDArray[np.bool_] | None, IdArray, IdArray]:
         """(which of `vids` are kept, or None for all; their keys; their records) after the
         pruning `candidates` describes."""
-        _ids, keys, rids = self._gather(vids)
+        keys, rids = self._gather(vids)
         keep = None
         if key_range is not None or groups is not None:
             keep = allowed(keys, rids, key_range, groups)
         if excluded is not None and len(excluded):
-            drop = as_ids(sorted(excluded)) if isinstance(excluded, set) else excluded
+            drop = as_ids(list(excluded)) if isinstance(excluded, set) else excluded
             outside = ~member(rids, drop)
             keep = outside if keep is None else keep & outside
         if keep is not None:
@@ -240,10 +237,16 @@ class DateCache:
         lazily as `candidates` is."""
         keep, keys, rids = self._pruned(vids, key_range, groups, excluded)
         kept = np.asarray(scores, dtype=np.float64)
-        if keep is not None:
-            kept = kept[keep]
-        for rid, i in best_first(-kept, (keys, rids), rids):
-            yield rid, float(kept[i])
+        return by_best_score(kept if keep is None else kept[keep], keys, rids)
+
+
+def by_best_score(
+    scores: npt.NDArray[np.float64], keys: IdArray, rids: IdArray
+) -> Iterator[tuple[int, float]]:
+    """(record id, its best score) of entries given as aligned arrays, in the relevance
+    SQL's order: best (lowest) score, then newest, then the larger id; each record once."""
+    for rid, i in best_first(-scores, (keys, rids), rids):
+        yield rid, float(scores[i])
 
 
 def best_first(
@@ -282,14 +285,9 @@ def select(
     """Distinct records of `vids` inside `key_range` and of the allowed `groups`: (sure,
     unsure). A record whose key is clamped (a year before 1901 or from 2800) is unsure: its
     order among the keys is approximate, so SQL decides it."""
-    _ids, keys, rids = cache._gather(vids)
-    none = np.empty(0, dtype=np.int64)
-    if key_range is None and groups is None:
-        return distinct(rids), none
-    keep = allowed(keys, rids, key_range, groups)
-    keys, rids = keys[keep], rids[keep]
+    _keep, keys, rids = cache._pruned(vids, key_range, groups, None)
     if key_range is None:
-        return distinct(rids), none
+        return distinct(rids), np.empty(0, dtype=np.int64)
     exact = (keys >= CLAMP_LOW) & (keys < CLAMP_HIGH)
     return distinct(rids[exact]), distinct(rids[~exact])
 

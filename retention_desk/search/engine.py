@@ -2,16 +2,21 @@
 
 Plans for a date-sorted page (the `strategy` a SearchPage reports):
 - "filters": no words; SQL reads records along the best index in date order and stops.
-- "memory" (long-lived engines): words in fewer than COUNT_CAP versions, or fewer than
-  HARD_MEMORY_CAP when a walk would serve them badly (phrases, several words, prefixes,
-  exclusions: walk.hard_to_walk). The matching
+- "memory" (long-lived engines): words in fewer versions than the walk's expected probes
+  cost (walk.memory_breakeven), or fewer than HARD_MEMORY_CAP when a walk would serve them
+  badly (phrases, several words, prefixes, exclusions: walk.hard_to_walk) or the query has
+  a date range; with a platform or kind filter only the matches in its runs of version ids
+  (partitions.py). The matching
   version ids come from the full-text index, the in-memory date keys (datecache.py) pick
   the newest, pruned by the query's date/platform/kind filters and exclusions, and SQL
   checks only those candidates against the remaining filters.
 - "walk" (walk.py): a common word; records newest-first, each probed in the index.
 - "materialize": every match joined to its record and sorted in SQL; the fallback, and the
   plan for an engine without the in-memory keys when the walk is estimated dearer.
-Relevance always materializes (bm25 over every match).
+Relevance ("relevance+memory"): the best-scoring versions kept by SQLite while it scores
+every match, or every match's score read at once, ranked in numpy (`_relevance_top`,
+`_relevance_from_cache`); "relevance", the SQL that scores and groups every match, past
+HARD_MEMORY_CAP matches when the best versions do not settle the page.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from retention_desk.search.filters import known_filters
 from retention_desk.search.partitions import VersionRuns
 from retention_desk.search.query import parse
 from retention_desk.search.results import SORTS, Facets, ResultRow, SearchPage, SearchResult
-from retention_desk.search.rows import KnownVersions, id_list
+from retention_desk.search.rows import KnownVersions
 from retention_desk.search.rows import fetch_rows as _fetch_rows
 
 CHECK_BY_ID_MAX = 60_000  # facets: matches checked against filters by id, at most
@@ -464,12 +469,12 @@ class SearchEngine:
         return found, KnownVersions(vids)
 
     def _scored_matches(
-        self, conn: Connection, q: CompiledQuery
+        self, conn: Connection, q: CompiledQuery, ranges: list[tuple[int, int]] | None
     ) -> tuple[IdArray, npt.NDArray[np.float64]] | None:
-        """(version ids, scores) of every match, the date cache refreshed over them; None
-        past HARD_MEMORY_CAP matches (memory_plans.scored_matches)."""
+        """(version ids, scores) of every match (only inside `ranges`, the query's runs from
+        `_partition_ranges`, when given), the date cache refreshed over them; None past
+        HARD_MEMORY_CAP matches (memory_plans.scored_matches)."""
         assert self._dates is not None
-        ranges = self._partition_ranges(conn, q)
         scored = memory_plans.scored_matches(self.backend, conn, q, ranges)
         if scored is not None:
             self._dates.refresh(self.backend, conn)
@@ -489,8 +494,6 @@ class SearchEngine:
         sql = f"SELECT vid, score FROM ({q.ranked_sql}) ORDER BY score LIMIT :rd_keep"
         vids, scores = self.backend.fetch_scored(conn, sql, q.bind(rd_keep=keep))
         complete = len(vids) < keep  # every match was kept
-        last = float(scores.max()) if len(scores) else 0.0
-        best: dict[int, float] = {}
         ranked: Iterator[tuple[int, float]]
         if self._dates is not None:
             self._dates.refresh(self.backend, conn)
@@ -500,17 +503,14 @@ class SearchEngine:
             where = memory_plans.candidate_where(q)
             ranked = memory_plans.by_score_sql(self.backend, conn, vids, scores)
 
-        def certain() -> Iterator[int]:
-            for rid, score in ranked:
-                if not complete and score >= last:
-                    return  # a version tied with the last kept may have been left out
-                best[rid] = score
-                yield rid
-
-        found = memory_plans.checked(self.backend, conn, q, where, certain(), want, VERIFY_CAP)
-        if found is None or (len(found) < want and not complete):
+        # below the last score kept: a version tied with it may have been left out
+        below = None if complete else float(scores.max())
+        taken = memory_plans.checked_scored(
+            self.backend, conn, q, where, ranked, want, VERIFY_CAP, below
+        )
+        if taken is None or (len(taken[0]) < want and not complete):
             return None
-        return found, {rid: best[rid] for rid in found}, KnownVersions(vids, complete=False)
+        return taken[0], taken[1], KnownVersions(vids, complete=False)
 
     def _relevance_from_cache(
         self, conn: Connection, q: CompiledQuery, want: int
@@ -523,28 +523,20 @@ class SearchEngine:
 
         At 6.3 million records `police` took 913 ms in SQL, which looks up the version and the
         record of every match and groups them, against 221 ms for the bare ranking."""
-        dates = self._dates
-        assert dates is not None
-        if self._partition_ranges(conn, q) is None:  # (reading the runs' scores is cheap)
+        assert self._dates is not None
+        ranges = self._partition_ranges(conn, q)
+        if ranges is None:  # (with runs, reading their scores is cheap)
             top = self._relevance_top(conn, q, want)
             if top is not None:
                 return top
-        scored = self._scored_matches(conn, q)
+        scored = self._scored_matches(conn, q, ranges)
         if scored is None:
             return None
         vids, scores = scored
         where, pruning = self._candidate_checks(conn, q)
-        best: dict[int, float] = {}
-
-        def ranked() -> Iterator[int]:
-            for rid, score in dates.by_score(vids, scores, **pruning):
-                best[rid] = score
-                yield rid
-
-        found = memory_plans.checked(self.backend, conn, q, where, ranked(), want, VERIFY_CAP)
-        if found is None:
-            return None
-        return found, {rid: best[rid] for rid in found}, KnownVersions(vids)
+        ranked = self._dates.by_score(vids, scores, **pruning)
+        taken = memory_plans.checked_scored(self.backend, conn, q, where, ranked, want, VERIFY_CAP)
+        return None if taken is None else (taken[0], taken[1], KnownVersions(vids))
 
     # ------------------------------------------------------------------- public
     @_falls_back_to_sql
@@ -589,22 +581,21 @@ class SearchEngine:
         sort = self._check_sort(sort)
         with self._read() as conn:
             if sort == "relevance" and q.has_text:
-                scored = self._scored_matches(conn, q) if self._dates is not None else None
+                scored = None
+                if self._dates is not None:
+                    scored = self._scored_matches(conn, q, self._partition_ranges(conn, q))
                 if scored is None:
                     return self._ids_relevance(conn, q, None)[0]
                 assert self._dates is not None
                 ranked = self._dates.by_score(*scored, **self._pruning(conn, q))
-                ordered = [rid for rid, _score in ranked]
-                passing = set(self._passing(conn, q, distinct(as_ids(ordered))).tolist())
-                return [rid for rid in ordered if rid in passing]
+                return self._passing_in_order(conn, q, [rid for rid, _score in ranked])
             if q.has_text and self._dates is not None:
                 # order the matches by their cached date keys instead of sorting in SQL
                 vids, _grouped = self._matching_versions(conn, q)
-                ordered = list(
-                    self._dates.candidates(vids, newest=sort != "oldest", **self._pruning(conn, q))
+                ordered = self._dates.candidates(
+                    vids, newest=sort != "oldest", **self._pruning(conn, q)
                 )
-                passing = set(self._passing(conn, q, distinct(as_ids(ordered))).tolist())
-                return [rid for rid in ordered if rid in passing]
+                return self._passing_in_order(conn, q, list(ordered))
             sql = self._ids_sorted_sql(q, sort, None)
             return [r[0] for r in self.backend.fetch_all(conn, sql, q.bind())]
 
@@ -737,6 +728,13 @@ class SearchEngine:
             return None
         return runs.runs(pf.platforms, pf.kinds)
 
+    def _passing_in_order(
+        self, conn: Connection, q: CompiledQuery, ordered: list[int]
+    ) -> list[int]:
+        """The records of `ordered` (each once) that pass the query's conditions, in order."""
+        passing = set(self._passing(conn, q, distinct(as_ids(ordered))).tolist())
+        return [rid for rid in ordered if rid in passing]
+
     def _passing(self, conn: Connection, q: CompiledQuery, ids: IdArray) -> IdArray:
         """The records among the distinct, ascending `ids` that also pass the query's record
         conditions (ascending)."""
@@ -752,11 +750,8 @@ class SearchEngine:
             # few: look each up by id rather than let SQL rebuild the match set
             parts: list[IdArray] = []
             for start in range(0, len(ids), 4_000):
-                part = id_list(ids[start : start + 4_000].tolist())
-                sql = (
-                    f"SELECT r.id FROM {self.backend.records_by_id()}"
-                    f" WHERE r.id IN ({part}) AND ({where})"
-                )
+                part = ids[start : start + 4_000].tolist()
+                sql = memory_plans.passing_sql(self.backend, part, where)
                 parts.append(self.backend.fetch_id_array(conn, sql, q.params))
             return distinct(np.concatenate(parts)) if parts else ids[:0]
         # many: the conditions' own result (along their indexes), intersected

@@ -8,7 +8,7 @@ need as arguments, so the plans can be read and tested on their own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ from retention_desk.search import walk as walk_mod
 from retention_desk.search.backend import SqliteBackend
 from retention_desk.search.columns import IdArray
 from retention_desk.search.compiler import CompiledQuery
-from retention_desk.search.datecache import best_first, version_rows_sql
+from retention_desk.search.datecache import by_best_score, version_rows_sql
 from retention_desk.search.rows import id_list
 
 
@@ -36,6 +36,13 @@ def candidate_where(q: CompiledQuery) -> str:
     return (
         f"({q.base_where}) AND NOT EXISTS (SELECT 1 FROM record_versions v"
         f" WHERE v.record_id = r.id AND ({probe}))"
+    )
+
+
+def passing_sql(backend: SqliteBackend, ids: Sequence[int], where: str) -> str:
+    """The ids among `ids` of live records passing `where` (over `r`), looked up by id."""
+    return (
+        f"SELECT r.id FROM {backend.records_by_id()} WHERE r.id IN ({id_list(ids)}) AND ({where})"
     )
 
 
@@ -58,10 +65,7 @@ def checked(
         part = list(itertools.islice(candidates, batch))
         if not part:
             break
-        sql = (
-            f"SELECT r.id FROM {backend.records_by_id()}"
-            f" WHERE r.id IN ({id_list(part)}) AND ({where})"
-        )
+        sql = passing_sql(backend, part, where)
         passing = {int(r[0]) for r in backend.execute(conn, sql, q.params)}
         found += [rid for rid in part if rid in passing]
         checked_so_far += len(part)
@@ -72,6 +76,31 @@ def checked(
         need = want - len(found)
         batch = min(int(need / rate * 1.5) + 16 if rate else batch * 8, verify_cap)
     return found[:want]
+
+
+def checked_scored(
+    backend: SqliteBackend,
+    conn: Connection,
+    q: CompiledQuery,
+    where: str,
+    ranked: Iterator[tuple[int, float]],
+    want: int,
+    verify_cap: int,
+    below: float | None = None,
+) -> tuple[list[int], dict[int, float]] | None:
+    """`checked` over (record id, score) candidates best first, with the scores of those
+    found; only candidates scoring below `below` when given (the rest are not certain)."""
+    best: dict[int, float] = {}
+
+    def candidates() -> Iterator[int]:
+        for rid, score in ranked:
+            if below is not None and score >= below:
+                return
+            best[rid] = score
+            yield rid
+
+    found = checked(backend, conn, q, where, candidates(), want, verify_cap)
+    return None if found is None else (found, {rid: best[rid] for rid in found})
 
 
 def scored_matches(
@@ -113,6 +142,4 @@ def by_score_sql(
     rows = [found[int(v)] for v in vids[keep].tolist()]
     rids = np.array([r for r, _k in rows], dtype=np.int64)
     keys = np.array([k for _r, k in rows], dtype=np.int64)
-    kept = scores[keep]
-    for rid, i in best_first(-kept, (keys, rids), rids):
-        yield rid, float(kept[i])
+    yield from by_best_score(scores[keep], keys, rids)

@@ -95,7 +95,7 @@ def walk_budget(
     matches = count_matches(backend, conn, q, COUNT_CAP) if counted is None else counted
     if matches == 0:
         return None
-    records = int(backend.execute(conn, "SELECT coalesce(max(id), 0) FROM records").scalar_one())
+    records = record_population(backend, conn)
     expected_probes = want * records / matches
     if expected_probes * probe_cost >= matches:
         return None
